@@ -1,0 +1,83 @@
+"""Settings: one typed object, from the environment and command-line flags.
+
+Every setting is declared once in :data:`SETTINGS` with its environment variable, default
+and help text; the CLI and the README list them from here, and a test fails when the README
+misses one.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from partnergraph.errors import ConfigError
+from partnergraph.i18n import LANGUAGES, Msg
+
+__all__ = ["SETTINGS", "Setting", "Settings", "load_settings"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its field name, environment variable, default and help text."""
+
+    name: str
+    env: str
+    default: str
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", "PARTNERGRAPH_STORE", "sqlite:///partnergraph.db",
+            "Store URL: sqlite:///path.db (embedded default) or neo4j://host:7687, bolt://host:7687, neo4j+s://… (Neo4j)."),
+    Setting("neo4j_user", "PARTNERGRAPH_NEO4J_USER", "neo4j", "Neo4j user name."),
+    Setting("neo4j_password", "PARTNERGRAPH_NEO4J_PASSWORD", "", "Neo4j password.", secret=True),
+    Setting("neo4j_database", "PARTNERGRAPH_NEO4J_DATABASE", "neo4j", "Neo4j database name."),
+    Setting("user", "PARTNERGRAPH_USER", "", "Who makes changes, for the change log (default: your login name)."),
+    Setting("language", "PARTNERGRAPH_LANG", "pl", "Language of messages: pl (default) or en."),
+    Setting("busy_timeout", "PARTNERGRAPH_BUSY_TIMEOUT", "30",
+            "Seconds a write waits for another process's write to finish (embedded store)."),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force; build it with :func:`load_settings`."""
+
+    store: str
+    neo4j_user: str
+    neo4j_password: str
+    neo4j_database: str
+    user: str
+    language: str
+    busy_timeout: float
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` (flags given on the command line), None values ignored."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+    """Settings from ``environ`` (default: the process environment), overridden by ``flags``."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, Any] = {s.name: env.get(s.env, s.default) for s in SETTINGS}
+    raw.update({k: v for k, v in flags.items() if v is not None})
+    if raw["language"] not in LANGUAGES:
+        raise ConfigError(Msg("config.bad_language", value=raw["language"]), where="PARTNERGRAPH_LANG")
+    try:
+        raw["busy_timeout"] = float(raw["busy_timeout"])
+    except ValueError as exc:
+        raise ConfigError(Msg("val.bad_decimal", value=raw["busy_timeout"]), where="PARTNERGRAPH_BUSY_TIMEOUT") from exc
+    raw["user"] = raw["user"] or _login()
+    assert {f.name for f in fields(Settings)} == set(raw)
+    return Settings(**raw)

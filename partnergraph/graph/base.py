@@ -1,0 +1,431 @@
+"""The GraphStore contract, and the write logic every backend shares.
+
+A backend implements the reads of :class:`GraphStore` and the few storage primitives of
+:class:`Transaction`; validation, merging, change detection, the change log, cascades and
+reverts are written once here, so both backends behave the same by construction.
+
+Writes happen in a transaction that is all-or-nothing::
+
+    with store.write(source="import organisations.csv", user="anna") as w:
+        w.upsert_nodes(nodes)      # any iterable, consumed in batches
+        w.upsert_ties(ties)
+    print(w.summary)               # created / updated / unchanged / deleted
+
+Each committed write that changed something gets the next write version; the change log
+records, per version, who, from which source, when, and the previous values, so that
+:meth:`GraphStore.revert` can undo it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from itertools import islice
+from typing import Any, Literal, TypeVar
+
+from partnergraph.errors import ConflictError, IntegrityError, NotFoundError, Problem, ValidationError
+from partnergraph.i18n import Msg
+from partnergraph.records import Node, Tie
+from partnergraph.schema import Schema, load_schema
+from partnergraph.validate import Validator
+from partnergraph.values import PARSERS, Value, to_json
+
+__all__ = ["BATCH_SIZE", "Change", "Direction", "GraphStore", "Transaction", "WriteSummary", "Writer"]
+
+BATCH_SIZE = 5000
+Direction = Literal["out", "in", "both"]
+T = TypeVar("T")
+
+
+def now_utc() -> str:
+    """The current time as ISO 8601 UTC with seconds."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of up to ``size`` items, consuming ``items`` lazily."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the change log."""
+
+    version: int
+    seq: int
+    """Order of the change within its version."""
+    at: str
+    user: str
+    source: str
+    op: Literal["create", "update", "delete"]
+    entity: Literal["node", "tie"]
+    key: str
+    before: dict[str, Any] | None = None
+    """The previous record (JSON form) for updates and deletes."""
+    after: dict[str, Any] | None = None
+    """The new record (JSON form) for updates."""
+
+
+@dataclass
+class WriteSummary:
+    """What a write did, by entity and outcome."""
+
+    version: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, entity: str, outcome: str, n: int = 1) -> None:
+        if n:
+            self.counts[f"{entity}_{outcome}"] = self.counts.get(f"{entity}_{outcome}", 0) + n
+
+    def get(self, entity: str, outcome: str) -> int:
+        """How many ``entity`` ("node"/"tie") records had ``outcome`` (created, updated, unchanged, deleted)."""
+        return self.counts.get(f"{entity}_{outcome}", 0)
+
+    @property
+    def changed(self) -> bool:
+        return any(n for k, n in self.counts.items() if not k.endswith("_unchanged"))
+
+
+class Transaction(ABC):
+    """Storage primitives inside one backend transaction (all batch-sized)."""
+
+    @abstractmethod
+    def next_version(self) -> int:
+        """Lock the store's version for this transaction and return the version it will commit as."""
+
+    @abstractmethod
+    def set_version(self, version: int) -> None:
+        """Record ``version`` as the store's write version (called once, before commit)."""
+
+    @abstractmethod
+    def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]:
+        """Stored nodes among ``keys`` (as written so far in this transaction)."""
+
+    @abstractmethod
+    def get_ties(self, ids: Sequence[str]) -> dict[str, Tie]:
+        """Stored ties among ``ids``."""
+
+    @abstractmethod
+    def put_nodes(self, created: Sequence[Node], updated: Sequence[Node]) -> None:
+        """Insert ``created`` and replace ``updated`` nodes (records carry origin/updated/version)."""
+
+    @abstractmethod
+    def put_ties(self, created: Sequence[Tie], updated: Sequence[Tie]) -> None:
+        """Insert ``created`` and replace ``updated`` ties."""
+
+    @abstractmethod
+    def ties_touching(self, keys: Sequence[str]) -> list[Tie]:
+        """Every stored tie that starts or ends at one of ``keys``."""
+
+    @abstractmethod
+    def remove(self, node_keys: Sequence[str], tie_ids: Sequence[str]) -> None:
+        """Delete ties ``tie_ids`` and nodes ``node_keys`` (their ties are already gone)."""
+
+    @abstractmethod
+    def log(self, changes: Sequence[Change]) -> None:
+        """Append ``changes`` to the change log."""
+
+
+def record_json(record: Node | Tie) -> dict[str, Any]:
+    """The change-log form of a record."""
+    data = record.as_json()
+    data.pop("key", None)
+    data.pop("id", None)
+    return data
+
+
+class Writer:
+    """The write API inside :meth:`GraphStore.write`; every method works in batches."""
+
+    def __init__(self, tx: Transaction, validator: Validator, *, source: str, user: str) -> None:
+        self.tx, self.validator, self.source, self.user = tx, validator, source, user
+        self.version = tx.next_version()
+        self.at = now_utc()
+        self.summary = WriteSummary(self.version)
+        self._seq = 0
+
+    def _change(self, op: Any, entity: Any, key: str, before: Node | Tie | None, after: Node | Tie | None) -> Change:
+        self._seq += 1
+        return Change(self.version, self._seq, self.at, self.user, self.source, op, entity, key,
+                      record_json(before) if before else None, record_json(after) if after else None)  # fmt: skip
+
+    def _stamp(self, record: T) -> T:
+        return replace(record, origin=self.source, updated=self.at, version=self.version)  # type: ignore[type-var]
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> None:
+        """Create or update nodes; properties not given keep their stored values."""
+        for number, chunk in enumerate(batched(nodes, BATCH_SIZE)):
+            checked = self._validated(chunk, self.validator.node, number)
+            stored = self.tx.get_nodes(list({n.key for n in checked}))
+            created: dict[str, Node] = {}
+            updated: dict[str, Node] = {}
+            log: list[Change] = []
+            for node in checked:
+                old = created.get(node.key) or updated.get(node.key) or stored.get(node.key)
+                if old is not None and old.type != node.type:
+                    raise IntegrityError(Msg("store.type_change", key=node.key, old=old.type, new=node.type))
+                merged = self._stamp(replace(node, props={**(old.props if old else {}), **node.props}))
+                if old is None:
+                    created[node.key] = merged
+                    log.append(self._change("create", "node", node.key, None, None))
+                elif merged.props != old.props:
+                    before = stored.get(node.key, old)
+                    (created if node.key in created else updated)[node.key] = merged
+                    log.append(self._change("update", "node", node.key, before, merged))
+                else:
+                    self.summary.add("node", "unchanged")
+            self.tx.put_nodes(list(created.values()), list(updated.values()))
+            self.tx.log(log)
+            self.summary.add("node", "created", len(created))
+            self.summary.add("node", "updated", len(updated))
+
+    def upsert_ties(self, ties: Iterable[Tie]) -> None:
+        """Create or update ties; both endpoints must exist and fit the tie type."""
+        for number, chunk in enumerate(batched(ties, BATCH_SIZE)):
+            checked = self._validated(chunk, self.validator.tie, number)
+            ends = self.tx.get_nodes(list({k for t in checked for k in (t.start, t.end)}))
+            problems = []
+            for tie in checked:
+                for key in (tie.start, tie.end):
+                    if key not in ends:
+                        hint = Msg("store.endpoint_missing.hint", key=key)
+                        raise IntegrityError(Msg("store.endpoint_missing", tie=tie.id, key=key), hint=hint)
+                problems += [p.located(tie.id) for p in self.validator.endpoints(tie, ends[tie.start], ends[tie.end])]
+            if problems:
+                raise ValidationError(problems)
+            self._put_ties(checked)
+
+    def _put_ties(self, checked: list[Tie]) -> None:
+        stored = self.tx.get_ties(list({t.id for t in checked}))
+        created: dict[str, Tie] = {}
+        updated: dict[str, Tie] = {}
+        log: list[Change] = []
+        for tie in checked:
+            old = created.get(tie.id) or updated.get(tie.id) or stored.get(tie.id)
+            merged = self._stamp(replace(tie, props={**(old.props if old else {}), **tie.props}))
+            if old is None:
+                created[tie.id] = merged
+                log.append(self._change("create", "tie", tie.id, None, None))
+            elif merged.props != old.props or (merged.type, merged.start, merged.end) != (old.type, old.start, old.end):
+                (created if tie.id in created else updated)[tie.id] = merged
+                log.append(self._change("update", "tie", tie.id, stored.get(tie.id, old), merged))
+            else:
+                self.summary.add("tie", "unchanged")
+        self.tx.put_ties(list(created.values()), list(updated.values()))
+        self.tx.log(log)
+        self.summary.add("tie", "created", len(created))
+        self.summary.add("tie", "updated", len(updated))
+
+    def _validated(self, chunk: list[Any], check: Any, number: int) -> list[Any]:
+        result, problems = [], []
+        for index, record in enumerate(chunk, start=number * BATCH_SIZE + 1):
+            try:
+                result.append(check(record))
+            except ValidationError as exc:
+                label = getattr(record, "key", "") or getattr(record, "id", "") or f"#{index}"
+                problems += [p.located(label) for p in exc.problems]
+        if problems:
+            raise ValidationError(problems)
+        return result
+
+    def delete_node(self, key: str, *, cascade: bool = False) -> None:
+        """Delete a node; with ``cascade`` its ties too, otherwise a node with ties is refused."""
+        node = self.tx.get_nodes([key]).get(key)
+        if node is None:
+            raise NotFoundError(Msg("store.node_missing", key=key))
+        ties = self.tx.ties_touching([key])
+        if ties and not cascade:
+            raise IntegrityError(Msg("store.has_ties", key=key, count=len(ties)), hint=Msg("store.has_ties.hint"))
+        log = [self._change("delete", "tie", t.id, t, None) for t in ties]
+        log.append(self._change("delete", "node", key, node, None))
+        self.tx.remove([key], [t.id for t in ties])
+        self.tx.log(log)
+        self.summary.add("tie", "deleted", len(ties))
+        self.summary.add("node", "deleted")
+
+    def delete_tie(self, tie_id: str) -> None:
+        """Delete one tie by its id."""
+        tie = self.tx.get_ties([tie_id]).get(tie_id)
+        if tie is None:
+            raise NotFoundError(Msg("store.tie_missing", tie=tie_id))
+        self.tx.remove([], [tie_id])
+        self.tx.log([self._change("delete", "tie", tie_id, tie, None)])
+        self.summary.add("tie", "deleted")
+
+    def revert(self, changes: Sequence[Change], decode: Any) -> None:
+        """Undo ``changes`` (one version's log, in order) — newest first."""
+        for change in reversed(changes):
+            get = self.tx.get_nodes if change.entity == "node" else self.tx.get_ties
+            current = get([change.key]).get(change.key)
+            if change.op != "delete" and (current is None or current.version != change.version):
+                later = current.version if current else "?"
+                raise ConflictError(Msg("store.revert_conflict", entity=change.entity, key=change.key, later=later),
+                                    hint=Msg("store.revert_conflict.hint", later=later))  # fmt: skip
+            if change.op == "delete" and current is not None:
+                later = current.version
+                raise ConflictError(Msg("store.revert_conflict", entity=change.entity, key=change.key, later=later),
+                                    hint=Msg("store.revert_conflict.hint", later=later))  # fmt: skip
+            self._undo(change, current, decode)
+
+    def _undo(self, change: Change, current: Node | Tie | None, decode: Any) -> None:
+        if change.op == "create":
+            if change.entity == "node":
+                self.delete_node(change.key)
+            else:
+                self.delete_tie(change.key)
+            return
+        assert change.before is not None
+        restored = self._stamp(decode(change.entity, change.key, change.before))
+        put = self.tx.put_nodes if change.entity == "node" else self.tx.put_ties
+        if current is None:
+            put([restored], [])
+            self.tx.log([self._change("create", change.entity, change.key, None, None)])
+        else:
+            put([], [restored])
+            self.tx.log([self._change("update", change.entity, change.key, current, restored)])
+        self.summary.add(change.entity, "updated" if current else "created")
+
+
+class GraphStore(ABC):
+    """A property graph of partnership data, whatever holds it.
+
+    Reads return :class:`Node` and :class:`Tie` records with typed values, in a
+    deterministic order (nodes by key, ties by id, search hits by folded name then key), so
+    that every backend gives the same answer to the same question.
+    """
+
+    url: str
+
+    def __init__(self, url: str, schema: Schema | None = None) -> None:
+        self.url = url
+        self.schema = schema or load_schema()
+        self.validator = Validator(self.schema)
+        self._datatypes = self.schema.datatypes()
+
+    # -- writing -------------------------------------------------------------------------------
+    @abstractmethod
+    def _transaction(self) -> Any:
+        """A context manager yielding a :class:`Transaction`, committing on normal exit."""
+
+    @contextmanager
+    def write(self, *, source: str, user: str = "") -> Iterator[Writer]:
+        """One all-or-nothing write; ``source`` and ``user`` go to the change log."""
+        with self._transaction() as tx:
+            writer = Writer(tx, self.validator, source=source, user=user)
+            yield writer
+            if writer.summary.changed:
+                tx.set_version(writer.version)
+            else:
+                writer.summary.version = self.version()
+
+    def upsert(self, nodes: Iterable[Node] = (), ties: Iterable[Tie] = (), *, source: str, user: str = "") -> WriteSummary:
+        """Upsert ``nodes`` then ``ties`` in one transaction."""
+        with self.write(source=source, user=user) as writer:
+            writer.upsert_nodes(nodes)
+            writer.upsert_ties(ties)
+        return writer.summary
+
+    def revert(self, version: int, *, source: str = "", user: str = "") -> WriteSummary:
+        """Undo every change of write ``version`` as a new write (ConflictError if changed since)."""
+        changes = self.changes(version=version, limit=None)
+        if not changes:
+            raise NotFoundError(Msg("store.no_version", version=version))
+        with self.write(source=source or f"revert {version}", user=user) as writer:
+            writer.revert(sorted(changes, key=lambda c: c.seq), self.decode)
+        return writer.summary
+
+    def decode(self, entity: str, key: str, data: Mapping[str, Any]) -> Node | Tie:
+        """A record from its JSON form (change log, export) with typed values."""
+        props = self.decode_props(data.get("props", {}))
+        if entity == "node":
+            return Node(key, data["type"], props)
+        return Tie(data["type"], data["start"], data["end"], props, key)
+
+    def decode_props(self, raw: Mapping[str, Any]) -> dict[str, Value]:
+        """Typed values from JSON values (dates from ISO strings)."""
+        return {k: (PARSERS["date"](v) if self._datatypes.get(k) == "date" and isinstance(v, str) else v) for k, v in raw.items()}
+
+    @staticmethod
+    def encode_props(props: Mapping[str, Value]) -> dict[str, Any]:
+        """JSON values from typed values."""
+        return {k: to_json(v) for k, v in props.items()}
+
+    # -- reading -------------------------------------------------------------------------------
+    @abstractmethod
+    def get_node(self, key: str) -> Node | None:
+        """The node with ``key``, or None."""
+
+    @abstractmethod
+    def get_tie(self, tie_id: str) -> Tie | None:
+        """The tie with ``tie_id``, or None."""
+
+    @abstractmethod
+    def find_nodes(self, *, type: str | None = None, text: str | None = None, where: Mapping[str, Value] | None = None,
+                   limit: int | None = 50, offset: int = 0) -> list[Node]:  # fmt: skip
+        """Nodes of ``type`` whose properties equal ``where`` and whose name or short name has
+        words starting with every word of ``text`` (case and Polish diacritics folded),
+        ordered by folded name, then key."""
+
+    @abstractmethod
+    def neighbours(self, key: str, *, tie_types: Sequence[str] | None = None, direction: Direction = "both") -> list[tuple[Tie, Node]]:
+        """Ties at node ``key`` with the node at their other end, ordered by tie type, other
+        node's key, tie id. Symmetric ties are found in every direction."""
+
+    @abstractmethod
+    def iter_nodes(self, type: str | None = None) -> Iterator[Node]:
+        """Every node (of ``type``), by key, streamed."""
+
+    @abstractmethod
+    def iter_ties(self, type: str | None = None) -> Iterator[Tie]:
+        """Every tie (of ``type``), by id, streamed."""
+
+    @abstractmethod
+    def count_nodes(self) -> dict[str, int]:
+        """Number of nodes per node type (types with none left out), by type name."""
+
+    @abstractmethod
+    def count_ties(self) -> dict[str, int]:
+        """Number of ties per tie type (types with none left out), by type name."""
+
+    @abstractmethod
+    def version(self) -> int:
+        """The write version: grows by one with every committed write that changed something."""
+
+    @abstractmethod
+    def changes(self, *, version: int | None = None, key: str | None = None, limit: int | None = 100) -> list[Change]:
+        """Change-log entries (of one ``version`` or one node/tie ``key``), newest first."""
+
+    @abstractmethod
+    def _check_storage(self) -> list[Problem]:
+        """Backend-level integrity problems (files, indexes, dangling ties)."""
+
+    def check(self) -> list[Problem]:
+        """Every integrity problem: storage, then each record against models.ttl."""
+        problems = self._check_storage()
+        kinds: dict[str, Node] = {}
+        for node in self.iter_nodes():
+            try:
+                self.validator.node(Node(node.key, node.type, node.props))
+            except ValidationError as exc:
+                problems += [p.located(node.key) for p in exc.problems]
+            kinds[node.key] = Node(node.key, node.type, {k: v for k, v in node.props.items() if isinstance(v, str)})
+        for tie in self.iter_ties():
+            start, end = kinds.get(tie.start), kinds.get(tie.end)
+            if start and end:
+                problems += [p.located(tie.id) for p in self.validator.endpoints(tie, start, end)]
+        return problems
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

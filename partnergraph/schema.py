@@ -1,0 +1,323 @@
+"""The schema: models.ttl loaded once, checked, and exposed as typed Python objects.
+
+Node types, tie types, their properties (datatype, required, pattern, vocabulary, checksum),
+allowed endpoints and SKOS vocabularies all come from ``models.ttl``; nothing here names a
+type or a property. Validation of records lives in :mod:`partnergraph.validate`.
+
+    >>> schema = load_schema()
+    >>> schema.node_types["Organisation"].label("en")
+    'Organisation'
+    >>> schema.tie_types["COOPERATES_WITH"].symmetric
+    True
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
+from rdflib.term import Node as RdfNode
+
+from partnergraph.errors import SchemaError
+from partnergraph.i18n import Msg
+
+__all__ = ["PG", "Concept", "NodeType", "PropertyDef", "Schema", "TieType", "Vocabulary", "load_schema"]
+
+PG = Namespace("https://w3id.org/partnergraph/ns#")
+DATATYPES = {XSD.string: "string", XSD.date: "date", XSD.integer: "integer",
+             XSD.decimal: "decimal", XSD.boolean: "boolean"}  # fmt: skip
+
+
+def _local(iri: RdfNode) -> str:
+    text = str(iri)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """Something with Polish and English labels and a comment."""
+
+    name: str
+    iri: str
+    labels: dict[str, str]
+    comments: dict[str, str]
+
+    def label(self, language: str = "pl") -> str:
+        """The label in ``language`` (falls back to the other language, then the name)."""
+        return self.labels.get(language) or next(iter(self.labels.values()), self.name)
+
+    def comment(self, language: str = "pl") -> str:
+        """The comment in ``language``."""
+        return self.comments.get(language) or next(iter(self.comments.values()), "")
+
+
+@dataclass(frozen=True)
+class Concept(Labelled):
+    """A SKOS concept; ``name`` is its skos:notation, the value stored in the graph."""
+
+    default_sector: str | None = None
+    teryt_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary(Labelled):
+    """A SKOS concept scheme and its concepts by notation."""
+
+    concepts: dict[str, Concept] = field(default_factory=dict)
+
+    def lookup(self, text: str) -> Concept | None:
+        """The concept whose notation or label (any language, any case) is ``text``."""
+        if text in self.concepts:
+            return self.concepts[text]
+        wanted = text.strip().casefold()
+        for concept in self.concepts.values():
+            if wanted == concept.name.casefold() or wanted in (v.casefold() for v in concept.labels.values()):
+                return concept
+        return None
+
+
+@dataclass(frozen=True)
+class PropertyDef(Labelled):
+    """A property as used by one node type or tie type."""
+
+    datatype: str = "string"
+    required: bool = False
+    pattern: str | None = None
+    vocabulary: Vocabulary | None = None
+    allowed: tuple[str, ...] = ()
+    checksum: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    not_after: str | None = None
+    key_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class NodeType(Labelled):
+    """A node type: its properties and how its key is formed."""
+
+    properties: dict[str, PropertyDef] = field(default_factory=dict)
+    identified_by: tuple[str, ...] = ()
+    slug_prefix: str | None = None
+
+    def key_prefixes(self) -> dict[str, str | None]:
+        """Allowed key prefixes, each with the property it stands for (None for a slug)."""
+        prefixes: dict[str, str | None] = {}
+        for name in self.identified_by:
+            prefixes[self.properties[name].key_prefix or name] = name
+        if self.slug_prefix:
+            prefixes[self.slug_prefix] = None
+        return prefixes
+
+
+@dataclass(frozen=True)
+class TieType(Labelled):
+    """A tie type: allowed endpoint types and kinds, properties, symmetry."""
+
+    domain: tuple[str, ...] = ()
+    range: tuple[str, ...] = ()
+    source_kinds: tuple[str, ...] = ()
+    target_kinds: tuple[str, ...] = ()
+    kind_scheme: str | None = None
+    """The vocabulary the kinds come from; the endpoint property using it is checked."""
+    symmetric: bool = False
+    properties: dict[str, PropertyDef] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Everything models.ttl says, ready to use."""
+
+    node_types: dict[str, NodeType]
+    tie_types: dict[str, TieType]
+    vocabularies: dict[str, Vocabulary]
+    graph: Graph = field(repr=False, compare=False)
+
+    def vocabulary_property(self, node_type: str, vocabulary: str) -> str | None:
+        """The property of ``node_type`` whose values come from ``vocabulary``, if any."""
+        for prop in self.node_types[node_type].properties.values():
+            if prop.vocabulary is not None and prop.vocabulary.name == vocabulary:
+                return prop.name
+        return None
+
+    def datatypes(self) -> dict[str, str]:
+        """Datatype of every property name used anywhere (they agree across types)."""
+        found: dict[str, str] = {}
+        for owner in [*self.node_types.values(), *self.tie_types.values()]:
+            for prop in owner.properties.values():
+                found.setdefault(prop.name, prop.datatype)
+        return found
+
+
+class _Reader:
+    """Turns the RDF graph of models.ttl into the dataclasses above, checking as it goes."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.g = graph
+        self.vocabularies: dict[str, Vocabulary] = {}
+
+    def fail(self, term: RdfNode, detail: str) -> SchemaError:
+        return SchemaError(Msg("schema.term", term=_local(term), detail=detail))
+
+    def texts(self, term: RdfNode, *predicates: URIRef) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for predicate in predicates:
+            for value in self.g.objects(term, predicate):
+                if isinstance(value, Literal) and value.language in ("pl", "en"):
+                    found.setdefault(value.language, str(value))
+        return found
+
+    def labelled(self, term: RdfNode, label: URIRef = RDFS.label, comment: URIRef = RDFS.comment) -> dict[str, dict[str, str]]:
+        labels, comments = self.texts(term, label), self.texts(term, comment)
+        if set(labels) != {"pl", "en"}:
+            raise self.fail(term, "needs rdfs:label in Polish and English")
+        if not comments:
+            raise self.fail(term, "needs an rdfs:comment")
+        return {"labels": labels, "comments": comments}
+
+    def one(self, term: RdfNode, predicate: URIRef) -> RdfNode | None:
+        return next(iter(self.g.objects(term, predicate)), None)
+
+    def members(self, term: RdfNode | None) -> tuple[str, ...]:
+        """A class, or the classes of an owl:unionOf, as local names."""
+        if term is None:
+            return ()
+        union = self.one(term, OWL.unionOf)
+        if union is not None:
+            return tuple(_local(c) for c in Collection(self.g, union))
+        return (_local(term),)
+
+    def vocabulary(self, scheme: RdfNode) -> Vocabulary:
+        name = _local(scheme)
+        if name in self.vocabularies:
+            return self.vocabularies[name]
+        if (scheme, RDF.type, SKOS.ConceptScheme) not in self.g:
+            raise self.fail(scheme, "pg:vocabulary must name a skos:ConceptScheme")
+        concepts: dict[str, Concept] = {}
+        for concept in sorted(self.g.subjects(SKOS.inScheme, scheme)):
+            notation = self.one(concept, SKOS.notation)
+            if notation is None:
+                raise self.fail(concept, "a concept needs a skos:notation")
+            sector = self.one(concept, PG.defaultSector)
+            teryt = self.one(concept, PG.terytCode)
+            concepts[str(notation)] = Concept(
+                str(notation), str(concept), **self.labelled(concept, SKOS.prefLabel, SKOS.definition),
+                default_sector=_local(sector) if sector is not None else None,
+                teryt_code=str(teryt) if teryt is not None else None,
+            )  # fmt: skip
+        vocab = Vocabulary(name, str(scheme), **self.labelled(scheme, SKOS.prefLabel, SKOS.definition), concepts=concepts)
+        self.vocabularies[name] = vocab
+        return vocab
+
+    def shape_properties(self, shape: RdfNode) -> dict[str, PropertyDef]:
+        props: dict[str, PropertyDef] = {}
+        for spec in self.g.objects(shape, SH.property):
+            path = self.one(spec, SH.path)
+            if path is None:
+                raise self.fail(shape, "a property shape needs sh:path")
+            datatype = self.one(spec, SH.datatype)
+            if datatype not in DATATYPES:
+                raise self.fail(path, f"unsupported or missing sh:datatype {datatype}")
+            min_count = self.one(spec, SH.minCount)
+            vocab, allowed = self.one(spec, PG.vocabulary), self.one(spec, SH["in"])
+            checksum, low, high = self.one(spec, PG.checksum), self.one(spec, SH.minInclusive), self.one(spec, SH.maxInclusive)
+            pattern, not_after, prefix = self.one(spec, SH.pattern), self.one(spec, SH.lessThanOrEquals), self.one(path, PG.keyPrefix)
+            props[_local(path)] = PropertyDef(
+                _local(path), str(path), **self.labelled(path),
+                datatype=DATATYPES[datatype],  # type: ignore[index]
+                required=min_count is not None and int(min_count) > 0,
+                pattern=str(pattern) if pattern is not None else None,
+                vocabulary=self.vocabulary(vocab) if vocab is not None else None,
+                allowed=tuple(str(v) for v in Collection(self.g, allowed)) if allowed is not None else (),
+                checksum=str(checksum) if checksum is not None else None,
+                minimum=float(low) if low is not None else None,
+                maximum=float(high) if high is not None else None,
+                not_after=_local(not_after) if not_after is not None else None,
+                key_prefix=str(prefix) if prefix is not None else None,
+            )  # fmt: skip
+        return props
+
+    def node_types(self) -> dict[str, NodeType]:
+        types: dict[str, NodeType] = {}
+        for cls in sorted(self.g.subjects(RDF.type, PG.NodeType)):
+            shape = self.one_subject(SH.targetClass, cls)
+            if shape is None:
+                raise self.fail(cls, "a node type needs a SHACL shape (sh:targetClass)")
+            props = self.shape_properties(shape)
+            ids = self.one(cls, PG.identifiedBy)
+            identified = tuple(_local(p) for p in Collection(self.g, ids)) if ids is not None else ()
+            for name in identified:
+                if name not in props:
+                    raise self.fail(cls, f"pg:identifiedBy names {name}, which its shape lacks")
+            slug = self.one(cls, PG.slugPrefix)
+            if not identified and slug is None:
+                raise self.fail(cls, "needs pg:identifiedBy or pg:slugPrefix")
+            types[_local(cls)] = NodeType(
+                _local(cls), str(cls), **self.labelled(cls), properties=props,
+                identified_by=identified, slug_prefix=str(slug) if slug is not None else None,
+            )  # fmt: skip
+        return types
+
+    def one_subject(self, predicate: URIRef, obj: RdfNode) -> RdfNode | None:
+        return next(iter(self.g.subjects(predicate, obj)), None)
+
+    def tie_types(self, node_types: dict[str, NodeType]) -> dict[str, TieType]:
+        tie_shape = self.one_subject(SH.targetClass, PG.Tie)
+        if tie_shape is None:
+            raise self.fail(PG.Tie, "needs a SHACL shape (sh:targetClass pg:Tie)")
+        common = self.shape_properties(tie_shape)
+        types: dict[str, TieType] = {}
+        for prop in sorted(self.g.subjects(RDF.type, PG.TieType)):
+            domain, range_ = self.members(self.one(prop, RDFS.domain)), self.members(self.one(prop, RDFS.range))
+            for end in (*domain, *range_):
+                if end not in node_types:
+                    raise self.fail(prop, f"rdfs:domain/rdfs:range names {end}, which is not a node type")
+            if not domain or not range_:
+                raise self.fail(prop, "a tie type needs rdfs:domain and rdfs:range")
+            kind_iris = [*self.g.objects(prop, PG.sourceKind), *self.g.objects(prop, PG.targetKind)]
+            schemes = {self.one(k, SKOS.inScheme) for k in kind_iris}
+            if None in schemes or len(schemes) > 1:
+                raise self.fail(prop, "pg:sourceKind/pg:targetKind must name concepts of one concept scheme")
+            kind_scheme = self.vocabulary(schemes.pop()) if schemes else None  # type: ignore[arg-type]
+            notations = {str(k): str(self.one(k, SKOS.notation)) for k in kind_iris}
+            source_kinds = tuple(sorted(notations[str(k)] for k in self.g.objects(prop, PG.sourceKind)))
+            target_kinds = tuple(sorted(notations[str(k)] for k in self.g.objects(prop, PG.targetKind)))
+            own = self.one(prop, PG.tieShape)
+            props = {**common, **(self.shape_properties(own) if own is not None else {})}
+            types[_local(prop)] = TieType(
+                _local(prop), str(prop), **self.labelled(prop), domain=domain, range=range_,
+                source_kinds=source_kinds, target_kinds=target_kinds,
+                kind_scheme=kind_scheme.name if kind_scheme else None,
+                symmetric=(prop, RDF.type, OWL.SymmetricProperty) in self.g, properties=props,
+            )  # fmt: skip
+        return types
+
+
+def _models_text() -> str:
+    return resources.files("partnergraph").joinpath("models.ttl").read_text(encoding="utf-8")
+
+
+def parse_schema(text: str) -> Schema:
+    """Build a :class:`Schema` from the Turtle text of a models.ttl (raises SchemaError)."""
+    graph = Graph()
+    try:
+        graph.parse(data=text, format="turtle")
+    except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
+        raise SchemaError(Msg("schema.parse", detail=str(exc).strip().splitlines()[0][:300])) from exc
+    reader = _Reader(graph)
+    node_types = reader.node_types()
+    tie_types = reader.tie_types(node_types)
+    for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme)):
+        reader.vocabulary(scheme)
+    return Schema(node_types, tie_types, dict(sorted(reader.vocabularies.items())), graph)
+
+
+@functools.cache
+def load_schema(path: Path | None = None) -> Schema:
+    """The schema from the packaged models.ttl (or ``path``), loaded once per process."""
+    return parse_schema(path.read_text(encoding="utf-8") if path else _models_text())

@@ -1,0 +1,228 @@
+"""Validation and normalisation of node and tie records against the schema.
+
+Values are parsed to their datatype, identifiers compacted and checked with python-stdnum,
+vocabulary labels turned into notations, keys derived or checked, symmetric ties put in key
+order. Every problem is collected (not just the first) and reported with the field it is in.
+
+    >>> from partnergraph.records import Node
+    >>> v = Validator(load_schema())
+    >>> v.node(Node("", "Municipality", {"name": "Kwilcz", "teryt": "3014022"})).key
+    'teryt:3014022'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.pl import nip, regon
+
+from partnergraph.errors import Problem, ValidationError
+from partnergraph.i18n import Msg
+from partnergraph.records import Node, Tie, tie_id
+from partnergraph.schema import NodeType, PropertyDef, Schema, TieType, load_schema
+from partnergraph.text import slugify
+from partnergraph.values import PARSERS, Value
+
+__all__ = ["Validator", "load_schema"]
+
+_CHECKSUMS = {"nip": nip, "regon": regon}
+_KEY = re.compile(r"^([a-z][a-z0-9_]*):(\S.*)$")
+
+
+class Validator:
+    """Checks records against a :class:`Schema`; raises :class:`ValidationError`."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self._patterns = {p: re.compile(p) for t in self._owners() for d in t.properties.values() if (p := d.pattern)}
+
+    def _owners(self) -> list[NodeType | TieType]:
+        return [*self.schema.node_types.values(), *self.schema.tie_types.values()]
+
+    # -- values ------------------------------------------------------------------------------
+    def value(self, prop: PropertyDef, raw: Any) -> tuple[Value | None, list[Problem]]:
+        """Parse and check one value; ``None`` with no problems means 'empty, leave out'."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None, []
+        try:
+            value = PARSERS[prop.datatype](raw)
+        except (ValueError, TypeError, OverflowError):
+            return None, [Problem(Msg(f"val.bad_{'text' if prop.datatype == 'string' else prop.datatype}", value=raw), prop.name)]
+        problems: list[Problem] = []
+        if isinstance(value, str):
+            value, problems = self._text(prop, value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            low, high = prop.minimum, prop.maximum
+            if (low is not None and value < low) or (high is not None and value > high):
+                bounds = {"low": _num(low) if low is not None else "", "high": _num(high) if high is not None else ""}
+                problems.append(Problem(Msg("val.range", name=prop.name, value=value, **bounds), prop.name))
+        return (None if problems else value), problems
+
+    def _text(self, prop: PropertyDef, value: str) -> tuple[str, list[Problem]]:
+        if prop.checksum:
+            module = _CHECKSUMS[prop.checksum]
+            compact = module.compact(value)
+            if prop.checksum == "regon" and len(compact) == 14 and compact.endswith("00000"):
+                compact = compact[:9]  # KRS pads nine-digit REGONs to fourteen with zeros
+            if compact.isdigit():
+                try:
+                    return module.validate(compact), []
+                except StdnumError:
+                    if not prop.pattern or self._patterns[prop.pattern].match(compact):
+                        return value, [Problem(Msg("val.checksum", name=prop.label(), value=value), prop.name, Msg("val.checksum.hint"))]
+            value = compact if compact.isdigit() else value
+        if prop.vocabulary is not None:
+            concept = prop.vocabulary.lookup(value)
+            if concept is None:
+                allowed = ", ".join(prop.vocabulary.concepts)
+                return value, [Problem(Msg("val.vocabulary", value=value, name=prop.name), prop.name, Msg("val.types_hint", allowed=allowed))]
+            return concept.name, []
+        if prop.allowed and value not in prop.allowed:
+            hint = Msg("val.types_hint", allowed=", ".join(prop.allowed))
+            return value, [Problem(Msg("val.vocabulary", value=value, name=prop.name), prop.name, hint)]
+        if prop.pattern and not self._patterns[prop.pattern].search(value):
+            return value, [Problem(Msg("val.pattern", name=prop.label(), value=value, expected=_describe(prop)), prop.name)]
+        return value, []
+
+    def properties(self, owner: NodeType | TieType, raw: Mapping[str, Any]) -> tuple[dict[str, Value], list[Problem]]:
+        """Parse all properties of a record for ``owner`` (a node or tie type)."""
+        props: dict[str, Value] = {}
+        problems: list[Problem] = []
+        for name, raw_value in raw.items():
+            prop = owner.properties.get(name)
+            if prop is None:
+                hint = Msg("val.types_hint", allowed=", ".join(owner.properties))
+                problems.append(Problem(Msg("val.unknown_property", owner=owner.name, name=name), name, hint))
+                continue
+            value, found = self.value(prop, raw_value)
+            problems += found
+            if value is not None:
+                props[name] = value
+        for prop in owner.properties.values():
+            if prop.required and prop.name not in props and not any(p.where == prop.name for p in problems):
+                problems.append(Problem(Msg("val.required", name=prop.name), prop.name))
+            later = props.get(prop.not_after) if prop.not_after else None
+            if prop.name in props and later is not None and props[prop.name] > later:  # type: ignore[operator]
+                msg = Msg("val.order", first=prop.name, a=props[prop.name], second=prop.not_after, b=later)
+                problems.append(Problem(msg, prop.name))
+        return props, problems
+
+    # -- nodes -------------------------------------------------------------------------------
+    def node(self, record: Node) -> Node:
+        """The record checked and normalised, with its key; raises ValidationError."""
+        node_type = self.schema.node_types.get(record.type)
+        if node_type is None:
+            hint = Msg("val.types_hint", allowed=", ".join(self.schema.node_types))
+            raise ValidationError([Problem(Msg("val.unknown_node_type", value=record.type), "type", hint)])
+        props, problems = self.properties(node_type, record.props)
+        if not problems:
+            self._default_sector(node_type, props)
+        key = self._key(node_type, record.key.strip(), props, problems)
+        if problems:
+            raise ValidationError(problems)
+        return Node(key, node_type.name, props)
+
+    def _default_sector(self, node_type: NodeType, props: dict[str, Value]) -> None:
+        """Fill a vocabulary property from another value's pg:defaultSector (kind → sector)."""
+        for prop in node_type.properties.values():
+            concept = prop.vocabulary.concepts.get(str(props.get(prop.name))) if prop.vocabulary else None
+            if concept is None or concept.default_sector is None:
+                continue
+            for target in node_type.properties.values():
+                if target.vocabulary and concept.default_sector in target.vocabulary.concepts:
+                    props.setdefault(target.name, concept.default_sector)
+
+    def _key(self, node_type: NodeType, key: str, props: dict[str, Value], problems: list[Problem]) -> str:
+        prefixes = node_type.key_prefixes()
+        example = f"{next(iter(prefixes))}:…"
+        if not key:
+            for prefix, name in prefixes.items():
+                if name and name in props:
+                    return f"{prefix}:{props[name]}"
+            if node_type.slug_prefix and props.get("name"):
+                return f"{node_type.slug_prefix}:{slugify(str(props['name']))}"
+            fields = ", ".join(node_type.identified_by) or "name"
+            problems.append(Problem(Msg("val.no_key", type=node_type.name, fields=fields), "key", Msg("val.no_key.hint", example=example)))
+            return ""
+        match = _KEY.match(key)
+        if match is None:
+            problems.append(Problem(Msg("val.bad_key", key=key, example=example), "key"))
+            return key
+        prefix, rest = match.groups()
+        if prefix not in prefixes:
+            allowed = ", ".join(f"{p}:" for p in prefixes)
+            problems.append(Problem(Msg("val.key_prefix", key=key, type=node_type.name, allowed=allowed), "key"))
+            return key
+        name = prefixes[prefix]
+        if name is None:
+            return key
+        value, found = self.value(node_type.properties[name], rest)
+        if found:
+            problems += [p.located("key") for p in found]
+            return key
+        if name in props and props[name] != value:
+            problems.append(Problem(Msg("val.key_mismatch", key=key, name=name, value=props[name]), "key"))
+        props.setdefault(name, value)  # type: ignore[arg-type]
+        return f"{prefix}:{value}"
+
+    # -- ties --------------------------------------------------------------------------------
+    def tie(self, record: Tie) -> Tie:
+        """The tie checked (without its endpoints' types) and normalised, with its id."""
+        tie_type = self.schema.tie_types.get(record.type)
+        if tie_type is None:
+            hint = Msg("val.types_hint", allowed=", ".join(self.schema.tie_types))
+            raise ValidationError([Problem(Msg("val.unknown_tie_type", value=record.type), "type", hint)])
+        props, problems = self.properties(tie_type, record.props)
+        start, end = record.start.strip(), record.end.strip()
+        for field, key in (("start", start), ("end", end)):
+            if not _KEY.match(key):
+                problems.append(Problem(Msg("val.bad_key", key=key, example="krs:0000123456"), field))
+        if start == end and start:
+            problems.append(Problem(Msg("val.self_loop", tie=tie_type.name, key=start), "end"))
+        if problems:
+            raise ValidationError(problems)
+        if tie_type.symmetric and end < start:
+            start, end = end, start
+        identity = record.id.strip() or tie_id(start, tie_type.name, end, props.get("since"))
+        return Tie(tie_type.name, start, end, props, identity)
+
+    def endpoints(self, tie: Tie, start: Node, end: Node) -> list[Problem]:
+        """Problems with the types and kinds of a tie's endpoints (empty when allowed)."""
+        tie_type = self.schema.tie_types[tie.type]
+        problems: list[Problem] = []
+        ends = (("start", start, tie_type.domain, tie_type.source_kinds), ("end", end, tie_type.range, tie_type.target_kinds))
+        if tie_type.symmetric and not self._fits(tie_type, start, tie_type.domain, tie_type.source_kinds):
+            ends = (("start", end, tie_type.domain, tie_type.source_kinds), ("end", start, tie_type.range, tie_type.target_kinds))
+        for field, node, types, kinds in ends:
+            verb = Msg(f"val.{field}")
+            if node.type not in types:
+                msg = Msg("val.endpoint", tie=tie.type, end=verb, type=node.type, allowed=", ".join(types))
+                problems.append(Problem(msg, field))
+            elif not self._kind_fits(tie_type, node, kinds):
+                kind = node.props.get(self._kind_property(tie_type, node) or "")
+                msg = Msg("val.endpoint_kind", tie=tie.type, end=verb, kind=kind, allowed=", ".join(kinds))
+                problems.append(Problem(msg, field))
+        return problems
+
+    def _kind_property(self, tie_type: TieType, node: Node) -> str | None:
+        return self.schema.vocabulary_property(node.type, tie_type.kind_scheme) if tie_type.kind_scheme else None
+
+    def _kind_fits(self, tie_type: TieType, node: Node, kinds: tuple[str, ...]) -> bool:
+        prop = self._kind_property(tie_type, node)
+        return not kinds or prop is None or node.props.get(prop) in kinds
+
+    def _fits(self, tie_type: TieType, node: Node, types: tuple[str, ...], kinds: tuple[str, ...]) -> bool:
+        return node.type in types and self._kind_fits(tie_type, node, kinds)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _describe(prop: PropertyDef) -> str:
+    """A human description of a property's format, from its pattern."""
+    digits = re.fullmatch(r"\^\[0-9\]\{(\d+)\}\$", prop.pattern or "")
+    return Msg("val.digits", n=digits.group(1)).render() if digits else f"/{prop.pattern}/"

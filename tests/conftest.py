@@ -1,0 +1,43 @@
+"""Shared fixtures: a ``store`` on every backend, a CLI runner, the example network."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from partnergraph.graph.base import GraphStore
+from partnergraph.graph.sqlite import SqliteStore
+from partnergraph.i18n import use_language
+
+BACKENDS = ["sqlite", "neo4j"]
+REQUIRE_NEO4J = os.environ.get("PARTNERGRAPH_REQUIRE_NEO4J") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _polish_messages() -> Iterator[None]:
+    """Tests read messages in Polish (the default) unless they switch."""
+    with use_language("pl"):
+        yield
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """An empty store on each backend; the Neo4j one needs a server (see tools/neo4j)."""
+    if request.param == "sqlite":
+        with SqliteStore(tmp_path / "store.db") as sqlite_store:
+            yield sqlite_store
+        return
+    from tests.neo4j_support import neo4j_store
+
+    with neo4j_store(request) as neo4j:
+        yield neo4j
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
+    """An empty embedded store, for tests of SQLite-only behaviour."""
+    with SqliteStore(tmp_path / "store.db") as store:
+        yield store
