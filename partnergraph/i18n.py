@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["LANGUAGES", "MESSAGES", "Msg", "current_language", "t", "use_language"]
+__all__ = ["LANGUAGES", "MESSAGES", "Msg", "current_language", "register_messages", "t", "use_language"]
 
 LANGUAGES = ("pl", "en")
 _language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default="pl")
@@ -191,6 +191,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{text!r} is not a property=value assignment",
     ),
 }
+
+
+def register_messages(messages: dict[str, tuple[str, str]]) -> None:
+    """Add a module's own messages (id: (Polish, English)); ids must be new."""
+    clash = set(messages) & set(MESSAGES)
+    if clash:
+        raise ValueError(f"message ids already used: {sorted(clash)}")
+    MESSAGES.update(messages)
 
 
 @dataclass(frozen=True)

@@ -291,6 +291,10 @@ class Writer:
         self.summary.add(change.entity, "updated" if current else "created")
 
 
+class _DryRun(Exception):
+    """Raised inside a dry-run write to roll it back."""
+
+
 class GraphStore(ABC):
     """A property graph of partnership data, whatever holds it.
 
@@ -313,19 +317,29 @@ class GraphStore(ABC):
         """A context manager yielding a :class:`Transaction`, committing on normal exit."""
 
     @contextmanager
-    def write(self, *, source: str, user: str = "") -> Iterator[Writer]:
-        """One all-or-nothing write; ``source`` and ``user`` go to the change log."""
-        with self._transaction() as tx:
-            writer = Writer(tx, self.validator, source=source, user=user)
-            yield writer
-            if writer.summary.changed:
-                tx.set_version(writer.version)
-            else:
-                writer.summary.version = self.version()
+    def write(self, *, source: str, user: str = "", dry_run: bool = False) -> Iterator[Writer]:
+        """One all-or-nothing write; ``source`` and ``user`` go to the change log.
 
-    def upsert(self, nodes: Iterable[Node] = (), ties: Iterable[Tie] = (), *, source: str, user: str = "") -> WriteSummary:
-        """Upsert ``nodes`` then ``ties`` in one transaction."""
-        with self.write(source=source, user=user) as writer:
+        With ``dry_run`` everything is checked and counted exactly as in a real write, then
+        rolled back: the writer's summary tells what would change.
+        """
+        try:
+            with self._transaction() as tx:
+                writer = Writer(tx, self.validator, source=source, user=user)
+                yield writer
+                if not writer.summary.changed:
+                    writer.summary.version = self.version()
+                elif dry_run:
+                    raise _DryRun
+                else:
+                    tx.set_version(writer.version)
+        except _DryRun:
+            writer.summary.version = self.version()
+
+    def upsert(self, nodes: Iterable[Node] = (), ties: Iterable[Tie] = (), *, source: str, user: str = "",
+               dry_run: bool = False) -> WriteSummary:  # fmt: skip
+        """Upsert ``nodes`` then ``ties`` in one transaction (or only count, with ``dry_run``)."""
+        with self.write(source=source, user=user, dry_run=dry_run) as writer:
             writer.upsert_nodes(nodes)
             writer.upsert_ties(ties)
         return writer.summary

@@ -261,3 +261,11 @@ def test_batches_larger_than_one_chunk_are_streamed(store: GraphStore) -> None:
 def test_check_finds_nothing_wrong_in_a_healthy_store(store: GraphStore) -> None:
     seed(store)
     assert store.check() == []
+
+
+def test_dry_run_counts_but_writes_nothing(store: GraphStore) -> None:
+    seed(store)
+    summary = store.upsert([org("org:nowa", "Nowa"), CES, org("org:laka", "Łąka 2", "social_cooperative")], source="try", dry_run=True)
+    assert (summary.get("node", "created"), summary.get("node", "updated"), summary.get("node", "unchanged")) == (1, 1, 1)
+    assert store.get_node("org:nowa") is None and store.version() == 1
+    assert summary.version == 1
