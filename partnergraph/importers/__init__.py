@@ -1,0 +1,1 @@
+"""Importers: files in many formats turned into validated nodes and ties, all-or-nothing."""
