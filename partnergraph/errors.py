@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from partnergraph.i18n import Msg
 
 __all__ = [
-    "ConflictError",
     "ConfigError",
+    "ConflictError",
     "IntegrityError",
     "NotFoundError",
     "PartnergraphError",

@@ -182,9 +182,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.driver_missing.hint": ("zainstaluj: pip install {package}", "install it: pip install {package}"),
     # data files
     "data.bad_json": ("niepoprawny JSON: {detail}", "invalid JSON: {detail}"),
+    "data.bad_field": ("brak lub zły typ pola {field}", "field {field} is missing or of the wrong type"),
     "data.bad_record": (
-        "rekord musi mieć pole \"node\" albo \"tie\"",
-        "a record needs a \"node\" or a \"tie\" field",
+        'rekord musi mieć pole "node" albo "tie"',
+        'a record needs a "node" or a "tie" field',
     ),
     "cli.bad_assignment": (
         "{text!r} nie jest przypisaniem właściwość=wartość",
@@ -208,7 +209,7 @@ class Msg:
     id: str
     params: dict[str, Any] = field(default_factory=dict)
 
-    def __init__(self, id: str, **params: Any) -> None:  # noqa: A002 - id is the message id
+    def __init__(self, id: str, **params: Any) -> None:
         object.__setattr__(self, "id", id)
         object.__setattr__(self, "params", params)
 

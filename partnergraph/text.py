@@ -1,9 +1,9 @@
 """Text helpers shared by the stores and importers: diacritics folding and slugs.
 
-    >>> fold("Spółdzielnia Socjalna „Łąka”")
-    'spoldzielnia socjalna „laka”'
-    >>> slugify("Centrum Ekonomii Społecznej w Kwilczu")
-    'centrum-ekonomii-spolecznej-w-kwilczu'
+>>> fold("Spółdzielnia Socjalna „Łąka”")
+'spoldzielnia socjalna „laka”'
+>>> slugify("Centrum Ekonomii Społecznej w Kwilczu")
+'centrum-ekonomii-spolecznej-w-kwilczu'
 """
 
 from __future__ import annotations

@@ -78,7 +78,9 @@ class Validator:
             concept = prop.vocabulary.lookup(value)
             if concept is None:
                 allowed = ", ".join(prop.vocabulary.concepts)
-                return value, [Problem(Msg("val.vocabulary", value=value, name=prop.name), prop.name, Msg("val.types_hint", allowed=allowed))]
+                return value, [
+                    Problem(Msg("val.vocabulary", value=value, name=prop.name), prop.name, Msg("val.types_hint", allowed=allowed))
+                ]
             return concept.name, []
         if prop.allowed and value not in prop.allowed:
             hint = Msg("val.types_hint", allowed=", ".join(prop.allowed))

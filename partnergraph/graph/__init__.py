@@ -1,8 +1,8 @@
 """Graph stores: the contract, its backends, and :func:`open_store` choosing one by URL.
 
-    >>> store = open_store("sqlite:///:memory:")
-    >>> store.count_nodes()
-    {}
+>>> store = open_store("sqlite:///:memory:")
+>>> store.count_nodes()
+{}
 """
 
 from __future__ import annotations

@@ -139,6 +139,13 @@ def record_json(record: Node | Tie) -> dict[str, Any]:
     return data
 
 
+def _label(record: Node | Tie) -> str:
+    """How a record is named in error messages: key, tie id, or start-[TYPE]->end."""
+    if isinstance(record, Node):
+        return record.key
+    return record.id or (f"{record.start}-[{record.type}]->{record.end}" if record.start and record.end else "")
+
+
 class Writer:
     """The write API inside :meth:`GraphStore.write`; every method works in batches."""
 
@@ -227,7 +234,7 @@ class Writer:
             try:
                 result.append(check(record))
             except ValidationError as exc:
-                label = getattr(record, "key", "") or getattr(record, "id", "") or f"#{index}"
+                label = _label(record) or f"#{index}"
                 problems += [p.located(label) for p in exc.problems]
         if problems:
             raise ValidationError(problems)

@@ -1,0 +1,317 @@
+"""The ``partnergraph`` command: a thin face over the core.
+
+Every command builds the core objects, calls them and prints the result; errors become one
+line ``Błąd: …`` with exit status 1 (see :mod:`partnergraph.cli_support`).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from partnergraph import __version__
+from partnergraph.cli_support import Cli, GuardedGroup, UserError, emit_rows, key_values, output_option, pass_cli
+from partnergraph.config import SETTINGS, load_settings
+from partnergraph.errors import NotFoundError, Problem, ValidationError
+from partnergraph.graph.base import WriteSummary
+from partnergraph.i18n import Msg, register_messages, use_language
+from partnergraph.importers.base import Located
+from partnergraph.importers.jsonl import read_jsonl
+from partnergraph.queries.summary import summary
+from partnergraph.records import Node, Tie
+from partnergraph.values import to_json
+
+__all__ = ["main"]
+
+register_messages({
+    "cli.ready": ("Magazyn gotowy: {url} (wersja zapisu {version})", "Store ready: {url} (write version {version})"),
+    "cli.written": (
+        "Zapisano (wersja {version}): węzły nowe {nc}, zmienione {nu}, bez zmian {nn}; "
+        "powiązania nowe {tc}, zmienione {tu}, bez zmian {tn}",
+        "Written (version {version}): nodes new {nc}, updated {nu}, unchanged {nn}; ties new {tc}, updated {tu}, unchanged {tn}",
+    ),
+    "cli.deleted": ("Usunięto (wersja {version}): węzły {n}, powiązania {t}", "Deleted (version {version}): nodes {n}, ties {t}"),
+    "cli.demo": ("Wczytano przykładową sieć (dane ilustracyjne) do {url}.", "Loaded the example network (illustrative data) into {url}."),
+    "cli.summary.node_type": ("Węzły według typu", "Nodes by type"),
+    "cli.summary.tie_type": ("Powiązania według typu", "Ties by type"),
+    "cli.summary.municipality": ("Organizacje według gminy", "Organisations by municipality"),
+    "cli.check_ok": ("Magazyn {url} jest spójny.", "Store {url} is consistent."),
+    "cli.check_bad": ("problemy w magazynie {url}: {count}", "problems in store {url}: {count}"),
+    "cli.no_changes": ("Dziennik zmian jest pusty.", "The change log is empty."),
+    "cli.none_found": ("Nic nie znaleziono.", "Nothing found."),
+    "cli.ties": ("Powiązania", "Ties"),
+})  # fmt: skip
+
+
+def _settings_help() -> str:
+    return "\n\n".join(f"{s.env}: {s.help}" for s in SETTINGS)
+
+
+@click.group(cls=GuardedGroup, epilog="Settings (environment):\n\n" + _settings_help())
+@click.option("--store", "store_url", metavar="URL", help="Store URL (default: $PARTNERGRAPH_STORE or sqlite:///partnergraph.db).")
+@click.option("--lang", type=click.Choice(["pl", "en"]), help="Language of messages (default: $PARTNERGRAPH_LANG or pl).")
+@click.option("--user", help="Your name for the change log (default: $PARTNERGRAPH_USER or your login).")
+@click.version_option(__version__, prog_name="partnergraph")
+@click.pass_context
+def main(ctx: click.Context, store_url: str | None, lang: str | None, user: str | None) -> None:
+    """partnergraph: map the network of a social-economy partnership.
+
+    Partners, municipalities, businesses, social cooperatives, support centres and the ties
+    between them, in an embedded store (one SQLite file) or in Neo4j.
+    """
+    settings = load_settings(store=store_url, language=lang, user=user)
+    ctx.with_resource(use_language(settings.language))
+    ctx.obj = Cli(settings, ctx)
+
+
+@main.command()
+@pass_cli
+def init(cli: Cli) -> None:
+    """Create the store (the SQLite file, or Neo4j constraints) if it is not there yet."""
+    store = cli.store()
+    click.echo(str(Msg("cli.ready", url=store.url, version=store.version())))
+
+
+@main.command()
+@pass_cli
+def demo(cli: Cli) -> None:
+    """Load the built-in example network (illustrative data) and print a summary."""
+    store = cli.store()
+    located = _read_example()
+    nodes = [item.record for item in located if isinstance(item.record, Node)]
+    ties = [item.record for item in located if isinstance(item.record, Tie)]
+    written = store.upsert(nodes, ties, source="example network", user=cli.user)
+    click.echo(str(Msg("cli.demo", url=store.url)))
+    _echo_written(written)
+    _echo_summary(cli, "table")
+
+
+def _read_example() -> list[Located]:
+    resource = resources.files("partnergraph").joinpath("data/example.jsonl")
+    with resources.as_file(resource) as path:
+        items = list(read_jsonl(Path(path)))
+    problems = [item for item in items if not isinstance(item, Located)]
+    if problems:
+        raise ValidationError(problems)
+    return [item for item in items if isinstance(item, Located)]
+
+
+def _echo_written(summary: WriteSummary) -> None:
+    counts = {"nc": ("node", "created"), "nu": ("node", "updated"), "nn": ("node", "unchanged"),
+              "tc": ("tie", "created"), "tu": ("tie", "updated"), "tn": ("tie", "unchanged")}  # fmt: skip
+    click.echo(str(Msg("cli.written", version=summary.version, **{k: summary.get(*v) for k, v in counts.items()})))
+
+
+def _echo_summary(cli: Cli, fmt: str) -> None:
+    rows = summary(cli.store())
+    if fmt != "table":
+        emit_rows([vars(row) for row in rows], fmt, ["group", "name", "label", "count"])
+        return
+    for group in ("node_type", "tie_type", "municipality"):
+        selected = [row for row in rows if row.group == group]
+        if selected:
+            click.echo(f"\n{Msg('cli.summary.' + group)}")
+            emit_rows([{"": row.label, "n": row.count} for row in selected], "table", header=False)
+
+
+@main.command()
+@output_option
+@pass_cli
+def stats(cli: Cli, fmt: str) -> None:
+    """Counts by node type, tie type and municipality."""
+    _echo_summary(cli, fmt)
+
+
+@main.group()
+def add() -> None:
+    """Add or update one node or tie (validated against models.ttl)."""
+
+
+@add.command("node")
+@click.argument("node_type")
+@click.argument("key", required=False, default="")
+@click.argument("props", nargs=-1, metavar="PROPERTY=VALUE...")
+@pass_cli
+def add_node(cli: Cli, node_type: str, key: str, props: tuple[str, ...]) -> None:
+    """Add or update a node of NODE_TYPE.
+
+    KEY may be left out when an identifier (krs=, nip=, regon=, teryt=) or a name is given.
+    Example: partnergraph add node Organisation org:ces-kwilcz name="CES Kwilcz" kind=ces
+    """
+    if "=" in key:
+        props, key = (key, *props), ""
+    written = cli.store().upsert([Node(key, node_type, key_values(props))], source="cli add node", user=cli.user)
+    _echo_written(written)
+
+
+@add.command("tie")
+@click.argument("start")
+@click.argument("tie_type")
+@click.argument("end")
+@click.argument("props", nargs=-1, metavar="PROPERTY=VALUE...")
+@click.option("--id", "tie_id", default="", help="The tie's own id (default: derived from start, type, end and since).")
+@pass_cli
+def add_tie(cli: Cli, start: str, tie_type: str, end: str, props: tuple[str, ...], tie_id: str) -> None:
+    """Add or update a tie START -[TIE_TYPE]-> END.
+
+    Example: partnergraph add tie org:gops-kwilcz REFERS org:ces-kwilcz count=6 since=2024-01-01
+    """
+    written = cli.store().upsert(ties=[Tie(tie_type, start, end, key_values(props), tie_id)], source="cli add tie", user=cli.user)
+    _echo_written(written)
+
+
+@main.command()
+@click.argument("key")
+@click.option("--cascade", is_flag=True, help="Also delete the node's ties.")
+@pass_cli
+def delete(cli: Cli, key: str, cascade: bool) -> None:
+    """Delete the node KEY (or the tie with that id); undo with 'db revert'."""
+    store = cli.store()
+    with store.write(source="cli delete", user=cli.user) as writer:
+        if store.get_node(key) is None and store.get_tie(key) is not None:
+            writer.delete_tie(key)
+        else:
+            writer.delete_node(key, cascade=cascade)
+    done = writer.summary
+    click.echo(str(Msg("cli.deleted", version=done.version, n=done.get("node", "deleted"), t=done.get("tie", "deleted"))))
+
+
+@main.command()
+@click.argument("key")
+@output_option
+@pass_cli
+def show(cli: Cli, key: str, fmt: str) -> None:
+    """Show the node KEY with its properties and ties."""
+    store = cli.store()
+    node = store.get_node(key)
+    if node is None:
+        raise NotFoundError(Msg("store.node_missing", key=key))
+    ties = store.neighbours(key)
+    if fmt == "json":
+        data = {**node.as_json(), "ties": [{**t.as_json(), "other": n.key, "other_name": n.props.get("name")} for t, n in ties]}
+        emit_rows([data], "json")
+        return
+    props = node.props
+    rows = [{"property": "key", "value": node.key}, {"property": "type", "value": node.type}]
+    rows += [{"property": name, "value": to_json(value)} for name, value in props.items()]
+    rows += [{"property": "origin", "value": node.origin}, {"property": "version", "value": node.version}]
+    emit_rows(rows, fmt, header=fmt != "table")
+    if ties:
+        click.echo(f"\n{Msg('cli.ties')}")
+        emit_rows([_tie_row(key, t, n, store.schema.tie_types[t.type].symmetric) for t, n in ties], fmt)
+
+
+def _tie_row(key: str, tie: Tie, other: Node, symmetric: bool) -> dict[str, Any]:
+    arrow = "↔" if symmetric else ("→" if tie.start == key else "←")
+    props = ", ".join(f"{k}={to_json(v)}" for k, v in tie.props.items())
+    return {"tie": tie.type, "": arrow, "node": other.key, "name": other.props.get("name", ""), "properties": props}
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--type", "node_type", help="Only nodes of this type (e.g. Organisation).")
+@click.option("--where", "where", multiple=True, metavar="PROPERTY=VALUE", help="Only nodes with this property value (repeatable).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
+@output_option
+@pass_cli
+def find(cli: Cli, text: str | None, node_type: str | None, where: tuple[str, ...], limit: int, fmt: str) -> None:
+    """Find nodes whose name has words starting with TEXT (case and ą/ę/ł/ó/ś/ź/ż ignored)."""
+    store = cli.store()
+    if node_type is not None and node_type not in store.schema.node_types:
+        store.validator.node(Node("", node_type))  # raises the 'unknown node type' error
+    filters = _typed_filters(cli, key_values(where))
+    nodes = store.find_nodes(type=node_type, text=text, where=filters, limit=limit)
+    if not nodes and fmt == "table":
+        click.echo(str(Msg("cli.none_found")))
+        return
+    emit_rows([{"key": n.key, "type": n.type, "name": n.props.get("name", ""), "kind": n.props.get("kind", "")} for n in nodes], fmt)
+
+
+def _typed_filters(cli: Cli, raw: dict[str, str]) -> dict[str, Any]:
+    schema = cli.store().schema
+    props = {p.name: p for t in schema.node_types.values() for p in t.properties.values()}
+    typed: dict[str, Any] = {}
+    for name, text in raw.items():
+        prop = props.get(name)
+        if prop is None:
+            raise ValidationError([Problem(Msg("store.bad_property_filter", name=name), "--where")])
+        value, problems = cli.store().validator.value(prop, text)
+        if problems:
+            raise ValidationError(problems)
+        typed[name] = value
+    return typed
+
+
+@main.command()
+@click.argument("name", required=False)
+@output_option
+@pass_cli
+def schema(cli: Cli, name: str | None, fmt: str) -> None:
+    """List node types, tie types and vocabularies from models.ttl; NAME shows one in detail."""
+    from partnergraph.schema import load_schema
+    from partnergraph.schema_docs import describe, overview
+
+    language = cli.settings.language
+    rows = describe(load_schema(), name, language) if name else overview(load_schema(), language)
+    emit_rows(rows, fmt)
+
+
+@main.group()
+def db() -> None:
+    """Store maintenance: integrity check, change log, revert."""
+
+
+@db.command()
+@pass_cli
+def check(cli: Cli) -> None:
+    """Check the store's integrity and every record against models.ttl."""
+    store = cli.store()
+    problems = store.check()
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise UserError(str(Msg("cli.check_bad", url=store.url, count=len(problems))))
+    click.echo(str(Msg("cli.check_ok", url=store.url)))
+
+
+@db.command()
+@click.option("--version", "version", type=int, help="Only this write version.")
+@click.option("--key", help="Only changes of this node key or tie id.")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 1000000))
+@output_option
+@pass_cli
+def log(cli: Cli, version: int | None, key: str | None, limit: int, fmt: str) -> None:
+    """Show the change log, newest first: who changed what, when, from which source."""
+    changes = cli.store().changes(version=version, key=key, limit=limit)
+    if not changes and fmt == "table":
+        click.echo(str(Msg("cli.no_changes")))
+        return
+    rows = [{"version": c.version, "at": c.at, "user": c.user, "source": c.source, "op": c.op, "entity": c.entity, "key": c.key,
+             **({"before": c.before, "after": c.after} if fmt == "json" else {})} for c in changes]  # fmt: skip
+    emit_rows(rows, fmt)
+
+
+@db.command()
+@click.argument("version", type=int)
+@pass_cli
+def revert(cli: Cli, version: int) -> None:
+    """Undo every change of write VERSION (refused if something changed since)."""
+    _echo_written(cli.store().revert(version, user=cli.user))
+
+
+def _add_optional_commands() -> None:
+    """Commands from modules that may not be installed in every build (importers)."""
+    try:
+        from partnergraph.cli_import import COMMANDS
+    except ModuleNotFoundError as exc:
+        if exc.name != "partnergraph.cli_import":
+            raise
+        return
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_optional_commands()

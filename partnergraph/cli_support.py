@@ -1,0 +1,148 @@
+"""What every CLI command shares: the context object, error handling and output formats.
+
+Library code raises :mod:`partnergraph.errors` exceptions; :class:`GuardedGroup` turns each
+into one line ``Błąd: …`` (``Error: …`` in English) on stderr with exit status 1, never a
+traceback. Unexpected exceptions are reported the same way, asking for a bug report; set
+``PARTNERGRAPH_DEBUG=1`` to see the traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import IO, Any, TypeVar
+
+import click
+
+from partnergraph.config import Settings
+from partnergraph.errors import PartnergraphError
+from partnergraph.graph import open_store
+from partnergraph.graph.base import GraphStore
+from partnergraph.i18n import Msg, register_messages
+
+__all__ = ["Cli", "GuardedGroup", "UserError", "emit_rows", "output_option", "pass_cli"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+register_messages({
+    "cli.error": ("Błąd", "Error"),
+    "cli.internal": (
+        "nieoczekiwany błąd ({kind}: {detail}); to błąd partnergraph — zgłoś go, "
+        "a szczegóły pokaże PARTNERGRAPH_DEBUG=1",
+        "unexpected error ({kind}: {detail}); this is a partnergraph bug — please report it; "
+        "PARTNERGRAPH_DEBUG=1 shows the details",
+    ),
+    "cli.interrupted": ("przerwano; magazyn pozostał bez zmian", "interrupted; the store was left unchanged"),
+})  # fmt: skip
+
+
+class UserError(click.ClickException):
+    """A ClickException whose prefix follows the language (``Błąd:`` / ``Error:``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.prefix = str(Msg("cli.error"))  # rendered now, while the command's language is in force
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"{self.prefix}: {self.format_message()}", err=True, file=file)
+
+
+class GuardedGroup(click.Group):
+    """A click group that reports every error as one clear line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PartnergraphError as exc:
+            raise UserError(str(exc)) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt as exc:
+            raise UserError(str(Msg("cli.interrupted"))) from exc
+        except Exception as exc:
+            if os.environ.get("PARTNERGRAPH_DEBUG") == "1":
+                raise
+            raise UserError(str(Msg("cli.internal", kind=type(exc).__name__, detail=exc))) from exc
+
+
+class Cli:
+    """The object every command receives: settings and a lazily opened store."""
+
+    def __init__(self, settings: Settings, ctx: click.Context) -> None:
+        self.settings = settings
+        self._ctx = ctx
+        self._store: GraphStore | None = None
+
+    @property
+    def user(self) -> str:
+        """Who is making changes (for the change log)."""
+        return self.settings.user
+
+    def store(self) -> GraphStore:
+        """The configured store, opened on first use and closed when the command ends."""
+        if self._store is None:
+            self._store = open_store(settings=self.settings)
+            self._ctx.call_on_close(self._store.close)
+        return self._store
+
+
+pass_cli = click.make_pass_decorator(Cli)
+
+FORMATS = ("table", "csv", "json")
+
+
+def output_option(function: F) -> F:
+    """Add ``--format table|csv|json`` to a command that prints rows."""
+    option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                          help="Output format: an aligned table, CSV (; separated, for Polish Excel) or JSON.")  # fmt: skip
+    return option(function)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "tak" if value else "nie"
+    return str(value)
+
+
+def emit_rows(rows: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[str] | None = None, *, header: bool = True) -> None:
+    """Print ``rows`` as an aligned table (``header=False``: without the header row), CSV or JSON."""
+    stream = click.get_text_stream("stdout")
+    columns = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "json":
+        json.dump([{c: row.get(c) for c in columns} for row in rows], stream, ensure_ascii=False, indent=2, default=str)
+        stream.write("\n")
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_safe_csv(_cell(row.get(c))) for c in columns] for row in rows])
+        stream.write(buffer.getvalue())
+        return
+    table = ([[str(c) for c in columns]] if header else []) + [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(columns))]
+    for index, line in enumerate(table):
+        stream.write("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n")
+        if index == 0 and header:
+            stream.write("  ".join("-" * width for width in widths) + "\n")
+
+
+def _safe_csv(text: str) -> str:
+    """Keep spreadsheets from executing a value as a formula (OWASP CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def key_values(pairs: Iterable[str]) -> dict[str, str]:
+    """``name=value`` arguments as a dict (raises UserError on a malformed one)."""
+    result: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UserError(str(Msg("cli.bad_assignment", text=pair)))
+        result[name.strip()] = value
+    return result

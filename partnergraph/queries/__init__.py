@@ -1,0 +1,1 @@
+"""Analyses of the graph, one module per family, each returning typed rows."""
