@@ -195,7 +195,7 @@ def show(cli: Cli, key: str, fmt: str) -> None:
         emit_rows([data], "json")
         return
     props = node.props
-    rows = [{"property": "key", "value": node.key}, {"property": "type", "value": node.type}]
+    rows: list[dict[str, Any]] = [{"property": "key", "value": node.key}, {"property": "type", "value": node.type}]
     rows += [{"property": name, "value": to_json(value)} for name, value in props.items()]
     rows += [{"property": "origin", "value": node.origin}, {"property": "version", "value": node.version}]
     emit_rows(rows, fmt, header=fmt != "table")
@@ -305,7 +305,7 @@ def revert(cli: Cli, version: int) -> None:
 def _add_optional_commands() -> None:
     """Commands from modules that may not be installed in every build (importers)."""
     try:
-        from partnergraph.cli_import import COMMANDS
+        from partnergraph.cli_import import COMMANDS  # type: ignore[import-not-found, unused-ignore]
     except ModuleNotFoundError as exc:
         if exc.name != "partnergraph.cli_import":
             raise

@@ -111,8 +111,12 @@ def _cell(value: Any) -> str:
 
 def emit_rows(rows: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[str] | None = None, *, header: bool = True) -> None:
     """Print ``rows`` as an aligned table (``header=False``: without the header row), CSV or JSON."""
-    stream = click.get_text_stream("stdout")
-    columns = list(columns or (rows[0].keys() if rows else []))
+    stream = io.StringIO()
+    _write_rows(stream, rows, fmt, list(columns or (rows[0].keys() if rows else [])), header)
+    click.echo(stream.getvalue(), nl=False)
+
+
+def _write_rows(stream: IO[str], rows: Sequence[Mapping[str, Any]], fmt: str, columns: list[str], header: bool) -> None:
     if fmt == "json":
         json.dump([{c: row.get(c) for c in columns} for row in rows], stream, ensure_ascii=False, indent=2, default=str)
         stream.write("\n")

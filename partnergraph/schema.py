@@ -148,7 +148,8 @@ class Schema:
     def datatypes(self) -> dict[str, str]:
         """Datatype of every property name used anywhere (they agree across types)."""
         found: dict[str, str] = {}
-        for owner in [*self.node_types.values(), *self.tie_types.values()]:
+        owners: list[NodeType | TieType] = [*self.node_types.values(), *self.tie_types.values()]
+        for owner in owners:
             for prop in owner.properties.values():
                 found.setdefault(prop.name, prop.datatype)
         return found
@@ -199,7 +200,7 @@ class _Reader:
         if (scheme, RDF.type, SKOS.ConceptScheme) not in self.g:
             raise self.fail(scheme, "pg:vocabulary must name a skos:ConceptScheme")
         concepts: dict[str, Concept] = {}
-        for concept in sorted(self.g.subjects(SKOS.inScheme, scheme)):
+        for concept in sorted(self.g.subjects(SKOS.inScheme, scheme), key=str):
             notation = self.one(concept, SKOS.notation)
             if notation is None:
                 raise self.fail(concept, "a concept needs a skos:notation")
@@ -230,13 +231,13 @@ class _Reader:
             props[_local(path)] = PropertyDef(
                 _local(path), str(path), **self.labelled(path),
                 datatype=DATATYPES[datatype],  # type: ignore[index]
-                required=min_count is not None and int(min_count) > 0,
+                required=min_count is not None and int(str(min_count)) > 0,
                 pattern=str(pattern) if pattern is not None else None,
                 vocabulary=self.vocabulary(vocab) if vocab is not None else None,
                 allowed=tuple(str(v) for v in Collection(self.g, allowed)) if allowed is not None else (),
                 checksum=str(checksum) if checksum is not None else None,
-                minimum=float(low) if low is not None else None,
-                maximum=float(high) if high is not None else None,
+                minimum=float(str(low)) if low is not None else None,
+                maximum=float(str(high)) if high is not None else None,
                 not_after=_local(not_after) if not_after is not None else None,
                 key_prefix=str(prefix) if prefix is not None else None,
             )  # fmt: skip
@@ -244,7 +245,7 @@ class _Reader:
 
     def node_types(self) -> dict[str, NodeType]:
         types: dict[str, NodeType] = {}
-        for cls in sorted(self.g.subjects(RDF.type, PG.NodeType)):
+        for cls in sorted(self.g.subjects(RDF.type, PG.NodeType), key=str):
             shape = self.one_subject(SH.targetClass, cls)
             if shape is None:
                 raise self.fail(cls, "a node type needs a SHACL shape (sh:targetClass)")
@@ -272,7 +273,7 @@ class _Reader:
             raise self.fail(PG.Tie, "needs a SHACL shape (sh:targetClass pg:Tie)")
         common = self.shape_properties(tie_shape)
         types: dict[str, TieType] = {}
-        for prop in sorted(self.g.subjects(RDF.type, PG.TieType)):
+        for prop in sorted(self.g.subjects(RDF.type, PG.TieType), key=str):
             domain, range_ = self.members(self.one(prop, RDFS.domain)), self.members(self.one(prop, RDFS.range))
             for end in (*domain, *range_):
                 if end not in node_types:
@@ -312,7 +313,7 @@ def parse_schema(text: str) -> Schema:
     reader = _Reader(graph)
     node_types = reader.node_types()
     tie_types = reader.tie_types(node_types)
-    for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme)):
+    for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=str):
         reader.vocabulary(scheme)
     return Schema(node_types, tie_types, dict(sorted(reader.vocabularies.items())), graph)
 

@@ -234,7 +234,7 @@ class Writer:
             try:
                 result.append(check(record))
             except ValidationError as exc:
-                label = _label(record) or f"#{index}"
+                label = _label(record) or (f"#{index}" if len(chunk) > 1 or number else "")
                 problems += [p.located(label) for p in exc.problems]
         if problems:
             raise ValidationError(problems)

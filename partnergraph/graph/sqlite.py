@@ -272,7 +272,8 @@ class SqliteStore(GraphStore):
 
     def changes(self, *, version: int | None = None, key: str | None = None, limit: int | None = 100) -> list[Change]:
         sql = "SELECT version, seq, at, user, source, op, entity, key, before, after FROM changes"
-        conditions, params = [], []
+        conditions: list[str] = []
+        params: list[Any] = []
         if version is not None:
             conditions.append("version = ?")
             params.append(version)
@@ -283,7 +284,8 @@ class SqliteStore(GraphStore):
             sql += " WHERE " + " AND ".join(conditions)
         sql += " ORDER BY version DESC, seq DESC LIMIT ?"
         rows = self.db.execute(sql, [*params, -1 if limit is None else limit])
-        return [Change(*row[:8], before=json.loads(row[8]) if row[8] else None, after=json.loads(row[9]) if row[9] else None)
+        return [Change(version=row[0], seq=row[1], at=row[2], user=row[3], source=row[4], op=row[5], entity=row[6], key=row[7],
+                       before=json.loads(row[8]) if row[8] else None, after=json.loads(row[9]) if row[9] else None)
                 for row in rows]  # fmt: skip
 
     def _check_storage(self) -> list[Problem]:

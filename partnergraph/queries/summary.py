@@ -11,12 +11,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from partnergraph.graph.base import GraphStore
+from partnergraph.graph.projection import LOCATION_TIE
 from partnergraph.i18n import current_language
 
-__all__ = ["LOCATION_TIE", "CountRow", "summary"]
-
-LOCATION_TIE = "LOCATED_IN"
-"""The tie type that places organisations and events in a municipality."""
+__all__ = ["CountRow", "summary"]
 
 
 @dataclass(frozen=True)

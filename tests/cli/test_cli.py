@@ -1,0 +1,127 @@
+"""The partnergraph command as a user runs it: output, exact error lines, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from partnergraph.cli import main
+from partnergraph.graph.sqlite import SqliteStore
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
+    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("PARTNERGRAPH_USER", "koordynatorka")
+    monkeypatch.delenv("PARTNERGRAPH_LANG", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_demo_loads_the_example_and_prints_a_summary(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("demo")
+    assert result.exit_code == 0
+    assert "Wczytano przykładową sieć (dane ilustracyjne)" in result.output
+    assert "Organizacje według gminy" in result.output
+    for line in ("Poznań (3064011)", "Kwilcz (3014022)", "Drezdenko (0806023)"):
+        assert line in result.output
+    with SqliteStore(tmp_path / "cli.db") as store:
+        counts = store.count_ties()
+        assert set(counts) == set(store.schema.tie_types)  # every tie type of models.ttl is illustrated
+        assert set(store.count_nodes()) == set(store.schema.node_types)
+        assert all(n.props.get("example") for n in store.iter_nodes("Organisation"))
+        assert store.changes(limit=1)[0].user == "koordynatorka"
+    again = run("demo")
+    assert "węzły nowe 0, zmienione 0, bez zmian 59" in again.output  # re-running is safe
+
+
+def test_add_show_find_and_revert(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("add", "node", "Municipality", "name=Kwilcz", "teryt=3014022").exit_code == 0
+    result = run("add", "node", "Organisation", "org:ces-kwilcz", "name=Centrum Ekonomii Społecznej w Kwilczu", "kind=ces")
+    assert result.output.startswith("Zapisano (wersja 2): węzły nowe 1")
+    assert run("add", "tie", "org:ces-kwilcz", "LOCATED_IN", "teryt:3014022").exit_code == 0
+    shown = run("show", "org:ces-kwilcz").output
+    assert "Centrum Ekonomii Społecznej w Kwilczu" in shown and "LOCATED_IN" in shown and "teryt:3014022" in shown
+    assert "org:ces-kwilcz" in run("find", "spoleczne").output
+    assert run("find", "zzz").output == "Nic nie znaleziono.\n"
+    assert run("find", "--where", "kind=ces", "--format", "csv").output == (
+        "key;type;name;kind\norg:ces-kwilcz;Organisation;Centrum Ekonomii Społecznej w Kwilczu;ces\n"
+    )
+    assert run("db", "revert", "3").exit_code == 0
+    assert "LOCATED_IN" not in run("show", "org:ces-kwilcz").output
+    assert "koordynatorka" in run("db", "log").output
+    assert run("db", "check").output.endswith("jest spójny.\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["add", "node", "Organisation", "name=X", "kind=ngo", "nip=526-020-23-94"],
+            "Błąd: nip: NIP '526-020-23-94' ma błędną sumę kontrolną "
+            "(sprawdź numer w rejestrze; literówka w jednej cyfrze zmienia sumę kontrolną)",
+        ),
+        (
+            ["add", "node", "Gmina", "name=X"],
+            "Błąd: type: nieznany typ węzła 'Gmina' (dozwolone: Activity, County, Event, Municipality, Organisation, Partnership, "
+            "Service, Voivodeship)",
+        ),
+        (
+            ["add", "tie", "org:a", "SUPPORTS", "org:b"],
+            "Błąd: powiązanie org:a-[SUPPORTS]->org:b wskazuje na nieistniejący węzeł org:a "
+            "(najpierw dodaj węzeł org:a (albo popraw klucz))",
+        ),
+        (["show", "org:nikt"], "Błąd: brak węzła o kluczu org:nikt"),
+        (["add", "tie", "org:a", "SUPPORTS", "org:b", "usługa"], "Błąd: 'usługa' nie jest przypisaniem właściwość=wartość"),
+        (
+            ["--store", "mysql://db", "stats"],
+            "Błąd: nieznany adres magazynu 'mysql://db' (użyj sqlite:///ścieżka.db albo neo4j://host:7687 (lub bolt://…))",
+        ),
+        (["--lang", "en", "show", "org:nikt"], "Error: no node with key org:nikt"),
+        (["db", "revert", "7"], "Błąd: brak zapisu w wersji 7"),
+    ],
+)
+def test_errors_are_one_clear_line(run, args: list[str], line: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(*args)
+    assert result.exit_code == 1
+    assert result.output.strip() == line
+    assert "Traceback" not in result.output
+
+
+def test_unexpected_errors_never_show_a_traceback(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("partnergraph.cli.summary", lambda store: 1 / 0)
+    result = run("stats")
+    assert result.exit_code == 1
+    assert result.output.startswith("Błąd: nieoczekiwany błąd (ZeroDivisionError: division by zero); to błąd partnergraph")
+
+
+def test_schema_lists_types_and_values(run) -> None:  # type: ignore[no-untyped-def]
+    overview = run("schema").output
+    assert "COOPERATES_WITH" in overview and "Organisation | Municipality" in overview
+    kinds = run("--lang", "en", "schema", "OrganisationKinds", "--format", "csv").output
+    assert "social_cooperative;spółdzielnia socjalna;social cooperative;" in kinds
+    assert run("schema", "Nic").output.strip() == "Błąd: models.ttl nie zna 'Nic' (ani typu węzła, ani powiązania, ani słownika)"
+
+
+def test_every_command_has_help(run) -> None:  # type: ignore[no-untyped-def]
+    import click
+
+    def walk(command: click.Command, path: list[str]) -> list[list[str]]:
+        found = [path]
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                found += walk(sub, [*path, name])
+        return found
+
+    for path in walk(main, []):
+        command = main
+        for name in path:
+            command = command.commands[name]  # type: ignore[attr-defined]
+        assert (command.help or "").strip(), f"'partnergraph {' '.join(path)}' has no help"
+        assert run(*path, "--help").exit_code == 0
