@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from partnergraph import __version__
+from partnergraph.cli_help import localize
 from partnergraph.cli_support import Cli, GuardedGroup, UserError, emit_rows, key_values, output_option, pass_cli
 from partnergraph.config import SETTINGS, load_settings
 from partnergraph.errors import NotFoundError, Problem, ValidationError
@@ -315,3 +316,4 @@ def _add_optional_commands() -> None:
 
 
 _add_optional_commands()
+localize(main)

@@ -109,8 +109,10 @@ def test_schema_lists_types_and_values(run) -> None:  # type: ignore[no-untyped-
     assert run("schema", "Nic").output.strip() == "Błąd: models.ttl nie zna 'Nic' (ani typu węzła, ani powiązania, ani słownika)"
 
 
-def test_every_command_has_help(run) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_has_help_in_both_languages(run) -> None:  # type: ignore[no-untyped-def]
     import click
+
+    from partnergraph.cli_help import COMMANDS_PL
 
     def walk(command: click.Command, path: list[str]) -> list[list[str]]:
         found = [path]
@@ -124,4 +126,5 @@ def test_every_command_has_help(run) -> None:  # type: ignore[no-untyped-def]
         for name in path:
             command = command.commands[name]  # type: ignore[attr-defined]
         assert (command.help or "").strip(), f"'partnergraph {' '.join(path)}' has no help"
+        assert " ".join(path) in COMMANDS_PL, f"'partnergraph {' '.join(path)}' has no Polish help"
         assert run(*path, "--help").exit_code == 0
