@@ -14,6 +14,7 @@ type or a property. Validation of records lives in :mod:`partnergraph.validate`.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -71,14 +72,29 @@ class Vocabulary(Labelled):
     concepts: dict[str, Concept] = field(default_factory=dict)
 
     def lookup(self, text: str) -> Concept | None:
-        """The concept whose notation or label (any language, any case) is ``text``."""
+        """The concept whose notation, label or alias (any language, any case) is ``text``.
+
+        Aliases are the words in a label's parentheses ("… (fundacja, stowarzyszenie)",
+        "… (OPS/MOPS/GOPS/MOPR)") that belong to one concept only.
+        """
         if text in self.concepts:
             return self.concepts[text]
-        wanted = text.strip().casefold()
+        return self._names.get(text.strip().casefold())
+
+    @functools.cached_property
+    def _names(self) -> dict[str, Concept]:
+        names: dict[str, Concept] = {}
+        aliases: dict[str, set[str]] = {}
         for concept in self.concepts.values():
-            if wanted == concept.name.casefold() or wanted in (v.casefold() for v in concept.labels.values()):
-                return concept
-        return None
+            for label in (concept.name, *concept.labels.values()):
+                names.setdefault(label.casefold(), concept)
+                for inside in re.findall(r"\(([^)]*)\)", label):
+                    for alias in re.split(r"[,/]", inside):
+                        aliases.setdefault(alias.strip().casefold(), set()).add(concept.name)
+        for alias, owners in aliases.items():
+            if alias and len(owners) == 1:
+                names.setdefault(alias, self.concepts[owners.pop()])
+        return names
 
 
 @dataclass(frozen=True)

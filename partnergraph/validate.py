@@ -144,8 +144,9 @@ class Validator:
             for prefix, name in prefixes.items():
                 if name and name in props:
                     return f"{prefix}:{props[name]}"
-            if node_type.slug_prefix and props.get("name"):
-                return f"{node_type.slug_prefix}:{slugify(str(props['name']))}"
+            slug = slugify(str(props.get("name", "")))
+            if node_type.slug_prefix and slug:
+                return f"{node_type.slug_prefix}:{slug}"
             fields = ", ".join(node_type.identified_by) or "name"
             problems.append(Problem(Msg("val.no_key", type=node_type.name, fields=fields), "key", Msg("val.no_key.hint", example=example)))
             return ""
