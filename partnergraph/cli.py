@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from partnergraph import __version__
+from partnergraph import __version__, cli_help
 from partnergraph.cli_help import localize
 from partnergraph.cli_support import Cli, GuardedGroup, UserError, emit_rows, key_values, output_option, pass_cli
 from partnergraph.config import SETTINGS, load_settings
@@ -306,13 +306,15 @@ def revert(cli: Cli, version: int) -> None:
 def _add_optional_commands() -> None:
     """Commands from modules that may not be installed in every build (importers)."""
     try:
-        from partnergraph.cli_import import COMMANDS  # type: ignore[import-not-found, unused-ignore]
+        from partnergraph.cli_import import COMMANDS, COMMANDS_PL, OPTIONS_PL
     except ModuleNotFoundError as exc:
         if exc.name != "partnergraph.cli_import":
             raise
         return
     for command in COMMANDS:
         main.add_command(command)
+    cli_help.COMMANDS_PL.update(COMMANDS_PL)
+    cli_help.OPTIONS_PL.update(OPTIONS_PL)
 
 
 _add_optional_commands()

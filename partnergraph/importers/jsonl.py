@@ -4,7 +4,10 @@
     {"tie": {"type": "LOCATED_IN", "start": "org:ces-kwilcz", "end": "teryt:3014022", "props": {}}}
 
 Nodes come before the ties that use them; ``export_jsonl`` writes nodes by key, then ties
-by id, so an export re-imported into an empty store gives the same graph.
+by id, each with its properties in name order, so an export imported into an empty store
+and exported again gives the same file, byte for byte. Blank lines and ``{"comment": …}``
+lines are skipped. A line that is not UTF-8 or not JSON is a problem at that line; the rest
+of the file is still read.
 """
 
 from __future__ import annotations
@@ -14,13 +17,27 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from partnergraph.errors import Problem
+from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore
-from partnergraph.i18n import Msg
+from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.base import Located, register_reader
 from partnergraph.records import Node, Tie
 
 __all__ = ["export_jsonl", "parse_line", "read_jsonl"]
+
+register_messages({
+    "jsonl.encoding": ("wiersz nie jest zapisany w UTF-8 (bajt {offset})", "the line is not UTF-8 (byte {offset})"),
+    "jsonl.encoding.hint": ("zapisz plik w UTF-8", "save the file as UTF-8"),
+    "jsonl.unreadable": ("nie można odczytać pliku: {detail}", "cannot read the file: {detail}"),
+    "jsonl.too_deep": ("JSON jest zagnieżdżony zbyt głęboko", "the JSON is nested too deeply"),
+})  # fmt: skip
+
+
+def _text(data: dict[str, Any], name: str, *, default: str | None = None) -> str:
+    value = data.get(name, default)
+    if not isinstance(value, str):
+        raise TypeError(name)
+    return value
 
 
 def parse_line(text: str, where: str) -> Located | Problem:
@@ -29,27 +46,48 @@ def parse_line(text: str, where: str) -> Located | Problem:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return Problem(Msg("data.bad_json", detail=exc.msg), f"{where}:{exc.colno}")
+    except RecursionError:
+        return Problem(Msg("jsonl.too_deep"), where)
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        return Problem(Msg("data.bad_json", detail=exc), where)
     if not isinstance(data, dict):
         return Problem(Msg("data.bad_record"), where)
     node, tie = data.get("node"), data.get("tie")
     try:
         if isinstance(node, dict):
-            return Located(Node(str(node.get("key", "")), str(node["type"]), dict(node.get("props") or {})), where)
+            return Located(Node(_text(node, "key", default=""), _text(node, "type"), _props(node)), where)
         if isinstance(tie, dict):
-            record = Tie(str(tie["type"]), str(tie["start"]), str(tie["end"]), dict(tie.get("props") or {}), str(tie.get("id", "")))
-            return Located(record, where)
-    except (KeyError, TypeError, ValueError) as exc:
-        return Problem(Msg("data.bad_field", field=exc), where)
+            ends = (_text(tie, "type"), _text(tie, "start"), _text(tie, "end"))
+            return Located(Tie(*ends, _props(tie), _text(tie, "id", default="")), where)
+    except TypeError as exc:
+        return Problem(Msg("data.bad_field", field=repr(exc.args[0])), where)
     return Problem(Msg("data.bad_record"), where)
+
+
+def _props(data: dict[str, Any]) -> dict[str, Any]:
+    props = data.get("props") or {}
+    if not isinstance(props, dict):
+        raise TypeError("props")
+    return props
 
 
 @register_reader("jsonl")
 def read_jsonl(path: Path) -> Iterator[Located | Problem]:
     """Records of a JSON Lines file (UTF-8; blank lines and ``{"comment": …}`` lines skipped)."""
-    with path.open(encoding="utf-8-sig") as lines:
-        for number, line in enumerate(lines, start=1):
-            if line.strip() and not line.startswith('{"comment":'):
-                yield parse_line(line, f"{path.name}:{number}")
+    try:
+        lines = path.open("rb")
+    except OSError as exc:
+        raise ValidationError([Problem(Msg("jsonl.unreadable", detail=exc.strerror or exc), path.name)]) from exc
+    with lines:
+        for number, raw in enumerate(lines, start=1):
+            where = f"{path.name}:{number}"
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield Problem(Msg("jsonl.encoding", offset=exc.start + 1), where, Msg("jsonl.encoding.hint"))
+                continue
+            if line.strip() and not line.lstrip().startswith('{"comment":'):
+                yield parse_line(line.rstrip("\r\n"), where)
 
 
 def export_jsonl(store: GraphStore, out: IO[str]) -> tuple[int, int]:
@@ -57,7 +95,8 @@ def export_jsonl(store: GraphStore, out: IO[str]) -> tuple[int, int]:
     counts = [0, 0]
     for index, entity, records in ((0, "node", store.iter_nodes()), (1, "tie", store.iter_ties())):
         for record in records:
-            data: dict[str, Any] = {entity: record.as_json()}
-            out.write(json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n")
+            data = record.as_json()
+            data["props"] = dict(sorted(data["props"].items()))
+            out.write(json.dumps({entity: data}, ensure_ascii=False) + "\n")
             counts[index] += 1
     return counts[0], counts[1]

@@ -1,0 +1,349 @@
+"""The import pipeline of every format: check the whole file, then write it all or nothing.
+
+    >>> report = run_import(store, Path("organizacje.csv"))   # doctest: +SKIP
+    >>> report.count("created"), report.version               # doctest: +SKIP
+    (120, 1)
+
+Pass 1 streams the file's reader and checks every record with the store's validator, placing
+each problem at its cell (``organizacje.csv:14:5``, ``Organizacje!E14``); checks that both ends
+of every tie are in the file or the store; and reconciles organisations with the store
+(:mod:`partnergraph.importers.check`: the same identifier under another key merges, the same
+name and place is reported as a probable duplicate). Only then pass 2 streams
+the file again into ONE store transaction labelled ``import <file> (run <id>)``, so the change
+log shows the run, and a failure or a kill half-way leaves the store as it was. With
+``skip_invalid`` the valid records are written and the rejected ones go, with their reasons,
+to ``<name>.rejected.csv`` beside the input.
+
+Memory stays flat as files grow: records are not kept, only their keys (and the ties that
+point forward to a node further down the file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import re
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from partnergraph.errors import ConfigError, Problem, ValidationError
+from partnergraph.graph.base import BATCH_SIZE, GraphStore, WriteSummary
+from partnergraph.i18n import Msg, register_messages
+from partnergraph.importers.base import READERS, Located, Reader
+from partnergraph.importers.check import Checker, Notice, name_ref
+from partnergraph.importers.template import RejectedFile
+from partnergraph.records import Node, Tie
+from partnergraph.text import fold
+
+__all__ = ["FORMATS", "MAX_LISTED", "ImportFailed", "ImportReport", "Notice", "Progress", "guess_format", "name_ref",
+           "reader_for", "run_import"]  # fmt: skip
+
+FORMATS = {"csv": "spreadsheet", "xlsx": "spreadsheet", "kumu": "kumu", "jsonl": "jsonl", "teryt": "teryt",
+           "pkd": "pkd", "krs": "krs", "graphml": "graphml", "gexf": "graphml"}  # fmt: skip
+"""Format name → the module of partnergraph.importers that registers its reader."""
+
+MAX_LISTED = 1000
+"""Problems and notices kept in a report (all are counted)."""
+PROGRESS_EVERY = 1000
+
+Progress = Callable[[str, int, "int | None"], None]
+"""Called as ``progress(phase, done, total)``; phase "check" (total unknown) then "write"."""
+
+register_messages({
+    "imp.failed": (
+        "import odrzucony (liczba problemów: {count}); nic nie zapisano",
+        "import rejected ({count} problems); nothing was written",
+    ),
+    "imp.failed.hint": (
+        "popraw plik albo dodaj --skip-invalid, aby wczytać poprawne wiersze",
+        "fix the file, or add --skip-invalid to import the valid rows",
+    ),
+    "imp.fatal.hint": ("popraw plik i zaimportuj go ponownie", "fix the file and import it again"),
+    "imp.more": ("… i jeszcze {count}", "… and {count} more"),
+    "imp.changed": ("plik zmienił się w trakcie importu", "the file changed during the import"),
+    "imp.changed.hint": ("zamknij go w arkuszu i uruchom import ponownie", "close it in the spreadsheet and run the import again"),
+    "imp.missing_file": ("nie ma pliku {path}", "no file {path}"),
+    "imp.unreadable": ("nie można odczytać pliku: {detail}", "cannot read the file: {detail}"),
+    "imp.unknown_format": ("nie rozpoznano formatu pliku {name}", "cannot tell the format of {name}"),
+    "imp.unknown_format.hint": ("podaj --format: {formats}", "give --format: {formats}"),
+    "imp.no_reader": ("format {name!r} nie jest dostępny w tej instalacji", "format {name!r} is not available in this installation"),
+    "imp.no_reader.hint": ("dostępne: {formats}", "available: {formats}"),
+    "imp.xls": (
+        "stary format Excela (.xls) nie jest obsługiwany",
+        "the old Excel format (.xls) is not supported",
+    ),
+    "imp.xls.hint": ("zapisz plik jako .xlsx albo CSV UTF-8", "save the file as .xlsx or CSV UTF-8"),
+})  # fmt: skip
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did."""
+
+    path: Path
+    format: str
+    source: str
+    """The change-log source of the write: ``import <file name> (run <id>)``."""
+    dry_run: bool = False
+    records: int = 0
+    """Records read (nodes and ties)."""
+    rejected: int = 0
+    """Records (and unreadable rows) rejected."""
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    notices: list[Problem] = field(default_factory=list)
+    """Merges, probable duplicates and defaults applied: reported, nothing rejected."""
+    rejected_file: Path | None = None
+    summary: WriteSummary = field(default_factory=WriteSummary)
+    _orders: list[int] = field(default_factory=list, repr=False)
+
+    def count(self, outcome: str) -> int:
+        """Nodes and ties ``created``, ``updated`` or ``unchanged`` (would be, in a dry run)."""
+        return self.summary.get("node", outcome) + self.summary.get("tie", outcome)
+
+    @property
+    def version(self) -> int:
+        """The store's write version after the import."""
+        return self.summary.version
+
+    def add_problems(self, problems: Iterable[Problem], order: int) -> None:
+        """Add the problems of record number ``order`` of the file (listed in file order)."""
+        for problem in problems:
+            self.problem_count += 1
+            if len(self.problems) < MAX_LISTED:
+                self.problems.append(problem)
+                self._orders.append(order)
+
+    def sort_problems(self) -> None:
+        """Problems in the order of the records they are about (ties resolved late come last otherwise)."""
+        ordered = sorted(zip(self._orders, range(len(self.problems)), self.problems, strict=True))
+        self._orders, self.problems = [o for o, _, _ in ordered], [p for _, _, p in ordered]
+
+    def add_notice(self, notice: Problem) -> None:
+        if len(self.notices) < MAX_LISTED:
+            self.notices.append(notice)
+
+
+class ImportFailed(ValidationError):
+    """The file has problems, so nothing was written; ``report`` tells what was found."""
+
+    def __init__(self, report: ImportReport, *, fatal: bool = False) -> None:
+        super().__init__(report.problems)
+        self.report = report
+        self.message = Msg("imp.failed", count=report.problem_count)
+        self.where, self.hint = "", Msg("imp.fatal.hint" if fatal else "imp.failed.hint")
+
+    def __str__(self) -> str:
+        lines = [f"{self.message} ({self.hint})", *(str(p) for p in self.problems)]
+        hidden = self.report.problem_count - len(self.problems)
+        if hidden > 0:
+            lines.append(str(Msg("imp.more", count=hidden)))
+        return "\n".join(lines)
+
+
+def _run_id() -> str:
+    return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(2)}"
+
+
+def _stamp(path: Path) -> list[tuple[str, int, int]]:
+    """Size and modification time of the file (or of each file in the folder)."""
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    return [(p.name, (stat := p.stat()).st_size, stat.st_mtime_ns) for p in files]
+
+
+def _open(reader: Reader, path: Path, store: GraphStore, options: Mapping[str, object]) -> Iterable[Located | Problem]:
+    """Call ``reader`` with the options it accepts; readers that match against the store get it."""
+    accepted = inspect.signature(reader).parameters
+    kwargs = {name: value for name, value in options.items() if name in accepted}
+    if "store" in accepted:
+        kwargs["store"] = store
+    return reader(path, **kwargs)
+
+
+def run_import(store: GraphStore, path: Path | str, *, format: str | None = None, dry_run: bool = False,
+               skip_invalid: bool = False, user: str = "", progress: Progress | None = None,
+               options: Mapping[str, object] | None = None) -> ImportReport:  # fmt: skip
+    """Import ``path`` into ``store`` all-or-nothing (see the module docs); raises ImportFailed.
+
+    ``format`` is a reader name (csv, xlsx, kumu, jsonl, teryt, pkd, krs, graphml, gexf); by
+    default it is guessed from the file. With ``dry_run`` nothing is written (not even the
+    rejected file) and the report says what would change. ``options`` go to the readers that
+    take them (``mapping`` for graphml/gexf); readers that take ``store`` (krs) get the store.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ValidationError([Problem(Msg("imp.missing_file", path=path))])
+    name = format or guess_format(path)
+    reader = reader_for(name)
+    report = ImportReport(path, name, f"import {path.name} (run {_run_id()})", dry_run)
+    stamp = _stamp(path)
+    rejected = RejectedFile(path) if skip_invalid and not dry_run else None
+    checker = Checker(store, report, rejected)
+    try:
+        _check(checker, _open(reader, path, store, options or {}), report, progress)
+    except ValidationError as exc:  # the reader cannot go on: the file as a whole is wrong
+        report.add_problems(exc.problems, report.records)
+        if rejected:
+            rejected.discard()
+        raise ImportFailed(report, fatal=True) from exc
+    finally:
+        report.rejected_file = rejected.close() if rejected else None
+    if report.problem_count and not skip_invalid:
+        raise ImportFailed(report)
+    if _stamp(path) != stamp:
+        raise ValidationError([Problem(Msg("imp.changed"), path.name, Msg("imp.changed.hint"))])
+    with store.write(source=report.source, user=user, dry_run=dry_run) as writer:
+        written = 0
+        for nodes, ties in _batches(checker, _open(reader, path, store, options or {}), report.records):
+            writer.upsert_nodes(nodes)
+            writer.upsert_ties(ties)
+            written += len(nodes) + len(ties)
+            if progress:
+                progress("write", written, report.records)
+        writer.upsert_ties(checker.deferred_ties())
+        if _stamp(path) != stamp:
+            raise ValidationError([Problem(Msg("imp.changed"), path.name, Msg("imp.changed.hint"))])
+    report.summary = writer.summary
+    return report
+
+
+def _check(checker: Checker, items: Iterable[Located | Problem], report: ImportReport, progress: Progress | None) -> None:
+    """Pass 1: every record checked; problems and notices collected in the report."""
+    for item in items:
+        if not isinstance(item, Located):
+            checker.reader_problem(item)
+            continue
+        checker.check(report.records, item)
+        report.records += 1
+        if progress and report.records % PROGRESS_EVERY == 0:
+            progress("check", report.records, None)
+    checker.finish()
+    report.sort_problems()
+    if progress:
+        progress("check", report.records, None)
+
+
+def _batches(checker: Checker, items: Iterable[Located | Problem], expected: int) -> Iterator[tuple[list[Node], list[Tie]]]:
+    """Pass 2: the records to write, in file order and in batches, as pass 1 resolved them."""
+    nodes: list[Node] = []
+    ties: list[Tie] = []
+    ordinal = -1
+    for item in items:
+        if not isinstance(item, Located):
+            continue
+        ordinal += 1
+        record = checker.for_write(ordinal, item.record)
+        if isinstance(record, Node):
+            nodes.append(record)
+        elif isinstance(record, Tie):
+            ties.append(record)
+        if len(nodes) + len(ties) >= BATCH_SIZE:
+            yield nodes, ties
+            nodes, ties = [], []
+    if ordinal + 1 != expected:
+        raise ValidationError([Problem(Msg("imp.changed"), "", Msg("imp.changed.hint"))])
+    yield nodes, ties
+
+
+# -- formats ---------------------------------------------------------------------------------
+def reader_for(name: str) -> Reader:
+    """The reader registered as ``name``, importing its module on first use."""
+    if not _load(name):
+        raise ConfigError(Msg("imp.no_reader", name=name), hint=Msg("imp.no_reader.hint", formats=", ".join(available())))
+    return READERS[name]
+
+
+def available() -> list[str]:
+    """Format names whose readers can be loaded here."""
+    return [name for name in FORMATS if _load(name)]
+
+
+def _load(name: str) -> bool:
+    module = FORMATS.get(name)
+    if name not in READERS and module:
+        try:
+            importlib.import_module(f"partnergraph.importers.{module}")
+        except ModuleNotFoundError as exc:  # a reader another build leaves out
+            if exc.name != f"partnergraph.importers.{module}":
+                raise
+    return name in READERS
+
+
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx", ".graphml": "graphml", ".gexf": "gexf"}
+_XML_ROOTS = {"teryt": "teryt", "graphml": "graphml", "gexf": "gexf"}
+_XML_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+
+
+def guess_format(path: Path) -> str:
+    """The format of ``path`` from its extension and, where unambiguous, its first bytes."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file())
+        tables = {_guess_table(_head(p)) for p in files if p.suffix.lower() == ".csv"}
+        if tables:
+            return "kumu" if "kumu" in tables else "csv"
+        return "krs" if any(p.suffix.lower() == ".json" for p in files) else _unknown(path)
+    suffix = path.suffix.lower()
+    head = _head(path)
+    if suffix == ".xlsx" or suffix == ".xlsm":
+        return "kumu" if _is_kumu_workbook(path) else "xlsx"
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    if suffix == ".xls":
+        if "pkd" in path.name.lower():
+            return "pkd"
+        raise ValidationError([Problem(Msg("imp.xls"), path.name, Msg("imp.xls.hint"))])
+    if suffix in (".csv", ".tsv", ".txt"):
+        return _guess_table(head)
+    if suffix == ".json":
+        return "jsonl" if re.match(rb'\s*\{\s*"(node|tie|comment)"', head.removeprefix(b"\xef\xbb\xbf")) else "krs"
+    if suffix == ".xml" or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return _XML_ROOTS.get(_xml_root(head), "") or _unknown(path)
+    return _unknown(path)
+
+
+def _unknown(path: Path) -> str:
+    raise ConfigError(Msg("imp.unknown_format", name=path.name), hint=Msg("imp.unknown_format.hint", formats=", ".join(FORMATS)))
+
+
+def _head(path: Path, size: int = 1 << 16) -> bytes:
+    try:
+        with path.open("rb") as raw:
+            return raw.read(size)
+    except OSError as exc:
+        raise ValidationError([Problem(Msg("imp.unreadable", detail=exc.strerror or exc), path.name)]) from exc
+
+
+def _xml_root(head: bytes) -> str:
+    for match in _XML_ROOT.finditer(head):
+        before = head[max(0, match.start() - 1) : match.start() + 2]
+        if not before.startswith((b"<?", b"<!")):
+            return match.group(2).decode("ascii").lower()
+    return ""
+
+
+def _guess_table(head: bytes) -> str:
+    """csv, or teryt / pkd / kumu when the header row is theirs."""
+    line = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    columns = {fold(c).strip().strip('"').strip() for c in re.split(r"[;,\t]", line)}
+    if {"woj", "pow", "gmi", "rodz"} <= columns:
+        return "teryt"
+    if "numerpoziomu" in columns or "symbol pkd 2007" in columns:
+        return "pkd"
+    if "direction" in columns or ("label" in columns and not columns & {"name", "nazwa"}):
+        return "kumu"
+    return "csv"
+
+
+def _is_kumu_workbook(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = archive.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+    sheets = {fold(m.decode("utf-8", errors="replace")) for m in re.findall(rb'<sheet [^>]*name="([^"]*)"', workbook)}
+    return {"elements", "connections"} & sheets != set() and not sheets & {"organizacje", "organisations", "powiazania", "ties"}

@@ -1,0 +1,376 @@
+"""GUS TERYT TERC ("Urzędowy" variant) → voivodeships, counties and municipalities.
+
+The CSV (``;``, UTF-8 with or without BOM, or Windows-1250 when saved by Excel) and the XML
+variant (``<row>`` of ``<col name="…">`` or of ``<WOJ>…</WOJ>`` elements; ``NAZDOD`` or
+``NAZWA_DOD``) give the same records:
+
+* ``WOJ`` only → a Voivodeship ``teryt:30``; its name lower-cased (``wielkopolskie``), as
+  it is written in Polish, whatever case the file uses;
+* ``WOJ`` + ``POW`` → a County ``teryt:3014`` (name as given: ``międzychodzki``, ``Poznań``),
+  PART_OF its voivodeship;
+* ``WOJ`` + ``POW`` + ``GMI`` + ``RODZ`` → a Municipality ``teryt:3014022`` (name as given),
+  with ``municipality_type`` from RODZ through the ``pg:terytCode`` of the MunicipalityTypes
+  concepts in models.ttl. Gminas (RODZ 1, 2, 3) are PART_OF their county. Parts (RODZ 4
+  town and 5 rural part of an urban-rural gmina, 8 Warsaw district, 9 delegatura) are
+  Municipality nodes PART_OF their gmina (``0806024`` → ``0806023``; ``3064029`` →
+  ``3064011``), not of the county, so counting a county's gminas never counts them twice;
+  ``parts=False`` leaves them out.
+
+PART_OF ties carry ``source`` = ``GUS TERYT TERC, stan na 2022-01-01``. Keys are the codes,
+so importing a newer TERC renames units in place and adds new ones; units that disappeared
+from the register are not deleted. One-digit codes (Excel drops leading zeros) are padded.
+
+    >>> [str(p) for p in read_teryt(Path("missing/TERC.csv"))]  # a reader never raises
+    ['TERC.csv: nie można odczytać pliku: No such file or directory']
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from partnergraph.errors import Problem
+from partnergraph.graph.base import GraphStore
+from partnergraph.i18n import Msg, register_messages
+from partnergraph.importers.base import Located, register_reader
+from partnergraph.importers.names import clean_text, detect_encoding, iter_xml, provenance, unit_name
+from partnergraph.records import Node, Tie
+from partnergraph.schema import Schema, load_schema
+
+__all__ = ["COLUMNS", "MunicipalityIndex", "Seat", "read_teryt"]
+
+COLUMNS = ("WOJ", "POW", "GMI", "RODZ", "NAZWA", "NAZWA_DOD", "STAN_NA")
+_ALIASES = {"NAZDOD": "NAZWA_DOD"}
+_REQUIRED = COLUMNS[:5]
+GMINA_RODZ = frozenset("123")  # whole gminas; other RODZ values are parts of a gmina
+URBAN_RODZ = "1"
+SOURCE = "GUS TERYT TERC"  # provenance written on PART_OF ties, with the register's state date
+
+register_messages(
+    {
+        "teryt.columns": ("brak kolumn {missing}: to nie jest plik TERC", "columns {missing} are missing: this is not a TERC file"),
+        "teryt.columns.hint": (
+            "oczekiwany nagłówek: WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA (TERC, wariant „Urzędowy”)",
+            'expected header: WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA (TERC, "Urzędowy" variant)',
+        ),
+        "teryt.code": ("{column} {value!r} nie jest kodem {n}-cyfrowym", "{column} {value!r} is not a {n}-digit code"),
+        "teryt.rodz": ("RODZ {value!r} nie jest rodzajem gminy TERYT", "RODZ {value!r} is not a TERYT municipality type"),
+        "teryt.rodz.hint": ("dozwolone: {allowed}", "allowed: {allowed}"),
+        "teryt.structure": (
+            "wiersz ma {given}, ale brak {missing}",
+            "the row has {given} but lacks {missing}",
+        ),
+        "teryt.name": ("brak nazwy jednostki (NAZWA)", "the unit has no name (NAZWA)"),
+        "teryt.no_gmina": (
+            "jednostka {code} jest częścią gminy, której nie ma w pliku",
+            "unit {code} is part of a gmina that is not in the file",
+        ),
+        "teryt.no_gmina.hint": (
+            "to wygląda na wariant „Adresowy”; pobierz z GUS wariant „Urzędowy”",
+            'this looks like the "Adresowy" variant; download the "Urzędowy" variant from GUS',
+        ),
+        "teryt.row": ("element <row> bez kolumn TERC", "a <row> element without TERC columns"),
+        "teryt.index_empty": (
+            "brak gmin TERYT, do których można dopasować siedzibę",
+            "there are no TERYT municipalities to match the seat against",
+        ),
+        "teryt.index_empty.hint": (
+            "najpierw zaimportuj rejestr TERC: partnergraph import TERC_Urzedowy.csv",
+            "import the TERC register first: partnergraph import TERC_Urzedowy.csv",
+        ),
+        "teryt.unknown_unit": (
+            "{level} {value!r} nie występuje w TERYT ({within})",
+            "{level} {value!r} is not in TERYT ({within})",
+        ),
+        "teryt.ambiguous": (
+            "gmina {value!r} jest niejednoznaczna: {candidates}",
+            "gmina {value!r} is ambiguous: {candidates}",
+        ),
+        "teryt.ambiguous.hint": (
+            "podaj powiat albo miejscowość siedziby, albo dodaj LOCATED_IN ręcznie",
+            "give the powiat or the seat's locality, or add the LOCATED_IN tie by hand",
+        ),
+    }
+)
+
+
+@dataclass
+class _Row:
+    """One TERC row: values by column, and the place of each value."""
+
+    values: dict[str, str]
+    line: int
+    places: dict[str, str]
+    where: str
+
+
+@dataclass
+class _State:
+    """What the reader remembers while streaming: gminas seen, parts waiting for theirs."""
+
+    schema: Schema
+    types: dict[str, str]  # RODZ → municipality type notation
+    type_property: str
+    parts: bool
+    gminas: set[str] = field(default_factory=set)
+    city_gminas: dict[str, str] = field(default_factory=dict)  # county code → its urban gmina (RODZ 1)
+    waiting: list[tuple[Node, _Row, str]] = field(default_factory=list)  # parts read before their gmina
+
+    def parent_of(self, code: str) -> str | None:
+        """The gmina a part belongs to, if it has been read."""
+        rodz = code[6]
+        parent = code[:6] + "3" if rodz in "45" else self.city_gminas.get(code[:4])
+        return parent if parent in self.gminas else None
+
+
+def _municipality_types(schema: Schema) -> tuple[str, dict[str, str]]:
+    """The Municipality property whose vocabulary has TERYT codes, and RODZ → notation."""
+    for prop in schema.node_types["Municipality"].properties.values():
+        concepts = prop.vocabulary.concepts.values() if prop.vocabulary else ()
+        codes = {c.teryt_code: c.name for c in concepts if c.teryt_code}
+        if codes:
+            return prop.name, codes
+    return "", {}
+
+
+def read_teryt(path: Path, *, parts: bool = True, schema: Schema | None = None) -> Iterator[Located | Problem]:
+    """Voivodeship, County and Municipality nodes with PART_OF ties from a TERC file."""
+    schema = schema or load_schema()
+    type_property, types = _municipality_types(schema)
+    state = _State(schema, types, type_property, parts)
+    rows = _xml_rows(path) if _is_xml(path) else _csv_rows(path)
+    for row in rows:
+        if isinstance(row, Problem):
+            yield row
+        else:
+            yield from _records(row, state)
+    for node, row, source in state.waiting:
+        found = state.parent_of(str(node.props["teryt"]))
+        if found is None:
+            yield Problem(Msg("teryt.no_gmina", code=node.props["teryt"]), row.where, Msg("teryt.no_gmina.hint"))
+        else:
+            yield Located(node, row.where, _fields(row, node))
+            yield Located(Tie("PART_OF", node.key, f"teryt:{found}", {"source": source}), row.where)
+
+
+def _is_xml(path: Path) -> bool:
+    if path.suffix.lower() == ".xml":
+        return True
+    try:
+        with path.open("rb") as raw:
+            return raw.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    except OSError:
+        return False
+
+
+def _csv_rows(path: Path) -> Iterator[_Row | Problem]:
+    encoding, problem = detect_encoding(path)
+    if problem or encoding is None:
+        yield problem or Problem(Msg("reader.empty"), path.name)
+        return
+    with path.open(encoding=encoding, newline="") as text:
+        first = text.readline()
+        reader = csv.reader(itertools.chain([first], text), delimiter=max(";,\t", key=first.count))
+        header = [_ALIASES.get(h.strip().upper(), h.strip().upper()) for h in next(reader, [])]
+        missing = [c for c in _REQUIRED if c not in header]
+        if missing:
+            yield Problem(Msg("teryt.columns", missing=", ".join(missing)), f"{path.name}:1", Msg("teryt.columns.hint"))
+            return
+        index = {name: header.index(name) for name in COLUMNS if name in header}
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            values = {name: (cells[i].strip() if i < len(cells) else "") for name, i in index.items()}
+            places = {name: f"{path.name}:{line}:{i + 1}" for name, i in index.items()}
+            yield _Row(values, line, places, f"{path.name}:{line}")
+
+
+def _xml_rows(path: Path) -> Iterator[_Row | Problem]:
+    for element in iter_xml(path, frozenset({"row"})):
+        if isinstance(element, Problem):
+            yield element
+            return
+        if element.tag != "row":
+            continue
+        values: dict[str, str] = {}
+        places: dict[str, str] = {}
+        for child in element.children:
+            name = child.attrs.get("name", "") if child.tag == "col" else child.tag
+            name = _ALIASES.get(name.upper(), name.upper())
+            values[name] = child.text.strip()
+            places[name] = child.where(path.name)
+        if not all(c in values for c in _REQUIRED):
+            yield Problem(Msg("teryt.row"), element.where(path.name), Msg("teryt.columns.hint"))
+            continue
+        yield _Row(values, element.line, places, f"{path.name}:{element.line}")
+
+
+def _code(row: _Row, column: str, problems: list[Problem]) -> str:
+    """A two-digit code (a one-digit one padded), '' when empty."""
+    value = row.values.get(column, "")
+    if value.isdigit() and len(value) <= 2:
+        return value.zfill(2)
+    if value:
+        problems.append(Problem(Msg("teryt.code", column=column, value=value, n=2), row.places[column]))
+    return ""
+
+
+def _records(row: _Row, state: _State) -> Iterator[Located | Problem]:
+    problems: list[Problem] = []
+    woj, pow_, gmi = (_code(row, c, problems) for c in ("WOJ", "POW", "GMI"))
+    rodz, name = row.values.get("RODZ", ""), clean_text(row.values.get("NAZWA", ""))
+    if not name:
+        problems.append(Problem(Msg("teryt.name"), row.places["NAZWA"]))
+    if gmi and rodz not in state.types:
+        hint = Msg("teryt.rodz.hint", allowed=", ".join(sorted(state.types)))
+        problems.append(Problem(Msg("teryt.rodz", value=rodz), row.places["RODZ"], hint))
+    missing = [c for c, v in (("WOJ", woj), ("POW", pow_ or not gmi), ("RODZ", rodz or not gmi)) if not v]
+    if missing and not problems:
+        given = ", ".join(c for c in ("WOJ", "POW", "GMI") if row.values.get(c))
+        problems.append(Problem(Msg("teryt.structure", given=given or "—", missing=", ".join(missing)), row.where))
+    if problems:
+        yield from problems
+        return
+    date = row.values.get("STAN_NA", "")
+    source = f"{SOURCE}, stan na {date}" if date else SOURCE
+    if not pow_:
+        voivodeship = {"name": name.lower(), "teryt": woj, **provenance(state.schema, "Voivodeship", source)}
+        yield Located(Node(f"teryt:{woj}", "Voivodeship", voivodeship), row.where, _fields(row))
+        return
+    if not gmi:
+        county = Node(f"teryt:{woj}{pow_}", "County", {"name": name, "teryt": woj + pow_, **provenance(state.schema, "County", source)})
+        yield Located(county, row.where, _fields(row))
+        yield Located(Tie("PART_OF", county.key, f"teryt:{woj}", {"source": source}), row.where)
+        return
+    code = woj + pow_ + gmi + rodz
+    props = {"name": name, "teryt": code, state.type_property: state.types[rodz], **provenance(state.schema, "Municipality", source)}
+    node = Node(f"teryt:{code}", "Municipality", props)
+    if rodz in GMINA_RODZ:
+        state.gminas.add(code)
+        if rodz == URBAN_RODZ:
+            state.city_gminas.setdefault(woj + pow_, code)
+        yield Located(node, row.where, _fields(row, node))
+        yield Located(Tie("PART_OF", node.key, f"teryt:{woj}{pow_}", {"source": source}), row.where)
+    elif state.parts:
+        parent = state.parent_of(code)
+        if parent is None:
+            state.waiting.append((node, row, source))
+            return
+        yield Located(node, row.where, _fields(row, node))
+        yield Located(Tie("PART_OF", node.key, f"teryt:{parent}", {"source": source}), row.where)
+
+
+def _fields(row: _Row, node: Node | None = None) -> Mapping[str, str]:
+    fields = {"name": row.places["NAZWA"], "teryt": row.places["WOJ"], "key": row.places["WOJ"]}
+    if node is not None:
+        fields.update({prop: row.places["RODZ"] for prop in node.props if prop not in fields})
+    return fields
+
+
+class Seat(NamedTuple):
+    """The municipality a seat was matched to, or why it could not be."""
+
+    key: str | None
+    problem: Msg | None = None
+    hint: Msg | None = None
+
+
+@dataclass(frozen=True)
+class _Unit:
+    code: str
+    name: str
+    folded: str
+    type: str = ""
+
+
+class MunicipalityIndex:
+    """TERYT units by folded name, to match a seat given as voivodeship, powiat and gmina names.
+
+    The hierarchy comes from the codes themselves (``3014022`` lies in county ``3014`` of
+    voivodeship ``30``: that is how TERYT codes are built), so only nodes are needed:
+
+        >>> index = MunicipalityIndex.from_nodes([
+        ...     Node("teryt:30", "Voivodeship", {"name": "wielkopolskie", "teryt": "30"}),
+        ...     Node("teryt:3014", "County", {"name": "międzychodzki", "teryt": "3014"}),
+        ...     Node("teryt:3014022", "Municipality", {"name": "Kwilcz", "teryt": "3014022"})])
+        >>> index.match("WIELKOPOLSKIE", "MIĘDZYCHODZKI", "KWILCZ").key
+        'teryt:3014022'
+
+    A gmina name shared by a town and the rural gmina around it (Bolesławiec 0201011 and
+    0201022) is settled by the register's own marks, never guessed: "M." / "MIASTO" before
+    the name, or a seat locality equal to the name, means the town (the rural gmina does not
+    contain it); another locality means the rural gmina. Warsaw districts and delegatury
+    (RODZ 8, 9) given as a gmina resolve to their city's gmina.
+    """
+
+    def __init__(self) -> None:
+        self.voivodeships: dict[str, list[str]] = {}
+        self.counties: dict[str, list[_Unit]] = {}  # voivodeship code → counties
+        self.gminas: dict[str, list[_Unit]] = {}  # county code → gminas and their parts
+
+    @classmethod
+    def from_nodes(cls, nodes: Iterable[Node]) -> MunicipalityIndex:
+        """An index of the Voivodeship, County and Municipality nodes among ``nodes``."""
+        index, type_property = cls(), _municipality_types(load_schema())[0]
+        for node in nodes:
+            code, name = str(node.props.get("teryt", "")), str(node.props.get("name", ""))
+            unit = _Unit(code, name, unit_name(name).folded, str(node.props.get(type_property, "")))
+            if len(code) == 2:
+                index.voivodeships.setdefault(unit.folded, []).append(code)
+            elif len(code) == 4:
+                index.counties.setdefault(code[:2], []).append(unit)
+            elif len(code) == 7:
+                index.gminas.setdefault(code[:4], []).append(unit)
+        return index
+
+    @classmethod
+    def from_store(cls, store: GraphStore) -> MunicipalityIndex:
+        """An index of the units already in ``store``."""
+        types = ("Voivodeship", "County", "Municipality")
+        return cls.from_nodes(node for type_ in types for node in store.iter_nodes(type_))
+
+    @classmethod
+    def from_file(cls, path: Path) -> MunicipalityIndex:
+        """An index of a TERC file's units (its unreadable rows are left out)."""
+        return cls.from_nodes(i.record for i in read_teryt(path) if isinstance(i, Located) and isinstance(i.record, Node))
+
+    def __len__(self) -> int:
+        return sum(len(units) for units in self.gminas.values())
+
+    def match(self, voivodeship: str, county: str, gmina: str, city: str = "") -> Seat:
+        """The Municipality key of a seat, or the problem that prevents matching it."""
+        if not self.gminas:
+            return Seat(None, Msg("teryt.index_empty"), Msg("teryt.index_empty.hint"))
+        codes = self.voivodeships.get(unit_name(voivodeship).folded, [])
+        if len(codes) != 1:
+            return Seat(None, Msg("teryt.unknown_unit", level="województwo", value=voivodeship, within="Polska"))
+        counties = self.counties.get(codes[0], [])
+        if county.strip():
+            counties = [c for c in counties if c.folded == unit_name(county).folded]
+            if not counties:
+                return Seat(None, Msg("teryt.unknown_unit", level="powiat", value=county, within=voivodeship))
+        wanted, town = unit_name(gmina), unit_name(city).folded
+        units = [u for c in counties for u in self.gminas.get(c.code, ()) if u.folded == wanted.folded]
+        found = [u for u in units if u.code[6] in GMINA_RODZ] or list({self._city_of(u) for u in units if u.code[6] in "89"})
+        if {u.code[6] for u in found} == {"1", "2"} and (wanted.urban or town):
+            urban = wanted.urban or town == wanted.folded  # a town and the rural gmina around it
+            found = [u for u in found if (u.code[6] == URBAN_RODZ) == urban]
+        if len(found) == 1:
+            return Seat(f"teryt:{found[0].code}")
+        if not found:
+            return Seat(None, Msg("teryt.unknown_unit", level="gmina", value=gmina, within=county or voivodeship))
+        listed = ", ".join(f"{u.code} {u.name} ({u.type})" if u.type else f"{u.code} {u.name}" for u in found)
+        return Seat(None, Msg("teryt.ambiguous", value=gmina, candidates=listed), Msg("teryt.ambiguous.hint"))
+
+    def _city_of(self, part: _Unit) -> _Unit:
+        """The urban gmina a Warsaw district or a delegatura belongs to."""
+        city = [u for u in self.gminas.get(part.code[:4], ()) if u.code[6] == URBAN_RODZ]
+        return city[0] if len(city) == 1 else part
+
+
+register_reader("teryt")(read_teryt)  # registered apart, so that mypy keeps the options in the signature
