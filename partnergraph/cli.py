@@ -19,8 +19,6 @@ from partnergraph.config import SETTINGS, load_settings
 from partnergraph.errors import NotFoundError, Problem, ValidationError
 from partnergraph.graph.base import WriteSummary
 from partnergraph.i18n import Msg, register_messages, use_language
-from partnergraph.importers.base import Located
-from partnergraph.importers.jsonl import read_jsonl
 from partnergraph.queries.summary import summary
 from partnergraph.records import Node, Tie
 from partnergraph.values import to_json
@@ -80,24 +78,15 @@ def init(cli: Cli) -> None:
 @pass_cli
 def demo(cli: Cli) -> None:
     """Load the built-in example network (illustrative data) and print a summary."""
+    from partnergraph.importers.run import run_import
+
     store = cli.store()
-    located = _read_example()
-    nodes = [item.record for item in located if isinstance(item.record, Node)]
-    ties = [item.record for item in located if isinstance(item.record, Tie)]
-    written = store.upsert(nodes, ties, source="example network", user=cli.user)
+    folder = resources.files("partnergraph").joinpath("data/example")
+    with resources.as_file(folder) as path:
+        report = run_import(store, Path(path), format="csv", user=cli.user)
     click.echo(str(Msg("cli.demo", url=store.url)))
-    _echo_written(written)
+    _echo_written(report.summary)
     _echo_summary(cli, "table")
-
-
-def _read_example() -> list[Located]:
-    resource = resources.files("partnergraph").joinpath("data/example.jsonl")
-    with resources.as_file(resource) as path:
-        items = list(read_jsonl(Path(path)))
-    problems = [item for item in items if not isinstance(item, Located)]
-    if problems:
-        raise ValidationError(problems)
-    return [item for item in items if isinstance(item, Located)]
 
 
 def _echo_written(summary: WriteSummary) -> None:

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, Any, TypeVar
 
@@ -60,6 +61,10 @@ class GuardedGroup(click.Group):
             raise UserError(str(exc)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # the reader of our output went away (| head): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(141) from None
         except KeyboardInterrupt as exc:
             raise UserError(str(Msg("cli.interrupted"))) from exc
         except Exception as exc:
