@@ -18,10 +18,19 @@ _EXTRA = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip diacritics (ą→a, ł→l, ż→z …) for search and matching."""
+def _fold_slow(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+# Polish letters (and a few common neighbours) straight to ASCII: the fast path of fold().
+_FAST = str.maketrans({c: _fold_slow(c) for c in "ąćęłńóśźżĄĆĘŁŃÓŚŹŻäöüéèáàíúčšžřěýÄÖÜÉÁČŠŽŘ"})
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip diacritics (ą→a, ł→l, ż→z …) for search and matching."""
+    quick = text.translate(_FAST)
+    return quick.casefold() if quick.isascii() else _fold_slow(quick)
 
 
 def search_terms(text: str) -> list[str]:

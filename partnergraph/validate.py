@@ -12,6 +12,7 @@ order. Every problem is collected (not just the first) and reported with the fie
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -29,6 +30,7 @@ from partnergraph.values import PARSERS, Value
 __all__ = ["Validator", "load_schema"]
 
 _CHECKSUMS = {"nip": nip, "regon": regon}
+_NATIVE: dict[str, type] = {"date": dt.date, "integer": int, "decimal": float, "boolean": bool}
 _KEY = re.compile(r"^([a-z][a-z0-9_]*):(\S.*)$")
 
 
@@ -38,6 +40,15 @@ class Validator:
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         self._patterns = {p: re.compile(p) for t in self._owners() for d in t.properties.values() if (p := d.pattern)}
+        # Plain text properties (no format, vocabulary or checksum) take a fast path.
+        self._plain = {id(d) for t in self._owners() for d in t.properties.values()
+                       if d.datatype == "string" and not (d.pattern or d.vocabulary or d.allowed or d.checksum)}  # fmt: skip
+        kinds = {t.kind_scheme for t in schema.tie_types.values() if t.kind_scheme}
+        self.kind_properties = tuple(sorted({p for n in schema.node_types for k in kinds if (p := schema.vocabulary_property(n, k))}))
+        """Node properties the endpoint rules look at (organisation kinds)."""
+        self._rules = {id(t): (tuple(d.name for d in t.properties.values() if d.required),
+                               tuple((d.name, d.not_after) for d in t.properties.values() if d.not_after))
+                       for t in self._owners()}  # fmt: skip
 
     def _owners(self) -> list[NodeType | TieType]:
         return [*self.schema.node_types.values(), *self.schema.tie_types.values()]
@@ -45,6 +56,12 @@ class Validator:
     # -- values ------------------------------------------------------------------------------
     def value(self, prop: PropertyDef, raw: Any) -> tuple[Value | None, list[Problem]]:
         """Parse and check one value; ``None`` with no problems means 'empty, leave out'."""
+        kind = type(raw)
+        if kind is str and id(prop) in self._plain:
+            text = raw.strip()
+            return (text or None), []
+        if kind is _NATIVE.get(prop.datatype) and prop.minimum is None and prop.maximum is None:
+            return raw, []  # already typed (JSON, generated records): nothing to parse or check
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None, []
         try:
@@ -103,13 +120,14 @@ class Validator:
             problems += found
             if value is not None:
                 props[name] = value
-        for prop in owner.properties.values():
-            if prop.required and prop.name not in props and not any(p.where == prop.name for p in problems):
-                problems.append(Problem(Msg("val.required", name=prop.name), prop.name))
-            later = props.get(prop.not_after) if prop.not_after else None
-            if prop.name in props and later is not None and props[prop.name] > later:  # type: ignore[operator]
-                msg = Msg("val.order", first=prop.name, a=props[prop.name], second=prop.not_after, b=later)
-                problems.append(Problem(msg, prop.name))
+        required, ordered = self._rules[id(owner)]
+        for name in required:
+            if name not in props and not any(p.where == name for p in problems):
+                problems.append(Problem(Msg("val.required", name=name), name))
+        for first, second in ordered:
+            later = props.get(second)
+            if first in props and later is not None and props[first] > later:  # type: ignore[operator]
+                problems.append(Problem(Msg("val.order", first=first, a=props[first], second=second, b=later), first))
         return props, problems
 
     # -- nodes -------------------------------------------------------------------------------

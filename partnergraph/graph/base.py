@@ -106,6 +106,13 @@ class Transaction(ABC):
     def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]:
         """Stored nodes among ``keys`` (as written so far in this transaction)."""
 
+    def get_endpoints(self, keys: Sequence[str], props: Sequence[str]) -> dict[str, Node]:
+        """Stored nodes among ``keys`` with only their type and ``props`` (for endpoint checks).
+
+        Backends may override this with a lighter query than :meth:`get_nodes`.
+        """
+        return {k: Node(k, n.type, {p: n.props[p] for p in props if p in n.props}) for k, n in self.get_nodes(keys).items()}
+
     @abstractmethod
     def get_ties(self, ids: Sequence[str]) -> dict[str, Tie]:
         """Stored ties among ``ids``."""
@@ -164,6 +171,13 @@ class Writer:
     def _stamp(self, record: T) -> T:
         return replace(record, origin=self.source, updated=self.at, version=self.version)  # type: ignore[type-var]
 
+    def _node(self, node: Node, props: dict[str, Any]) -> Node:
+        """``node`` with ``props``, stamped with this write (direct construction: this is the hot path)."""
+        return Node(node.key, node.type, props, self.source, self.at, self.version)
+
+    def _tie(self, tie: Tie, props: dict[str, Any]) -> Tie:
+        return Tie(tie.type, tie.start, tie.end, props, tie.id, self.source, self.at, self.version)
+
     def upsert_nodes(self, nodes: Iterable[Node]) -> None:
         """Create or update nodes; properties not given keep their stored values."""
         for number, chunk in enumerate(batched(nodes, BATCH_SIZE)):
@@ -176,7 +190,7 @@ class Writer:
                 old = created.get(node.key) or updated.get(node.key) or stored.get(node.key)
                 if old is not None and old.type != node.type:
                     raise IntegrityError(Msg("store.type_change", key=node.key, old=old.type, new=node.type))
-                merged = self._stamp(replace(node, props={**(old.props if old else {}), **node.props}))
+                merged = self._node(node, {**old.props, **node.props} if old else dict(node.props))
                 if old is None:
                     created[node.key] = merged
                     log.append(self._change("create", "node", node.key, None, None))
@@ -195,7 +209,7 @@ class Writer:
         """Create or update ties; both endpoints must exist and fit the tie type."""
         for number, chunk in enumerate(batched(ties, BATCH_SIZE)):
             checked = self._validated(chunk, self.validator.tie, number)
-            ends = self.tx.get_nodes(list({k for t in checked for k in (t.start, t.end)}))
+            ends = self.tx.get_endpoints(list({k for t in checked for k in (t.start, t.end)}), self.validator.kind_properties)
             problems = []
             for tie in checked:
                 for key in (tie.start, tie.end):
@@ -214,7 +228,7 @@ class Writer:
         log: list[Change] = []
         for tie in checked:
             old = created.get(tie.id) or updated.get(tie.id) or stored.get(tie.id)
-            merged = self._stamp(replace(tie, props={**(old.props if old else {}), **tie.props}))
+            merged = self._tie(tie, {**old.props, **tie.props} if old else dict(tie.props))
             if old is None:
                 created[tie.id] = merged
                 log.append(self._change("create", "tie", tie.id, None, None))

@@ -8,6 +8,7 @@ folded form (case and Polish diacritics removed, so "spoldzielnia" finds "Spół
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -67,8 +68,17 @@ def _sort_text(props: Mapping[str, Value]) -> str:
     return fold(str(props.get("name", "")))
 
 
+def _iso(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(value)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_iso)  # dates through default: the C encoder does the rest
+
+
 def _dumps(props: Mapping[str, Value]) -> str:
-    return json.dumps({k: to_json(v) for k, v in props.items()}, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(props)
 
 
 class _SqliteTransaction(Transaction):
@@ -84,6 +94,12 @@ class _SqliteTransaction(Transaction):
     def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]:
         sql = f"SELECT {NODE_COLUMNS} FROM nodes WHERE key IN (SELECT value FROM json_each(?))"
         return {row[0]: self.store.node_row(row) for row in self.db.execute(sql, (json.dumps(list(keys)),))}
+
+    def get_endpoints(self, keys: Sequence[str], props: Sequence[str]) -> dict[str, Node]:
+        extracts = "".join(", json_extract(props, ?)" for _ in props)
+        sql = f"SELECT key, type{extracts} FROM nodes WHERE key IN (SELECT value FROM json_each(?))"
+        rows = self.db.execute(sql, [*(f'$."{p}"' for p in props), json.dumps(list(keys))])
+        return {row[0]: Node(row[0], row[1], {p: v for p, v in zip(props, row[2:], strict=True) if v is not None}) for row in rows}
 
     def get_ties(self, ids: Sequence[str]) -> dict[str, Tie]:
         sql = f"SELECT {TIE_COLUMNS} FROM ties WHERE id IN (SELECT value FROM json_each(?))"
