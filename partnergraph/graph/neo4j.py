@@ -1,0 +1,469 @@
+"""The Neo4j store: the GraphStore contract on a Neo4j 5.26+ server, official ``neo4j`` driver.
+
+In the graph (labels and relationship types come from models.ttl only, as do the constraints)::
+
+    (:PGNode:Organisation {key, name, …, _origin, _updated, _version, _search, _sort})
+    (a)-[:SUPPORTS {id, service, …, _origin, _updated, _version}]->(b)   symmetric ties once
+    (:PGMeta {name: 'store', version, schema})   the write version; every writer locks it first
+    (:PGChanges {version, at, user, source, seqs, ops, entities, keys, befores, afters})
+
+The change log keeps a node per logged batch (a node per change cost a bulk load a quarter of its
+time), found by version or, through a ``keyword`` full-text index on ``keys``, by key. Search
+answers as the embedded store: ``_search`` holds the folded words of name and short name, a
+``whitespace`` full-text index finds candidates and Cypher checks them (the ``standard-folding``
+analyzer drops English stop words and splits words differently, so it would not).
+
+>>> Neo4jStore("bolt://127.0.0.1:1", user="neo4j", password="x", database="neo4j")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+partnergraph.errors.StoreUnavailableError: magazyn bolt://127.0.0.1:1 jest niedostępny: ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import exceptions as nx
+from neo4j.time import Date as Neo4jDate
+
+from partnergraph.errors import ConfigError, Problem, SchemaError, StoreError, StoreUnavailableError
+from partnergraph.graph.base import Change, Direction, GraphStore, Transaction
+from partnergraph.i18n import Msg, register_messages
+from partnergraph.records import Node, Tie
+from partnergraph.schema import Schema
+from partnergraph.text import fold, search_terms
+from partnergraph.values import Value
+
+__all__ = ["SCHEMA_VERSION", "Neo4jStore"]
+
+SCHEMA_VERSION = 1
+PAGE = 5000  # records per page of iter_nodes / iter_ties
+CACHE = 100_000  # nodes a write keeps at hand, so that ties need not fetch the endpoints it just wrote
+SEARCHED = ("name", "short_name")  # the properties whose words the text search looks at
+T = TypeVar("T")
+_IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits, as SQLite's unicode61 tokenizer
+_LUCENE = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NODE = "n {.*} AS p, labels(n) AS labels"
+TIE = "t {.*} AS p, type(t) AS type, startNode(t).key AS start, endNode(t).key AS end"
+LOCK = ("MERGE (m:PGMeta {name: 'store'}) ON CREATE SET m.version = 0, m.schema = $schema "
+        "SET m.writes = coalesce(m.writes, 0) + 1 RETURN m.version AS version")  # fmt: skip
+CHANGES = ("UNWIND range(0, size(b.seqs) - 1) AS i WITH b, i WHERE $key IS NULL OR b.keys[i] = $key "
+           "RETURN b.version AS version, b.seqs[i] AS seq, b.at AS at, b.user AS user, b.source AS source, b.ops[i] AS op, "
+           "b.entities[i] AS entity, b.keys[i] AS key, b.befores[i] AS before, b.afters[i] AS after "
+           "ORDER BY version DESC, seq DESC")  # fmt: skip
+register_messages({
+    "neo4j.write_lost": ("połączenie z magazynem {url} zerwało się w trakcie zapisu ({detail}); nic z tego zapisu nie zostało zapisane",
+                         "the connection to store {url} broke during the write ({detail}); nothing of this write was stored"),
+    "neo4j.write_lost.hint": ("sprawdź, czy serwer działa, i powtórz zapis (ponowny import jest bezpieczny)",
+                              "check that the server is running and repeat the write (re-importing is safe)"),
+    "neo4j.commit_unknown": ("połączenie z magazynem {url} zerwało się przy zatwierdzaniu zapisu; nie wiadomo, czy został zapisany",
+                             "the connection to store {url} broke while committing; the write may or may not be stored"),
+    "neo4j.commit_unknown.hint": ("sprawdź wersję magazynu i dziennik zmian, potem w razie potrzeby powtórz zapis",
+                                  "check the store's version and change log, then repeat the write if needed"),
+    "neo4j.too_big": ("zapis nie mieści się w pamięci transakcji serwera {url} ({detail})",
+                      "the write does not fit in the transaction memory of the server {url} ({detail})"),
+    "neo4j.too_big.hint": ("podziel import na części albo zwiększ na serwerze pamięć JVM i dbms.memory.transaction.total.max",
+                           "split the import into parts or give the server more JVM heap and dbms.memory.transaction.total.max"),
+    "neo4j.error": ("Neo4j pod adresem {url} odrzucił zapytanie: {detail}", "Neo4j at {url} refused a query: {detail}"),
+})  # fmt: skip
+
+
+def _ident(name: str) -> str:
+    """``name`` (a type from models.ttl) quoted for a Cypher label or type, after checking it."""
+    if not _IDENT.match(name):
+        raise SchemaError(Msg("schema.term", term=name, detail="not usable as a Neo4j label or relationship type"))
+    return f"`{name}`"
+
+
+def _terms(text: str) -> list[str]:
+    return list(dict.fromkeys(w for term in search_terms(text) for w in _WORD.findall(term)))
+
+
+def _native(props: Mapping[str, Any]) -> dict[str, Value]:
+    """Stored properties without the system ones, dates as ``datetime.date``."""
+    return {k: (v.to_native() if isinstance(v, Neo4jDate) else v) for k, v in props.items() if k not in ("key", "id") and k[0] != "_"}
+
+
+def _detail(exc: Exception) -> str:
+    """One short line from a driver exception."""
+    text = str(getattr(exc, "message", None) or exc)
+    reason = re.search(r"\[Errno -?\d+\] ([^)\n]+)", text)
+    text = reason.group(1) if reason else re.sub(r" \(?(Resolved)?IPv[46]Address\(\(.*?\)\)\)?", "", text)  # the URL says where
+    return " ".join(text.split())[:300]
+
+
+def _grouped(rows: Iterable[tuple[Any, T]]) -> dict[Any, list[T]]:
+    groups: dict[Any, list[T]] = {}
+    for name, row in rows:
+        groups.setdefault(name, []).append(row)
+    return groups
+
+
+class _Neo4jTransaction(Transaction):
+    """The storage primitives inside one explicit Neo4j transaction.
+
+    Write queries end in ``RETURN count(*)`` and are not consumed at once: the server runs them
+    while the Writer validates the next batch, and the next query waits for them.
+    """
+
+    def __init__(self, store: Neo4jStore, tx: neo4j.Transaction) -> None:
+        self.store, self.tx = store, tx
+        self.nodes: dict[str, Node] = {}  # stored nodes this transaction has read or written
+        self.seen: dict[str, tuple[str, str, str]] = {}  # tie id -> stored (type, start, end)
+        self.present: set[str] = set()  # tie types with ties (only those are searched for ids)
+
+    def run(self, query: str, **params: Any) -> neo4j.Result:
+        return self.tx.run(query, params)
+
+    def next_version(self) -> int:
+        version = int(self.run(LOCK, schema=SCHEMA_VERSION).single(strict=True)["version"]) + 1
+        self.present = {r["type"] for r in self.run(self.store.count_query(self.store.tie_patterns)) if r["n"]}
+        return version
+
+    def set_version(self, version: int) -> None:
+        self.run("MATCH (m:PGMeta {name: 'store'}) SET m.version = $version", version=version).consume()
+
+    def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]:
+        found = {k: self.nodes[k] for k in keys if k in self.nodes}
+        missing = [k for k in keys if k not in found]
+        if missing:
+            if len(self.nodes) + len(missing) > CACHE:
+                self.nodes.clear()
+            records = self.run(f"UNWIND $keys AS k MATCH (n:PGNode {{key: k}}) RETURN {NODE}", keys=missing)
+            found.update((r["p"]["key"], self.store.node_of(r)) for r in records)
+            self.nodes.update(found)
+        return found
+
+    def get_ties(self, ids: Sequence[str]) -> dict[str, Tie]:
+        if not (self.present and ids):
+            return {}
+        records = self.run(self.store.ties_by_id(sorted(self.present)), ids=list(ids))
+        found = {r["p"]["id"]: self.store.tie_of(r) for r in records}
+        self.seen.update({i: (t.type, t.start, t.end) for i, t in found.items()})
+        return found
+
+    def put_nodes(self, created: Sequence[Node], updated: Sequence[Node]) -> None:
+        self.nodes.update((n.key, n) for n in (*created, *updated))
+        for label, rows in _grouped((self.store.labels[n.type], self.store.node_row(n)) for n in (*created, *updated)).items():
+            self.run(f"UNWIND $rows AS r MERGE (n:PGNode {{key: r.key}}) SET n = r, n:{label} RETURN count(*)", rows=rows)
+
+    def put_ties(self, created: Sequence[Tie], updated: Sequence[Tie]) -> None:
+        self.get_ties([t.id for t in updated if t.id not in self.seen])
+        self._delete_ties([t.id for t in updated if self.seen.get(t.id) not in (None, (t.type, t.start, t.end))])
+        for label, rows in _grouped((self.store.types[t.type], self.store.tie_row(t)) for t in (*created, *updated)).items():
+            self.run(f"UNWIND $rows AS r MATCH (a:PGNode {{key: r.start}}) MATCH (b:PGNode {{key: r.end}}) "
+                     f"MERGE (a)-[t:{label} {{id: r.p.id}}]->(b) SET t = r.p RETURN count(*)", rows=rows)  # fmt: skip
+        self.seen.update({t.id: (t.type, t.start, t.end) for t in (*created, *updated)})
+        self.present.update(t.type for t in (*created, *updated))
+
+    def _delete_ties(self, ids: Sequence[str]) -> None:
+        self.get_ties([i for i in ids if i not in self.seen])
+        for label, group in _grouped((self.store.types[self.seen[i][0]], i) for i in ids if i in self.seen).items():
+            self.run(f"UNWIND $ids AS id MATCH ()-[t:{label} {{id: id}}]->() DELETE t RETURN count(*)", ids=group)
+        for tie_id in ids:
+            self.seen.pop(tie_id, None)
+
+    def ties_touching(self, keys: Sequence[str]) -> list[Tie]:
+        query = f"UNWIND $keys AS k MATCH (:PGNode {{key: k}})-[t]-() WHERE type(t) IN $types WITH DISTINCT t RETURN {TIE}"
+        ties = sorted((self.store.tie_of(r) for r in self.run(query, keys=list(keys), types=list(self.store.types))), key=lambda t: t.id)
+        self.seen.update({t.id: (t.type, t.start, t.end) for t in ties})
+        return ties
+
+    def remove(self, node_keys: Sequence[str], tie_ids: Sequence[str]) -> None:
+        self._delete_ties(tie_ids)
+        for key in node_keys:
+            self.nodes.pop(key, None)
+        if node_keys:
+            self.run("UNWIND $keys AS k MATCH (n:PGNode {key: k}) DELETE n RETURN count(*)", keys=list(node_keys))
+
+    def log(self, changes: Sequence[Change]) -> None:
+        for (version, at, user, source), group in _grouped(((c.version, c.at, c.user, c.source), c) for c in changes).items():
+            batch = {"version": version, "at": at, "user": user, "source": source, "seqs": [c.seq for c in group],
+                     "ops": [c.op for c in group], "entities": [c.entity for c in group], "keys": [c.key for c in group],
+                     "befores": [json.dumps(c.before, ensure_ascii=False) if c.before else "" for c in group],
+                     "afters": [json.dumps(c.after, ensure_ascii=False) if c.after else "" for c in group]}  # fmt: skip
+            self.run("CREATE (b:PGChanges) SET b = $batch RETURN count(*)", batch=batch)
+
+
+class Neo4jStore(GraphStore):
+    """A :class:`GraphStore` in a Neo4j database (``neo4j://host:7687``, ``bolt://…``, Aura).
+
+    One driver per store. Reads are managed queries, retried on transient errors for up to
+    ``retry_time`` seconds; each write is one explicit transaction. ``timeout`` bounds connecting.
+    """
+
+    def __init__(self, url: str, *, user: str = "neo4j", password: str = "", database: str = "neo4j",
+                 schema: Schema | None = None, timeout: float = 5.0, retry_time: float = 15.0) -> None:  # fmt: skip
+        super().__init__(url, schema)
+        self.user, self.database = user, database
+        self.labels = {name: _ident(name) for name in self.schema.node_types}
+        self.types = {name: _ident(name) for name in self.schema.tie_types}
+        self.tie_patterns = {name: f"()-[:{label}]->()" for name, label in self.types.items()}
+        reserved = sorted(p for p in self._datatypes if p in ("key", "id") or p.startswith("_"))
+        if reserved:
+            raise SchemaError(Msg("schema.term", term=reserved[0], detail="the name is reserved by the Neo4j store"))
+        try:
+            self.driver = neo4j.GraphDatabase.driver(url, auth=(user, password), connection_timeout=timeout, user_agent="partnergraph",
+                                                     max_transaction_retry_time=retry_time, notifications_min_severity="OFF")  # fmt: skip
+        except (nx.ConfigurationError, ValueError) as exc:
+            raise ConfigError(Msg("config.bad_url", url=url), hint=Msg("config.bad_url.hint")) from exc
+        try:
+            with self._translated():
+                self._connect()
+        except BaseException:
+            self.driver.close()
+            raise
+
+    # -- connection, errors, schema ------------------------------------------------------------
+    def _connect(self) -> None:
+        try:
+            self.driver.verify_connectivity()
+        except ValueError as exc:  # the driver's word for an address it cannot parse
+            raise ConfigError(Msg("config.bad_url", url=self.url), hint=Msg("config.bad_url.hint")) from exc
+        existing = {r["name"] for r in self._read("SHOW INDEXES YIELD name")}
+        missing = [statement for name, statement in self._ddl().items() if name not in existing]
+        for statement in missing:
+            self.driver.execute_query(statement, database_=self.database)
+        if missing:
+            self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+        found = self._read("MATCH (m:PGMeta {name: 'store'}) RETURN m.schema AS schema")
+        if found and (found[0]["schema"] or 0) > SCHEMA_VERSION:
+            raise StoreError(Msg("store.newer", url=self.url, found=found[0]["schema"], known=SCHEMA_VERSION), hint=Msg("store.newer.hint"))
+        if not found:
+            self.driver.execute_query(LOCK, {"schema": SCHEMA_VERSION}, database_=self.database)
+
+    def _ddl(self) -> dict[str, str]:
+        """Constraint or index name -> the statement creating it, from models.ttl."""
+        unique = {"pg_node_key": "(n:PGNode) REQUIRE n.key", "pg_meta_name": "(m:PGMeta) REQUIRE m.name"}
+        unique.update({f"pg_node_{name}_key": f"(n:{label}) REQUIRE n.key" for name, label in self.labels.items()})
+        unique.update({f"pg_tie_{name}_id": f"()-[t:{label}]-() REQUIRE t.id" for name, label in self.types.items()})
+        ddl = {name: f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR {body} IS UNIQUE" for name, body in unique.items()}
+        ddl["pg_changes_version"] = "CREATE INDEX pg_changes_version IF NOT EXISTS FOR (b:PGChanges) ON (b.version)"
+        for name, target, analyzer in (("pg_search", "(n:PGNode) ON EACH [n._search]", "whitespace"),
+                                       ("pg_changes_keys", "(b:PGChanges) ON EACH [b.keys]", "keyword")):  # fmt: skip
+            options = f"{{indexConfig: {{`fulltext.analyzer`: '{analyzer}'}}}}"
+            ddl[name] = f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR {target} OPTIONS {options}"
+        return ddl
+
+    @contextmanager
+    def _translated(self, writing: bool = False) -> Iterator[None]:
+        try:
+            yield
+        except nx.GqlError as exc:  # every exception of the driver
+            raise self._error(exc, writing) from exc
+
+    def _error(self, exc: nx.GqlError, writing: bool) -> StoreError:
+        """The error a user sees for a driver exception: one line saying what happened and what to check."""
+        url, code, detail = self.url, str(getattr(exc, "code", "") or ""), _detail(exc)
+        if isinstance(exc, nx.AuthError):
+            return StoreUnavailableError(Msg("store.auth", url=url, user=self.user), hint=Msg("store.auth.hint"))
+        if isinstance(exc, nx.IncompleteCommit):
+            return StoreError(Msg("neo4j.commit_unknown", url=url), hint=Msg("neo4j.commit_unknown.hint"))
+        if "Memory" in code:  # the transaction outgrew the server's transaction memory
+            return StoreError(Msg("neo4j.too_big", url=url, detail=detail), hint=Msg("neo4j.too_big.hint"))
+        if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired) and writing:
+            return StoreUnavailableError(Msg("neo4j.write_lost", url=url, detail=detail), hint=Msg("neo4j.write_lost.hint"))
+        if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired):
+            return StoreUnavailableError(Msg("store.unavailable", url=url, detail=detail), hint=Msg("store.unreachable.hint"))
+        hint = Msg("store.busy.hint") if isinstance(exc, nx.TransientError) else None  # a deadlock, a timeout: try again
+        return StoreError(Msg("neo4j.error", url=url, detail=f"{code}: {detail}" if code else detail), hint=hint)
+
+    def _read(self, cypher: str, **params: Any) -> list[neo4j.Record]:
+        with self._translated():
+            result = self.driver.execute_query(cypher, params, database_=self.database, routing_=neo4j.RoutingControl.READ)
+        return list(result.records)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Transaction]:
+        # One explicit transaction for the whole write, not a managed (retried) one: the Writer
+        # pulls the caller's iterables batch by batch, so after a failure the input is already
+        # consumed and a retry could not replay it. A lost connection rolls the write back on
+        # the server; the error says so, and re-running the import is safe.
+        with self._translated(writing=True):
+            session = self.driver.session(database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager)
+            try:
+                tx = session.begin_transaction()
+                try:
+                    yield _Neo4jTransaction(self, tx)
+                    tx.commit()
+                except BaseException:
+                    with suppress(nx.GqlError, OSError):
+                        tx.close()  # rolls back unless committed
+                    raise
+            finally:
+                with suppress(nx.GqlError, OSError):
+                    session.close()
+
+    # -- rows and queries ----------------------------------------------------------------------
+    def node_row(self, node: Node) -> dict[str, Any]:
+        folded = [fold(str(node.props[name])) for name in SEARCHED if name in node.props]
+        sort = folded[0] if "name" in node.props else ""
+        return {**node.props, "key": node.key, "_origin": node.origin, "_updated": node.updated, "_version": node.version,
+                "_search": " ".join(w for text in folded for w in _WORD.findall(text)), "_sort": sort}  # fmt: skip
+
+    def tie_row(self, tie: Tie) -> dict[str, Any]:
+        props = {**tie.props, "id": tie.id, "_origin": tie.origin, "_updated": tie.updated, "_version": tie.version}
+        return {"start": tie.start, "end": tie.end, "p": props}
+
+    def node_of(self, record: neo4j.Record, prefix: str = "") -> Node:
+        p, labels = record[prefix + "p"], record[prefix + "labels"]
+        type_ = next((label for label in labels if label in self.labels), "")
+        return Node(p["key"], type_, _native(p), p.get("_origin"), p.get("_updated"), p.get("_version", 0))
+
+    def tie_of(self, record: neo4j.Record) -> Tie:
+        p = record["p"]
+        return Tie(record["type"], record["start"], record["end"], _native(p), p["id"],
+                   p.get("_origin"), p.get("_updated"), p.get("_version", 0))  # fmt: skip
+
+    def ties_by_id(self, names: Iterable[str]) -> str:
+        """A query for the ties with ids ``$ids`` among the tie types ``names`` (an index seek per type)."""
+        return " UNION ALL ".join(f"UNWIND $ids AS id MATCH ()-[t:{self.types[n]} {{id: id}}]->() RETURN {TIE}" for n in names)
+
+    def count_query(self, patterns: Mapping[str, str]) -> str:
+        """A query counting each pattern (from the count store), as rows of (type, n)."""
+        return " UNION ALL ".join(f"MATCH {pattern} RETURN '{name}' AS type, count(*) AS n" for name, pattern in patterns.items())
+
+    # -- reading -------------------------------------------------------------------------------
+    def get_node(self, key: str) -> Node | None:
+        found = self._read(f"MATCH (n:PGNode {{key: $key}}) RETURN {NODE}", key=key)
+        return self.node_of(found[0]) if found else None
+
+    def get_tie(self, tie_id: str) -> Tie | None:
+        found = self._read(self.ties_by_id(self.types), ids=[tie_id])
+        return self.tie_of(found[0]) if found else None
+
+    def find_nodes(self, *, type: str | None = None, text: str | None = None, where: Mapping[str, Value] | None = None,
+                   limit: int | None = 50, offset: int = 0) -> list[Node]:  # fmt: skip
+        if (type is not None and type not in self.labels) or any(k in ("key", "id") or k.startswith("_") for k in where or {}):
+            return []
+        match, conditions, params = f"MATCH (n:{self.labels[type] if type else 'PGNode'})", ["true"], dict[str, Any]()
+        if text is not None:
+            if not (terms := _terms(text)):
+                return []
+            match = "CALL db.index.fulltext.queryNodes('pg_search', $lucene) YIELD node AS n"
+            params.update(lucene=" AND ".join(_LUCENE.sub(r"\\\1", t) + "*" for t in terms), terms=terms)
+            conditions += ["all(t IN $terms WHERE any(w IN split(n._search, ' ') WHERE w STARTS WITH t))"]
+            conditions += [f"n:{self.labels[type]}"] if type is not None else []
+        if where:
+            params["where"] = [[name, self._where_value(name, value)] for name, value in where.items()]
+            conditions.append("all(w IN $where WHERE n[w[0]] = w[1])")
+        query = f"{match} WHERE {' AND '.join(conditions)} RETURN {NODE} ORDER BY n._sort, n.key SKIP $offset"
+        query += " LIMIT $limit" if limit is not None else ""
+        return [self.node_of(r) for r in self._read(query, offset=offset, limit=limit, **params)]
+
+    def _where_value(self, name: str, value: Value) -> Any:
+        """``value`` as the embedded store compares it with property ``name`` (it compares JSON values)."""
+        kind = self._datatypes.get(name)
+        if isinstance(value, bool):
+            return value if kind == "boolean" else int(value)
+        if kind == "boolean" and isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, dt.date) and kind != "date":
+            return value.isoformat()
+        if kind == "date" and isinstance(value, str) and _ISO_DATE.match(value):
+            with suppress(ValueError):
+                return dt.date.fromisoformat(value)
+        return value
+
+    def neighbours(self, key: str, *, tie_types: Sequence[str] | None = None, direction: Direction = "both") -> list[tuple[Tie, Node]]:
+        types = list(self.types) if tie_types is None else [t for t in tie_types if t in self.types]
+        if not types:
+            return []
+        query = f"MATCH (:PGNode {{key: $key}})-[t]-(n:PGNode) WHERE type(t) IN $types RETURN {TIE}, n {{.*}} AS o_p, labels(n) AS o_labels"
+        found: list[tuple[Tie, Node]] = []
+        for record in self._read(query, key=key, types=types):
+            tie = self.tie_of(record)
+            if direction == "both" or self.schema.tie_types[tie.type].symmetric or (tie.start == key) == (direction == "out"):
+                found.append((tie, self.node_of(record, "o_")))
+        return sorted(found, key=lambda pair: (pair[0].type, pair[1].key, pair[0].id))
+
+    def _pages(self, query: str, field: str, make: Callable[[neo4j.Record], T]) -> Iterator[T]:
+        """Every record of ``query`` (keyset-paginated on ``field`` > $after), one managed read per page."""
+        after = ""
+        while True:
+            records = self._read(query, after=after, page=PAGE)
+            yield from (make(r) for r in records)
+            if len(records) < PAGE:
+                return
+            after = records[-1]["p"][field]
+
+    def iter_nodes(self, type: str | None = None) -> Iterator[Node]:
+        if type is not None and type not in self.labels:
+            return iter(())
+        label = self.labels[type] if type else "PGNode"
+        return self._pages(f"MATCH (n:{label}) WHERE n.key > $after RETURN {NODE} ORDER BY n.key LIMIT $page", "key", self.node_of)
+
+    def iter_ties(self, type: str | None = None) -> Iterator[Tie]:
+        """Every tie by id: one index-ordered stream per tie type, merged."""
+        names = list(self.types) if type is None else [type] if type in self.types else []
+        streams = [self._pages(f"MATCH ()-[t:{self.types[name]}]->() WHERE t.id > $after RETURN {TIE} ORDER BY t.id LIMIT $page",
+                               "id", self.tie_of) for name in names]  # fmt: skip
+        return heapq.merge(*streams, key=lambda tie: tie.id)
+
+    def _counts(self, patterns: Mapping[str, str]) -> dict[str, int]:
+        return {r["type"]: r["n"] for r in sorted(self._read(self.count_query(patterns)), key=lambda r: str(r["type"])) if r["n"]}
+
+    def count_nodes(self) -> dict[str, int]:
+        return self._counts({name: f"(:{label})" for name, label in self.labels.items()})
+
+    def count_ties(self) -> dict[str, int]:
+        return self._counts(self.tie_patterns)
+
+    def version(self) -> int:
+        found = self._read("MATCH (m:PGMeta {name: 'store'}) RETURN m.version AS version")
+        return int(found[0]["version"]) if found else 0
+
+    def changes(self, *, version: int | None = None, key: str | None = None, limit: int | None = 100) -> list[Change]:
+        if key == "":
+            return []
+        match, where, since = "MATCH (b:PGChanges)", "b.version = $version" if version is not None else "true", 0
+        if key is not None:  # a phrase query: the keyword analyzer keeps each key whole
+            match = "CALL db.index.fulltext.queryNodes('pg_changes_keys', $phrase) YIELD node AS b"
+        elif version is None and limit is not None:
+            where, since = "b.version >= $since", self._since(limit)  # only the newest batches, not the whole history
+        query = f"{match} WHERE {where} {CHANGES}" + (" LIMIT $limit" if limit is not None else "")
+        phrase = '"' + (key or "").replace("\\", "\\\\").replace('"', '\\"') + '"'
+        rows = self._read(query, version=version, key=key, limit=limit, phrase=phrase, since=since)
+        return [Change(r["version"], r["seq"], r["at"], r["user"], r["source"], r["op"], r["entity"], r["key"],
+                       json.loads(r["before"]) if r["before"] else None, json.loads(r["after"]) if r["after"] else None)
+                for r in rows]  # fmt: skip
+
+    def _since(self, count: int) -> int:
+        """The oldest version among the newest ones that together hold ``count`` changes."""
+        total = 0
+        for record in self._read("MATCH (b:PGChanges) WHERE b.version > 0 RETURN b.version AS v, size(b.seqs) AS n ORDER BY v DESC"):
+            total += record["n"]
+            if total >= count:
+                return int(record["v"])
+        return 0
+
+    def _check_storage(self) -> list[Problem]:
+        indexes = {r["name"]: r["state"] for r in self._read("SHOW INDEXES YIELD name, state")}
+        problems = [Problem(f"index or constraint {name} is {indexes.get(name, 'missing')}", "neo4j")
+                    for name in self._ddl() if indexes.get(name) != "ONLINE"]  # fmt: skip
+        ties = "MATCH (a)-[t]->(b) WHERE type(t) IN $types"
+        checks = {
+            "nodes labelled PGNode without a key": "MATCH (n:PGNode) WHERE n.key IS NULL RETURN count(n) AS n",
+            "nodes without exactly one node type":
+                "MATCH (n:PGNode) WHERE size([l IN labels(n) WHERE l IN $labels]) <> 1 RETURN count(n) AS n",
+            "ties without an id": f"{ties} AND t.id IS NULL RETURN count(t) AS n",
+            "ties at a node that is not a PGNode": f"{ties} AND NOT (a:PGNode AND b:PGNode) RETURN count(t) AS n",
+            "tie ids used more than once": f"{ties} WITH t.id AS id, count(*) AS c WHERE c > 1 RETURN count(id) AS n",
+            "store meta nodes (expected 1)": "MATCH (m:PGMeta {name: 'store'}) WITH count(m) AS c WHERE c <> 1 RETURN c AS n",
+        }  # fmt: skip
+        for what, query in checks.items():
+            found = self._read(query, labels=list(self.labels), types=list(self.types))
+            if found and found[0]["n"]:
+                problems.append(Problem(f"{what}: {found[0]['n']}", "neo4j"))
+        return problems
+
+    def close(self) -> None:
+        self.driver.close()
