@@ -218,13 +218,12 @@ class Validator:
         if tie_type.symmetric and not self._fits(tie_type, start, tie_type.domain, tie_type.source_kinds):
             ends = (("start", end, tie_type.domain, tie_type.source_kinds), ("end", start, tie_type.range, tie_type.target_kinds))
         for field, node, types, kinds in ends:
-            verb = Msg(f"val.{field}")
             if node.type not in types:
-                msg = Msg("val.endpoint", tie=tie.type, end=verb, type=node.type, allowed=", ".join(types))
+                msg = Msg("val.endpoint", tie=tie.type, end=Msg(f"val.{field}"), type=node.type, allowed=", ".join(types))
                 problems.append(Problem(msg, field))
             elif not self._kind_fits(tie_type, node, kinds):
                 kind = node.props.get(self._kind_property(tie_type, node) or "")
-                msg = Msg("val.endpoint_kind", tie=tie.type, end=verb, kind=kind, allowed=", ".join(kinds))
+                msg = Msg("val.endpoint_kind", tie=tie.type, end=Msg(f"val.{field}"), kind=kind, allowed=", ".join(kinds))
                 problems.append(Problem(msg, field))
         return problems
 

@@ -5,13 +5,14 @@ In the graph (labels and relationship types come from models.ttl only, as do the
     (:PGNode:Organisation {key, name, …, _origin, _updated, _version, _search, _sort})
     (a)-[:SUPPORTS {id, service, …, _origin, _updated, _version}]->(b)   symmetric ties once
     (:PGMeta {name: 'store', version, schema})   the write version; every writer locks it first
-    (:PGChanges {version, at, user, source, seqs, ops, entities, keys, befores, afters})
+    (:PGChanges {version, at, user, source, keys, ops, entities, first, …})   the change log
 
 The change log keeps a node per logged batch (a node per change cost a bulk load a quarter of its
-time), found by version or, through a ``keyword`` full-text index on ``keys``, by key. Search
-answers as the embedded store: ``_search`` holds the folded words of name and short name, a
-``whitespace`` full-text index finds candidates and Cypher checks them (the ``standard-folding``
-analyzer drops English stop words and splits words differently, so it would not).
+time; the layout is :func:`~partnergraph.graph.neo4j_write.log_batch`'s), found by version or,
+through a ``keyword`` full-text index on ``keys``, by key. Search answers as the embedded store:
+``_search`` holds the folded words of name and short name, a ``whitespace`` full-text index finds
+candidates and Cypher checks them (the ``standard-folding`` analyzer drops English stop words and
+splits words differently, so it would not). Writing lives in :mod:`partnergraph.graph.neo4j_write`.
 
 >>> Neo4jStore("bolt://127.0.0.1:1", user="neo4j", password="x", database="neo4j")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
@@ -22,9 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
@@ -34,6 +34,7 @@ from neo4j.time import Date as Neo4jDate
 
 from partnergraph.errors import ConfigError, Problem, SchemaError, StoreError, StoreUnavailableError
 from partnergraph.graph.base import Change, Direction, GraphStore, Transaction
+from partnergraph.graph.neo4j_write import LOCK, NODE, SCHEMA_VERSION, TIE, Neo4jTransaction, log_entries
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.records import Node, Tie
 from partnergraph.schema import Schema
@@ -42,23 +43,13 @@ from partnergraph.values import Value
 
 __all__ = ["SCHEMA_VERSION", "Neo4jStore"]
 
-SCHEMA_VERSION = 1
 PAGE = 5000  # records per page of iter_nodes / iter_ties
-CACHE = 100_000  # nodes a write keeps at hand, so that ties need not fetch the endpoints it just wrote
 SEARCHED = ("name", "short_name")  # the properties whose words the text search looks at
 T = TypeVar("T")
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits, as SQLite's unicode61 tokenizer
 _LUCENE = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-NODE = "n {.*} AS p, labels(n) AS labels"
-TIE = "t {.*} AS p, type(t) AS type, startNode(t).key AS start, endNode(t).key AS end"
-LOCK = ("MERGE (m:PGMeta {name: 'store'}) ON CREATE SET m.version = 0, m.schema = $schema "
-        "SET m.writes = coalesce(m.writes, 0) + 1 RETURN m.version AS version")  # fmt: skip
-CHANGES = ("UNWIND range(0, size(b.seqs) - 1) AS i WITH b, i WHERE $key IS NULL OR b.keys[i] = $key "
-           "RETURN b.version AS version, b.seqs[i] AS seq, b.at AS at, b.user AS user, b.source AS source, b.ops[i] AS op, "
-           "b.entities[i] AS entity, b.keys[i] AS key, b.befores[i] AS before, b.afters[i] AS after "
-           "ORDER BY version DESC, seq DESC")  # fmt: skip
 register_messages({
     "neo4j.write_lost": ("połączenie z magazynem {url} zerwało się w trakcie zapisu ({detail}); nic z tego zapisu nie zostało zapisane",
                          "the connection to store {url} broke during the write ({detail}); nothing of this write was stored"),
@@ -98,99 +89,6 @@ def _detail(exc: Exception) -> str:
     reason = re.search(r"\[Errno -?\d+\] ([^)\n]+)", text)
     text = reason.group(1) if reason else re.sub(r" \(?(Resolved)?IPv[46]Address\(\(.*?\)\)\)?", "", text)  # the URL says where
     return " ".join(text.split())[:300]
-
-
-def _grouped(rows: Iterable[tuple[Any, T]]) -> dict[Any, list[T]]:
-    groups: dict[Any, list[T]] = {}
-    for name, row in rows:
-        groups.setdefault(name, []).append(row)
-    return groups
-
-
-class _Neo4jTransaction(Transaction):
-    """The storage primitives inside one explicit Neo4j transaction.
-
-    Write queries end in ``RETURN count(*)`` and are not consumed at once: the server runs them
-    while the Writer validates the next batch, and the next query waits for them.
-    """
-
-    def __init__(self, store: Neo4jStore, tx: neo4j.Transaction) -> None:
-        self.store, self.tx = store, tx
-        self.nodes: dict[str, Node] = {}  # stored nodes this transaction has read or written
-        self.seen: dict[str, tuple[str, str, str]] = {}  # tie id -> stored (type, start, end)
-        self.present: set[str] = set()  # tie types with ties (only those are searched for ids)
-
-    def run(self, query: str, **params: Any) -> neo4j.Result:
-        return self.tx.run(query, params)
-
-    def next_version(self) -> int:
-        version = int(self.run(LOCK, schema=SCHEMA_VERSION).single(strict=True)["version"]) + 1
-        self.present = {r["type"] for r in self.run(self.store.count_query(self.store.tie_patterns)) if r["n"]}
-        return version
-
-    def set_version(self, version: int) -> None:
-        self.run("MATCH (m:PGMeta {name: 'store'}) SET m.version = $version", version=version).consume()
-
-    def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]:
-        found = {k: self.nodes[k] for k in keys if k in self.nodes}
-        missing = [k for k in keys if k not in found]
-        if missing:
-            if len(self.nodes) + len(missing) > CACHE:
-                self.nodes.clear()
-            records = self.run(f"UNWIND $keys AS k MATCH (n:PGNode {{key: k}}) RETURN {NODE}", keys=missing)
-            found.update((r["p"]["key"], self.store.node_of(r)) for r in records)
-            self.nodes.update(found)
-        return found
-
-    def get_ties(self, ids: Sequence[str]) -> dict[str, Tie]:
-        if not (self.present and ids):
-            return {}
-        records = self.run(self.store.ties_by_id(sorted(self.present)), ids=list(ids))
-        found = {r["p"]["id"]: self.store.tie_of(r) for r in records}
-        self.seen.update({i: (t.type, t.start, t.end) for i, t in found.items()})
-        return found
-
-    def put_nodes(self, created: Sequence[Node], updated: Sequence[Node]) -> None:
-        self.nodes.update((n.key, n) for n in (*created, *updated))
-        for label, rows in _grouped((self.store.labels[n.type], self.store.node_row(n)) for n in (*created, *updated)).items():
-            self.run(f"UNWIND $rows AS r MERGE (n:PGNode {{key: r.key}}) SET n = r, n:{label} RETURN count(*)", rows=rows)
-
-    def put_ties(self, created: Sequence[Tie], updated: Sequence[Tie]) -> None:
-        self.get_ties([t.id for t in updated if t.id not in self.seen])
-        self._delete_ties([t.id for t in updated if self.seen.get(t.id) not in (None, (t.type, t.start, t.end))])
-        for label, rows in _grouped((self.store.types[t.type], self.store.tie_row(t)) for t in (*created, *updated)).items():
-            self.run(f"UNWIND $rows AS r MATCH (a:PGNode {{key: r.start}}) MATCH (b:PGNode {{key: r.end}}) "
-                     f"MERGE (a)-[t:{label} {{id: r.p.id}}]->(b) SET t = r.p RETURN count(*)", rows=rows)  # fmt: skip
-        self.seen.update({t.id: (t.type, t.start, t.end) for t in (*created, *updated)})
-        self.present.update(t.type for t in (*created, *updated))
-
-    def _delete_ties(self, ids: Sequence[str]) -> None:
-        self.get_ties([i for i in ids if i not in self.seen])
-        for label, group in _grouped((self.store.types[self.seen[i][0]], i) for i in ids if i in self.seen).items():
-            self.run(f"UNWIND $ids AS id MATCH ()-[t:{label} {{id: id}}]->() DELETE t RETURN count(*)", ids=group)
-        for tie_id in ids:
-            self.seen.pop(tie_id, None)
-
-    def ties_touching(self, keys: Sequence[str]) -> list[Tie]:
-        query = f"UNWIND $keys AS k MATCH (:PGNode {{key: k}})-[t]-() WHERE type(t) IN $types WITH DISTINCT t RETURN {TIE}"
-        ties = sorted((self.store.tie_of(r) for r in self.run(query, keys=list(keys), types=list(self.store.types))), key=lambda t: t.id)
-        self.seen.update({t.id: (t.type, t.start, t.end) for t in ties})
-        return ties
-
-    def remove(self, node_keys: Sequence[str], tie_ids: Sequence[str]) -> None:
-        self._delete_ties(tie_ids)
-        for key in node_keys:
-            self.nodes.pop(key, None)
-        if node_keys:
-            self.run("UNWIND $keys AS k MATCH (n:PGNode {key: k}) DELETE n RETURN count(*)", keys=list(node_keys))
-
-    def log(self, changes: Sequence[Change]) -> None:
-        for (version, at, user, source), group in _grouped(((c.version, c.at, c.user, c.source), c) for c in changes).items():
-            batch = {"version": version, "at": at, "user": user, "source": source, "seqs": [c.seq for c in group],
-                     "ops": [c.op for c in group], "entities": [c.entity for c in group], "keys": [c.key for c in group],
-                     "befores": [json.dumps(c.before, ensure_ascii=False) if c.before else "" for c in group],
-                     "afters": [json.dumps(c.after, ensure_ascii=False) if c.after else "" for c in group]}  # fmt: skip
-            self.run("CREATE (b:PGChanges) SET b = $batch RETURN count(*)", batch=batch)
 
 
 class Neo4jStore(GraphStore):
@@ -291,13 +189,18 @@ class Neo4jStore(GraphStore):
             session = self.driver.session(database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager)
             try:
                 tx = session.begin_transaction()
+                primitives = Neo4jTransaction(self, tx)
                 try:
-                    yield _Neo4jTransaction(self, tx)
+                    yield primitives
+                    primitives.drain()
                     tx.commit()
                 except BaseException:
+                    primitives.close()
                     with suppress(nx.GqlError, OSError):
                         tx.close()  # rolls back unless committed
                     raise
+                finally:
+                    primitives.close()
             finally:
                 with suppress(nx.GqlError, OSError):
                     session.close()
@@ -323,12 +226,12 @@ class Neo4jStore(GraphStore):
         return Tie(record["type"], record["start"], record["end"], _native(p), p["id"],
                    p.get("_origin"), p.get("_updated"), p.get("_version", 0))  # fmt: skip
 
-    def ties_by_id(self, names: Iterable[str]) -> str:
-        """A query for the ties with ids ``$ids`` among the tie types ``names`` (an index seek per type)."""
-        return " UNION ALL ".join(f"UNWIND $ids AS id MATCH ()-[t:{self.types[n]} {{id: id}}]->() RETURN {TIE}" for n in names)
+    def ties_by_id(self, name: str, param: str = "ids") -> str:
+        """A query for the ties of type ``name`` with ids ``$param`` (an index seek each)."""
+        return f"UNWIND ${param} AS id MATCH ()-[t:{self.types[name]} {{id: id}}]->() RETURN {TIE}"
 
     def count_query(self, patterns: Mapping[str, str]) -> str:
-        """A query counting each pattern (from the count store), as rows of (type, n)."""
+        """A query counting each pattern (from the count store), as rows of (type, n); none for a pattern with no match."""
         return " UNION ALL ".join(f"MATCH {pattern} RETURN '{name}' AS type, count(*) AS n" for name, pattern in patterns.items())
 
     # -- reading -------------------------------------------------------------------------------
@@ -337,7 +240,7 @@ class Neo4jStore(GraphStore):
         return self.node_of(found[0]) if found else None
 
     def get_tie(self, tie_id: str) -> Tie | None:
-        found = self._read(self.ties_by_id(self.types), ids=[tie_id])
+        found = self._read(" UNION ALL ".join(self.ties_by_id(name) for name in self.types), ids=[tie_id])
         return self.tie_of(found[0]) if found else None
 
     def find_nodes(self, *, type: str | None = None, text: str | None = None, where: Mapping[str, Value] | None = None,
@@ -429,17 +332,15 @@ class Neo4jStore(GraphStore):
             match = "CALL db.index.fulltext.queryNodes('pg_changes_keys', $phrase) YIELD node AS b"
         elif version is None and limit is not None:
             where, since = "b.version >= $since", self._since(limit)  # only the newest batches, not the whole history
-        query = f"{match} WHERE {where} {CHANGES}" + (" LIMIT $limit" if limit is not None else "")
         phrase = '"' + (key or "").replace("\\", "\\\\").replace('"', '\\"') + '"'
-        rows = self._read(query, version=version, key=key, limit=limit, phrase=phrase, since=since)
-        return [Change(r["version"], r["seq"], r["at"], r["user"], r["source"], r["op"], r["entity"], r["key"],
-                       json.loads(r["before"]) if r["before"] else None, json.loads(r["after"]) if r["after"] else None)
-                for r in rows]  # fmt: skip
+        batches = self._read(f"{match} WHERE {where} RETURN b {{.*}} AS b", version=version, phrase=phrase, since=since)
+        found = (c for r in batches for c in log_entries(r["b"]) if key is None or c.key == key)
+        return sorted(found, key=lambda c: (c.version, c.seq), reverse=True)[:limit]
 
     def _since(self, count: int) -> int:
         """The oldest version among the newest ones that together hold ``count`` changes."""
         total = 0
-        for record in self._read("MATCH (b:PGChanges) WHERE b.version > 0 RETURN b.version AS v, size(b.seqs) AS n ORDER BY v DESC"):
+        for record in self._read("MATCH (b:PGChanges) WHERE b.version > 0 RETURN b.version AS v, size(b.keys) AS n ORDER BY v DESC"):
             total += record["n"]
             if total >= count:
                 return int(record["v"])

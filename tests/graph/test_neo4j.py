@@ -174,7 +174,7 @@ def test_a_lost_connection_during_a_write_says_nothing_was_stored(neo: Neo4jStor
 
 @pytest.mark.neo4j
 def test_a_write_larger_than_the_node_cache(neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("partnergraph.graph.neo4j.CACHE", 7)
+    monkeypatch.setattr("partnergraph.graph.neo4j_write.CACHE", 7)
     nodes = [org(f"org:o{i:02d}", f"Organizacja {i}") for i in range(40)]
     ties = [Tie("COOPERATES_WITH", f"org:o{i:02d}", f"org:o{j:02d}") for i in range(40) for j in (i + 1, i + 7) if j < 40]
     neo.upsert(nodes, source="nodes")
@@ -218,3 +218,4 @@ def test_check_reports_what_is_wrong_in_the_graph(neo: Neo4jStore, server: dict[
     assert "neo4j: nodes labelled PGNode without a key: 1" in problems
     with Neo4jStore(server["url"], user=server["user"], password=server["password"], database=server["database"]) as reopened:
         assert "neo4j: index or constraint pg_changes_keys is missing" not in [str(p) for p in reopened.check()]
+

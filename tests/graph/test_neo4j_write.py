@@ -1,0 +1,107 @@
+"""The Neo4j write path: change-log layout, what a write remembers instead of asking, queued writes that fail.
+
+The layout tests need no server; the others run on both backends where the answer is the
+contract's, and on Neo4j alone where only Neo4j can fail that way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from partnergraph.errors import StoreError
+from partnergraph.graph import base, neo4j_write
+from partnergraph.graph.base import Change, GraphStore
+from partnergraph.graph.neo4j import Neo4jStore
+from partnergraph.graph.neo4j_write import log_batch, log_entries
+from partnergraph.records import Node, Tie
+from tests.neo4j_support import neo4j_store
+
+
+def change(seq: int, op: str = "create", entity: str = "node", key: str = "org:a", before: dict | None = None,
+           after: dict | None = None) -> Change:  # fmt: skip
+    return Change(7, seq, "2026-11-27T10:00:00+00:00", "anna", "import łąki.csv", op, entity, key, before, after)  # type: ignore[arg-type]
+
+
+def test_a_bulk_batch_is_logged_compactly_and_read_back_whole() -> None:
+    changes = [change(5 + i, key=f"org:{i}") for i in range(4)] + [change(9, "create", "tie", "COOPERATES_WITH:org:0|org:1")]
+    batch = log_batch(changes)
+    assert batch["ops"] == "ccccc" and batch["entities"] == "nnnnt" and batch["first"] == 5
+    assert not {"seqs", "changed", "befores", "afters"} & set(batch)  # nothing stored per change but its key
+    assert list(log_entries(batch)) == changes
+
+
+def test_updates_deletes_and_gaps_keep_their_values_and_numbers() -> None:
+    changes = [change(2, "update", before={"props": {"name": "Łąka"}}, after={"props": {"name": "Łąka Zielona"}}),
+               change(3, key="org:b"), change(8, "delete", "tie", "t:1", before={"type": "FUNDS", "props": {}})]  # fmt: skip
+    batch = log_batch(changes)
+    assert batch["seqs"] == [2, 3, 8] and batch["changed"] == [0, 2]
+    assert batch["befores"][0] == '{"props": {"name": "Łąka"}}'  # Polish letters as they are
+    assert list(log_entries(batch)) == changes
+
+
+def test_the_first_layout_is_still_read() -> None:
+    """Stores written before the compact layout hold every field as a list, one item per change."""
+    old = {"version": 7, "at": "2026-11-27T10:00:00+00:00", "user": "anna", "source": "import łąki.csv", "seqs": [1, 2],
+           "ops": ["create", "update"], "entities": ["node", "tie"], "keys": ["org:a", "t:1"],
+           "befores": ["", '{"props": {"amount": 1}}'], "afters": ["", '{"props": {"amount": 2}}']}  # fmt: skip
+    assert list(log_entries(old)) == [change(1), change(2, "update", "tie", "t:1", {"props": {"amount": 1}}, {"props": {"amount": 2}})]
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of 7 and a Neo4j node cache of 10, so that one write crosses many batches and forgets nodes."""
+    monkeypatch.setattr(base, "BATCH_SIZE", 7)
+    monkeypatch.setattr(neo4j_write, "CACHE", 10)
+
+
+def orgs(n: int, suffix: str = "") -> list[Node]:
+    return [Node(f"org:o{i:02d}", "Organisation", {"name": f"Spółdzielnia {i}{suffix}", "kind": "social_cooperative"}) for i in range(n)]
+
+
+def ties(n: int, amount: int) -> list[Tie]:
+    since = dt.date(2024, 1, 1)
+    return [Tie("COOPERATES_WITH", f"org:o{i:02d}", f"org:o{i + 1:02d}", {"since": since, "strength": amount}) for i in range(n - 1)]
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_one_write_that_meets_its_own_records_again_merges_them(store: GraphStore) -> None:
+    """Into an empty store: nodes and ties written in early batches come back, updated, in later ones."""
+    summary = store.upsert([*orgs(30), *orgs(30, " bis")], [*ties(30, 2), *ties(30, 3)], source="test")
+    assert summary.counts == {"node_created": 30, "node_updated": 30, "tie_created": 29, "tie_updated": 29}
+    assert store.count_nodes() == {"Organisation": 30} and store.count_ties() == {"COOPERATES_WITH": 29}
+    assert {n.props["name"] for n in store.iter_nodes()} == {f"Spółdzielnia {i} bis" for i in range(30)}
+    assert {t.props["strength"] for t in store.iter_ties()} == {3}
+    assert store.check() == []
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_a_write_into_a_store_with_data_finds_what_it_holds(store: GraphStore) -> None:
+    store.upsert(orgs(30), ties(30, 2), source="first")
+    summary = store.upsert(orgs(30, " bis"), [*ties(30, 2), Tie("FUNDS", "org:o00", "org:o05", {"amount": 1000})], source="second")
+    assert summary.counts == {"node_updated": 30, "tie_unchanged": 29, "tie_created": 1}
+    moved = Tie("COOPERATES_WITH", "org:o00", "org:o02", {"since": dt.date(2024, 1, 1)}, next(iter(store.iter_ties("FUNDS"))).id)
+    assert store.upsert([], [moved], source="third").counts == {"tie_updated": 1}  # a tie that changes its type and end
+    assert store.count_ties() == {"COOPERATES_WITH": 30} and store.check() == []
+    assert [c.op for c in store.changes(key=moved.id)] == ["update", "create"]
+
+
+@pytest.fixture
+def neo(request: pytest.FixtureRequest) -> Iterator[Neo4jStore]:
+    with neo4j_store(request) as store:
+        assert isinstance(store, Neo4jStore)
+        yield store
+
+
+@pytest.mark.neo4j
+def test_a_queued_write_the_server_refuses_fails_the_whole_write(neo: Neo4jStore) -> None:
+    """A key too large for Neo4j's key index fails on the server after the Writer has gone on; nothing stays."""
+    neo.upsert(orgs(3), source="first")
+    huge = Node("org:" + "x" * 40_000, "Organisation", {"name": "Za długi klucz", "kind": "ngo"})
+    with pytest.raises(StoreError, match="too large to index"):
+        neo.upsert([*orgs(5, " bis"), huge, *orgs(8)], source="second")
+    assert neo.version() == 1 and neo.count_nodes() == {"Organisation": 3}
+    assert {n.props["name"] for n in neo.iter_nodes()} == {"Spółdzielnia 0", "Spółdzielnia 1", "Spółdzielnia 2"}
+    assert neo.upsert(orgs(4), source="third").counts == {"node_created": 1, "node_unchanged": 3}  # the store goes on
