@@ -183,8 +183,8 @@ def start_server(build_dir: Path, heap: str | None) -> tuple[Server, Callable[[]
     state = tool.status(build_dir)
     stop = None
     if state is None:
-        if heap:  # the tool has no option for it (yet): its JVM options are a module constant
-            tool.JVM_OPTS = [o for o in tool.JVM_OPTS if not o.startswith("-Xmx")] + [f"-Xmx{heap}"]
+        if heap:
+            os.environ[tool.HEAP_ENV] = heap
         state, stop = tool.start(build_dir, free_port()), (lambda: tool.stop(build_dir))
     elif heap:
         print(f"note: the server in {build_dir} is already running; --heap does not apply", file=sys.stderr)

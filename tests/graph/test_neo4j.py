@@ -24,7 +24,7 @@ from partnergraph.graph import open_store
 from partnergraph.graph.neo4j import Neo4jStore
 from partnergraph.i18n import use_language
 from partnergraph.records import Node, Tie
-from tests.neo4j_support import neo4j_store, suite_server
+from tests.neo4j_support import neo4j_store, server_tool, suite_server
 
 
 @pytest.fixture
@@ -219,3 +219,14 @@ def test_check_reports_what_is_wrong_in_the_graph(neo: Neo4jStore, server: dict[
     with Neo4jStore(server["url"], user=server["user"], password=server["password"], database=server["database"]) as reopened:
         assert "neo4j: index or constraint pg_changes_keys is missing" not in [str(p) for p in reopened.check()]
 
+
+def test_the_servers_heap_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    tool = server_tool()
+    monkeypatch.delenv("PARTNERGRAPH_NEO4J_HEAP", raising=False)
+    assert tool.heap_options() == ["-Xms3g", "-Xmx3g"]
+    monkeypatch.setenv("PARTNERGRAPH_NEO4J_HEAP", "6g")
+    assert tool.heap_options() == ["-Xms6g", "-Xmx6g"]
+    monkeypatch.setenv("PARTNERGRAPH_NEO4J_HEAP", "6 GB")
+    with pytest.raises(tool.Neo4jServerError) as caught:
+        tool.heap_options()
+    assert str(caught.value) == "PARTNERGRAPH_NEO4J_HEAP='6 GB' is not a heap size; give e.g. 3g or 512m"

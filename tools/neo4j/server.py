@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -38,11 +39,13 @@ START_TIMEOUT, STOP_TIMEOUT = 180.0, 60.0
 # Like Neo4j's own launcher; the --add-opens let the page cache and native file access use JDK internals.
 # fmt: off
 JVM_OPTS = [
-    "-Xms256m", "-Xmx3g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:-OmitStackTraceInFastThrow", "-Dlog4j2.disable.jmx=true",
+    "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:-OmitStackTraceInFastThrow", "-Dlog4j2.disable.jmx=true",
     "-Dio.netty.tryReflectionSetAccessible=true", "-Djdk.nio.maxCachedBufferSize=1024", "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
 ]
 # fmt: on
+HEAP_ENV, DEFAULT_HEAP = "PARTNERGRAPH_NEO4J_HEAP", "3g"
+_HEAP = re.compile(r"^[1-9][0-9]*[mMgG]$")
 _SPAWN = (
     "import subprocess, sys; print(subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL,"
     " stdout=open(sys.argv[1], 'wb'), stderr=subprocess.STDOUT, start_new_session=True).pid)"
@@ -51,6 +54,14 @@ _SPAWN = (
 
 class Neo4jServerError(RuntimeError):
     """Starting, stopping or building the local Neo4j server failed."""
+
+
+def heap_options() -> list[str]:
+    """The JVM heap from PARTNERGRAPH_NEO4J_HEAP (default 3g), initial size = maximum as Neo4j advises."""
+    heap = os.environ.get(HEAP_ENV, "").strip() or DEFAULT_HEAP
+    if not _HEAP.match(heap):
+        raise Neo4jServerError(f"{HEAP_ENV}={heap!r} is not a heap size; give e.g. 3g or 512m")
+    return [f"-Xms{heap}", f"-Xmx{heap}"]
 
 
 def _read_state(build_dir: Path) -> dict[str, Any]:
@@ -195,7 +206,7 @@ def start(build_dir: Path = DEFAULT_BUILD_DIR, port: int | None = None) -> dict[
         home, log = build_dir / "data", build_dir / "logs" / "server.log"
         (home / "ready").unlink(missing_ok=True)
         argfile = build_dir / "java.args"  # keeps the long classpath out of `ps`
-        argfile.write_text("\n".join([*JVM_OPTS, "-cp", classpath]) + "\n")
+        argfile.write_text("\n".join([*heap_options(), *JVM_OPTS, "-cp", classpath]) + "\n")
         password = state.get("password") or secrets.token_urlsafe(18)
         state = {"url": f"bolt://127.0.0.1:{port}", "user": USER, "password": password, "database": DATABASE, "log": str(log)}
         # Spawn through a short-lived Python so the JVM is not our child (no zombie, no
