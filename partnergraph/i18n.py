@@ -92,6 +92,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "klucz {key!r} ma zły format; oczekiwano prefiks:wartość, np. {example}",
         "key {key!r} is malformed; expected prefix:value such as {example}",
     ),
+    "val.what_key": ("klucz", "key"),
+    "val.what_tie_id": ("identyfikator powiązania", "tie id"),
+    "val.long_key": (
+        "{what} ma {length} znaków, a może mieć najwyżej {limit}: {start}…",
+        "the {what} has {length} characters; at most {limit} are allowed: {start}…",
+    ),
+    "val.long_key.hint": (
+        "podaj krótszy klucz lub identyfikator albo skróć nazwę, z której powstaje",
+        "give a shorter key or id, or shorten the name it is made from",
+    ),
     "val.key_prefix": (
         "klucz {key!r} nie pasuje do typu {type}; dozwolone prefiksy: {allowed}",
         "key {key!r} does not fit type {type}; allowed prefixes: {allowed}",

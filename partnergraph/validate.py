@@ -32,6 +32,8 @@ __all__ = ["Validator", "load_schema"]
 _CHECKSUMS = {"nip": nip, "regon": regon}
 _NATIVE: dict[str, type] = {"date": dt.date, "integer": int, "decimal": float, "boolean": bool}
 _KEY = re.compile(r"^([a-z][a-z0-9_]*):(\S.*)$")
+MAX_KEY = 500  # characters of a node key; a tie id may hold two keys, so it may have twice as many and a little more
+MAX_TIE_ID = 2 * MAX_KEY + 100
 
 
 class Validator:
@@ -141,6 +143,7 @@ class Validator:
         if not problems:
             self._default_sector(node_type, props)
         key = self._key(node_type, record.key.strip(), props, problems)
+        problems += _too_long("val.what_key", key, MAX_KEY)
         if problems:
             raise ValidationError(problems)
         return Node(key, node_type.name, props)
@@ -208,6 +211,8 @@ class Validator:
         if tie_type.symmetric and end < start:
             start, end = end, start
         identity = record.id.strip() or tie_id(start, tie_type.name, end, props.get("since"))
+        if too_long := _too_long("val.what_tie_id", identity, MAX_TIE_ID):
+            raise ValidationError(too_long)
         return Tie(tie_type.name, start, end, props, identity)
 
     def endpoints(self, tie: Tie, start: Node, end: Node) -> list[Problem]:
@@ -236,6 +241,14 @@ class Validator:
 
     def _fits(self, tie_type: TieType, node: Node, types: tuple[str, ...], kinds: tuple[str, ...]) -> bool:
         return node.type in types and self._kind_fits(tie_type, node, kinds)
+
+
+def _too_long(what: str, key: str, limit: int) -> list[Problem]:
+    """A problem when ``key`` is longer than ``limit`` (stores index keys, and Neo4j's index refuses long ones)."""
+    if len(key) <= limit:
+        return []
+    return [Problem(Msg("val.long_key", what=Msg(what), length=len(key), limit=limit, start=key[:40]), "key",
+                    Msg("val.long_key.hint"))]  # fmt: skip
 
 
 def _num(value: float) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from partnergraph.errors import StoreError
+from partnergraph.errors import StoreError, ValidationError
 from partnergraph.graph import base, neo4j_write
 from partnergraph.graph.base import Change, GraphStore
 from partnergraph.graph.neo4j import Neo4jStore
@@ -96,12 +97,33 @@ def neo(request: pytest.FixtureRequest) -> Iterator[Neo4jStore]:
 
 
 @pytest.mark.neo4j
-def test_a_queued_write_the_server_refuses_fails_the_whole_write(neo: Neo4jStore) -> None:
-    """A key too large for Neo4j's key index fails on the server after the Writer has gone on; nothing stays."""
+def test_a_queued_write_the_server_refuses_fails_the_whole_write(neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write the server refuses after the Writer has gone on to the next batch fails the write; nothing stays."""
     neo.upsert(orgs(3), source="first")
-    huge = Node("org:" + "x" * 40_000, "Organisation", {"name": "Za długi klucz", "kind": "ngo"})
-    with pytest.raises(StoreError, match="too large to index"):
-        neo.upsert([*orgs(5, " bis"), huge, *orgs(8)], source="second")
+    row = Neo4jStore.node_row
+
+    def refused(store: Neo4jStore, node: Node) -> dict[str, Any]:  # a map is not a Neo4j property value
+        return {**row(store, node), "_bad": {"nested": 1}} if node.key == "org:o05" else row(store, node)
+
+    monkeypatch.setattr(base, "BATCH_SIZE", 2)
+    monkeypatch.setattr(Neo4jStore, "node_row", refused)
+    with pytest.raises(StoreError, match="Property values can only be of primitive types"):
+        neo.upsert(orgs(12, " bis"), source="second")
     assert neo.version() == 1 and neo.count_nodes() == {"Organisation": 3}
     assert {n.props["name"] for n in neo.iter_nodes()} == {"Spółdzielnia 0", "Spółdzielnia 1", "Spółdzielnia 2"}
+    monkeypatch.undo()
     assert neo.upsert(orgs(4), source="third").counts == {"node_created": 1, "node_unchanged": 3}  # the store goes on
+
+
+def test_a_key_too_long_for_an_index_is_refused_before_writing(store: GraphStore) -> None:
+    """Neo4j's key index refuses entries over about 8 KB; every backend refuses such keys alike, with the reason."""
+    long_name = Node("", "Organisation", {"name": "Stowarzyszenie " * 40, "kind": "ngo"})
+    with pytest.raises(ValidationError) as caught:
+        store.upsert([*orgs(2), long_name], source="test")
+    assert str(caught.value) == (
+        "#3: key: klucz ma 603 znaków, a może mieć najwyżej 500: org:stowarzyszenie-stowarzyszenie-stowar… "
+        "(podaj krótszy klucz lub identyfikator albo skróć nazwę, z której powstaje)"
+    )
+    with pytest.raises(ValidationError, match="identyfikator powiązania ma 1101 znaków"):
+        store.upsert(orgs(2), [Tie("FUNDS", "org:o00", "org:o01", {}, "x" * 1101)], source="test")
+    assert store.version() == 0 and store.count_nodes() == {}
