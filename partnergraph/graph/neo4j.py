@@ -37,7 +37,7 @@ from partnergraph.graph.base import Change, Direction, GraphStore, Transaction
 from partnergraph.graph.neo4j_write import LOCK, NODE, SCHEMA_VERSION, TIE, Neo4jTransaction, log_entries
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.records import Node, Tie
-from partnergraph.schema import Schema
+from partnergraph.schema import NodeType, Schema, TieType
 from partnergraph.text import fold, search_terms
 from partnergraph.values import Value
 
@@ -108,6 +108,10 @@ class Neo4jStore(GraphStore):
         # Dates travel as ISO text and become Neo4j dates in the query: the driver's own date conversion
         # cost a bulk load about a tenth of the client's time.
         self.dates = tuple(name for name, kind in self._datatypes.items() if kind == "date")
+        owners: dict[str, NodeType | TieType] = {**self.schema.node_types, **self.schema.tie_types}
+        self.date_props = {name: [_ident(p.name) for p in owner.properties.values() if p.datatype == "date"]
+                           for name, owner in owners.items()}  # fmt: skip
+        self.date_props["*"] = sorted({p for name in self.schema.node_types for p in self.date_props[name]})
         reserved = sorted(p for p in self._datatypes if p in ("key", "id") or p.startswith("_"))
         if reserved:
             raise SchemaError(Msg("schema.term", term=reserved[0], detail="the name is reserved by the Neo4j store"))
@@ -209,26 +213,26 @@ class Neo4jStore(GraphStore):
                     session.close()
 
     # -- rows and queries ----------------------------------------------------------------------
-    def set_dates(self, var: str, row: str) -> str:
-        """The SET items turning ``row``'s ISO dates into Neo4j dates on ``var`` (nothing when none)."""
-        items = [f"{var}.{_ident(p)} = date({row}.{_ident(p)})" for p in self.dates]
-        return "".join(f", {item}" for item in items)
+    def set_dates(self, type_: str, var: str, row: str) -> str:
+        """The SET items turning ``row``'s ISO dates into Neo4j dates on ``var``, for the date properties of
+        node or tie type ``type_`` (``"*"``: of every node type); empty when it has none."""
+        return "".join(f", {var}.{p} = date({row}.{p})" for p in self.date_props[type_])
 
-    def _iso(self, props: Mapping[str, Value]) -> dict[str, Any]:
-        row = dict(props)
+    def _iso(self, row: dict[str, Any]) -> dict[str, Any]:
+        """``row`` with its dates as ISO text, in place."""
         for name in self.dates:
             if name in row:
-                row[name] = row[name].isoformat()  # type: ignore[union-attr]
+                row[name] = row[name].isoformat()
         return row
 
     def node_row(self, node: Node) -> dict[str, Any]:
         folded = [fold(str(node.props[name])) for name in SEARCHED if name in node.props]
         sort = folded[0] if "name" in node.props else ""
-        return {**self._iso(node.props), "key": node.key, "_origin": node.origin, "_updated": node.updated, "_version": node.version,
-                "_search": " ".join(w for text in folded for w in _WORD.findall(text)), "_sort": sort}  # fmt: skip
+        return self._iso({**node.props, "key": node.key, "_origin": node.origin, "_updated": node.updated, "_version": node.version,
+                          "_search": " ".join(w for text in folded for w in _WORD.findall(text)), "_sort": sort})  # fmt: skip
 
     def tie_row(self, tie: Tie) -> dict[str, Any]:
-        props = {**self._iso(tie.props), "id": tie.id, "_origin": tie.origin, "_updated": tie.updated, "_version": tie.version}
+        props = self._iso({**tie.props, "id": tie.id, "_origin": tie.origin, "_updated": tie.updated, "_version": tie.version})
         return {"start": tie.start, "end": tie.end, "p": props}
 
     def node_of(self, record: neo4j.Record, prefix: str = "") -> Node:

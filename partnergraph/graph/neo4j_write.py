@@ -182,22 +182,25 @@ class Neo4jTransaction(Transaction):
         self.nodes.update((n.key, n) for n in (*created, *updated))
         self.written.update(n.key for n in created)
         self._remember((*created, *updated))
-        for label, rows in _grouped((self.store.labels[n.type], self.store.node_row(n)) for n in created).items():
-            self.write(f"UNWIND $data AS r CREATE (n:PGNode:{label}) SET n = r{self.store.set_dates('n', 'r')}", rows)
+        for name, rows in _grouped((n.type, self.store.node_row(n)) for n in created).items():
+            label, dates = self.store.labels[name], self.store.set_dates(name, "n", "r")
+            self.write(f"UNWIND $data AS r CREATE (n:PGNode:{label}) SET n = r{dates}", rows)
         if updated:  # a node never changes its type (the Writer refuses it), so its labels stay
             rows = [self.store.node_row(n) for n in updated]
-            self.write(f"UNWIND $data AS r MATCH (n:PGNode {{key: r.key}}) SET n = r{self.store.set_dates('n', 'r')}", rows)
+            self.write(f"UNWIND $data AS r MATCH (n:PGNode {{key: r.key}}) SET n = r{self.store.set_dates('*', 'n', 'r')}", rows)
 
     def put_ties(self, created: Sequence[Tie], updated: Sequence[Tie]) -> None:
         self.get_ties([t.id for t in updated if t.id not in self.seen])
         moved = [t for t in updated if self.seen.get(t.id) not in (None, (t.type, t.start, t.end))]
         self._delete_ties([t.id for t in moved])  # a tie that changes its type or ends is deleted and created again
-        for label, rows in _grouped((self.store.types[t.type], self.store.tie_row(t)) for t in (*created, *moved)).items():
+        for name, rows in _grouped((t.type, self.store.tie_row(t)) for t in (*created, *moved)).items():
+            label, dates = self.store.types[name], self.store.set_dates(name, "t", "r.p")
             self.write(f"UNWIND $data AS r MATCH (a:PGNode {{key: r.start}}) MATCH (b:PGNode {{key: r.end}}) "
-                       f"CREATE (a)-[t:{label}]->(b) SET t = r.p{self.store.set_dates('t', 'r.p')}", rows)  # fmt: skip
+                       f"CREATE (a)-[t:{label}]->(b) SET t = r.p{dates}", rows)  # fmt: skip
         in_place = (t for t in updated if t.id in self.seen)
-        for label, rows in _grouped((self.store.types[t.type], self.store.tie_row(t)) for t in in_place).items():
-            self.write(f"UNWIND $data AS r MATCH ()-[t:{label} {{id: r.p.id}}]->() SET t = r.p{self.store.set_dates('t', 'r.p')}", rows)
+        for name, rows in _grouped((t.type, self.store.tie_row(t)) for t in in_place).items():
+            label, dates = self.store.types[name], self.store.set_dates(name, "t", "r.p")
+            self.write(f"UNWIND $data AS r MATCH ()-[t:{label} {{id: r.p.id}}]->() SET t = r.p{dates}", rows)
         self.seen.update({t.id: (t.type, t.start, t.end) for t in (*created, *updated)})
 
     def _delete_ties(self, ids: Sequence[str]) -> None:
