@@ -20,14 +20,16 @@ from partnergraph.records import Node, Tie
 if TYPE_CHECKING:
     from partnergraph.graph.neo4j import Neo4jStore
 
-__all__ = ["LOCK", "NODE", "SCHEMA_VERSION", "TIE", "Neo4jTransaction", "log_batch", "log_entries"]
+__all__ = ["LOCK", "NODE", "SCHEMA_VERSION", "STAMP", "TIE", "Neo4jTransaction", "log_batch", "log_entries"]
 
 SCHEMA_VERSION = 1
 PENDING = 16  # writes a transaction may have sent and not yet seen finish
 CACHE = 100_000  # nodes a write keeps at hand, so that ties need not fetch the endpoints it just wrote
 T = TypeVar("T")
-NODE = "n {.*} AS p, labels(n) AS labels"
-TIE = "t {.*} AS p, type(t) AS type, startNode(t).key AS start, endNode(t).key AS end"
+# A record keeps only its write version; who wrote it and when are that version's in the change log.
+STAMP = "COLLECT {{ MATCH (b:PGChanges {{version: {0}._version}}) RETURN [b.source, b.at] LIMIT 1 }} AS {1}stamp"
+NODE = "n {.*} AS p, labels(n) AS labels, " + STAMP.format("n", "")
+TIE = "t {.*} AS p, type(t) AS type, startNode(t).key AS start, endNode(t).key AS end, " + STAMP.format("t", "")
 LOCK = ("MERGE (m:PGMeta {name: 'store'}) ON CREATE SET m.version = 0, m.schema = $schema "
         "SET m.writes = coalesce(m.writes, 0) + 1 RETURN m.version AS version")  # fmt: skip
 

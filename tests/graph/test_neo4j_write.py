@@ -127,3 +127,35 @@ def test_a_key_too_long_for_an_index_is_refused_before_writing(store: GraphStore
     with pytest.raises(ValidationError, match="identyfikator powiązania ma 1101 znaków"):
         store.upsert(orgs(2), [Tie("FUNDS", "org:o00", "org:o01", {}, "x" * 1101)], source="test")
     assert store.version() == 0 and store.count_nodes() == {}
+
+
+@pytest.mark.neo4j
+def test_records_keep_their_version_and_take_origin_and_time_from_the_change_log(neo: Neo4jStore) -> None:
+    """Only ``_version`` is stored on a record; every read names the write's source and time, as the embedded store does."""
+    neo.upsert(orgs(3), ties(3, 1), source="import łąki.csv")
+    neo.upsert(orgs(2, " bis"), source="poprawka")
+    stored, _, _ = neo.driver.execute_query("MATCH (n:PGNode) RETURN n {.*} AS p UNION ALL MATCH ()-[t]->() RETURN t {.*} AS p",
+                                            database_=neo.database)  # fmt: skip
+    assert stored and not {"_origin", "_updated"} & {k for r in stored for k in r["p"]}
+    [first, second] = sorted({(c.version, c.source, c.at) for c in neo.changes(limit=None)})
+    expected = {"org:o00": second, "org:o01": second, "org:o02": first}
+    tie = next(iter(neo.iter_ties()))
+    read = {
+        "iter_nodes": {n.key: (n.version, n.origin, n.updated) for n in neo.iter_nodes()},
+        "get_node": {k: (n.version, n.origin, n.updated) for k in expected if (n := neo.get_node(k))},
+        "find_nodes": {n.key: (n.version, n.origin, n.updated) for n in neo.find_nodes(text="spółdzielnia")},
+        "neighbours": {n.key: (n.version, n.origin, n.updated) for _, n in neo.neighbours("org:o01")} | {"org:o01": second},
+    }
+    assert read == dict.fromkeys(read, expected)  # o01 is no neighbour of itself: its stamp is added to compare whole dicts
+    assert (tie.version, tie.origin, tie.updated) == first == next((t.version, t.origin, t.updated) for t, _ in neo.neighbours(tie.start))
+    assert neo.get_tie(tie.id) == tie
+
+
+@pytest.mark.neo4j
+def test_records_of_the_first_layout_keep_their_own_origin_and_time(neo: Neo4jStore) -> None:
+    neo.upsert(orgs(2), ties(2, 1), source="nowy")
+    neo.driver.execute_query("MATCH (n:PGNode {key: 'org:o00'}) SET n._origin = 'stary', n._updated = '2025-01-02T03:04:05+00:00'",
+                             database_=neo.database)  # fmt: skip
+    old, new = neo.get_node("org:o00"), neo.get_node("org:o01")
+    assert old is not None and (old.origin, old.updated, old.version) == ("stary", "2025-01-02T03:04:05+00:00", 1)
+    assert new is not None and (new.origin, new.version) == ("nowy", 1) and new.updated != old.updated
