@@ -162,7 +162,7 @@ class Schema:
         return None
 
     def datatypes(self) -> dict[str, str]:
-        """Datatype of every property name used anywhere (they agree across types)."""
+        """Datatype of every property name used anywhere (the reader makes sure they agree across types)."""
         found: dict[str, str] = {}
         owners: list[NodeType | TieType] = [*self.node_types.values(), *self.tie_types.values()]
         for owner in owners:
@@ -177,6 +177,7 @@ class _Reader:
     def __init__(self, graph: Graph) -> None:
         self.g = graph
         self.vocabularies: dict[str, Vocabulary] = {}
+        self.datatypes: dict[str, str] = {}  # property name -> its datatype, the same in every shape
 
     def fail(self, term: RdfNode, detail: str) -> SchemaError:
         return SchemaError(Msg("schema.term", term=_local(term), detail=detail))
@@ -240,13 +241,16 @@ class _Reader:
             datatype = self.one(spec, SH.datatype)
             if datatype not in DATATYPES:
                 raise self.fail(path, f"unsupported or missing sh:datatype {datatype}")
+            kind = DATATYPES[datatype]  # type: ignore[index]
+            if self.datatypes.setdefault(_local(path), kind) != kind:  # stores decode a property by its name alone
+                raise self.fail(path, f"sh:datatype {kind} here, {self.datatypes[_local(path)]} in another shape")
             min_count = self.one(spec, SH.minCount)
             vocab, allowed = self.one(spec, PG.vocabulary), self.one(spec, SH["in"])
             checksum, low, high = self.one(spec, PG.checksum), self.one(spec, SH.minInclusive), self.one(spec, SH.maxInclusive)
             pattern, not_after, prefix = self.one(spec, SH.pattern), self.one(spec, SH.lessThanOrEquals), self.one(path, PG.keyPrefix)
             props[_local(path)] = PropertyDef(
                 _local(path), str(path), **self.labelled(path),
-                datatype=DATATYPES[datatype],  # type: ignore[index]
+                datatype=kind,
                 required=min_count is not None and int(str(min_count)) > 0,
                 pattern=str(pattern) if pattern is not None else None,
                 vocabulary=self.vocabulary(vocab) if vocab is not None else None,

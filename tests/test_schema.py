@@ -44,6 +44,14 @@ def test_an_endpoint_that_is_not_a_node_type_is_refused() -> None:
         parse_schema(broken)
 
 
+def test_a_property_with_two_datatypes_is_refused() -> None:
+    """Stores decode a stored value by its property's name alone, so every shape must give a property the same datatype."""
+    assert MODELS.count("[ sh:path pg:since ; sh:datatype xsd:date ;") == 2
+    broken = MODELS.replace("[ sh:path pg:since ; sh:datatype xsd:date ;", "[ sh:path pg:since ; sh:datatype xsd:string ;", 1)
+    with pytest.raises(SchemaError, match=r"pojęcie since: sh:datatype (string here, date|date here, string) in another shape"):
+        parse_schema(broken)
+
+
 def _tie_types_written_by_the_code() -> set[tuple[str, str]]:
     """(file, tie type) for every literal tie type the package passes to Tie(), iter_ties(), tie_types[…] or *_TIE."""
     found: set[tuple[str, str]] = set()
