@@ -49,6 +49,7 @@ from partnergraph.values import Value
 __all__ = ["SCHEMA_VERSION", "Neo4jStore"]
 
 PAGE = 5000  # records per page of iter_nodes / iter_ties
+NEEDED = (5, 26)  # dynamic relationship types in CREATE, COLLECT subqueries, CALL (n) { … }
 SEARCHED = ("name", "short_name")  # the properties whose words the text search looks at
 T = TypeVar("T")
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -68,6 +69,10 @@ register_messages({
                       "the write does not fit in the transaction memory of the server {url} ({detail})"),
     "neo4j.too_big.hint": ("podziel import na części albo zwiększ na serwerze pamięć JVM i dbms.memory.transaction.total.max",
                            "split the import into parts or give the server more JVM heap and dbms.memory.transaction.total.max"),
+    "neo4j.too_old": ("magazyn {url} to {agent}, a partnergraph potrzebuje Neo4j {needed} lub nowszego",
+                      "store {url} is {agent}, and partnergraph needs Neo4j {needed} or newer"),
+    "neo4j.too_old.hint": ("zaktualizuj serwer, np. do obrazu Docker neo4j:5.26, albo użyj magazynu wbudowanego",
+                           "upgrade the server, e.g. to the Docker image neo4j:5.26, or use the embedded store"),
     "neo4j.error": ("Neo4j pod adresem {url} odrzucił zapytanie: {detail}", "Neo4j at {url} refused a query: {detail}"),
 })  # fmt: skip
 
@@ -86,6 +91,12 @@ def _terms(text: str) -> list[str]:
 def _native(props: Mapping[str, Any]) -> dict[str, Value]:
     """Stored properties without the system ones, dates as ``datetime.date``."""
     return {k: (v.to_native() if isinstance(v, Neo4jDate) else v) for k, v in props.items() if k not in ("key", "id") and k[0] != "_"}
+
+
+def too_old(agent: str) -> bool:
+    """Whether a server's agent string (``Neo4j/5.26.0``, ``Neo4j/5.27-aura``, ``Neo4j/2025.01.0``) names a Neo4j before 5.26."""
+    found = re.match(r"Neo4j/(\d+)\.(\d+)", agent)
+    return found is not None and (int(found[1]), int(found[2])) < NEEDED
 
 
 def _stamp(props: Mapping[str, Any], stamp: list[list[str]]) -> tuple[str | None, str | None]:
@@ -124,6 +135,7 @@ class Neo4jStore(GraphStore):
         self.date_props = {name: [_ident(p.name) for p in owner.properties.values() if p.datatype == "date"]
                            for name, owner in owners.items()}  # fmt: skip
         self.date_props["*"] = sorted({p for name in self.schema.node_types for p in self.date_props[name]})
+        self.date_props["*tie"] = sorted({p for name in self.schema.tie_types for p in self.date_props[name]})
         reserved = sorted(p for p in self._datatypes if p in ("key", "id") or p.startswith("_"))
         if reserved:
             raise SchemaError(Msg("schema.term", term=reserved[0], detail="the name is reserved by the Neo4j store"))
@@ -145,6 +157,10 @@ class Neo4jStore(GraphStore):
             self.driver.verify_connectivity()
         except ValueError as exc:  # the driver's word for an address it cannot parse
             raise ConfigError(Msg("config.bad_url", url=self.url), hint=Msg("config.bad_url.hint")) from exc
+        agent = self.driver.get_server_info().agent
+        if too_old(agent):
+            needed = ".".join(map(str, NEEDED))
+            raise StoreError(Msg("neo4j.too_old", url=self.url, agent=agent, needed=needed), hint=Msg("neo4j.too_old.hint"))
         existing = {r["name"] for r in self._read("SHOW INDEXES YIELD name")}
         missing = [statement for name, statement in self._ddl().items() if name not in existing]
         for statement in missing:
@@ -227,7 +243,7 @@ class Neo4jStore(GraphStore):
     # -- rows and queries ----------------------------------------------------------------------
     def set_dates(self, type_: str, var: str, row: str) -> str:
         """The SET items turning ``row``'s ISO dates into Neo4j dates on ``var``, for the date properties of
-        node or tie type ``type_`` (``"*"``: of every node type); empty when it has none."""
+        node or tie type ``type_`` (``"*"``: of every node type, ``"*tie"``: of every tie type); empty when it has none."""
         return "".join(f", {var}.{p} = date({row}.{p})" for p in self.date_props[type_])
 
     def _iso(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -245,7 +261,7 @@ class Neo4jStore(GraphStore):
 
     def tie_row(self, tie: Tie) -> dict[str, Any]:
         props = self._iso({**tie.props, "id": tie.id, "_version": tie.version})
-        return {"start": tie.start, "end": tie.end, "p": props}
+        return {"start": tie.start, "end": tie.end, "type": tie.type, "p": props}
 
     def node_of(self, record: neo4j.Record, prefix: str = "") -> Node:
         p, labels = record[prefix + "p"], record[prefix + "labels"]

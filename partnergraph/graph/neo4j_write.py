@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import neo4j
 
+from partnergraph.errors import SchemaError
 from partnergraph.graph.base import Change, Transaction
+from partnergraph.i18n import Msg
 from partnergraph.records import Node, Tie
 
 if TYPE_CHECKING:
@@ -195,10 +197,13 @@ class Neo4jTransaction(Transaction):
         self.get_ties([t.id for t in updated if t.id not in self.seen])
         moved = [t for t in updated if self.seen.get(t.id) not in (None, (t.type, t.start, t.end))]
         self._delete_ties([t.id for t in moved])  # a tie that changes its type or ends is deleted and created again
-        for name, rows in _grouped((t.type, self.store.tie_row(t)) for t in (*created, *moved)).items():
-            label, dates = self.store.types[name], self.store.set_dates(name, "t", "r.p")
+        new = (*created, *moved)
+        if new:  # one query for every type (a query per type and batch left the server waiting for the client)
+            if unknown := {t.type for t in new} - self.store.types.keys():  # the Writer refuses them first
+                raise SchemaError(Msg("schema.term", term=min(unknown), detail="not a tie type of models.ttl"))
+            dates = self.store.set_dates("*tie", "t", "r.p")
             self.write(f"UNWIND $data AS r MATCH (a:PGNode {{key: r.start}}) MATCH (b:PGNode {{key: r.end}}) "
-                       f"CREATE (a)-[t:{label}]->(b) SET t = r.p{dates}", rows)  # fmt: skip
+                       f"CREATE (a)-[t:$(r.type)]->(b) SET t = r.p{dates}", [self.store.tie_row(t) for t in new])  # fmt: skip
         in_place = (t for t in updated if t.id in self.seen)
         for name, rows in _grouped((t.type, self.store.tie_row(t)) for t in in_place).items():
             label, dates = self.store.types[name], self.store.set_dates(name, "t", "r.p")

@@ -21,7 +21,7 @@ from partnergraph.cli import main
 from partnergraph.config import load_settings
 from partnergraph.errors import ConfigError, StoreError, StoreUnavailableError
 from partnergraph.graph import open_store
-from partnergraph.graph.neo4j import Neo4jStore
+from partnergraph.graph.neo4j import Neo4jStore, too_old
 from partnergraph.i18n import use_language
 from partnergraph.records import Node, Tie
 from tests.neo4j_support import neo4j_store, server_tool, suite_server
@@ -83,6 +83,21 @@ def test_the_demo_runs_on_neo4j(server: dict[str, Any], neo: Neo4jStore, monkeyp
     result = CliRunner().invoke(main, ["demo"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert set(neo.count_nodes()) == set(neo.schema.node_types) and neo.version() == 1
+
+
+@pytest.mark.parametrize(("agent", "old"), [("Neo4j/5.20.0", True), ("Neo4j/4.4.30", True), ("Neo4j/5.26.0", False),
+                                            ("Neo4j/5.27-aura", False), ("Neo4j/2025.01.0", False), ("Memgraph/2.1", False)])  # fmt: skip
+def test_server_versions_before_5_26_are_told_apart(agent: str, old: bool) -> None:
+    assert too_old(agent) is old
+
+
+@pytest.mark.neo4j
+def test_a_server_older_than_5_26_is_refused_with_what_to_do(server: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(neo4j.ServerInfo, "agent", property(lambda _: "Neo4j/5.20.0"))
+    with pytest.raises(StoreError) as caught:
+        Neo4jStore(server["url"], user=server["user"], password=server["password"], database=server["database"])
+    assert str(caught.value) == (f"magazyn {server['url']} to Neo4j/5.20.0, a partnergraph potrzebuje Neo4j 5.26 lub nowszego "
+                                 "(zaktualizuj serwer, np. do obrazu Docker neo4j:5.26, albo użyj magazynu wbudowanego)")  # fmt: skip
 
 
 @pytest.mark.neo4j

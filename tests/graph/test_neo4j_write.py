@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from partnergraph.errors import StoreError, ValidationError
+from partnergraph.errors import SchemaError, StoreError, ValidationError
 from partnergraph.graph import base, neo4j_write
 from partnergraph.graph.base import Change, GraphStore
 from partnergraph.graph.neo4j import Neo4jStore
@@ -159,3 +159,13 @@ def test_records_of_the_first_layout_keep_their_own_origin_and_time(neo: Neo4jSt
     old, new = neo.get_node("org:o00"), neo.get_node("org:o01")
     assert old is not None and (old.origin, old.updated, old.version) == ("stary", "2025-01-02T03:04:05+00:00", 1)
     assert new is not None and (new.origin, new.version) == ("nowy", 1) and new.updated != old.updated
+
+
+@pytest.mark.neo4j
+def test_ties_of_every_type_go_in_one_query_whose_types_come_from_models_ttl_only(neo: Neo4jStore) -> None:
+    """The Writer refuses unknown tie types first; the query that takes its types from the rows refuses them again."""
+    neo.upsert(orgs(3), [*ties(3, 1), Tie("FUNDS", "org:o00", "org:o02", {"amount": 5})], source="test")
+    assert neo.count_ties() == {"COOPERATES_WITH": 2, "FUNDS": 1}
+    with pytest.raises(SchemaError, match=r"pojęcie DETACH_DELETE: not a tie type of models\.ttl"), neo.write(source="test") as writer:
+        writer.tx.put_ties([Tie("DETACH_DELETE", "org:o00", "org:o01", {}, "x")], [])
+    assert neo.count_ties() == {"COOPERATES_WITH": 2, "FUNDS": 1} and neo.version() == 1
