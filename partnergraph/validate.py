@@ -45,6 +45,11 @@ class Validator:
         # Plain text properties (no format, vocabulary or checksum) take a fast path.
         self._plain = {id(d) for t in self._owners() for d in t.properties.values()
                        if d.datatype == "string" and not (d.pattern or d.vocabulary or d.allowed or d.checksum)}  # fmt: skip
+        # Values already of their datatype (JSON, generated records) and vocabulary notations as they are take one too.
+        self._as_is = {id(d): _NATIVE[d.datatype] for t in self._owners() for d in t.properties.values()
+                       if d.datatype in _NATIVE and d.minimum is None and d.maximum is None}  # fmt: skip
+        self._notations = {id(d): d.vocabulary.concepts for t in self._owners() for d in t.properties.values()
+                           if d.vocabulary is not None and not d.checksum}  # fmt: skip
         kinds = {t.kind_scheme for t in schema.tie_types.values() if t.kind_scheme}
         self.kind_properties = tuple(sorted({p for n in schema.node_types for k in kinds if (p := schema.vocabulary_property(n, k))}))
         """Node properties the endpoint rules look at (organisation kinds)."""
@@ -112,11 +117,20 @@ class Validator:
         """Parse all properties of a record for ``owner`` (a node or tie type)."""
         props: dict[str, Value] = {}
         problems: list[Problem] = []
+        plain, as_is, notations = self._plain, self._as_is, self._notations
         for name, raw_value in raw.items():
             prop = owner.properties.get(name)
             if prop is None:
                 hint = Msg("val.types_hint", allowed=", ".join(owner.properties))
                 problems.append(Problem(Msg("val.unknown_property", owner=owner.name, name=name), name, hint))
+                continue
+            kind = type(raw_value)  # the fast paths first: a bulk load checks millions of values
+            if kind is str and id(prop) in plain:
+                if text := raw_value.strip():
+                    props[name] = text
+                continue
+            if kind is as_is.get(id(prop)) or (kind is str and raw_value in notations.get(id(prop), ())):
+                props[name] = raw_value
                 continue
             value, found = self.value(prop, raw_value)
             problems += found

@@ -136,6 +136,21 @@ def test_invalid_record_rejects_whole_write_with_every_problem(store: GraphStore
     assert store.get_node("org:ok") is None
 
 
+def test_typed_values_and_notations_are_taken_as_they_are_and_still_checked(store: GraphStore) -> None:
+    """Records from JSON or code carry typed values and vocabulary notations: taken as they are, bounds still apply."""
+    seed(store)
+    typed = [Tie("COOPERATES_WITH", "org:laka", "org:ces-kwilcz", {"since": dt.date(2024, 2, 1), "strength": 7}),
+             Tie("REFERS", "org:gops-kwilcz", "org:laka", {"count": -1})]  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        store.upsert(ties=typed, source="bad")
+    assert "strength = 7 jest poza zakresem 1…5" in str(caught.value) and "count = -1 jest poza zakresem 0…" in str(caught.value)
+    assert store.version() == 1
+    store.upsert([org("org:nowa", " Nowa  ", "  ngo "), org("org:druga", "Druga", "fundacja", example=False)], source="typed")
+    nowa, druga = store.get_node("org:nowa"), store.get_node("org:druga")
+    assert nowa is not None and (nowa.props["name"], nowa.props["kind"], nowa.props["sector"]) == ("Nowa", "ngo", "social")
+    assert druga is not None and (druga.props["kind"], druga.props["example"]) == ("ngo", False)
+
+
 def test_endpoint_types_and_kinds_are_checked(store: GraphStore) -> None:
     seed(store)
     with pytest.raises(ValidationError, match="REFERS nie może zaczynać się w organizacji rodzaju 'business'"):
