@@ -10,7 +10,7 @@ In the graph (labels and relationship types come from models.ttl only, as do the
 A record keeps only the version of the write that last changed it; its origin and time are that
 version's ``source`` and ``at`` in the change log, joined when it is read (records written before
 this layout still carry their own ``_origin`` and ``_updated``, which win). Three stamps on every
-record cost a bulk load about a tenth of the server's time.
+record cost the server a tenth to a quarter of its work in a bulk load.
 
 The change log keeps a node per logged batch (a node per change cost a bulk load a quarter of its
 time; the layout is :func:`~partnergraph.graph.neo4j_write.log_batch`'s), found by version or,
