@@ -63,12 +63,12 @@ class Validator:
     # -- values ------------------------------------------------------------------------------
     def value(self, prop: PropertyDef, raw: Any) -> tuple[Value | None, list[Problem]]:
         """Parse and check one value; ``None`` with no problems means 'empty, leave out'."""
-        kind = type(raw)
+        kind = type(raw)  # the fast paths first: a bulk load checks millions of values
         if kind is str and id(prop) in self._plain:
             text = raw.strip()
             return (text or None), []
-        if kind is _NATIVE.get(prop.datatype) and prop.minimum is None and prop.maximum is None:
-            return raw, []  # already typed (JSON, generated records): nothing to parse or check
+        if kind is self._as_is.get(id(prop)) or (kind is str and raw in self._notations.get(id(prop), ())):
+            return raw, []  # already typed (JSON, generated records) or a notation as it is: nothing to parse or check
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None, []
         try:
@@ -117,20 +117,11 @@ class Validator:
         """Parse all properties of a record for ``owner`` (a node or tie type)."""
         props: dict[str, Value] = {}
         problems: list[Problem] = []
-        plain, as_is, notations = self._plain, self._as_is, self._notations
         for name, raw_value in raw.items():
             prop = owner.properties.get(name)
             if prop is None:
                 hint = Msg("val.types_hint", allowed=", ".join(owner.properties))
                 problems.append(Problem(Msg("val.unknown_property", owner=owner.name, name=name), name, hint))
-                continue
-            kind = type(raw_value)  # the fast paths first: a bulk load checks millions of values
-            if kind is str and id(prop) in plain:
-                if text := raw_value.strip():
-                    props[name] = text
-                continue
-            if kind is as_is.get(id(prop)) or (kind is str and raw_value in notations.get(id(prop), ())):
-                props[name] = raw_value
                 continue
             value, found = self.value(prop, raw_value)
             problems += found
