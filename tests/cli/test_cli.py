@@ -95,7 +95,7 @@ def test_errors_are_one_clear_line(run, args: list[str], line: str) -> None:  # 
 
 
 def test_unexpected_errors_never_show_a_traceback(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("partnergraph.cli.summary", lambda store: 1 / 0)
+    monkeypatch.setattr("partnergraph.cli.core.summary", lambda store: 1 / 0)
     result = run("stats")
     assert result.exit_code == 1
     assert result.output.startswith("Błąd: nieoczekiwany błąd (ZeroDivisionError: division by zero); to błąd partnergraph")
@@ -112,7 +112,7 @@ def test_schema_lists_types_and_values(run) -> None:  # type: ignore[no-untyped-
 def test_every_command_has_help_in_both_languages(run) -> None:  # type: ignore[no-untyped-def]
     import click
 
-    from partnergraph.cli_help import COMMANDS_PL
+    from partnergraph.cli.help import COMMANDS_PL
 
     def walk(command: click.Command, path: list[str]) -> list[list[str]]:
         found = [path]

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from partnergraph.cli_support import Cli, pass_cli
+from partnergraph.cli.support import Cli, pass_cli
 from partnergraph.errors import ConfigError, PartnergraphError, Problem
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.run import FORMATS, ImportFailed, ImportReport, run_import

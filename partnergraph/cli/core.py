@@ -1,7 +1,7 @@
-"""The ``partnergraph`` command: a thin face over the core.
+"""The main group and the store commands: init, demo, stats, add, delete, show, find, schema, db.
 
 Every command builds the core objects, calls them and prints the result; errors become one
-line ``Błąd: …`` with exit status 1 (see :mod:`partnergraph.cli_support`).
+line ``Błąd: …`` with exit status 1 (see :mod:`partnergraph.cli.support`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from typing import Any
 
 import click
 
-from partnergraph import __version__, cli_help
-from partnergraph.cli_help import localize
-from partnergraph.cli_support import Cli, GuardedGroup, UserError, emit_rows, key_values, output_option, pass_cli
+from partnergraph import __version__
+from partnergraph.cli.support import Cli, GuardedGroup, UserError, emit_rows, key_values, output_option, pass_cli
 from partnergraph.config import SETTINGS, load_settings
 from partnergraph.errors import NotFoundError, Problem, ValidationError
 from partnergraph.graph.base import WriteSummary
@@ -290,21 +289,3 @@ def log(cli: Cli, version: int | None, key: str | None, limit: int, fmt: str) ->
 def revert(cli: Cli, version: int) -> None:
     """Undo every change of write VERSION (refused if something changed since)."""
     _echo_written(cli.store().revert(version, user=cli.user))
-
-
-def _add_optional_commands() -> None:
-    """Commands from modules that may not be installed in every build (importers)."""
-    try:
-        from partnergraph.cli_import import COMMANDS, COMMANDS_PL, OPTIONS_PL
-    except ModuleNotFoundError as exc:
-        if exc.name != "partnergraph.cli_import":
-            raise
-        return
-    for command in COMMANDS:
-        main.add_command(command)
-    cli_help.COMMANDS_PL.update(COMMANDS_PL)
-    cli_help.OPTIONS_PL.update(OPTIONS_PL)
-
-
-_add_optional_commands()
-localize(main)

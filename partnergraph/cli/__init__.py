@@ -1,0 +1,31 @@
+"""The ``partnergraph`` command: a thin face over the core, one module per command group.
+
+:mod:`~partnergraph.cli.core` holds the main group and the store commands; every other module
+listed in :data:`GROUPS` exports ``COMMANDS`` (click commands added to the main group) and
+``COMMANDS_PL`` / ``OPTIONS_PL`` (their Polish help, see :mod:`partnergraph.cli.help`).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from partnergraph.cli import help as cli_help
+from partnergraph.cli.core import main
+
+__all__ = ["GROUPS", "main"]
+
+GROUPS = ("imports",)
+"""Modules of :mod:`partnergraph.cli` whose commands join the main group, in this order."""
+
+
+def _assemble() -> None:
+    for name in GROUPS:
+        module = import_module(f"partnergraph.cli.{name}")
+        for command in module.COMMANDS:
+            main.add_command(command)
+        cli_help.COMMANDS_PL.update(module.COMMANDS_PL)
+        cli_help.OPTIONS_PL.update(module.OPTIONS_PL)
+    cli_help.localize(main)
+
+
+_assemble()
