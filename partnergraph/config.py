@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("language", "PARTNERGRAPH_LANG", "pl", "Language of messages: pl (default) or en."),
     Setting("busy_timeout", "PARTNERGRAPH_BUSY_TIMEOUT", "30",
             "Seconds a write waits for another process's write to finish (embedded store)."),
+    Setting("runs", "PARTNERGRAPH_RUNS", "partnergraph-runs",
+            "Folder where 'analyze … --save' keeps analysis runs (one JSON file per run, never overwritten)."),
 )  # fmt: skip
 
 
@@ -54,6 +56,7 @@ class Settings:
     user: str
     language: str
     busy_timeout: float
+    runs: str
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with ``changes`` (flags given on the command line), None values ignored."""

@@ -41,3 +41,21 @@ def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
     """An empty embedded store, for tests of SQLite-only behaviour."""
     with SqliteStore(tmp_path / "store.db") as store:
         yield store
+
+
+def load_example(store: GraphStore) -> GraphStore:
+    """``store`` with the built-in example network loaded (as ``partnergraph demo`` does)."""
+    from importlib import resources
+
+    from partnergraph.importers.run import run_import
+
+    folder = resources.files("partnergraph").joinpath("data/example")
+    with resources.as_file(folder) as path:
+        run_import(store, Path(path), format="csv", user="test")
+    return store
+
+
+@pytest.fixture
+def example_store(store: GraphStore) -> GraphStore:
+    """The example network on each backend."""
+    return load_example(store)

@@ -1,0 +1,204 @@
+"""What every analysis shares: parameters declared as data, typed rows, and the result record.
+
+An analysis module declares its analyses in ``ANALYSES`` (a tuple of :class:`Analysis`); the
+CLI builds ``partnergraph analyze NAME`` from each (one option per :class:`Param`) and the web
+builds a form from the same declaration. The analysis itself is a plain function
+``run(store, **params) -> Result``, usable from Python::
+
+    >>> from partnergraph.graph.sqlite import SqliteStore
+    >>> from partnergraph.queries.overview import overview        # doctest: +SKIP
+    >>> overview(SqliteStore(":memory:")).rows                   # doctest: +SKIP
+    [...]
+
+A :class:`Result` says which algorithm and parameters produced it; its rows are frozen
+dataclasses whose fields are plain JSON values (str, int, float, bool, None, lists of those).
+Counts that could identify people are suppressed *in the rows* (see
+:mod:`partnergraph.queries.privacy`), so no output path can leak them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, Protocol
+
+from partnergraph.errors import NotFoundError, Problem, ValidationError
+from partnergraph.graph.base import GraphStore
+from partnergraph.graph.projection import Graph, project
+from partnergraph.i18n import Msg, current_language, register_messages
+
+__all__ = [
+    "FILTER_PARAMS",
+    "Analysis",
+    "Param",
+    "Result",
+    "Row",
+    "check_kinds",
+    "check_node",
+    "check_tie_types",
+    "filtered_graph",
+    "row_columns",
+    "row_labels",
+]
+
+register_messages({
+    "q.unknown_kind": ("{param}: nieznany rodzaj organizacji {value!r}", "{param}: unknown organisation kind {value!r}"),
+    "q.unknown_tie_type": ("{param}: nieznany typ powiązania {value!r}", "{param}: unknown tie type {value!r}"),
+    "q.no_node": ("{param}: nie ma węzła o kluczu {key!r}", "{param}: no node with key {key!r}"),
+    "q.no_node.hint": (
+        "sprawdź klucz poleceniem 'partnergraph find NAZWA'",
+        "look the key up with 'partnergraph find NAME'",
+    ),
+    "q.wrong_type": ("{param}: {key} jest typu {actual}, a potrzebny jest {expected}",
+                     "{param}: {key} is a {actual}, but a {expected} is needed"),
+})  # fmt: skip
+
+ParamKind = Literal["text", "int", "float", "date", "bool", "choice", "list", "key"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of an analysis: a CLI option and a web form field.
+
+    ``kind`` decides parsing: ``list`` is comma-separated text (``FUNDS,TRADES_WITH``) given
+    to the analysis as a tuple of str (or None when not given); ``key`` is a node key
+    (``org:ces-kwilcz``); ``date`` accepts 2024-03-01 or 01.03.2024; ``bool`` is a flag.
+    """
+
+    name: str
+    """The Python name; the CLI option is ``--name`` with ``_`` as ``-``."""
+    kind: ParamKind
+    help_pl: str
+    help_en: str
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def help(self, language: str | None = None) -> str:
+        return self.help_en if (language or current_language()) == "en" else self.help_pl
+
+
+class Row(Protocol):
+    """A row type: a frozen dataclass, optionally with Polish/English column labels."""
+
+    LABELS: ClassVar[Mapping[str, tuple[str, str]]]
+
+
+def row_columns(row_type: type) -> list[str]:
+    """The field names of a row dataclass, in order (the CSV/JSON column names)."""
+    return [f.name for f in dataclasses.fields(row_type)]
+
+
+def row_labels(row_type: type, language: str | None = None) -> dict[str, str]:
+    """Column headers for tables: the row type's ``LABELS`` in ``language``, else the field name."""
+    labels: Mapping[str, tuple[str, str]] = getattr(row_type, "LABELS", {})
+    index = 1 if (language or current_language()) == "en" else 0
+    return {name: labels[name][index] if name in labels else name for name in row_columns(row_type)}
+
+
+@dataclass
+class Result:
+    """What an analysis produced, with what it was produced by."""
+
+    analysis: str
+    """The analysis name (``brokerage``)."""
+    algorithm: str
+    """Algorithm, engine and conventions, e.g. ``"PageRank (igraph 0.11, damping 0.85)"``."""
+    params: dict[str, Any]
+    """The parameters as given (JSON values)."""
+    rows: Sequence[Any]
+    """Frozen dataclass instances, all of :attr:`row_type`."""
+    row_type: type
+    notes: list[str] = field(default_factory=list)
+    """Things a reader must know (sampling, what was left out), in the current language."""
+    meta: dict[str, Any] = field(default_factory=dict)
+    """Machine-readable extras: graph size, sample size and measured error, engine versions …"""
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dicts of JSON values."""
+        return [dataclasses.asdict(row) for row in self.rows]
+
+    def columns(self) -> list[str]:
+        return row_columns(self.row_type)
+
+    def labels(self, language: str | None = None) -> dict[str, str]:
+        return row_labels(self.row_type, language)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """An analysis as the faces see it: name, help, parameters, the function, an optional chart."""
+
+    name: str
+    title_pl: str
+    title_en: str
+    help_pl: str
+    help_en: str
+    params: tuple[Param, ...]
+    run: Callable[..., Result]
+    """``run(store, **params)``: params by :attr:`Param.name`, parsed to their kinds."""
+    chart: Callable[[Result], str] | None = None
+    """An SVG picture of a result (offline, no scripts), for ``--chart`` and the web."""
+
+    def title(self, language: str | None = None) -> str:
+        return self.title_en if (language or current_language()) == "en" else self.title_pl
+
+    def help(self, language: str | None = None) -> str:
+        return self.help_en if (language or current_language()) == "en" else self.help_pl
+
+
+FILTER_PARAMS: tuple[Param, ...] = (
+    Param("kinds", "list", "Tylko organizacje tych rodzajów (np. social_cooperative,business).",
+          "Only organisations of these kinds (e.g. social_cooperative,business)."),
+    Param("tie_types", "list", "Tylko powiązania tych typów (np. COOPERATES_WITH,TRADES_WITH).",
+          "Only ties of these types (e.g. COOPERATES_WITH,TRADES_WITH)."),
+    Param("municipality", "key", "Tylko organizacje z tej gminy (klucz, np. teryt:3014022).",
+          "Only organisations in this municipality (key, e.g. teryt:3014022)."),
+    Param("as_of", "date", "Sieć na ten dzień (powiązania ważne w dniu: od ≤ dzień ≤ do).",
+          "The network as of this date (ties valid that day: since ≤ date ≤ until)."),
+)  # fmt: skip
+"""The projection filters, shared by analyses over the organisation network."""
+
+
+def check_kinds(store: GraphStore, kinds: Sequence[str] | None, param: str = "--kinds") -> None:
+    """Refuse organisation kinds that models.ttl does not know, naming the allowed ones."""
+    vocabulary = store.schema.vocabularies["OrganisationKinds"]
+    bad = [k for k in kinds or () if k not in vocabulary.concepts]
+    if bad:
+        hint = Msg("val.types_hint", allowed=", ".join(sorted(vocabulary.concepts)))
+        raise ValidationError([Problem(Msg("q.unknown_kind", param=param, value=k), "", hint) for k in bad])
+
+
+def check_tie_types(store: GraphStore, tie_types: Sequence[str] | None, param: str = "--tie-types") -> None:
+    """Refuse tie types that models.ttl does not know, naming the allowed ones."""
+    bad = [t for t in tie_types or () if t not in store.schema.tie_types]
+    if bad:
+        hint = Msg("val.types_hint", allowed=", ".join(sorted(store.schema.tie_types)))
+        raise ValidationError([Problem(Msg("q.unknown_tie_type", param=param, value=t), "", hint) for t in bad])
+
+
+def check_node(store: GraphStore, key: str, param: str, node_type: str | None = None) -> Any:
+    """The stored node ``key`` (NotFoundError naming ``param`` and the fix if there is none)."""
+    node = store.get_node(key)
+    if node is None:
+        raise NotFoundError(Msg("q.no_node", param=param, key=key), hint=Msg("q.no_node.hint"))
+    if node_type is not None and node.type != node_type:
+        raise ValidationError([Problem(Msg("q.wrong_type", param=param, key=key, actual=node.type, expected=node_type))])
+    return node
+
+
+def filtered_graph(store: GraphStore, *, kinds: Sequence[str] | None = None, tie_types: Sequence[str] | None = None,
+                   municipality: str | None = None, as_of: dt.date | None = None,
+                   node_types: Sequence[str] | None = ("Organisation",)) -> Graph:  # fmt: skip
+    """The organisation network (by default) with the :data:`FILTER_PARAMS` applied (names checked first)."""
+    check_kinds(store, kinds)
+    check_tie_types(store, tie_types)
+    if municipality is not None:
+        check_node(store, municipality, "--municipality", "Municipality")
+    return project(store, node_types=node_types, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)

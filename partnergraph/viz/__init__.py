@@ -1,0 +1,1 @@
+"""Pictures of the graph: network maps (pyvis, offline) and charts (SVG)."""
