@@ -83,5 +83,5 @@ def test_a_foreign_json_file_is_named_not_crashed_on(tmp_path: Path) -> None:
 def test_an_unwritable_runs_folder_is_one_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(PartnergraphError, match="nie mogę zapisać przebiegu w .*PARTNERGRAPH_RUNS"):
+    with pytest.raises(PartnergraphError, match=r"nie mogę zapisać przebiegu w .*PARTNERGRAPH_RUNS"):
         save_run(_result(), SqliteStore(":memory:"), blocker / "runs")
