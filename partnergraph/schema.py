@@ -111,6 +111,8 @@ class PropertyDef(Labelled):
     maximum: float | None = None
     not_after: str | None = None
     key_prefix: str | None = None
+    private: bool = False
+    """Marked ``pg:private`` (contact data): research exports leave it out unless asked."""
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,7 @@ class _Reader:
                 maximum=float(str(high)) if high is not None else None,
                 not_after=_local(not_after) if not_after is not None else None,
                 key_prefix=str(prefix) if prefix is not None else None,
+                private=(path, PG.private, Literal(True)) in self.g,
             )  # fmt: skip
         return props
 
