@@ -84,6 +84,10 @@ def test_readme_documents_every_setting_command_and_type() -> None:
         assert setting.env in README, f"README does not document {setting.env}"
     for name in main.commands:
         assert f"partnergraph {name}" in README, f"README does not mention 'partnergraph {name}'"
+    from partnergraph.queries import analyses
+
+    for name in analyses():
+        assert f"`{name}`" in README, f"README's list of analyses misses {name}"
     schema = load_schema()
     for name in [*schema.node_types, *schema.tie_types]:
         assert f"`{name}`" in README, f"README does not list {name}"

@@ -88,10 +88,9 @@ def _emit(result: Result, fmt: str) -> None:
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".") if value == value else "NaN"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+    """Tables round to 4 decimals (CSV and JSON keep every digit)."""
+    if isinstance(value, float) and value == value and abs(value) < 1e15:
+        return round(value, 4)
     return value
 
 

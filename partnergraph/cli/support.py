@@ -22,7 +22,7 @@ from partnergraph.config import Settings
 from partnergraph.errors import PartnergraphError
 from partnergraph.graph import open_store
 from partnergraph.graph.base import GraphStore
-from partnergraph.i18n import Msg, register_messages
+from partnergraph.i18n import Msg, current_language, register_messages
 
 __all__ = ["Cli", "GuardedGroup", "UserError", "emit_rows", "output_option", "pass_cli"]
 
@@ -107,10 +107,15 @@ def output_option(function: F) -> F:
 
 
 def _cell(value: Any) -> str:
+    """A value as table or CSV text: yes/no in Polish, decimal commas in Polish, lists joined."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "tak" if value else "nie"
+        return ("tak" if value else "nie") if current_language() == "pl" else ("yes" if value else "no")
+    if isinstance(value, float):
+        return str(value).replace(".", ",") if current_language() == "pl" else str(value)
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(item) for item in value)  # not ", ": decimal commas
     return str(value)
 
 
@@ -130,7 +135,7 @@ def _write_rows(stream: IO[str], rows: Sequence[Mapping[str, Any]], fmt: str, co
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[_safe_csv(_cell(row.get(c))) for c in columns] for row in rows])
+        writer.writerows([[_csv_cell(row.get(c)) for c in columns] for row in rows])
         stream.write(buffer.getvalue())
         return
     table = ([[str(c) for c in columns]] if header else []) + [[_cell(row.get(c)) for c in columns] for row in rows]
@@ -139,6 +144,12 @@ def _write_rows(stream: IO[str], rows: Sequence[Mapping[str, Any]], fmt: str, co
         stream.write("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n")
         if index == 0 and header:
             stream.write("  ".join("-" * width for width in widths) + "\n")
+
+
+def _csv_cell(value: Any) -> str:
+    """A CSV cell: numbers as they are (a negative number is no formula), text guarded."""
+    text = _cell(value)
+    return text if isinstance(value, int | float) else _safe_csv(text)
 
 
 def _safe_csv(text: str) -> str:
