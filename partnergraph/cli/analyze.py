@@ -21,34 +21,16 @@ from partnergraph.i18n import Msg, register_messages
 from partnergraph.queries import analyses
 from partnergraph.queries.base import Analysis, Param, Result
 from partnergraph.queries.runs import save_run
-from partnergraph.values import parse_date
 
-__all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL", "parse_param"]
+__all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL"]
 
 register_messages({
     "cli.analyze.saved": ("Zapisano przebieg {run} ({path})", "Saved run {run} ({path})"),
     "cli.analyze.chart": ("Zapisano wykres {path}", "Saved the chart {path}"),
     "cli.analyze.no_chart": ("analiza {name} nie rysuje wykresu", "the analysis {name} draws no chart"),
     "cli.analyze.chart_failed": ("nie mogę zapisać wykresu {path}: {detail}", "cannot write the chart {path}: {detail}"),
-    "cli.analyze.bad_date": ("{flag}: {value!r} nie jest datą; podaj RRRR-MM-DD lub DD.MM.RRRR",
-                             "{flag}: {value!r} is not a date; give YYYY-MM-DD or DD.MM.YYYY"),
     "cli.analyze.empty": ("Brak wyników.", "No results."),
 })  # fmt: skip
-
-
-def parse_param(param: Param, raw: Any) -> Any:
-    """A CLI or form value for ``param`` in the kind the analysis expects (None when not given)."""
-    if raw is None or raw == "" or raw == ():
-        return param.default
-    if param.kind == "list":
-        items = [part.strip() for part in str(raw).split(",")]
-        return tuple(item for item in items if item)
-    if param.kind == "date":
-        try:
-            return parse_date(raw)
-        except ValueError as exc:
-            raise ConfigError(Msg("cli.analyze.bad_date", flag=param.flag, value=raw)) from exc
-    return raw
 
 
 def _option(param: Param) -> click.Option:
@@ -96,7 +78,7 @@ def _cell(value: Any) -> Any:
 
 def _command(analysis: Analysis) -> click.Command:
     def callback(cli: Cli, fmt: str, save: bool, chart: Path | None = None, **raw: Any) -> None:
-        params = {p.name: parse_param(p, raw.get(p.name)) for p in analysis.params}
+        params = {p.name: p.parse(raw.get(p.name)) for p in analysis.params}
         store = cli.store()
         result = analysis.run(store, **params)
         result.params = {k: _to_json(v) for k, v in params.items() if v is not None}

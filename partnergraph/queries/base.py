@@ -24,10 +24,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
 
-from partnergraph.errors import NotFoundError, Problem, ValidationError
+from partnergraph.errors import ConfigError, NotFoundError, Problem, ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.projection import Graph, project
 from partnergraph.i18n import Msg, current_language, register_messages
+from partnergraph.values import parse_date
 
 __all__ = [
     "FILTER_PARAMS",
@@ -51,6 +52,8 @@ register_messages({
         "sprawdź klucz poleceniem 'partnergraph find NAZWA'",
         "look the key up with 'partnergraph find NAME'",
     ),
+    "q.bad_date": ("{flag}: {value!r} nie jest datą; podaj RRRR-MM-DD lub DD.MM.RRRR",
+                   "{flag}: {value!r} is not a date; give YYYY-MM-DD or DD.MM.YYYY"),
     "q.wrong_type": ("{param}: {key} jest typu {actual}, a potrzebny jest {expected}",
                      "{param}: {key} is a {actual}, but a {expected} is needed"),
 })  # fmt: skip
@@ -82,6 +85,25 @@ class Param:
 
     def help(self, language: str | None = None) -> str:
         return self.help_en if (language or current_language()) == "en" else self.help_pl
+
+    def parse(self, raw: Any) -> Any:
+        """A value typed by a user (CLI option, web form) in the kind the analysis expects.
+
+        Empty means the default; ``list`` splits at commas; ``date`` takes 2024-03-01 or
+        01.03.2024 (ConfigError naming the option otherwise). Other kinds are parsed by the face
+        (click, the form) already.
+        """
+        if raw is None or raw == "" or raw == ():
+            return self.default
+        if self.kind == "list":
+            items = [part.strip() for part in str(raw).split(",")]
+            return tuple(item for item in items if item)
+        if self.kind == "date":
+            try:
+                return parse_date(raw)
+            except ValueError as exc:
+                raise ConfigError(Msg("q.bad_date", flag=self.flag, value=raw)) from exc
+        return raw
 
 
 class Row(Protocol):

@@ -28,7 +28,7 @@ from partnergraph.graph.projection import LOCATION_TIE, Graph, project
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.queries.base import FILTER_PARAMS, Analysis, Param, Result, check_node, check_tie_types
 from partnergraph.queries.evolution import TieInfo, sector_of, ties_of
-from partnergraph.queries.privacy import Count, is_suppressed, suppress, suppress_group
+from partnergraph.queries.privacy import Count, is_suppressed, suppress_sum
 from partnergraph.viz.charts import bar_chart
 
 __all__ = ["ANALYSES", "COMPARE_INDICATORS", "CompareRow", "compare", "compare_chart", "municipality_key", "shown_referrals"]
@@ -184,10 +184,7 @@ def _referrals(store: GraphStore, as_of: dt.date | None) -> dict[str, dict[str, 
 
 def shown_referrals(cells: dict[str, int]) -> Count:
     """A municipality's referral total as shown: ``<5`` when it is 1–4, ``≥N`` when a cell of it is 1–4."""
-    total = sum(cells.values())
-    if is_suppressed(suppress(total)):
-        return suppress(total)
-    return suppress_group(cells)[1]
+    return suppress_sum(cells.values())
 
 
 def _ratio(value: Count, base: int | None, scale: float, digits: int) -> float | None:

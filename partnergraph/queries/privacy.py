@@ -17,14 +17,20 @@ suppressed: "nobody was referred" identifies no one.
     ({'GOPS': '<5', 'PUP': 7}, '≥8')
     >>> suppress_group({"GOPS": 6, "PUP": 7})
     ({'GOPS': 6, 'PUP': 7}, 13)
+
+A sum of counts shown where its parts are shown elsewhere (a gmina's referrals, while the
+``referrals`` analysis shows each flow) follows the same rule, with :func:`suppress_sum`:
+
+    >>> suppress_sum([6, 4, 3, 2]), suppress_sum([2, 1]), suppress_sum([6, 9])
+    ('≥9', '<5', 15)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TypeAlias, TypeVar
 
-__all__ = ["SMALL_MAX", "SMALL_MIN", "SUPPRESSED", "Count", "is_suppressed", "suppress", "suppress_group"]
+__all__ = ["SMALL_MAX", "SMALL_MIN", "SUPPRESSED", "Count", "is_suppressed", "lower_bound", "suppress", "suppress_group", "suppress_sum"]
 
 SMALL_MIN, SMALL_MAX = 1, 4
 SUPPRESSED = "<5"
@@ -50,3 +56,19 @@ def suppress_group(cells: Mapping[K, int]) -> tuple[dict[K, Count], Count]:
     visible = sum(n for key, n in cells.items() if key not in hidden)
     total: Count = f"≥{visible + len(hidden)}" if hidden else visible
     return shown, total
+
+
+def suppress_sum(counts: Iterable[int]) -> Count:
+    """The sum of ``counts`` as shown: ``<5`` when it is 1–4, ``≥N`` when one of the counts is 1–4."""
+    cells = list(counts)
+    total = sum(cells)
+    if is_suppressed(suppress(total)):
+        return SUPPRESSED
+    return suppress_group(dict(enumerate(cells)))[1]
+
+
+def lower_bound(value: Count) -> int | None:
+    """What a shown count says for sure: the number, N for ``≥N``, None for ``<5``."""
+    if isinstance(value, int):
+        return value
+    return int(value[1:]) if value.startswith("≥") else None

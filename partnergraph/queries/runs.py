@@ -113,7 +113,8 @@ def list_runs(folder: Path, analysis: str | None = None) -> list[SavedRun]:
     """Saved runs in ``folder`` (of one ``analysis``), oldest first."""
     if not folder.is_dir():
         return []
-    runs = [_read(path) for path in sorted(folder.glob("*.json"))]
+    paths = sorted(folder.glob("*.json"), key=lambda path: (path.name[:16], path.stat().st_mtime_ns, path.name))
+    runs = [_read(path) for path in paths]  # by the second in the name, then by when the file was written
     return [r for r in runs if analysis is None or r.analysis == analysis]
 
 
