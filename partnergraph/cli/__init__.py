@@ -14,7 +14,7 @@ from partnergraph.cli.core import main
 
 __all__ = ["GROUPS", "main"]
 
-GROUPS = ("imports", "analyze", "runs")
+GROUPS = ("imports", "analyze", "runs", "maps")
 """Modules of :mod:`partnergraph.cli` whose commands join the main group, in this order."""
 
 
