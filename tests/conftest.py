@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.sqlite import SqliteStore
@@ -59,3 +62,29 @@ def load_example(store: GraphStore) -> GraphStore:
 def example_store(store: GraphStore) -> GraphStore:
     """The example network on each backend."""
     return load_example(store)
+
+
+_DEMO: dict[str, Path] = {}
+
+
+def demo_runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    """A CLI runner whose store (``PARTNERGRAPH_STORE``) is a fresh copy of the example network.
+
+    The example is loaded with ``partnergraph demo`` once per test session and copied for each
+    test, so a test may change its store; runs go to ``tmp_path/runs``, messages are Polish.
+    """
+    from partnergraph.cli import main
+
+    if "db" not in _DEMO:
+        folder = Path(tempfile.mkdtemp(prefix="partnergraph-demo-"))
+        loaded = CliRunner().invoke(main, ["--store", f"sqlite:///{folder / 'demo.db'}", "demo"], catch_exceptions=False)
+        assert loaded.exit_code == 0, loaded.output
+        _DEMO["db"] = folder / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        source = _DEMO["db"].with_name(_DEMO["db"].name + suffix)
+        if source.exists():
+            shutil.copyfile(source, tmp_path / f"demo.db{suffix}")
+    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.setenv("PARTNERGRAPH_RUNS", str(tmp_path / "runs"))
+    monkeypatch.delenv("PARTNERGRAPH_LANG", raising=False)
+    return CliRunner()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
 
 from partnergraph.cli import main
 from partnergraph.errors import ValidationError
@@ -15,7 +14,7 @@ from partnergraph.graph.base import GraphStore
 from partnergraph.graph.sqlite import SqliteStore
 from partnergraph.queries.brokerage import MISSING_GROUP, ROLES, broker_roles, brokerage
 from partnergraph.records import Node, Tie
-from tests.conftest import load_example
+from tests.conftest import demo_runner, load_example
 
 PATH = [("a", "b"), ("b", "c")]  # one open two-path a→b→c, b brokers it
 
@@ -130,11 +129,7 @@ def test_both_backends_give_the_same_roles_on_the_example(example_store: GraphSt
 
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
     """Exit code, stdout (the rows) and stdout + stderr (notes and errors) of ``partnergraph ARGS`` after ``demo``."""
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.delenv("PARTNERGRAPH_LANG", raising=False)
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"], catch_exceptions=False).exit_code == 0
-    result = runner.invoke(main, list(args), catch_exceptions=False)
+    result = demo_runner(monkeypatch, tmp_path).invoke(main, list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.output
 
 

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from partnergraph.cli import main
 from partnergraph.errors import ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.queries.communities import communities, community_members, membership
 from partnergraph.records import Node, Tie
+from tests.conftest import demo_runner
 
 
 def _two_triangles(store: GraphStore) -> GraphStore:
@@ -73,9 +73,7 @@ def test_bad_resolution_is_refused(store: GraphStore) -> None:
 
 
 def test_the_cli_prints_json_and_the_exact_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'x.db'}")
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"]).exit_code == 0
+    runner = demo_runner(monkeypatch, tmp_path)
     done = runner.invoke(main, ["analyze", "communities", "--format", "json"])
     assert done.exit_code == 0, done.output
     assert [r["size"] for r in json.loads(done.stdout)] == [12, 9, 7]

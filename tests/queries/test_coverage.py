@@ -17,6 +17,7 @@ from partnergraph.errors import ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.queries.coverage import coverage, referrals, referrals_chart
 from partnergraph.records import Node, Tie
+from tests.conftest import demo_runner
 
 A, B, C = "teryt:1111011", "teryt:1111022", "teryt:2222011"
 H1 = {"since": dt.date(2024, 1, 1), "until": dt.date(2024, 6, 30)}
@@ -118,9 +119,7 @@ def test_referrals_chart_never_shows_a_small_count(store: GraphStore) -> None:
 
 @pytest.fixture
 def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'x.db'}")
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"]).exit_code == 0
+    runner = demo_runner(monkeypatch, tmp_path)
     return runner
 
 

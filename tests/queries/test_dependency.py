@@ -13,6 +13,7 @@ from partnergraph.errors import ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.queries.dependency import dependency, hhi
 from partnergraph.records import Node, Tie
+from tests.conftest import demo_runner
 
 GMINA = "teryt:1111011"
 
@@ -90,9 +91,7 @@ def test_example_network(example_store: GraphStore) -> None:
 
 @pytest.fixture
 def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'x.db'}")
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"]).exit_code == 0
+    runner = demo_runner(monkeypatch, tmp_path)
     return runner
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
 
 from partnergraph.cli import main
 from partnergraph.graph.base import GraphStore
@@ -16,7 +15,7 @@ from partnergraph.graph.sqlite import SqliteStore
 from partnergraph.queries.brokerage import flow_graph
 from partnergraph.queries.holes import structural_holes, structural_holes_analysis
 from partnergraph.records import Node, Tie
-from tests.conftest import load_example
+from tests.conftest import demo_runner, load_example
 
 
 def test_a_star_spans_every_hole() -> None:
@@ -96,11 +95,7 @@ def test_the_example_network_as_networkx_and_on_both_backends(example_store: Gra
 
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
     """Exit code, stdout (the rows) and stdout + stderr (notes and errors) of ``partnergraph ARGS`` after ``demo``."""
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.delenv("PARTNERGRAPH_LANG", raising=False)
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"], catch_exceptions=False).exit_code == 0
-    result = runner.invoke(main, list(args), catch_exceptions=False)
+    result = demo_runner(monkeypatch, tmp_path).invoke(main, list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.output
 
 

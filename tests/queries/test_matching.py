@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from partnergraph.cli import main
 from partnergraph.errors import NotFoundError, ValidationError
@@ -14,6 +13,7 @@ from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import use_language
 from partnergraph.queries.matching import matching, pkd_levels
 from partnergraph.records import Node, Tie
+from tests.conftest import demo_runner
 
 AREAS = [
     Node("teryt:30", "Voivodeship", {"name": "wielkopolskie", "teryt": "30"}),
@@ -174,9 +174,7 @@ def test_the_example_network_gives_the_same_answer_on_both_backends(example_stor
 
 
 def test_the_cli_prints_json_and_the_exact_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'x.db'}")
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"]).exit_code == 0
+    runner = demo_runner(monkeypatch, tmp_path)
     done = runner.invoke(main, ["analyze", "matching", "--for", "org:ss-kwilecka-kuchnia", "--format", "json"])
     assert done.exit_code == 0, done.output
     rows = json.loads(done.stdout)

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from partnergraph.cli import main
 from partnergraph.errors import ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.queries.metrics import METRICS, metrics, node_metrics
 from partnergraph.records import Node, Tie
+from tests.conftest import demo_runner
 
 
 def _org(key: str, kind: str = "ngo") -> Node:
@@ -79,9 +79,7 @@ def test_the_example_network_gives_the_same_metrics_on_both_backends(example_sto
 
 
 def test_the_cli_prints_json_and_the_exact_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'x.db'}")
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"]).exit_code == 0
+    runner = demo_runner(monkeypatch, tmp_path)
     done = runner.invoke(main, ["analyze", "metrics", "--top", "2", "--sort", "degree", "--format", "json"])
     assert done.exit_code == 0, done.output
     assert [r["key"] for r in json.loads(done.stdout)] == ["org:ces-poznan", "org:ces-drezdenko"]

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from partnergraph.cli import main
 from partnergraph.graph.base import GraphStore
 from partnergraph.queries import overview as module
 from partnergraph.queries.overview import overview
 from partnergraph.records import Node, Tie
+from tests.conftest import demo_runner
 
 
 def _network(store: GraphStore) -> GraphStore:
@@ -71,9 +71,7 @@ def test_the_example_network_on_both_backends(example_store: GraphStore) -> None
 
 
 def test_the_cli_prints_json_and_the_exact_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'x.db'}")
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"]).exit_code == 0
+    runner = demo_runner(monkeypatch, tmp_path)
     done = runner.invoke(main, ["analyze", "overview", "--scope", "municipality", "--format", "json"])
     assert done.exit_code == 0, done.output
     assert [r["label"] for r in json.loads(done.stdout)][:3] == ["Poznań", "Kwilcz", "Drezdenko"]

@@ -15,6 +15,7 @@ from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import use_language
 from partnergraph.queries.partnership import KEY_KINDS, CompositionRow, candidates, kpi, partnership, sector_chart
 from partnergraph.records import Node, Tie
+from tests.conftest import demo_runner
 
 GMINA, OTHER = "teryt:1111011", "teryt:2222011"
 
@@ -141,10 +142,7 @@ def test_sector_chart_is_valid_svg_with_escaped_names() -> None:
 
 @pytest.fixture
 def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'x.db'}")
-    monkeypatch.setenv("PARTNERGRAPH_RUNS", str(tmp_path / "runs"))
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"]).exit_code == 0
+    runner = demo_runner(monkeypatch, tmp_path)
     return runner
 
 

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from partnergraph.cli import main
 from partnergraph.errors import ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.queries.paths import paths
 from partnergraph.records import Node, Tie
+from tests.conftest import demo_runner
 
 
 def _org(key: str, **props: bool) -> Node:
@@ -97,9 +97,7 @@ def test_the_example_network_gives_the_same_paths_on_both_backends(example_store
 
 
 def test_the_cli_prints_json_and_the_exact_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'x.db'}")
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"]).exit_code == 0
+    runner = demo_runner(monkeypatch, tmp_path)
     args = ["analyze", "paths", "--from", "org:ss-kwilecka-kuchnia", "--to", "org:hotel-nad-warta", "--paths", "1", "--format", "json"]
     done = runner.invoke(main, args)
     assert done.exit_code == 0, done.output

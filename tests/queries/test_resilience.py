@@ -7,13 +7,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
 
 from partnergraph.cli import main
 from partnergraph.graph.base import GraphStore
 from partnergraph.queries.base import filtered_graph
 from partnergraph.queries.resilience import betweenness, resilience
 from partnergraph.records import Node, Tie
+from tests.conftest import demo_runner
 
 
 def _orgs(store: GraphStore, kinds: dict[str, str], ties: list[tuple[str, str]]) -> GraphStore:
@@ -81,9 +81,7 @@ def test_the_example_network_gives_the_same_answer_on_both_backends(example_stor
 
 
 def test_the_cli_prints_json_and_the_exact_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'x.db'}")
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"]).exit_code == 0
+    runner = demo_runner(monkeypatch, tmp_path)
     done = runner.invoke(main, ["analyze", "resilience", "--remove", "org:ces-kwilcz", "--format", "json"])
     assert done.exit_code == 0, done.output
     (row,) = json.loads(done.stdout)

@@ -18,6 +18,7 @@ from partnergraph.graph.base import GraphStore
 from partnergraph.records import Node, Tie
 from partnergraph.viz.netmap import network_map
 from partnergraph.viz.page import render_html, write_map
+from tests.conftest import demo_runner
 
 SCRIPT_NAME = "<script>alert(1)</script>"
 KWILCZ, POZNAN = "teryt:3014022", "teryt:3064011"
@@ -214,9 +215,7 @@ def test_unwritable_path_is_a_clear_error_and_leaves_nothing(store: GraphStore, 
 
 @pytest.fixture
 def demo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'x.db'}")
-    runner = CliRunner()
-    assert runner.invoke(main, ["demo"]).exit_code == 0
+    runner = demo_runner(monkeypatch, tmp_path)
     return runner
 
 
