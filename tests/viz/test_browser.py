@@ -1,14 +1,11 @@
 """A generated map opened in headless Chromium with the network cut off: it draws, fetches nothing, runs no injected script.
 
-Uses Debian's /usr/bin/chromium through the playwright package (no downloaded browser). Every
-request that is not for a file:// URL is aborted and recorded. Without a browser the tests are
-skipped — or fail when PARTNERGRAPH_REQUIRE_BROWSER=1 (CI). The screenshot of the example map
-goes to build/screenshots/map.png for a person to look at.
+Chromium and the offline guard come from tests/browser_support.py. The screenshot of the example
+map goes to build/screenshots/map.png for a person to look at.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,10 +16,9 @@ from partnergraph.graph.base import GraphStore
 from partnergraph.records import Node, Tie
 from partnergraph.viz.netmap import network_map
 from partnergraph.viz.page import write_map
+from tests.browser_support import Guarded, chromium
 
-CHROMIUM = "/usr/bin/chromium"
 SCRIPT_NAME = "<script>alert(1)</script>"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 BLANK_CANVAS = """() => {
   const canvas = document.querySelector("#map canvas");
   const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
@@ -34,44 +30,17 @@ BLANK_CANVAS = """() => {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            yield chromium
-            chromium.close()
-    except Exception as exc:  # no playwright, no chromium, or it cannot start here
-        if "launch" not in repr(exc).lower() and "playwright" not in repr(exc).lower() and not isinstance(exc, ImportError):
-            raise
-        message = f"headless Chromium ({CHROMIUM}) cannot be launched through playwright: {exc}"
-        if os.environ.get("PARTNERGRAPH_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    with chromium() as launched:
+        yield launched
 
 
-class Opened:
-    """A page opened with every non-file:// request aborted and recorded, and dialogs recorded."""
+class Opened(Guarded):
+    """A map page opened offline, once its network object exists."""
 
     def __init__(self, browser: Any, path: Path) -> None:
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
-        self.page.route("**/*", self._route)
-        self.page.on("dialog", self._dialog)
+        super().__init__(browser)
         self.page.goto(path.as_uri())
         self.page.wait_for_function("() => window.partnergraphMap !== undefined", timeout=20_000)
-
-    def _route(self, route: Any) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            self.requests.append(route.request.url)
-            route.abort()
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
     def settled(self) -> None:
         """Wait until the layout has stabilised (physics is switched off afterwards)."""
@@ -111,10 +80,9 @@ def test_example_map_draws_offline_without_running_names(browser: Any, store: Gr
     assert opened.page.evaluate("() => [...document.querySelectorAll('.vis-tooltip *')].map(e => e.tagName)") == ["BR"] * 4
     assert opened.page.evaluate("() => document.scripts.length") == 3
     assert opened.page.evaluate("() => document.querySelector('#legend').innerText").count("(") >= 11
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     opened.page.mouse.move(5, 5)
     opened.page.wait_for_timeout(300)
-    opened.page.screenshot(path=str(SCREENSHOTS / "map.png"))
+    opened.screenshot("map.png")
     assert opened.dialogs == [] and opened.requests == []
     opened.page.close()
 

@@ -1,72 +1,42 @@
 """The geographic map in headless Chromium with the network off: it draws, fetches nothing, runs no dialog.
 
-Uses Debian's /usr/bin/chromium through the playwright package (no downloaded browser). Without a
-browser the test is skipped, or fails when PARTNERGRAPH_REQUIRE_BROWSER=1 (as in CI).
+Chromium and the offline guard come from tests/browser_support.py (skipped without a browser,
+failed instead when PARTNERGRAPH_REQUIRE_BROWSER=1, as in CI).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from partnergraph.graph.sqlite import SqliteStore
 from partnergraph.records import Node, Tie
 from partnergraph.viz.geomap import geo_map, save_geo_map
+from tests.browser_support import Guarded, chromium
 from tests.conftest import load_example
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
-
-def _browser(playwright: Any) -> Any:
-    try:
-        return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-    except Exception as error:  # playwright raises its own Error type; any failure to start means no browser
-        message = f"headless Chromium ({CHROMIUM}) cannot start: {error}"
-        if os.environ.get("PARTNERGRAPH_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-def _open(path: Path, screenshot: Path | None = None) -> dict[str, Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    seen: dict[str, Any] = {"requests": [], "dialogs": []}
-    with sync_api.sync_playwright() as playwright:
-        browser = _browser(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-
-            def route(r: Any) -> None:
-                if r.request.url.startswith("file://"):
-                    r.continue_()
-                else:
-                    seen["requests"].append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
-            page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-            page.goto(path.as_uri())
-            seen["circles"] = page.locator("svg#geo circle").count()
-            seen["outlines"] = page.locator("svg#geo .outlines path").count()
-            box = page.locator("svg#geo").bounding_box()
-            seen["width"] = box["width"] if box else 0
-            page.locator("svg#geo circle").first.hover()
-            seen["tip"] = page.locator("#tip").text_content()
-            if screenshot is not None:
-                screenshot.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(screenshot), full_page=True)
-        finally:
-            browser.close()
+def _open(path: Path, screenshot: str | None = None) -> dict[str, Any]:
+    with chromium() as browser:
+        guarded = Guarded(browser, width=1280)
+        page = guarded.page
+        page.goto(path.as_uri())
+        seen: dict[str, Any] = {"circles": page.locator("svg#geo circle").count()}
+        seen["outlines"] = page.locator("svg#geo .outlines path").count()
+        box = page.locator("svg#geo").bounding_box()
+        seen["width"] = box["width"] if box else 0
+        page.locator("svg#geo circle").first.hover()
+        seen["tip"] = page.locator("#tip").text_content()
+        if screenshot is not None:
+            guarded.screenshot(screenshot, full_page=True)
+        seen["requests"], seen["dialogs"] = guarded.requests, guarded.dialogs
     return seen
 
 
 def test_example_map_draws_offline(tmp_path: Path) -> None:
     with SqliteStore(tmp_path / "x.db") as store:
         path = save_geo_map(tmp_path / "mapa.html", geo_map(load_example(store)))
-    seen = _open(path, SCREENSHOTS / "geomap.png")
+    seen = _open(path, "geomap.png")
     assert seen["requests"] == [] and seen["dialogs"] == []
     assert seen["circles"] == 28 and seen["outlines"] == 16 and seen["width"] > 400
     assert seen["tip"]  # hovering a point shows its tooltip
