@@ -42,7 +42,8 @@ __all__ = ["FORMATS", "MAX_LISTED", "ImportFailed", "ImportReport", "Notice", "P
            "reader_for", "run_import"]  # fmt: skip
 
 FORMATS = {"csv": "spreadsheet", "xlsx": "spreadsheet", "kumu": "kumu", "jsonl": "jsonl", "teryt": "teryt",
-           "pkd": "pkd", "krs": "krs", "graphml": "graphml", "gexf": "graphml"}  # fmt: skip
+           "pkd": "pkd", "krs": "krs", "graphml": "graphml", "gexf": "graphml",
+           "turtle": "rdf", "ntriples": "rdf", "jsonld": "rdf", "rdfxml": "rdf"}  # fmt: skip
 """Format name → the module of partnergraph.importers that registers its reader."""
 
 MAX_LISTED = 1000
@@ -272,8 +273,9 @@ def _load(name: str) -> bool:
     return name in READERS
 
 
-_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx", ".graphml": "graphml", ".gexf": "gexf"}
-_XML_ROOTS = {"teryt": "teryt", "graphml": "graphml", "gexf": "gexf"}
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx", ".graphml": "graphml", ".gexf": "gexf",
+             ".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".rdf": "rdfxml", ".owl": "rdfxml"}  # fmt: skip
+_XML_ROOTS = {"teryt": "teryt", "graphml": "graphml", "gexf": "gexf", "rdf": "rdfxml"}
 _XML_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 
 
