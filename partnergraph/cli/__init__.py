@@ -2,19 +2,23 @@
 
 :mod:`~partnergraph.cli.core` holds the main group and the store commands; every other module
 listed in :data:`GROUPS` exports ``COMMANDS`` (click commands added to the main group) and
-``COMMANDS_PL`` / ``OPTIONS_PL`` (their Polish help, see :mod:`partnergraph.cli.help`).
+``COMMANDS_PL`` / ``OPTIONS_PL`` (their Polish help, see :mod:`partnergraph.cli.help`), and may
+export ``EXPORT_COMMANDS``: subcommands of ``partnergraph export`` (defined in
+:mod:`~partnergraph.cli.imports`), such as ``export graphml``.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 
+import click
+
 from partnergraph.cli import help as cli_help
 from partnergraph.cli.core import main
 
 __all__ = ["GROUPS", "main"]
 
-GROUPS = ("imports", "analyze", "runs", "maps")
+GROUPS = ("imports", "analyze", "runs", "maps", "rdf", "research")
 """Modules of :mod:`partnergraph.cli` whose commands join the main group, in this order."""
 
 
@@ -23,6 +27,10 @@ def _assemble() -> None:
         module = import_module(f"partnergraph.cli.{name}")
         for command in module.COMMANDS:
             main.add_command(command)
+        export = main.commands["export"]
+        assert isinstance(export, click.Group)
+        for command in getattr(module, "EXPORT_COMMANDS", ()):
+            export.add_command(command)
         cli_help.COMMANDS_PL.update(module.COMMANDS_PL)
         cli_help.OPTIONS_PL.update(module.OPTIONS_PL)
     cli_help.localize(main)
