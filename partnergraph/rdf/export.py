@@ -54,6 +54,7 @@ from partnergraph.rdf.mapping import (
     PropPlan,
     TiePlan,
     compile_mapping,
+    nace_match,
     prefixes,
 )
 from partnergraph.rdf.terms import Lit, Term, Triple, lexical, to_rdflib
@@ -176,6 +177,9 @@ def _scheme(subject: str, node: Node, plan: NodePlan, ctx: _Context, aux: list[T
     name = str(node.props.get(plan.scheme_property) or "unknown")
     scheme = f"{ctx.base}/scheme/{quote(name.lower(), safe='')}"
     yield subject, str(SKOS.inScheme), scheme
+    nace = nace_match(node.key)
+    if nace is not None:
+        yield subject, nace[0], nace[1]
     if scheme not in ctx.schemes:
         ctx.schemes.add(scheme)
         aux.append((scheme, _TYPE, str(SKOS.ConceptScheme)))

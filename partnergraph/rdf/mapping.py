@@ -41,6 +41,7 @@ __all__ = [
     "TiePlan",
     "compile_mapping",
     "known_terms",
+    "nace_match",
     "prefixes",
 ]
 
@@ -91,6 +92,9 @@ MEMBERSHIP: dict[str, tuple[URIRef, URIRef, URIRef, URIRef]] = {
     "MEMBER_OF": (ORG.Membership, ORG.member, ORG.organization, ORG.memberDuring),
 }
 """Tie types whose tie resource is also an org:Membership: (class, member, organisation, period)."""
+NACE: dict[str, str] = {"pkd": "http://data.europa.eu/ux2/nace2/", "pkd2025": "http://data.europa.eu/ux2/nace2.1/"}
+"""Key prefix of a PKD grouping → the EU Vocabularies NACE scheme it refines (PKD 2007 → NACE Rev. 2,
+PKD 2025 → NACE Rev. 2.1; concept IRIs are the code without dots: ``…/nace2/5629``)."""
 CONCEPT_SCHEME_BY: dict[str, str] = {"Activity": "classification"}
 """Node types whose nodes are SKOS concepts, and the property naming their scheme (PKD2007, PKD2025)."""
 SUPPRESSED_COUNTS = frozenset({"count"})
@@ -277,8 +281,29 @@ FIXED_CLASSES = (REGISTERED, ADMS.Identifier, LOCN.Address, SKOS.ConceptScheme, 
 FIXED_PREDICATES = (RDF.type, RDF.subject, RDF.predicate, RDF.object, ADMS.identifier, ADMS.schemeAgency, ROV.registration,
                     SKOS.notation, SKOS.prefLabel, SKOS.definition, SKOS.inScheme, LOCN.address, PROV.wasGeneratedBy,
                     PROV.endedAtTime, DCTERMS.modified, RDFS.label, TIME.hasBeginning, TIME.hasEnd, TIME.inXSDDate,
-                    COUNT_SUPPRESSED)  # fmt: skip
+                    COUNT_SUPPRESSED, SKOS.exactMatch, SKOS.broadMatch)  # fmt: skip
 """Terms of the auxiliary resources the export writes (identifiers, addresses, schemes, provenance, periods)."""
+
+
+def nace_match(key: str) -> tuple[str, str] | None:
+    """The SKOS mapping of a PKD grouping (by its key) to NACE: (predicate, NACE concept IRI), or None.
+
+    PKD's sections to classes are NACE's own, so divisions, groups and classes are
+    ``skos:exactMatch``; a subclass ``NN.NN.Z`` (a class not subdivided) is its NACE class too;
+    other subclasses (``56.10.A``) are narrower than their NACE class: ``skos:broadMatch``.
+    Sections (letters) are left out: their IRIs are not checked here.
+
+    >>> nace_match("pkd:56.29.Z"), nace_match("pkd:56.10.A")[0][-10:], nace_match("pkd:A")
+    (('http://www.w3.org/2004/02/skos/core#exactMatch', 'http://data.europa.eu/ux2/nace2/5629'), 'broadMatch', None)
+    """
+    prefix, _, code = key.partition(":")
+    scheme = NACE.get(prefix)
+    parts = code.split(".")
+    if scheme is None or not parts[0].isdigit() or len(parts) > 3:
+        return None
+    digits = "".join(parts[:2])
+    exact = len(parts) < 3 or parts[2] == "Z"
+    return str(SKOS.exactMatch if exact else SKOS.broadMatch), scheme + digits
 
 
 def known_terms(mapping: Mapping) -> tuple[frozenset[str], frozenset[str]]:

@@ -153,3 +153,18 @@ def test_a_text_stream_gets_the_same_text(sqlite_store: GraphStore) -> None:
     write_rdf(store, binary, format="turtle", base=B)
     assert text.getvalue() == binary.getvalue().decode("utf-8")
     assert "Spółdzielnia Socjalna Smaki" in text.getvalue()
+
+
+def test_pkd_groupings_are_matched_to_nace(store: GraphStore) -> None:
+    # PKD 2007 keeps NACE Rev. 2's first four levels: 56.29.Z (class 56.29 not subdivided) is NACE 5629;
+    # 56.10.A is one of several subclasses of NACE 56.10, so NACE 56.10 is broader.
+    nodes = [Node("pkd:56.29.Z", "Activity", {"code": "56.29.Z", "name": "Pozostała gastronomia", "classification": "PKD2007"}),
+             Node("pkd:56.10.A", "Activity", {"code": "56.10.A", "name": "Restauracje", "classification": "PKD2007"}),
+             Node("pkd:56", "Activity", {"code": "56", "name": "Gastronomia", "classification": "PKD2007"})]  # fmt: skip
+    store.upsert(nodes, source="test")
+    g = _graph(store)
+    base = f"{B}/activity/pkd"
+    nace = "http://data.europa.eu/ux2/nace2"
+    assert (URIRef(f"{base}/56.29.Z"), SKOS.exactMatch, URIRef(f"{nace}/5629")) in g
+    assert (URIRef(f"{base}/56.10.A"), SKOS.broadMatch, URIRef(f"{nace}/5610")) in g
+    assert (URIRef(f"{base}/56"), SKOS.exactMatch, URIRef(f"{nace}/56")) in g
