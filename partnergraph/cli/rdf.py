@@ -28,6 +28,9 @@ SUFFIXES = {
 }
 
 register_messages({
+    "cli.rdf.context": ("Zapisano kontekst JSON-LD {path} (terminy z models.ttl, do kompaktowania)",
+                        "Saved the JSON-LD context {path} (terms from models.ttl, for compaction)"),
+    "cli.rdf.context_failed": ("nie mogę zapisać kontekstu JSON-LD {path}: {detail}", "cannot write the JSON-LD context {path}: {detail}"),
     "cli.rdf.done": ("Zapisano {path} ({format}): trójek {triples} (węzły {nodes}, powiązania {ties})",
                      "Wrote {path} ({format}): {triples} triples ({nodes} nodes, {ties} ties)"),
     "cli.rdf.valid": ("SHACL: zgodny z kształtami models.ttl (0 naruszeń)", "SHACL: conforms to the shapes of models.ttl (0 violations)"),
@@ -73,6 +76,25 @@ def rdf_command(cli: Cli, out: Path | None, fmt: str | None, validate: bool, bas
         click.echo(str(Msg("cli.rdf.valid")), err=True)
     if isinstance(target, Path):
         click.echo(str(Msg("cli.rdf.done", path=target, format=name, triples=report.triples, nodes=report.nodes, ties=report.ties)))
+        if name == "jsonld":
+            _write_context(cli, target)
+
+
+def _write_context(cli: Cli, target: Path) -> None:
+    """The published JSON-LD context beside a JSON-LD export (``graf.jsonld`` → ``graf.context.jsonld``)."""
+    import json
+
+    from partnergraph.rdf.export import jsonld_context
+
+    path = target.with_name(f"{target.stem}.context.jsonld")
+    temporary = path.with_name(f".{path.name}.part")
+    try:
+        temporary.write_text(json.dumps(jsonld_context(cli.store().schema), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        temporary.replace(path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise UserError(str(Msg("cli.rdf.context_failed", path=path, detail=exc.strerror or exc))) from exc
+    click.echo(str(Msg("cli.rdf.context", path=path)))
 
 
 COMMANDS: list[click.Command] = []

@@ -53,9 +53,29 @@ def _oxigraph_triples(items: Iterable[Triple], count: list[int]) -> Iterator[Any
         yield from pyoxigraph.parse(chunk, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
 
+_XSD = {"string": None, "date": "xsd:date", "integer": "xsd:integer", "decimal": "xsd:decimal", "boolean": "xsd:boolean"}
+
+
 def jsonld_context(schema: Schema) -> dict[str, Any]:
-    """The JSON-LD context written at the top of every JSON-LD export (the prefixes), to publish beside it."""
-    return {"@context": prefixes(schema)}
+    """The published JSON-LD context: the prefixes, and a term for every node type, tie type and property.
+
+    Built from models.ttl: ``"Organisation": "pg:Organisation"``, ``"founded": {"@id": "pg:founded",
+    "@type": "xsd:date"}``, ``"FOUNDED": {"@id": "pg:FOUNDED", "@type": "@id"}``. An export
+    compacted with it (``jsonld.compact``, rdflib's ``context=``) reads as plain JSON.
+
+        >>> from partnergraph.schema import load_schema
+        >>> terms = jsonld_context(load_schema())["@context"]
+        >>> terms["Organisation"], terms["founded"], terms["FOUNDED"]["@type"]
+        ('pg:Organisation', {'@id': 'pg:founded', '@type': 'xsd:date'}, '@id')
+    """
+    terms: dict[str, Any] = dict(prefixes(schema))
+    terms.update({name: f"pg:{name}" for name in schema.node_types})
+    terms.update({name: {"@id": f"pg:{name}", "@type": "@id"} for name in schema.tie_types})
+    owners = [*schema.node_types.values(), *schema.tie_types.values()]
+    for prop in sorted({p.name: p for owner in owners for p in owner.properties.values()}.values(), key=lambda p: p.name):
+        datatype = _XSD[prop.datatype]
+        terms[prop.name] = {"@id": f"pg:{prop.name}", **({"@type": datatype} if datatype else {})}
+    return {"@context": terms}
 
 
 def serialize(items: Iterable[Triple], out: IO[bytes], fmt: str, names: dict[str, str]) -> int:

@@ -52,3 +52,20 @@ def test_standard_output_without_out(runner: CliRunner) -> None:
     result = runner.invoke(main, ["export", "rdf", "--format", "ntriples"])
     assert result.exit_code == 0
     assert "<https://w3id.org/partnergraph/vocab/kind/ces>" in result.output
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside rdflib's JSON-LD compaction
+def test_a_jsonld_export_comes_with_its_published_context(runner: CliRunner, tmp_path: Path) -> None:
+    import json
+
+    from rdflib.compare import isomorphic
+
+    result = runner.invoke(main, ["export", "rdf", "graf.jsonld"])
+    assert result.exit_code == 0, result.output
+    assert f"Zapisano kontekst JSON-LD {Path('graf.context.jsonld')}" in result.output
+    context = json.loads((tmp_path / "graf.context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert context["Organisation"] == "pg:Organisation" and context["since"] == {"@id": "pg:since", "@type": "xsd:date"}
+    graph = Graph().parse(tmp_path / "graf.jsonld", format="json-ld")
+    compacted = graph.serialize(format="json-ld", context=context)
+    assert '"name": "Centrum Ekonomii Społecznej w Kwilczu"' in compacted  # plain JSON keys after compaction
+    assert isomorphic(Graph().parse(data=compacted, format="json-ld"), graph)
