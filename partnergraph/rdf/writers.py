@@ -25,7 +25,7 @@ from rdflib import Graph
 
 from partnergraph.rdf.mapping import PREFIXES, prefixes
 from partnergraph.rdf.terms import Triple, nt_line, to_rdflib
-from partnergraph.schema import Schema
+from partnergraph.schema import NodeType, Schema, TieType
 
 __all__ = ["CHUNK", "jsonld_context", "serialize", "to_graph"]
 
@@ -71,7 +71,7 @@ def jsonld_context(schema: Schema) -> dict[str, Any]:
     terms: dict[str, Any] = dict(prefixes(schema))
     terms.update({name: f"pg:{name}" for name in schema.node_types})
     terms.update({name: {"@id": f"pg:{name}", "@type": "@id"} for name in schema.tie_types})
-    owners = [*schema.node_types.values(), *schema.tie_types.values()]
+    owners: list[NodeType | TieType] = [*schema.node_types.values(), *schema.tie_types.values()]
     for prop in sorted({p.name: p for owner in owners for p in owner.properties.values()}.values(), key=lambda p: p.name):
         datatype = _XSD[prop.datatype]
         terms[prop.name] = {"@id": f"pg:{prop.name}", **({"@type": datatype} if datatype else {})}

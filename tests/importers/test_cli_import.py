@@ -105,7 +105,7 @@ def test_notices_are_printed_as_notes(run: Run, tmp_path: Path) -> None:
 def test_unknown_format_and_unreadable_files(run: Run, tmp_path: Path) -> None:
     (tmp_path / "siec.dat").write_text("?", encoding="utf-8")
     assert run("import", "siec.dat").stderr == "Błąd: nie rozpoznano formatu pliku siec.dat (podaj --format: csv, xlsx, kumu, " \
-                                                "jsonl, teryt, pkd, krs, graphml, gexf)\n"  # fmt: skip
+                                                "jsonl, teryt, pkd, krs, graphml, gexf, turtle, ntriples, jsonld, rdfxml)\n"  # fmt: skip
     (tmp_path / "zepsuty.xlsx").write_bytes(b"PK\x03\x04 to nie jest skoroszyt")
     result = run("import", "zepsuty.xlsx")
     assert result.exit_code == 1
