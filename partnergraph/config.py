@@ -42,6 +42,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a write waits for another process's write to finish (embedded store)."),
     Setting("runs", "PARTNERGRAPH_RUNS", "partnergraph-runs",
             "Folder where 'analyze … --save' keeps analysis runs (one JSON file per run, never overwritten)."),
+    Setting("secret_key", "PARTNERGRAPH_SECRET_KEY", "",
+            "Secret key of the web application (signs sessions); default: generated once into the instance folder.", secret=True),
+    Setting("public", "PARTNERGRAPH_PUBLIC", "0", "1: anyone may read the web pages without logging in (editing still needs a login)."),
+    Setting("instance", "PARTNERGRAPH_INSTANCE", "partnergraph-instance",
+            "Folder of the web application's own files: users.db (accounts) and secret_key."),
 )  # fmt: skip
 
 
@@ -57,6 +62,9 @@ class Settings:
     language: str
     busy_timeout: float
     runs: str
+    secret_key: str
+    public: str
+    instance: str
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with ``changes`` (flags given on the command line), None values ignored."""

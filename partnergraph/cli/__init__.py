@@ -18,7 +18,7 @@ from partnergraph.cli.core import main
 
 __all__ = ["GROUPS", "main"]
 
-GROUPS = ("imports", "analyze", "runs", "maps", "rdf", "research")
+GROUPS = ("imports", "analyze", "runs", "maps", "rdf", "research", "web")
 """Modules of :mod:`partnergraph.cli` whose commands join the main group, in this order."""
 
 

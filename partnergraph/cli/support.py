@@ -23,6 +23,7 @@ from partnergraph.errors import PartnergraphError
 from partnergraph.graph import open_store
 from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, current_language, register_messages
+from partnergraph.importers.sheets import escape
 
 __all__ = ["Cli", "GuardedGroup", "UserError", "emit_rows", "output_option", "pass_cli"]
 
@@ -149,12 +150,7 @@ def _write_rows(stream: IO[str], rows: Sequence[Mapping[str, Any]], fmt: str, co
 def _csv_cell(value: Any) -> str:
     """A CSV cell: numbers as they are (a negative number is no formula), text guarded."""
     text = _cell(value)
-    return text if isinstance(value, int | float) else _safe_csv(text)
-
-
-def _safe_csv(text: str) -> str:
-    """Keep spreadsheets from executing a value as a formula (OWASP CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return text if isinstance(value, int | float) else escape(text)
 
 
 def key_values(pairs: Iterable[str]) -> dict[str, str]:
