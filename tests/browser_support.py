@@ -51,11 +51,12 @@ def chromium() -> Iterator[Any]:
 class Guarded:
     """A page whose requests outside ``allowed`` are aborted and recorded, with dialogs recorded."""
 
-    def __init__(self, browser: Any, *, allowed: Sequence[str] = ("file://",), width: int = 1400, height: int = 900) -> None:
+    def __init__(self, browser: Any, *, allowed: Sequence[str] = ("file://",), width: int = 1400, height: int = 900,
+                 locale: str = "pl-PL") -> None:  # fmt: skip
         self.allowed = tuple(allowed)
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": width, "height": height})
+        self.page = browser.new_page(viewport={"width": width, "height": height}, locale=locale)
         self.page.route("**/*", self._route)
         self.page.on("dialog", self._dialog)
 

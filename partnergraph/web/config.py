@@ -1,7 +1,7 @@
-"""The web application's settings: the ``create_app`` config mapping first, then the environment.
+"""The web application's settings: the ``create_app`` config mapping first, then the settings.
 
-Until these settings join :data:`partnergraph.config.SETTINGS`, they are read here, with the
-same names and defaults as :data:`WEB_SETTINGS` declares.
+The web's own settings (``PARTNERGRAPH_SECRET_KEY``, ``PARTNERGRAPH_PUBLIC``,
+``PARTNERGRAPH_INSTANCE``) are declared with every other in :data:`partnergraph.config.SETTINGS`.
 
     >>> cfg = web_config({"PUBLIC": "1", "SECRET_KEY": "x" * 32}, environ={})
     >>> cfg["PUBLIC"], cfg["PAGE_SIZE"], cfg["INSTANCE_PATH"].endswith("partnergraph-instance")
@@ -16,33 +16,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from partnergraph.config import Setting, Settings, load_settings
+from partnergraph.config import load_settings
 from partnergraph.errors import ConfigError
 from partnergraph.i18n import Msg
 from partnergraph.values import parse_boolean
 from partnergraph.web import messages  # noqa: F401  (registers the web.* texts)
 
-__all__ = ["SECRET_FILE", "WEB_SETTINGS", "instance_secret", "web_config"]
-
-WEB_SETTINGS: tuple[Setting, ...] = (
-    Setting("secret_key", "PARTNERGRAPH_SECRET_KEY", "",
-            "Secret key of the web application (signs sessions); default: generated once into the instance folder.", secret=True),
-    Setting("public", "PARTNERGRAPH_PUBLIC", "0", "1: anyone may read the web pages without logging in (editing still needs a login)."),
-    Setting("instance", "PARTNERGRAPH_INSTANCE", "partnergraph-instance",
-            "Folder of the web application's own files: users.db (accounts) and secret_key."),
-)  # fmt: skip
-"""The settings to add to :data:`partnergraph.config.SETTINGS`."""
+__all__ = ["SECRET_FILE", "instance_secret", "web_config"]
 
 SECRET_FILE = "secret_key"
-_ENV = {s.name: s for s in WEB_SETTINGS}
-
-
-def _env(environ: Mapping[str, str], name: str, settings: Settings | None = None) -> str:
-    """The setting from ``settings`` once config.py declares it, else from ``environ``."""
-    if settings is not None and hasattr(settings, name):
-        return str(getattr(settings, name))
-    setting = _ENV[name]
-    return environ.get(setting.env, setting.default)
 
 
 def web_config(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -54,7 +36,7 @@ def web_config(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     env = os.environ if environ is None else environ
     given = dict(config or {})
     settings = given.pop("SETTINGS", None) or load_settings(env)
-    public = given.pop("PUBLIC", _env(env, "public", settings))
+    public = given.pop("PUBLIC", settings.public)
     try:
         public = parse_boolean(public)
     except ValueError as exc:
@@ -63,8 +45,8 @@ def web_config(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         "STORE": settings.store,
         "SETTINGS": settings,
         "LANGUAGE": settings.language,
-        "SECRET_KEY": _env(env, "secret_key", settings) or None,
-        "INSTANCE_PATH": str(Path(given.pop("INSTANCE_PATH", _env(env, "instance", settings))).resolve()),
+        "SECRET_KEY": settings.secret_key or None,
+        "INSTANCE_PATH": str(Path(given.pop("INSTANCE_PATH", settings.instance)).resolve()),
         "PAGE_SIZE": 25,
         "STORE_FACTORY": None,
         "STORE_POOL": "request",

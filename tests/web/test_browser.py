@@ -1,15 +1,13 @@
 """The web application in headless Chromium: log in, search, open an organisation, an analysis, the map.
 
-Uses Debian's /usr/bin/chromium through the playwright package (never a downloaded browser).
-The app runs on a real server on loopback; every request to another host is aborted and
-recorded, and so is every Content-Security-Policy violation. Without a browser the tests
-are skipped — or fail when PARTNERGRAPH_REQUIRE_BROWSER=1 (CI). Screenshots of the main pages
-go to build/screenshots/web-*.png for the README.
+Chromium and the guard come from tests/browser_support.py. The app runs on a real server on
+loopback; every request to another host is aborted and recorded, and so is every
+Content-Security-Policy violation. Screenshots of the main pages go to build/screenshots/web-*.png
+for the README.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -20,10 +18,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from partnergraph.web import create_app
+from tests.browser_support import Guarded, chromium
 from tests.web.conftest import LACKA, PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 DRAWN_PIXELS = """() => {
   const canvas = document.querySelector("#map canvas");
   if (!canvas) return 0;
@@ -50,39 +47,18 @@ def server(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            yield chromium
-            chromium.close()
-    except Exception as exc:  # no playwright, no chromium, or it cannot start here
-        if "launch" not in repr(exc).lower() and "playwright" not in repr(exc).lower() and not isinstance(exc, ImportError):
-            raise
-        message = f"headless Chromium ({CHROMIUM}) cannot be launched through playwright: {exc}"
-        if os.environ.get("PARTNERGRAPH_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    with chromium() as launched:
+        yield launched
 
 
-class Session:
+class Session(Guarded):
     """One browser page against the server, recording foreign requests and policy violations."""
 
     def __init__(self, browser: Any, base: str) -> None:
+        super().__init__(browser, allowed=(base,), width=1360)
         self.base = base
-        self.foreign: list[str] = []
         self.violations: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="pl-PL")
-        self.page.route("**/*", self._route)
         self.page.on("console", self._console)
-
-    def _route(self, route: Any) -> None:
-        if route.request.url.startswith(self.base):
-            route.continue_()
-        else:
-            self.foreign.append(route.request.url)
-            route.abort()
 
     def _console(self, message: Any) -> None:
         if "Content Security Policy" in message.text or "Refused to" in message.text:
@@ -93,8 +69,7 @@ class Session:
         return self.page
 
     def shot(self, name: str) -> None:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"web-{name}.png"), full_page=False)
+        self.screenshot(f"web-{name}.png")
 
     def login(self, name: str = "anna") -> None:
         page = self.open("/login")
@@ -109,7 +84,7 @@ def session(browser: Any, server: str) -> Iterator[Session]:
     opened = Session(browser, server)
     yield opened
     opened.page.close()
-    assert opened.foreign == [], "the pages asked for something outside the app"
+    assert opened.requests == [], "the pages asked for something outside the app"
     assert opened.violations == [], "the Content-Security-Policy blocked something"
 
 
