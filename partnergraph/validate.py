@@ -21,13 +21,46 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.pl import nip, regon
 
 from partnergraph.errors import Problem, ValidationError
-from partnergraph.i18n import Msg
+from partnergraph.i18n import Msg, register_messages
 from partnergraph.records import Node, Tie, tie_id
 from partnergraph.schema import NodeType, PropertyDef, Schema, TieType, load_schema
 from partnergraph.text import slugify
-from partnergraph.values import PARSERS, Value
+from partnergraph.values import PARSERS, ThousandsDot, Value
 
-__all__ = ["Validator", "load_schema"]
+__all__ = ["CONTROL", "FREE_TEXT", "Validator", "control_problem", "load_schema"]
+
+register_messages({
+    "val.thousands_dot": (
+        "{value!r} jest niejednoznaczne: kropka między grupami trzech cyfr to w zapisie polskim separator tysięcy, "
+        "a w angielskim przecinek dziesiętny",
+        "{value!r} is ambiguous: a dot between groups of three digits is a thousands separator in Polish writing "
+        "and a decimal point in English",
+    ),
+    "val.thousands_dot.hint": (
+        "napisz {plain} albo ze spacjami: {spaced}{fraction}",
+        "write {plain}, or with spaces: {spaced}{fraction}",
+    ),
+    "val.thousands_dot.fraction": ("; ułamek dziesiętny pisz z przecinkiem: {comma}", "; write a decimal fraction with a comma: {comma}"),
+    "val.control": (
+        "{name} zawiera znak sterujący {char} (znak {position}): {value}",
+        "{name} contains the control character {char} (character {position}): {value}",
+    ),
+    "val.control.hint": (
+        "usuń go — znaki sterujące (NUL, ESC, backspace …) mogą zmienić wygląd terminala albo udawać inną nazwę{allowed}",
+        "remove it — control characters (NUL, ESC, backspace …) can change a terminal or pass for another name{allowed}",
+    ),
+    "val.control.free_text": (
+        "; w tym polu dozwolone są tabulator i nowy wiersz",
+        "; tab and new line are allowed in this field",
+    ),
+})  # fmt: skip
+
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""Characters never stored in a single-line value: C0 and C1 controls (tab, line feed and carriage return
+are checked apart), DEL, bidirectional overrides (a name could display as another) and lone surrogates."""
+_ANY_CONTROL = re.compile("[\t\n\r]|" + CONTROL.pattern)
+FREE_TEXT = frozenset({"description", "note"})
+"""Free-text properties, where tab and new line are allowed."""
 
 _CHECKSUMS = {"nip": nip, "regon": regon}
 _NATIVE: dict[str, type] = {"date": dt.date, "integer": int, "decimal": float, "boolean": bool}
@@ -50,6 +83,7 @@ class Validator:
                        if d.datatype in _NATIVE and d.minimum is None and d.maximum is None}  # fmt: skip
         self._notations = {id(d): d.vocabulary.concepts for t in self._owners() for d in t.properties.values()
                            if d.vocabulary is not None and not d.checksum}  # fmt: skip
+        self._control = {id(d): CONTROL if d.name in FREE_TEXT else _ANY_CONTROL for t in self._owners() for d in t.properties.values()}
         kinds = {t.kind_scheme for t in schema.tie_types.values() if t.kind_scheme}
         self.kind_properties = tuple(sorted({p for n in schema.node_types for k in kinds if (p := schema.vocabulary_property(n, k))}))
         """Node properties the endpoint rules look at (organisation kinds)."""
@@ -66,6 +100,8 @@ class Validator:
         kind = type(raw)  # the fast paths first: a bulk load checks millions of values
         if kind is str and id(prop) in self._plain:
             text = raw.strip()
+            if self._control[id(prop)].search(text):
+                return None, [control_problem(prop.label(), text, prop.name)]
             return (text or None), []
         if kind is self._as_is.get(id(prop)) or (kind is str and raw in self._notations.get(id(prop), ())):
             return raw, []  # already typed (JSON, generated records) or a notation as it is: nothing to parse or check
@@ -73,6 +109,8 @@ class Validator:
             return None, []
         try:
             value = PARSERS[prop.datatype](raw)
+        except ThousandsDot:
+            return None, [_thousands_problem(prop, str(raw))]
         except (ValueError, TypeError, OverflowError):
             return None, [Problem(Msg(f"val.bad_{'text' if prop.datatype == 'string' else prop.datatype}", value=raw), prop.name)]
         problems: list[Problem] = []
@@ -111,6 +149,8 @@ class Validator:
             return value, [Problem(Msg("val.vocabulary", value=value, name=prop.name), prop.name, hint)]
         if prop.pattern and not self._patterns[prop.pattern].search(value):
             return value, [Problem(Msg("val.pattern", name=prop.label(), value=value, expected=_describe(prop)), prop.name)]
+        if self._control[id(prop)].search(value):
+            return value, [control_problem(prop.label(), value, prop.name)]
         return value, []
 
     def properties(self, owner: NodeType | TieType, raw: Mapping[str, Any]) -> tuple[dict[str, Value], list[Problem]]:
@@ -173,9 +213,14 @@ class Validator:
             slug = slugify(str(props.get("name", "")))
             if node_type.slug_prefix and slug:
                 return f"{node_type.slug_prefix}:{slug}"
+            if any(p.where == "name" for p in problems):
+                return ""  # the name's own problem says it all
             fields = ", ".join(node_type.identified_by) or "name"
             problems.append(Problem(Msg("val.no_key", type=node_type.name, fields=fields), "key", Msg("val.no_key.hint", example=example)))
             return ""
+        if _ANY_CONTROL.search(key):
+            problems.append(control_problem(str(Msg("val.what_key")), key, "key"))
+            return key
         match = _KEY.match(key)
         if match is None:
             problems.append(Problem(Msg("val.bad_key", key=key, example=example), "key"))
@@ -206,8 +251,10 @@ class Validator:
             raise ValidationError([Problem(Msg("val.unknown_tie_type", value=record.type), "type", hint)])
         props, problems = self.properties(tie_type, record.props)
         start, end = record.start.strip(), record.end.strip()
-        for field, key in (("start", start), ("end", end)):
-            if not _KEY.match(key):
+        for field, key in (("start", start), ("end", end), ("id", record.id)):
+            if _ANY_CONTROL.search(key):
+                problems.append(control_problem(str(Msg("val.what_key" if field != "id" else "val.what_tie_id")), key, field))
+            elif field != "id" and not _KEY.match(key):
                 problems.append(Problem(Msg("val.bad_key", key=key, example="krs:0000123456"), field))
         if start == end and start:
             problems.append(Problem(Msg("val.self_loop", tie=tie_type.name, key=start), "end"))
@@ -246,6 +293,24 @@ class Validator:
 
     def _fits(self, tie_type: TieType, node: Node, types: tuple[str, ...], kinds: tuple[str, ...]) -> bool:
         return node.type in types and self._kind_fits(tie_type, node, kinds)
+
+
+def control_problem(name: str, value: str, where: str = "") -> Problem:
+    """The problem of ``value`` (of the field called ``name``) holding a control character."""
+    found = _ANY_CONTROL.search(value) or CONTROL.search(value)
+    position = found.start() if found else 0
+    shown = repr(value[max(0, position - 20) : position + 20])
+    allowed = Msg("val.control.free_text") if where in FREE_TEXT else ""
+    char = repr(value[position]) if found else "?"
+    return Problem(Msg("val.control", name=name, char=char, position=position + 1, value=shown), where,
+                   Msg("val.control.hint", allowed=allowed))  # fmt: skip
+
+
+def _thousands_problem(prop: PropertyDef, raw: str) -> Problem:
+    groups = raw.strip().split(".")
+    fraction = Msg("val.thousands_dot.fraction", comma=",".join(groups).rstrip("0")) if len(groups) == 2 else ""
+    hint = Msg("val.thousands_dot.hint", plain="".join(groups), spaced=" ".join(groups), fraction=fraction)
+    return Problem(Msg("val.thousands_dot", value=raw), prop.name, hint)
 
 
 def _too_long(what: str, key: str, limit: int) -> list[Problem]:

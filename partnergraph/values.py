@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["PARSERS", "Value", "parse_boolean", "parse_date", "parse_decimal", "parse_integer", "to_json"]
+__all__ = ["PARSERS", "ThousandsDot", "Value", "parse_boolean", "parse_date", "parse_decimal", "parse_integer", "to_json"]
 
 Value = str | int | float | bool | dt.date
 
@@ -27,6 +27,18 @@ _TRUE = {"true", "tak", "t", "yes", "y", "1", "prawda"}
 _FALSE = {"false", "nie", "n", "no", "0", "fałsz", "falsz"}
 _PL_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
+_THOUSANDS_DOT = re.compile(r"^[-+]?[1-9]\d{0,2}(\.\d{3})+$")  # 12.500, 1.000.000: Polish thousands dots
+
+
+class ThousandsDot(ValueError):
+    """A number written with dots between groups of three digits (``12.500``): 12,500 in Polish
+    writing, 12.5 in English — too ambiguous to guess.
+
+        >>> parse_decimal("12.500")
+        Traceback (most recent call last):
+        ...
+        partnergraph.values.ThousandsDot: 12.500
+    """
 
 
 def parse_text(value: Any) -> str:
@@ -64,7 +76,10 @@ def parse_integer(value: Any) -> int:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        return int(_SPACES.sub("", value))
+        text = _SPACES.sub("", value)
+        if _THOUSANDS_DOT.match(text):
+            raise ThousandsDot(value)
+        return int(text)
     raise ValueError(value)
 
 
@@ -75,7 +90,10 @@ def parse_decimal(value: Any) -> float:
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, str):
-        number = float(_SPACES.sub("", value).replace(",", "."))
+        text = _SPACES.sub("", value)
+        if _THOUSANDS_DOT.match(text):
+            raise ThousandsDot(value)
+        number = float(text.replace(",", "."))
     else:
         raise ValueError(value)
     if number != number or number in (float("inf"), float("-inf")):

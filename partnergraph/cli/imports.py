@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from partnergraph.cli.support import Cli, pass_cli
+from partnergraph.cli.support import Cli, pass_cli, printable
 from partnergraph.errors import ConfigError, PartnergraphError, Problem
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.run import FORMATS, ImportFailed, ImportReport, run_import
@@ -87,7 +87,7 @@ class _Bar:
 
 def _echo_problems(problems: list[Problem], total: int) -> None:
     for problem in problems[:SHOWN]:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem)), err=True)
     if total > SHOWN:
         click.echo(str(Msg("cli.import.more", count=total - SHOWN)), err=True)
 
@@ -96,7 +96,7 @@ def _echo_notices(report: ImportReport) -> None:
     label = str(Msg("cli.import.notice"))
     for notice in report.notices[:SHOWN]:
         text = f"{notice.message} ({notice.hint})" if notice.hint else str(notice.message)
-        click.echo(f"{notice.where}: {label}: {text}" if notice.where else f"{label}: {text}", err=True)
+        click.echo(printable(f"{notice.where}: {label}: {text}" if notice.where else f"{label}: {text}"), err=True)
 
 
 def _echo_report(report: ImportReport) -> None:

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, Any, TypeVar
@@ -25,7 +26,30 @@ from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, current_language, register_messages
 from partnergraph.importers.sheets import escape
 
-__all__ = ["Cli", "GuardedGroup", "UserError", "emit_rows", "output_option", "pass_cli"]
+__all__ = ["Cli", "GuardedGroup", "UserError", "emit_rows", "output_option", "pass_cli", "printable"]
+
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROL = {  # what may not reach a terminal raw: C0/C1 controls, DEL, bidirectional overrides, lone surrogates
+    "lines": re.compile(f"[{_UNSAFE}]"),  # tab and new line kept (messages of several lines, CSV cells)
+    "all": re.compile(f"[\t\n{_UNSAFE}]"),  # one table cell is one line
+    "json": re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"),  # json.dump escapes the C0 ones itself
+}
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, lines: bool = True) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``), so that a stored
+    value can never recolour the terminal or pass for another one (``lines``: keep tab and new line).
+
+        >>> print(printable("Fundacja\\x1b[31m Łąka\\b"))
+        Fundacja\\x1b[31m Łąka\\x08
+    """
+    return _CONTROL["lines" if lines else "all"].sub(_escape, text)
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,7 +73,7 @@ class UserError(click.ClickException):
         self.prefix = str(Msg("cli.error"))  # rendered now, while the command's language is in force
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"{self.prefix}: {self.format_message()}", err=True, file=file)
+        click.echo(printable(f"{self.prefix}: {self.format_message()}"), err=True, file=file)
 
 
 class GuardedGroup(click.Group):
@@ -117,7 +141,7 @@ def _cell(value: Any) -> str:
         return str(value).replace(".", ",") if current_language() == "pl" else str(value)
     if isinstance(value, list | tuple):
         return "; ".join(_cell(item) for item in value)  # not ", ": decimal commas
-    return str(value)
+    return printable(str(value), lines=False)
 
 
 def emit_rows(rows: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[str] | None = None, *, header: bool = True) -> None:
@@ -129,8 +153,8 @@ def emit_rows(rows: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[str
 
 def _write_rows(stream: IO[str], rows: Sequence[Mapping[str, Any]], fmt: str, columns: list[str], header: bool) -> None:
     if fmt == "json":
-        json.dump([{c: row.get(c) for c in columns} for row in rows], stream, ensure_ascii=False, indent=2, default=str)
-        stream.write("\n")
+        text = json.dumps([{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False, indent=2, default=str)
+        stream.write(_CONTROL["json"].sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
         return
     if fmt == "csv":
         buffer = io.StringIO()

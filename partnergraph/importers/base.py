@@ -16,7 +16,7 @@ from typing import Protocol
 from partnergraph.errors import Problem
 from partnergraph.records import Node, Tie
 
-__all__ = ["READERS", "Located", "Reader", "register_reader"]
+__all__ = ["READERS", "Located", "Notice", "Reader", "register_reader"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,11 @@ class Located:
     record: Node | Tie
     where: str
     fields: Mapping[str, str] = field(default_factory=dict)
+
+
+class Notice(Problem):
+    """A remark about an import (a merge, a probable duplicate, a default applied, a column
+    skipped): reported, never a reason to reject anything."""
 
 
 class Reader(Protocol):

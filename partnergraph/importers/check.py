@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Protocol
 from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, register_messages
-from partnergraph.importers.base import Located
+from partnergraph.importers.base import Located, Notice
+from partnergraph.importers.identity import Reconciler
 from partnergraph.records import Node, Tie
-from partnergraph.schema import NodeType
 from partnergraph.text import slugify
 
 if TYPE_CHECKING:
@@ -74,11 +74,6 @@ def name_ref(text: str) -> str:
     return NAME_PREFIX + text.strip()
 
 
-class Notice(Problem):
-    """A remark about an import (a merge, a probable duplicate, a default applied, a column
-    skipped): reported, never a reason to reject anything."""
-
-
 def place(item: Located, problem: Problem) -> Problem:
     """``problem`` (whose ``where`` names a field) at the cell the field came from."""
     where = item.fields.get(problem.where, "") if problem.where else ""
@@ -89,35 +84,6 @@ class Sink(Protocol):
     """Where rejected records go (the rejected file)."""
 
     def add(self, where: str, problems: Sequence[Problem], record: Node | Tie | None) -> None: ...
-
-
-class Reconciler:
-    """The stored nodes of one type that a new record may be, read once when first needed."""
-
-    def __init__(self, store: GraphStore, node_type: NodeType, place_tie: str | None) -> None:
-        self.prefixes = [(prefix, name) for prefix, name in node_type.key_prefixes().items() if name]
-        self.ids: dict[str, str] = {}
-        """``prefix:value`` of every stored identifier → the stored node's key."""
-        self.names: dict[tuple[str, str], str] = {}
-        """(name slug, place) of stored nodes without identifiers → key; a place is a municipality key or ``city:slug``."""
-        unidentified: dict[str, str] = {}
-        for node in store.iter_nodes(node_type.name):
-            found = self.identifiers(node)
-            for ident in found:
-                self.ids.setdefault(ident, node.key)
-            if not found and node.props.get("name"):
-                slug = slugify(str(node.props["name"]))
-                unidentified[node.key] = slug
-                if node.props.get("city"):
-                    self.names.setdefault((slug, "city:" + slugify(str(node.props["city"]))), node.key)
-        if place_tie and unidentified:
-            for tie in store.iter_ties(place_tie):
-                if tie.start in unidentified:
-                    self.names.setdefault((unidentified[tie.start], tie.end), tie.start)
-
-    def identifiers(self, node: Node) -> list[str]:
-        """The node's identifiers as ``prefix:value`` (``nip:5260202394``)."""
-        return [f"{prefix}:{node.props[name]}" for prefix, name in self.prefixes if name in node.props]
 
 
 class Checker:
@@ -135,6 +101,10 @@ class Checker:
         self.profiles: list[Node] = []
         self.profile_ids: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
         self.known: dict[str, int] = {}  # key of a node in the file → profile
+        self.first: dict[str, str] = {}  # key of a node in the file → the row it was first read at
+        self.file_ids: dict[str, str] = {}  # ``prefix:value`` of an identifier in the file → key of its node
+        self.ident_props = {t.name: [(p, n) for p, n in t.key_prefixes().items() if n] for t in schema.node_types.values()
+                            if t.name in self.reconcilable}  # fmt: skip
         self.stored: dict[str, int] = {}  # key looked up in the store → profile (-1: not there)
         self.names: dict[str, str | tuple[str, ...]] = {}  # name slug → key of the file node so named (or several)
         self.refs: dict[str, str] = {}  # name reference → key, as first resolved
@@ -199,9 +169,55 @@ class Checker:
             if merged is None:
                 return
             node = merged
-        self.known[node.key] = self._profile(node)
+        found = self._in_file(ordinal, item, node)
+        if found is None:
+            return
+        node = found
+        profile = self._profile(node)
+        if node.key in self.known and not self._repeated(ordinal, item, node.key, profile):
+            return
+        self.known[node.key] = profile
+        self.first.setdefault(node.key, item.where)
         for name in NAMED:
             self._remember_name(node, name)
+
+    def _in_file(self, ordinal: int, item: Located, node: Node) -> Node | None:
+        """``node``, or the node of the file it merges into (same identifier), or None (rejected)."""
+        prefixes = self.ident_props.get(node.type)
+        if not prefixes:
+            return node
+        idents = [f"{prefix}:{node.props[name]}" for prefix, name in prefixes if name in node.props]
+        hits = {self.file_ids[i]: i for i in idents if self.file_ids.get(i, node.key) != node.key}
+        if len(hits) > 1:
+            problem = Problem(Msg("imp.many_in_file", key=node.key, keys=", ".join(sorted(hits))), "", Msg("imp.many_matches.hint"))
+            self._reject(ordinal, item, [problem])
+            return None
+        if hits:
+            first, ident = next(iter(hits.items()))
+            try:
+                merged = self.validator.node(replace(node, key=first))
+            except ValidationError as exc:
+                self._reject(ordinal, item, exc.problems)
+                return None
+            notice = Msg("imp.merged_in_file", key=node.key, ident=ident, first=first, where=self.first.get(first, "?"))
+            self.report.add_notice(Notice(notice, item.where))
+            self.renamed[node.key] = self.merged[ordinal] = first
+            node = merged
+        for ident in idents:
+            self.file_ids.setdefault(ident, node.key)
+        return node
+
+    def _repeated(self, ordinal: int, item: Located, key: str, profile: int) -> bool:
+        """A key read a second time: merged with a notice (True), or rejected when its type or kind differs."""
+        first = self.first.get(key, "?")
+        if self.known[key] != profile:
+            was, now = (_describe(self.profiles[p]) for p in (self.known[key], profile))
+            problem = Problem(Msg("imp.repeated_kind", key=key, first=first, was=was, now=now), "key", Msg("imp.repeated_kind.hint"))
+            self._reject(ordinal, item, [problem])
+            return False
+        if ordinal not in self.merged:  # a merge has its own notice
+            self.report.add_notice(Notice(Msg("imp.repeated", key=key, first=first), item.where))
+        return True
 
     def _remember_name(self, node: Node, name: str) -> None:
         slug = slugify(str(node.props.get(name, "")))
@@ -365,6 +381,12 @@ class Checker:
         self.skipped.add(ordinal)
         if self.sink:
             self.sink.add(item.where, placed, item.record)
+
+
+def _describe(profile: Node) -> str:
+    """A node type with its kind, as ``Organisation (ngo)``."""
+    kinds = ", ".join(str(v) for v in profile.props.values())
+    return f"{profile.type} ({kinds})" if kinds else profile.type
 
 
 def _name_problem(name: str, candidates: list[str], field: str) -> Problem:

@@ -13,6 +13,7 @@ of the file is still read.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +31,14 @@ register_messages({
     "jsonl.encoding.hint": ("zapisz plik w UTF-8", "save the file as UTF-8"),
     "jsonl.unreadable": ("nie można odczytać pliku: {detail}", "cannot read the file: {detail}"),
     "jsonl.too_deep": ("JSON jest zagnieżdżony zbyt głęboko", "the JSON is nested too deeply"),
+    "jsonl.surrogate": (
+        "{escape} to połowa pary zastępczej UTF-16 bez drugiej połowy — to nie jest znak",
+        "{escape} is half of a UTF-16 surrogate pair without its other half — not a character",
+    ),
+    "jsonl.surrogate.hint": (
+        "zapisz znak wprost w UTF-8 albo jako pełną parę (np. \\ud83d\\ude00)",
+        "write the character as UTF-8 or as a whole pair (e.g. \\ud83d\\ude00)",
+    ),
 })  # fmt: skip
 
 
@@ -52,6 +61,8 @@ def parse_line(text: str, where: str) -> Located | Problem:
         return Problem(Msg("data.bad_json", detail=exc), where)
     if not isinstance(data, dict):
         return Problem(Msg("data.bad_record"), where)
+    if _ESCAPED_SURROGATE.search(text) and (lone := _lone_surrogate(text)):
+        return lone_problem(lone, where)
     node, tie = data.get("node"), data.get("tie")
     try:
         if isinstance(node, dict):
@@ -62,6 +73,26 @@ def parse_line(text: str, where: str) -> Located | Problem:
     except TypeError as exc:
         return Problem(Msg("data.bad_field", field=repr(exc.args[0])), where)
     return Problem(Msg("data.bad_record"), where)
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _lone_surrogate(text: str) -> re.Match[str] | None:
+    """The first ``\\uD8xx``…``\\uDFxx`` escape that is not part of a high+low pair (json.loads lets it through)."""
+    paired = {i for m in _PAIR.finditer(text) for i in (m.start(), m.start() + 6)}
+    return next((m for m in _ESCAPED_SURROGATE.finditer(text) if m.start() not in paired and not _escaped(text, m.start())), None)
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether the backslash at ``at`` is itself escaped (``\\\\ud800`` is text, not an escape)."""
+    slashes = len(text[:at]) - len(text[:at].rstrip("\\"))
+    return slashes % 2 == 1
+
+
+def lone_problem(found: re.Match[str], where: str) -> Problem:
+    return Problem(Msg("jsonl.surrogate", escape=found.group()), f"{where}:{found.start() + 1}", Msg("jsonl.surrogate.hint"))
 
 
 def _props(data: dict[str, Any]) -> dict[str, Any]:

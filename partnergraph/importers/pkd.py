@@ -55,6 +55,14 @@ register_messages(
             "expected the GUS classification export (columns {expected})",
         ),
         "pkd.code": ("{value!r} nie jest kodem PKD poziomu {level}", "{value!r} is not a PKD code of level {level}"),
+        "pkd.fields": (
+            "liczba pól rekordu ({found}) nie zgadza się z nagłówkiem ({expected})",
+            "the record has {found} fields, the header {expected}",
+        ),
+        "pkd.fields.hint": (
+            "plik jest ucięty albo uszkodzony; pobierz go ponownie z GUS",
+            "the file is cut short or damaged; download it again from GUS",
+        ),
         "pkd.level": ("poziom {value!r} nie jest liczbą 1–5", "level {value!r} is not a number 1–5"),
         "pkd.parent": (
             "grupowanie {code}: brak w pliku grupowania nadrzędnego {parent}",
@@ -151,7 +159,11 @@ def _read_csv(path: Path, classification: str, schema: Schema) -> Iterator[Locat
         start = reader.line_num + 1
         for cells in reader:
             line, start = start, reader.line_num + 1
-            if len(cells) <= max(col.values()):
+            if len(cells) != len(header) and any(c.strip() for c in cells):
+                found = Msg("pkd.fields", found=len(cells), expected=len(header))
+                yield Problem(found, f"{path.name}:{line}", Msg("pkd.fields.hint"))
+                continue
+            if len(cells) != len(header):
                 continue
             yield from _csv_record(cells, col, f"{path.name}:{line}", classification, source, codes, schema)
 

@@ -27,6 +27,7 @@ from the register are not deleted. One-digit codes (Excel drops leading zeros) a
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -74,6 +75,23 @@ register_messages(
             'this looks like the "Adresowy" variant; download the "Urzędowy" variant from GUS',
         ),
         "teryt.row": ("element <row> bez kolumn TERC", "a <row> element without TERC columns"),
+        "teryt.fields": (
+            "liczba pól wiersza ({found}) nie zgadza się z nagłówkiem ({expected})",
+            "the row has {found} fields, the header {expected}",
+        ),
+        "teryt.fields.hint": (
+            "plik jest ucięty albo uszkodzony; pobierz go ponownie z GUS (TERC, wariant „Urzędowy”)",
+            'the file is cut short or damaged; download it again from GUS (TERC, "Urzędowy" variant)',
+        ),
+        "teryt.date": ("STAN_NA {value!r} nie jest datą RRRR-MM-DD", "STAN_NA {value!r} is not a YYYY-MM-DD date"),
+        "teryt.duplicate": (
+            "jednostka {code} występuje w pliku drugi raz (pierwszy raz: {first})",
+            "unit {code} is in the file twice (first: {first})",
+        ),
+        "teryt.duplicate.hint": (
+            "rejestr TERC ma każdą jednostkę raz; usuń powtórzony wiersz albo pobierz plik ponownie z GUS",
+            "the TERC register lists each unit once; remove the repeated row or download the file again from GUS",
+        ),
         "teryt.index_empty": (
             "brak gmin TERYT, do których można dopasować siedzibę",
             "there are no TERYT municipalities to match the seat against",
@@ -117,6 +135,7 @@ class _State:
     type_property: str
     parts: bool
     gminas: set[str] = field(default_factory=set)
+    codes: dict[str, str] = field(default_factory=dict)  # code → the row where it was first seen
     city_gminas: dict[str, str] = field(default_factory=dict)  # county code → its urban gmina (RODZ 1)
     waiting: list[tuple[Node, _Row, str]] = field(default_factory=list)  # parts read before their gmina
 
@@ -185,6 +204,10 @@ def _csv_rows(path: Path) -> Iterator[_Row | Problem]:
             line = reader.line_num
             if not any(c.strip() for c in cells):
                 continue
+            if len(cells) != len(header):
+                found = Msg("teryt.fields", found=len(cells), expected=len(header))
+                yield Problem(found, f"{path.name}:{line}", Msg("teryt.fields.hint"))
+                continue
             values = {name: (cells[i].strip() if i < len(cells) else "") for name, i in index.items()}
             places = {name: f"{path.name}:{line}:{i + 1}" for name, i in index.items()}
             yield _Row(values, line, places, f"{path.name}:{line}")
@@ -233,10 +256,16 @@ def _records(row: _Row, state: _State) -> Iterator[Located | Problem]:
     if missing and not problems:
         given = ", ".join(c for c in ("WOJ", "POW", "GMI") if row.values.get(c))
         problems.append(Problem(Msg("teryt.structure", given=given or "—", missing=", ".join(missing)), row.where))
+    date = row.values.get("STAN_NA", "")
+    if date and not _is_date(date):
+        problems.append(Problem(Msg("teryt.date", value=date), row.places["STAN_NA"], Msg("teryt.fields.hint")))
+    code = woj + pow_ + gmi + (rodz if gmi else "")
+    if not problems and code in state.codes:
+        problems.append(Problem(Msg("teryt.duplicate", code=code, first=state.codes[code]), row.where, Msg("teryt.duplicate.hint")))
     if problems:
         yield from problems
         return
-    date = row.values.get("STAN_NA", "")
+    state.codes[code] = row.where
     source = f"{SOURCE}, stan na {date}" if date else SOURCE
     if not pow_:
         voivodeship = {"name": name.lower(), "teryt": woj, **provenance(state.schema, "Voivodeship", source)}
@@ -247,7 +276,6 @@ def _records(row: _Row, state: _State) -> Iterator[Located | Problem]:
         yield Located(county, row.where, _fields(row))
         yield Located(Tie("PART_OF", county.key, f"teryt:{woj}", {"source": source}), row.where)
         return
-    code = woj + pow_ + gmi + rodz
     props = {"name": name, "teryt": code, state.type_property: state.types[rodz], **provenance(state.schema, "Municipality", source)}
     node = Node(f"teryt:{code}", "Municipality", props)
     if rodz in GMINA_RODZ:
@@ -263,6 +291,13 @@ def _records(row: _Row, state: _State) -> Iterator[Located | Problem]:
             return
         yield Located(node, row.where, _fields(row, node))
         yield Located(Tie("PART_OF", node.key, f"teryt:{parent}", {"source": source}), row.where)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return len(text) == 10 and bool(dt.date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def _fields(row: _Row, node: Node | None = None) -> Mapping[str, str]:
