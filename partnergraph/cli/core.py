@@ -13,11 +13,12 @@ from typing import Any
 import click
 
 from partnergraph import __version__
-from partnergraph.cli.support import Cli, GuardedGroup, UserError, emit_rows, key_values, output_option, pass_cli
+from partnergraph.cli.support import Cli, GuardedGroup, UserError, emit_rows, key_values, output_option, pass_cli, printable
 from partnergraph.config import SETTINGS, load_settings
 from partnergraph.errors import NotFoundError, Problem, ValidationError
 from partnergraph.graph.base import WriteSummary
 from partnergraph.i18n import Msg, register_messages, use_language
+from partnergraph.importers.identity import resolve_node
 from partnergraph.queries.summary import summary
 from partnergraph.records import Node, Tie
 from partnergraph.values import to_json
@@ -128,11 +129,16 @@ def add_node(cli: Cli, node_type: str, key: str, props: tuple[str, ...]) -> None
     """Add or update a node of NODE_TYPE.
 
     KEY may be left out when an identifier (krs=, nip=, regon=, teryt=) or a name is given.
+    A stored node (by key, or by an identifier under another key) is updated: only the
+    properties given change.
     Example: partnergraph add node Organisation org:ces-kwilcz name="CES Kwilcz" kind=ces
     """
     if "=" in key:
         props, key = (key, *props), ""
-    written = cli.store().upsert([Node(key, node_type, key_values(props))], source="cli add node", user=cli.user)
+    record, notices = resolve_node(cli.store(), Node(key, node_type, key_values(props)))
+    for notice in notices:
+        click.echo(printable(f"{Msg('cli.import.notice')}: {notice.message}"), err=True)
+    written = cli.store().upsert([record], source="cli add node", user=cli.user)
     _echo_written(written)
 
 
@@ -261,7 +267,7 @@ def check(cli: Cli) -> None:
     problems = store.check()
     if problems:
         for problem in problems:
-            click.echo(str(problem), err=True)
+            click.echo(printable(str(problem)), err=True)
         raise UserError(str(Msg("cli.check_bad", url=store.url, count=len(problems))))
     click.echo(str(Msg("cli.check_ok", url=store.url)))
 
@@ -283,9 +289,19 @@ def log(cli: Cli, version: int | None, key: str | None, limit: int, fmt: str) ->
     emit_rows(rows, fmt)
 
 
+register_messages({
+    "cli.reverted": ("Cofnięto wersję {reverted} (nowa wersja {version}): węzły usunięte {nd}, przywrócone {nc}, zmienione {nu}; "
+                     "powiązania usunięte {td}, przywrócone {tc}, zmienione {tu}",
+                     "Reverted version {reverted} (new version {version}): nodes deleted {nd}, restored {nc}, changed {nu}; "
+                     "ties deleted {td}, restored {tc}, changed {tu}"),
+})  # fmt: skip
+
+
 @db.command()
 @click.argument("version", type=int)
 @pass_cli
 def revert(cli: Cli, version: int) -> None:
     """Undo every change of write VERSION (refused if something changed since)."""
-    _echo_written(cli.store().revert(version, user=cli.user))
+    done = cli.store().revert(version, user=cli.user)
+    counts = {f"{e[0]}{o[0]}": done.get(e, o) for e in ("node", "tie") for o in ("deleted", "created", "updated")}
+    click.echo(str(Msg("cli.reverted", reverted=version, version=done.version, **counts)))

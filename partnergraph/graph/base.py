@@ -26,7 +26,9 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Literal, TypeVar
 
-from partnergraph.errors import ConflictError, IntegrityError, NotFoundError, Problem, ValidationError
+from partnergraph.errors import IntegrityError, NotFoundError, Problem, ValidationError
+from partnergraph.graph.invariants import HIERARCHY_TIE, Invariants
+from partnergraph.graph.revert import Revert
 from partnergraph.i18n import Msg
 from partnergraph.records import Node, Tie
 from partnergraph.schema import Schema, load_schema
@@ -129,6 +131,11 @@ class Transaction(ABC):
     def ties_touching(self, keys: Sequence[str]) -> list[Tie]:
         """Every stored tie that starts or ends at one of ``keys``."""
 
+    def tie_ends_from(self, keys: Sequence[str], tie_type: str) -> list[tuple[str, str]]:
+        """(start, end) of the stored ties of ``tie_type`` that start at one of ``keys`` (backends may do it lighter)."""
+        wanted = set(keys)
+        return [(t.start, t.end) for t in self.ties_touching(keys) if t.type == tie_type and t.start in wanted]
+
     @abstractmethod
     def remove(self, node_keys: Sequence[str], tie_ids: Sequence[str]) -> None:
         """Delete ties ``tie_ids`` and nodes ``node_keys`` (their ties are already gone)."""
@@ -156,8 +163,9 @@ def _label(record: Node | Tie) -> str:
 class Writer:
     """The write API inside :meth:`GraphStore.write`; every method works in batches."""
 
-    def __init__(self, tx: Transaction, validator: Validator, *, source: str, user: str) -> None:
+    def __init__(self, tx: Transaction, validator: Validator, *, source: str, user: str, rules: Invariants | None = None) -> None:
         self.tx, self.validator, self.source, self.user = tx, validator, source, user
+        self.rules = rules or Invariants(validator.schema)
         self.version = tx.next_version()
         self.at = now_utc()
         self.summary = WriteSummary(self.version)
@@ -179,7 +187,7 @@ class Writer:
         return Tie(tie.type, tie.start, tie.end, props, tie.id, self.source, self.at, self.version)
 
     def upsert_nodes(self, nodes: Iterable[Node]) -> None:
-        """Create or update nodes; properties not given keep their stored values."""
+        """Create or update nodes; properties not given keep their stored values; a changed kind must fit the node's ties."""
         for number, chunk in enumerate(batched(nodes, BATCH_SIZE)):
             checked = self._validated(chunk, self.validator.node, number)
             stored = self.tx.get_nodes(list({n.key for n in checked}))
@@ -201,25 +209,50 @@ class Writer:
                 else:
                     self.summary.add("node", "unchanged")
             self.tx.put_nodes(list(created.values()), list(updated.values()))
+            self._check_kinds(self.rules.rekinded(self.validator, stored, updated.values()))
             self.tx.log(log)
             self.summary.add("node", "created", len(created))
             self.summary.add("node", "updated", len(updated))
 
+    def _check_kinds(self, changed: dict[str, tuple[str, object]]) -> None:
+        """Refuse kinds (already written in this transaction) that no longer fit the nodes' stored ties."""
+        if changed and (problems := self.rules.blocked_kinds(self.tx, self.validator, changed)):
+            raise ValidationError(problems)
+
     def upsert_ties(self, ties: Iterable[Tie]) -> None:
-        """Create or update ties; both endpoints must exist and fit the tie type."""
+        """Create or update ties; both endpoints must exist and fit the tie type, PART_OF must go up."""
         for number, chunk in enumerate(batched(ties, BATCH_SIZE)):
             checked = self._validated(chunk, self.validator.tie, number)
-            ends = self.tx.get_endpoints(list({k for t in checked for k in (t.start, t.end)}), self.validator.kind_properties)
-            problems = []
-            for tie in checked:
-                for key in (tie.start, tie.end):
-                    if key not in ends:
-                        hint = Msg("store.endpoint_missing.hint", key=key)
-                        raise IntegrityError(Msg("store.endpoint_missing", tie=tie.id, key=key), hint=hint)
-                problems += [p.located(tie.id) for p in self.validator.endpoints(tie, ends[tie.start], ends[tie.end])]
-            if problems:
-                raise ValidationError(problems)
+            level = self._check_ties(checked)
             self._put_ties(checked)
+            self._check_cycles(level)
+
+    def _check_ties(self, ties: Sequence[Tie]) -> list[Tie]:
+        """Refuse ties with missing or unfitting endpoints, or PART_OF the wrong way; return PART_OF ties within one level."""
+        ends = self.tx.get_endpoints(list({k for t in ties for k in (t.start, t.end)}), self.validator.kind_properties)
+        problems = []
+        for tie in ties:
+            for key in (tie.start, tie.end):
+                if key not in ends:
+                    hint = Msg("store.endpoint_missing.hint", key=key)
+                    raise IntegrityError(Msg("store.endpoint_missing", tie=tie.id, key=key), hint=hint)
+            problems += [p.located(tie.id) for p in self.validator.endpoints(tie, ends[tie.start], ends[tie.end])]
+        hierarchy = [t for t in ties if t.type == HIERARCHY_TIE] if not problems else []
+        level: list[Tie] = []
+        if hierarchy:
+            codes = self.tx.get_endpoints(list({k for t in hierarchy for k in (t.start, t.end)}), self.rules.code_properties)
+            for tie in hierarchy:
+                found, same = self.rules.level_problems(tie, codes[tie.start], codes[tie.end])
+                problems += found
+                level += [tie] if same else []
+        if problems:
+            raise ValidationError(problems)
+        return level
+
+    def _check_cycles(self, ties: Sequence[Tie]) -> None:
+        """Refuse PART_OF ``ties`` (already written) that close a cycle."""
+        if ties and (problems := self.rules.cycles_closed(self.tx, ties)):
+            raise ValidationError(problems)
 
     def _put_ties(self, checked: list[Tie]) -> None:
         stored = self.tx.get_ties(list({t.id for t in checked}))
@@ -279,37 +312,8 @@ class Writer:
         self.summary.add("tie", "deleted")
 
     def revert(self, changes: Sequence[Change], decode: Any) -> None:
-        """Undo ``changes`` (one version's log, in order) — newest first."""
-        for change in reversed(changes):
-            get = self.tx.get_nodes if change.entity == "node" else self.tx.get_ties
-            current = get([change.key]).get(change.key)
-            if change.op != "delete" and (current is None or current.version != change.version):
-                later = current.version if current else "?"
-                raise ConflictError(Msg("store.revert_conflict", entity=change.entity, key=change.key, later=later),
-                                    hint=Msg("store.revert_conflict.hint", later=later))  # fmt: skip
-            if change.op == "delete" and current is not None:
-                later = current.version
-                raise ConflictError(Msg("store.revert_conflict", entity=change.entity, key=change.key, later=later),
-                                    hint=Msg("store.revert_conflict.hint", later=later))  # fmt: skip
-            self._undo(change, current, decode)
-
-    def _undo(self, change: Change, current: Node | Tie | None, decode: Any) -> None:
-        if change.op == "create":
-            if change.entity == "node":
-                self.delete_node(change.key)
-            else:
-                self.delete_tie(change.key)
-            return
-        assert change.before is not None
-        restored = self._stamp(decode(change.entity, change.key, change.before))
-        put = self.tx.put_nodes if change.entity == "node" else self.tx.put_ties
-        if current is None:
-            put([restored], [])
-            self.tx.log([self._change("create", change.entity, change.key, None, None)])
-        else:
-            put([], [restored])
-            self.tx.log([self._change("update", change.entity, change.key, current, restored)])
-        self.summary.add(change.entity, "updated" if current else "created")
+        """Put every record that ``changes`` (one version's log) touched back as it was before (see :mod:`.revert`)."""
+        Revert(self, decode).run(changes)
 
 
 class _DryRun(Exception):
@@ -330,6 +334,7 @@ class GraphStore(ABC):
         self.url = url
         self.schema = schema or load_schema()
         self.validator = Validator(self.schema)
+        self.invariants = Invariants(self.schema)
         self._datatypes = self.schema.datatypes()
 
     # -- writing -------------------------------------------------------------------------------
@@ -346,7 +351,7 @@ class GraphStore(ABC):
         """
         try:
             with self._transaction() as tx:
-                writer = Writer(tx, self.validator, source=source, user=user)
+                writer = Writer(tx, self.validator, source=source, user=user, rules=self.invariants)
                 yield writer
                 if not writer.summary.changed:
                     writer.summary.version = self.version()
@@ -440,7 +445,7 @@ class GraphStore(ABC):
         """Backend-level integrity problems (files, indexes, dangling ties)."""
 
     def check(self) -> list[Problem]:
-        """Every integrity problem: storage, then each record against models.ttl."""
+        """Every integrity problem: storage, each record against models.ttl, PART_OF inversions and cycles."""
         problems = self._check_storage()
         kinds: dict[str, Node] = {}
         for node in self.iter_nodes():
@@ -449,11 +454,14 @@ class GraphStore(ABC):
             except ValidationError as exc:
                 problems += [p.located(node.key) for p in exc.problems]
             kinds[node.key] = Node(node.key, node.type, {k: v for k, v in node.props.items() if isinstance(v, str)})
+        hierarchy = []
         for tie in self.iter_ties():
             start, end = kinds.get(tie.start), kinds.get(tie.end)
             if start and end:
                 problems += [p.located(tie.id) for p in self.validator.endpoints(tie, start, end)]
-        return problems
+            if tie.type == HIERARCHY_TIE:
+                hierarchy.append(tie)
+        return problems + self.invariants.store_problems(hierarchy, kinds)
 
     @abstractmethod
     def close(self) -> None:

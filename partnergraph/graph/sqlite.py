@@ -129,6 +129,10 @@ class _SqliteTransaction(Transaction):
                ' OR "end" IN (SELECT value FROM json_each(?1)) ORDER BY id')  # fmt: skip
         return [self.store.tie_row(row) for row in self.db.execute(sql, (json.dumps(list(keys)),))]
 
+    def tie_ends_from(self, keys: Sequence[str], tie_type: str) -> list[tuple[str, str]]:
+        sql = 'SELECT start, "end" FROM ties WHERE start IN (SELECT value FROM json_each(?)) AND type = ?'
+        return [(row[0], row[1]) for row in self.db.execute(sql, (json.dumps(list(keys)), tie_type))]
+
     def remove(self, node_keys: Sequence[str], tie_ids: Sequence[str]) -> None:
         self.db.executemany("DELETE FROM ties WHERE id = ?", [(i,) for i in tie_ids])
         self.db.executemany("DELETE FROM nodes WHERE key = ?", [(k,) for k in node_keys])
