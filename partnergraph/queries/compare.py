@@ -239,8 +239,8 @@ def _params(keys: list[str], tie_types: Sequence[str] | None, as_of: dt.date | N
 def _notes(rows: list[CompareRow], missing: list[tuple[str, str, str]]) -> list[str]:
     notes = []
     if missing:
-        key, name, teryt = missing[0]
-        command = f'partnergraph add node Municipality {key} name="{name}" teryt={teryt} population={Msg("q.compare.number")}'
+        key = missing[0][0]
+        command = f"partnergraph add node Municipality {key} population={Msg('q.compare.number')}"
         notes.append(str(Msg("q.compare.no_population", names=", ".join(n for _, n, _ in missing), command=command)))
     if any(is_suppressed(r.value) for r in rows):
         notes.append(str(Msg("q.compare.suppressed")))
