@@ -22,7 +22,7 @@ from partnergraph.queries import analyses
 from partnergraph.queries.base import Analysis, Param, Result
 from partnergraph.queries.runs import save_run
 
-__all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL"]
+__all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL", "param_option"]
 
 register_messages({
     "cli.analyze.saved": ("Zapisano przebieg {run} ({path})", "Saved run {run} ({path})"),
@@ -33,7 +33,8 @@ register_messages({
 })  # fmt: skip
 
 
-def _option(param: Param) -> click.Option:
+def param_option(param: Param) -> click.Option:
+    """The click option of a declared parameter (``--name``, typed, with the English help)."""
     types: dict[str, Any] = {"text": str, "key": str, "list": str, "date": str, "int": int, "float": float}
     if param.kind == "bool":
         return click.Option([param.flag, param.name], is_flag=True, default=bool(param.default), help=param.help_en)
@@ -90,7 +91,7 @@ def _command(analysis: Analysis) -> click.Command:
             click.echo(str(Msg("cli.analyze.saved", run=run.id, path=Path(cli.settings.runs) / f"{run.id}.json")), err=True)
 
     command = click.Command(analysis.name, callback=pass_cli(callback), help=analysis.help_en,
-                            params=[_option(p) for p in analysis.params])  # fmt: skip
+                            params=[param_option(p) for p in analysis.params])  # fmt: skip
     command.params.append(click.Option(["--save"], is_flag=True, help="Save the run (parameters, time, rows) in PARTNERGRAPH_RUNS."))
     if analysis.chart is not None:
         command.params.append(click.Option(["--chart"], type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.svg",

@@ -12,13 +12,14 @@ from typing import Any
 
 import click
 
+from partnergraph.cli.analyze import param_option
 from partnergraph.cli.support import Cli, pass_cli
 from partnergraph.errors import ConfigError
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.queries.base import FILTER_PARAMS
 from partnergraph.viz.geomap import build_geo_map, render, save_geo_map
 from partnergraph.viz.layout import LARGE
-from partnergraph.viz.netmap import COLOURS, SIZES, network_map
+from partnergraph.viz.netmap import MAP_PARAMS, network_map
 from partnergraph.viz.page import write_map
 
 __all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL"]
@@ -36,24 +37,24 @@ register_messages({
 })  # fmt: skip
 
 
-def _filter_option(flag: str, help_en: str, kind: str) -> click.Option:
-    metavar = {"list": "A,B,…", "key": "KEY", "date": "DATE"}[kind]
-    return click.Option([flag, flag[2:].replace("-", "_")], type=str, default=None, metavar=metavar, help=help_en)
+_SHARED = tuple(p for p in MAP_PARAMS if p.name != "aggregate")
+_AGGREGATE = next(p for p in MAP_PARAMS if p.name == "aggregate")
+"""The map's declared parameters as options (``--aggregate`` is a choice here: ``--aggregate municipality``)."""
 
 
 @pass_cli
-def _map(cli: Cli, /, out: Path, color: str, size: str, ego: str | None, depth: int, partnership: str | None,
-         with_partners: bool, aggregate: str | None, geo: bool, indicator: str | None, spread: bool, **raw: Any) -> None:  # fmt: skip
-    filters = {p.name: p.parse(raw.get(p.name)) for p in FILTER_PARAMS}
+def _map(cli: Cli, /, out: Path, aggregate: str | None, geo: bool, indicator: str | None, spread: bool, **raw: Any) -> None:
+    values = {p.name: p.parse(raw.get(p.name)) for p in _SHARED}
+    filters = {p.name: values.pop(p.name) for p in FILTER_PARAMS}
     if geo:
-        _geo_map(cli, out, filters, color=color, aggregate=aggregate, indicator=indicator, spread=spread,
-                 network_only={"--ego": ego, "--partnership": partnership, "--with-partners": with_partners})  # fmt: skip
+        network_only = {p.flag: values[p.name] for p in _SHARED if p.name in ("ego", "partnership", "with_partners")}
+        _geo_map(cli, out, filters, color=values["color"], aggregate=aggregate, indicator=indicator, spread=spread,
+                 network_only=network_only)  # fmt: skip
         return
     for flag, value in (("--indicator", indicator), ("--spread", spread)):
         if value:
             raise ConfigError(Msg("cli.maps.geo_only", flag=flag))
-    result = network_map(cli.store(), color=color, size=size, ego=ego, depth=depth, partnership=partnership,
-                         with_partners=with_partners, aggregate="municipality" if aggregate else None, **filters)  # fmt: skip
+    result = network_map(cli.store(), aggregate="municipality" if aggregate else None, **values, **filters)
     write_map(result, out)
     how = "" if result.physics else str(Msg("cli.maps.precomputed"))
     click.echo(str(Msg("cli.maps.written", path=out, nodes=len(result.nodes), edges=len(result.edges), how=how)), err=True)
@@ -76,19 +77,10 @@ map_command = click.Command(
     help="Draw the network as one self-contained HTML file (works offline): colours by kind or sector, "
     f"size by a node metric, ego and partnership views; above {LARGE} nodes positions are precomputed.",
     params=[
-        *(_filter_option(p.flag, p.help_en, p.kind) for p in FILTER_PARAMS),
+        *(param_option(p) for p in _SHARED),
         click.Option(["--out", "out"], type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="FILE.html",
                      help="The HTML file to write (replaced atomically)."),
-        click.Option(["--color", "color"], type=click.Choice(COLOURS), default="kind", show_default=True,
-                     help="Colour nodes by kind or by sector."),
-        click.Option(["--size", "size"], type=click.Choice(SIZES), default="degree", show_default=True,
-                     help="The node metric that sets node size."),
-        click.Option(["--ego", "ego"], metavar="KEY", help="Only this organisation and its neighbourhood."),
-        click.Option(["--depth", "depth"], type=int, default=1, show_default=True, help="How many steps from --ego."),
-        click.Option(["--partnership", "partnership"], metavar="KEY", help="Only the members of this partnership and the ties among them."),
-        click.Option(["--with-partners", "with_partners"], is_flag=True, help="With --partnership: also the members' other partners."),
-        click.Option(["--aggregate", "aggregate"], type=click.Choice(["municipality"]),
-                     help="One node per municipality, sized by its number of organisations."),
+        click.Option(["--aggregate", "aggregate"], type=click.Choice(["municipality"]), help=_AGGREGATE.help_en),
         click.Option(["--geo", "geo"], is_flag=True,
                      help="Draw the network on the map of Poland (offline SVG) instead of a network layout."),
         click.Option(["--indicator", "indicator"], metavar="NAME",
@@ -103,15 +95,9 @@ COMMANDS_PL: dict[str, str] = {
     f"wielkość według miary węzła, widok wokół organizacji i widok partnerstwa; powyżej {LARGE} węzłów położenia są liczone wcześniej.",
 }
 OPTIONS_PL: dict[str, str] = {
-    **{f"map {p.flag}": p.help_pl for p in FILTER_PARAMS},
+    **{f"map {p.flag}": p.help_pl for p in _SHARED},
     "map --out": "Plik HTML do zapisania (podmieniany w całości, atomowo).",
-    "map --color": "Kolor węzłów według rodzaju organizacji (kind) albo sektora (sector).",
-    "map --size": "Miara węzła, od której zależy jego wielkość.",
-    "map --ego": "Tylko ta organizacja (klucz) i jej otoczenie.",
-    "map --depth": "Ile kroków od organizacji z --ego.",
-    "map --partnership": "Tylko członkowie tego partnerstwa (klucz) i powiązania między nimi.",
-    "map --with-partners": "Z --partnership: także pozostali partnerzy członków.",
-    "map --aggregate": "Jeden węzeł na gminę, wielkość według liczby organizacji.",
+    "map --aggregate": _AGGREGATE.help_pl,
     "map --geo": "Narysuj sieć na mapie Polski (SVG, bez internetu) zamiast układu sieci.",
     "map --indicator": "Z --geo: kolor gminy według wskaźnika: kind:RODZAJ, referrals, services albo service:USŁUGA.",
     "map --spread": "Z --geo: każda organizacja osobno, także powyżej 1500 organizacji.",

@@ -3,7 +3,7 @@
 A run records the analysis, its parameters, the algorithm, when it ran, on which store and
 write version, the library versions, the notes and the rows (already suppressed). Files live in
 a runs folder (``PARTNERGRAPH_RUNS``, default ``partnergraph-runs``) and are named
-``YYYYMMDDTHHMMSSZ-NAME-XXXX.json``; the id is the file name without ``.json``. Creating a
+``YYYYMMDDTHHMMSSZ-NAME-hhhh.json`` (hhhh: four random hex digits); the id is the file name without ``.json``. Creating a
 file that exists fails, so two runs never overwrite each other.
 
     >>> import tempfile, pathlib

@@ -29,12 +29,12 @@ from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.projection import LOCATION_TIE, Graph, project
 from partnergraph.i18n import Msg, current_language, register_messages
-from partnergraph.queries.base import check_node, filtered_graph
+from partnergraph.queries.base import FILTER_PARAMS, Param, check_node, filtered_graph
 from partnergraph.queries.privacy import suppress
 from partnergraph.viz.layout import LARGE, precompute_positions
 from partnergraph.viz.mapdata import MapEdge, MapNode, NetworkMap, Styler, group_edges, sized
 
-__all__ = ["AGGREGATE_EDGES", "COLOURS", "LARGE", "SIZES", "network_map"]
+__all__ = ["AGGREGATE_EDGES", "COLOURS", "LARGE", "MAP_PARAMS", "SIZES", "network_map"]
 
 COLOURS = ("kind", "sector")
 """What node colour can show."""
@@ -43,6 +43,23 @@ SIZES = ("degree", "in_degree", "out_degree", "weighted_degree", "betweenness", 
 MEMBER_TIE, PARTNERSHIP = "MEMBER_OF", "Partnership"
 AGGREGATE_EDGES = 20_000
 """At most this many edges between municipalities (the ones with the most ties); the caption says when some were left out."""
+
+MAP_PARAMS: tuple[Param, ...] = (
+    *FILTER_PARAMS,
+    Param("color", "choice", "Kolor węzłów według rodzaju organizacji (kind) albo sektora (sector).",
+          "Colour nodes by kind or by sector.", default="kind", choices=COLOURS),
+    Param("size", "choice", "Miara węzła, od której zależy jego wielkość.", "The node metric that sets node size.",
+          default="degree", choices=SIZES),
+    Param("ego", "key", "Tylko ta organizacja (klucz) i jej otoczenie.", "Only this organisation (key) and its neighbourhood."),
+    Param("depth", "int", "Ile kroków od organizacji z ego.", "How many steps from the ego organisation.", default=1),
+    Param("partnership", "key", "Tylko członkowie tego partnerstwa (klucz) i powiązania między nimi.",
+          "Only the members of this partnership (key) and the ties among them."),
+    Param("with_partners", "bool", "Z partnerstwem: także pozostali partnerzy członków.",
+          "With a partnership: also the members' other partners."),
+    Param("aggregate", "bool", "Jeden węzeł na gminę, wielkość według liczby organizacji.",
+          "One node per municipality, sized by its number of organisations."),
+)  # fmt: skip
+"""The options of ``partnergraph map`` (except ``--out`` and ``--geo``), for the CLI and the web form."""
 
 register_messages({
     "viz.netmap.title": ("Mapa sieci", "Network map"),

@@ -13,13 +13,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
-from partnergraph.queries.base import FILTER_PARAMS, Param
-from partnergraph.viz.netmap import COLOURS, SIZES, network_map
+from partnergraph.viz.netmap import MAP_PARAMS, network_map
 from partnergraph.viz.page import render_html
 from partnergraph.web.params import form_value, parse_form
 from partnergraph.web.store import get_store
 
-__all__ = ["FRAME_CSP", "MAP_PARAMS", "bp"]
+__all__ = ["FRAME_CSP", "bp"]
 
 bp = Blueprint("maps", __name__, url_prefix="/map")
 
@@ -27,22 +26,6 @@ FRAME_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-
              "frame-ancestors 'self'; sandbox allow-scripts")  # fmt: skip
 """The map frame's policy: its own inline script and style only, no requests, no same-origin rights."""
 
-MAP_PARAMS: tuple[Param, ...] = (
-    *FILTER_PARAMS,
-    Param("color", "choice", "Kolor węzłów według rodzaju organizacji (kind) albo sektora (sector).",
-          "Colour nodes by kind or by sector.", default="kind", choices=COLOURS),
-    Param("size", "choice", "Miara węzła, od której zależy jego wielkość.", "The node metric that sets node size.",
-          default="degree", choices=SIZES),
-    Param("ego", "key", "Tylko ta organizacja (klucz) i jej otoczenie.", "Only this organisation (key) and its neighbourhood."),
-    Param("depth", "int", "Ile kroków od organizacji z ego.", "How many steps from the ego organisation.", default=1),
-    Param("partnership", "key", "Tylko członkowie tego partnerstwa (klucz) i powiązania między nimi.",
-          "Only the members of this partnership (key) and the ties among them."),
-    Param("with_partners", "bool", "Z partnerstwem: także pozostali partnerzy członków.",
-          "With a partnership: also the members' other partners."),
-    Param("aggregate", "bool", "Jeden węzeł na gminę, wielkość według liczby organizacji.",
-          "One node per municipality, sized by its number of organisations."),
-)  # fmt: skip
-"""The options of ``partnergraph map`` (except ``--out``), as form fields."""
 
 
 @bp.route("/")
