@@ -27,7 +27,6 @@ FRAME_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-
 """The map frame's policy: its own inline script and style only, no requests, no same-origin rights."""
 
 
-
 @bp.route("/")
 def index() -> ResponseReturnValue:
     """The filter form and the framed map (a bad filter's message shows inside the frame)."""
