@@ -124,12 +124,18 @@ def new() -> ResponseReturnValue:
 def edit(key: str) -> ResponseReturnValue:
     """The organisation's values in the form; POST saves the changes."""
     store = get_store()
-    node = store.get_node(key)
-    if node is None or node.type != NODE_TYPE:
-        abort(404)
+    node = _organisation(store, key)
     if request.method == "POST":
         return _save(store, key, node)
     return _render(store, node, {name: _shown(value) for name, value in node.props.items()}, {}, 200)
+
+
+def _organisation(store: GraphStore, key: str) -> Node:
+    """The stored organisation ``key`` (404 for another node type or none)."""
+    node = store.get_node(key)
+    if node is None or node.type != NODE_TYPE:
+        abort(404)
+    return node
 
 
 def tie_types_from(store: GraphStore, node: Node) -> dict[str, str]:
@@ -179,9 +185,7 @@ def new_tie(key: str) -> ResponseReturnValue:
 def delete(key: str) -> ResponseReturnValue:
     """GET: what deleting would remove, with a confirm button; POST: delete the node and its ties (undo: revert)."""
     store = get_store()
-    node = store.get_node(key)
-    if node is None or node.type != NODE_TYPE:
-        abort(404)
+    node = _organisation(store, key)
     if request.method == "GET":
         return render_template("delete.html", node=node, ties=store.neighbours(key))
     with store.write(source="web", user=current_user.name) as writer:
