@@ -17,6 +17,7 @@ import click
 
 from partnergraph.cli.support import Cli, emit_rows, output_option, pass_cli
 from partnergraph.errors import ConfigError
+from partnergraph.files import write_text_atomic
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.queries import analyses
 from partnergraph.queries.base import Analysis, Param, Result
@@ -28,7 +29,6 @@ register_messages({
     "cli.analyze.saved": ("Zapisano przebieg {run} ({path})", "Saved run {run} ({path})"),
     "cli.analyze.chart": ("Zapisano wykres {path}", "Saved the chart {path}"),
     "cli.analyze.no_chart": ("analiza {name} nie rysuje wykresu", "the analysis {name} draws no chart"),
-    "cli.analyze.chart_failed": ("nie mogę zapisać wykresu {path}: {detail}", "cannot write the chart {path}: {detail}"),
     "cli.analyze.empty": ("Brak wyników.", "No results."),
 })  # fmt: skip
 
@@ -102,14 +102,7 @@ def _command(analysis: Analysis) -> click.Command:
 def _write_chart(analysis: Analysis, result: Result, path: Path) -> None:
     if analysis.chart is None:
         raise ConfigError(Msg("cli.analyze.no_chart", name=analysis.name))
-    svg = analysis.chart(result)
-    temporary = path.with_name(f".{path.name}.part")
-    try:
-        temporary.write_text(svg, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ConfigError(Msg("cli.analyze.chart_failed", path=path, detail=exc.strerror or exc)) from exc
+    write_text_atomic(path, analysis.chart(result))
     click.echo(str(Msg("cli.analyze.chart", path=path)), err=True)
 
 

@@ -16,6 +16,7 @@ import click
 
 from partnergraph.cli.support import Cli, pass_cli, printable
 from partnergraph.errors import ConfigError, PartnergraphError, Problem
+from partnergraph.files import atomic_file
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.run import FORMATS, ImportFailed, ImportReport, run_import
 
@@ -52,7 +53,6 @@ register_messages({
     "cli.import.write": ("zapis", "writing"),
     "cli.import.exists": ("{path} już istnieje", "{path} already exists"),
     "cli.import.exists.hint": ("podaj inną nazwę albo dodaj --force", "give another name or add --force"),
-    "cli.import.cannot_write": ("nie można zapisać {path}: {detail}", "cannot write {path}: {detail}"),
     "cli.import.exported": ("Zapisano {path}: węzły {nodes}, powiązania {ties}", "Wrote {path}: {nodes} nodes, {ties} ties"),
     "cli.import.tables": ("Zapisano {path}: {counts}", "Wrote {path}: {counts}"),
     "cli.import.template": ("Zapisano pusty szablon {path}", "Wrote an empty template {path}"),
@@ -153,10 +153,6 @@ def _target(path: Path, force: bool) -> None:
         raise ConfigError(Msg("cli.import.exists", path=path), hint=Msg("cli.import.exists.hint"))
 
 
-def _cannot_write(path: Path, exc: OSError) -> ConfigError:
-    return ConfigError(Msg("cli.import.cannot_write", path=path, detail=exc.strerror or exc))
-
-
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
@@ -168,10 +164,7 @@ def template(cli: Cli, out: Path, fmt: str, force: bool) -> None:
     from partnergraph.importers.template import write_template
 
     _target(out, force)
-    try:
-        write_template(out, fmt=fmt, language=cli.settings.language)
-    except OSError as exc:
-        raise _cannot_write(out, exc) from exc
+    write_template(out, fmt=fmt, language=cli.settings.language)
     click.echo(str(Msg("cli.import.template", path=out)))
 
 
@@ -192,15 +185,8 @@ def export_jsonl_command(cli: Cli, out: Path | None, force: bool) -> None:
         export_jsonl(cli.store(), sys.stdout)
         return
     _target(out, force)
-    partial = out.with_name(out.name + ".part")
-    try:
-        with partial.open("w", encoding="utf-8", newline="\n") as stream:
-            nodes, ties = export_jsonl(cli.store(), stream)
-        partial.replace(out)
-    except OSError as exc:
-        raise _cannot_write(out, exc) from exc
-    finally:
-        partial.unlink(missing_ok=True)
+    with atomic_file(out) as partial, partial.open("w", encoding="utf-8", newline="\n") as stream:
+        nodes, ties = export_jsonl(cli.store(), stream)
     click.echo(str(Msg("cli.import.exported", path=out, nodes=nodes, ties=ties)))
 
 
@@ -208,10 +194,7 @@ def _export_tables(cli: Cli, out: Path, fmt: str, force: bool) -> None:
     from partnergraph.importers.template import export_tables
 
     _target(out, force)
-    try:
-        counts = export_tables(cli.store(), out, fmt=fmt, language=cli.settings.language)
-    except OSError as exc:
-        raise _cannot_write(out, exc) from exc
+    counts = export_tables(cli.store(), out, fmt=fmt, language=cli.settings.language)
     click.echo(str(Msg("cli.import.tables", path=out, counts=", ".join(f"{k} {v}" for k, v in counts.items() if v))))
 
 

@@ -13,6 +13,7 @@ import click
 
 from partnergraph.cli.support import Cli, UserError, pass_cli
 from partnergraph.errors import ValidationError
+from partnergraph.files import write_text_atomic
 from partnergraph.i18n import Msg, register_messages
 
 __all__ = ["COMMANDS", "COMMANDS_PL", "EXPORT_COMMANDS", "OPTIONS_PL", "rdf_command"]
@@ -30,7 +31,6 @@ SUFFIXES = {
 register_messages({
     "cli.rdf.context": ("Zapisano kontekst JSON-LD {path} (terminy z models.ttl, do kompaktowania)",
                         "Saved the JSON-LD context {path} (terms from models.ttl, for compaction)"),
-    "cli.rdf.context_failed": ("nie mogę zapisać kontekstu JSON-LD {path}: {detail}", "cannot write the JSON-LD context {path}: {detail}"),
     "cli.rdf.done": ("Zapisano {path} ({format}): trójek {triples} (węzły {nodes}, powiązania {ties})",
                      "Wrote {path} ({format}): {triples} triples ({nodes} nodes, {ties} ties)"),
     "cli.rdf.valid": ("SHACL: zgodny z kształtami models.ttl (0 naruszeń)", "SHACL: conforms to the shapes of models.ttl (0 violations)"),
@@ -87,13 +87,7 @@ def _write_context(cli: Cli, target: Path) -> None:
     from partnergraph.rdf.export import jsonld_context
 
     path = target.with_name(f"{target.stem}.context.jsonld")
-    temporary = path.with_name(f".{path.name}.part")
-    try:
-        temporary.write_text(json.dumps(jsonld_context(cli.store().schema), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise UserError(str(Msg("cli.rdf.context_failed", path=path, detail=exc.strerror or exc))) from exc
+    write_text_atomic(path, json.dumps(jsonld_context(cli.store().schema), ensure_ascii=False, indent=1) + "\n")
     click.echo(str(Msg("cli.rdf.context", path=path)))
 
 

@@ -72,8 +72,8 @@ def _free(path: Path, force: bool) -> None:
 
 
 def _graph_file(cli: Cli, out: Path, force: bool, include_private: bool, gexf: bool) -> None:
-    from partnergraph.exports.common import atomic_file
     from partnergraph.exports.gephi import write_gexf, write_graphml
+    from partnergraph.files import atomic_file
 
     writer = write_gexf if gexf else write_graphml
     if str(out) == "-":
@@ -112,8 +112,8 @@ def gexf(cli: Cli, out: Path, include_private: bool, force: bool) -> None:
 @pass_cli
 def tables(cli: Cli, out: Path, include_private: bool, force: bool) -> None:
     """Write nodes.csv, ties.csv, metrics.csv and codebook.csv (; separated, UTF-8 with BOM) into folder OUT."""
-    from partnergraph.exports.common import atomic_folder
     from partnergraph.exports.tables import write_tables
+    from partnergraph.files import atomic_folder
 
     with atomic_folder(out, force=force) as folder:
         counts = write_tables(cli.store(), folder, include_private=include_private)

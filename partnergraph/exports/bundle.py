@@ -30,9 +30,10 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
 
-from partnergraph.exports.common import atomic_folder, public_url
+from partnergraph.exports.common import public_url
 from partnergraph.exports.gephi import write_gexf, write_graphml
 from partnergraph.exports.tables import metrics_result, write_tables
+from partnergraph.files import atomic_folder
 from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.queries.base import Result

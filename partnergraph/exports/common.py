@@ -1,4 +1,4 @@
-"""What every research export shares: which columns exist, what privacy leaves out, atomic writing.
+"""What every research export shares: which columns exist, what privacy leaves out.
 
 Columns come from models.ttl: every property of every node type (or tie type), in the order the
 schema lists them, each with its one datatype. Privacy is applied here, once, for every export:
@@ -20,16 +20,9 @@ schema lists them, each with its one datatype. Privacy is applied here, once, fo
 
 from __future__ import annotations
 
-import os
-import secrets
-import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from partnergraph.errors import ConfigError
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.queries.privacy import is_suppressed, suppress
 from partnergraph.rdf.mapping import SUPPRESSED_COUNTS
@@ -39,8 +32,6 @@ from partnergraph.values import Value
 
 __all__ = [
     "Column",
-    "atomic_file",
-    "atomic_folder",
     "node_columns",
     "node_values",
     "public_url",
@@ -50,9 +41,6 @@ __all__ = [
 
 
 register_messages({
-    "exp.exists": ("{path} istnieje i nie jest pusty", "{path} exists and is not empty"),
-    "exp.exists.hint": ("podaj inny folder albo dodaj --force", "give another folder or add --force"),
-    "exp.cannot_write": ("nie można zapisać {path}: {detail}", "cannot write {path}: {detail}"),
     "exp.col.type": ("typ", "type"),
     "exp.col.type.comment": ("Typ węzła lub powiązania z models.ttl.", "The node type or tie type from models.ttl."),
     "exp.col.label": ("etykieta", "label"),
@@ -163,47 +151,3 @@ def public_url(url: str) -> str:
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
     return f"{parts.scheme}://{netloc}{parts.path}"
-
-
-def _cannot_write(path: Path, exc: OSError) -> ConfigError:
-    return ConfigError(Msg("exp.cannot_write", path=path, detail=exc.strerror or exc))
-
-
-@contextmanager
-def atomic_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
-    """A fresh temporary folder beside ``target``, renamed to ``target`` when the block succeeds.
-
-    An existing non-empty ``target`` is refused unless ``force`` (then replaced, only at the end).
-    Nothing is left behind when the block fails.
-    """
-    if target.exists() and not force and (target.is_file() or any(target.iterdir())):
-        raise ConfigError(Msg("exp.exists", path=target), hint=Msg("exp.exists.hint"))
-    temporary = target.with_name(f".{target.name}.part-{secrets.token_hex(3)}")
-    try:
-        temporary.mkdir(parents=True)
-        yield temporary
-        old = target.with_name(f".{target.name}.old-{secrets.token_hex(3)}")
-        if target.exists():
-            os.replace(target, old)
-        os.replace(temporary, target)
-        if old.is_dir():
-            shutil.rmtree(old)
-        elif old.exists():
-            old.unlink()
-    except OSError as exc:
-        raise _cannot_write(target, exc) from exc
-    finally:
-        shutil.rmtree(temporary, ignore_errors=True)
-
-
-@contextmanager
-def atomic_file(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed to ``target`` when the block succeeds."""
-    temporary = target.with_name(f".{target.name}.part-{secrets.token_hex(3)}")
-    try:
-        yield temporary
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise _cannot_write(target, exc) from exc
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -18,10 +18,12 @@ import csv
 import json
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Any
 
-from partnergraph.errors import Problem
+from partnergraph.errors import ConfigError, Problem
+from partnergraph.files import atomic_file, atomic_folder, os_error_text
 from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.sheets import escape
@@ -34,6 +36,16 @@ from partnergraph.values import Value
 __all__ = ["RejectedFile", "allowed_values", "export_tables", "sheet_order", "text_value", "write_records", "write_template"]
 
 register_messages({
+    "tpl.rejected_unwritable": (
+        "nie można zapisać pliku odrzuconych wierszy {path}: {detail}; niczego nie zaimportowano",
+        "cannot write the file of rejected rows {path}: {detail}; nothing was imported",
+    ),
+    "tpl.rejected_unwritable.hint": (
+        "--skip-invalid zapisuje odrzucone wiersze obok pliku wejściowego: skopiuj plik do folderu, w którym możesz "
+        "zapisywać, albo popraw wiersze i importuj bez --skip-invalid",
+        "--skip-invalid writes the rejected rows beside the input file: copy the file to a folder you can write to, "
+        "or fix the rows and import without --skip-invalid",
+    ),
     "tpl.vocabulary": ("słownik", "vocabulary"),
     "tpl.value": ("wartość", "value"),
     "tpl.label_pl": ("etykieta (pl)", "label (pl)"),
@@ -126,8 +138,7 @@ def write_records(out: Path, nodes: Iterable[Node], ties: Iterable[Tie], *, fmt:
     columns = {kind: column_headers(kind, schema, language) for kind in kinds}
     titles = {kind: sheet_title(kind, schema, language) for kind in kinds}
     values = [tuple(_values_header(language)), *allowed_values(schema, language)]
-    sink = _CsvTables(out) if fmt == "csv" else _XlsxTables(out)
-    with sink:
+    with _atomic(out, fmt) as target, _CsvTables(target) if fmt == "csv" else _XlsxTables(target) as sink:
         for kind in kinds:
             sink.open(kind, titles[kind], [h for _, h in columns[kind]])
         targets = {kind: [t for t, _ in columns[kind]] for kind in kinds}
@@ -141,6 +152,12 @@ def write_records(out: Path, nodes: Iterable[Node], ties: Iterable[Tie], *, fmt:
     return {titles[kind]: sink.counts[kind] for kind in kinds}
 
 
+def _atomic(out: Path, fmt: str) -> AbstractContextManager[Path]:
+    """Where to write so that a failure leaves no partial file: a temporary folder whose CSV
+    files are moved into ``out`` at the end, or a temporary workbook renamed to ``out``."""
+    return atomic_folder(out, force=True, merge=True) if fmt == "csv" else atomic_file(out)
+
+
 def write_template(out: Path, *, fmt: str = "xlsx", schema: Schema | None = None, language: str = "pl") -> None:
     """Write an empty template: a header row per sheet, and the allowed values."""
     schema = schema or load_schema()
@@ -148,7 +165,8 @@ def write_template(out: Path, *, fmt: str = "xlsx", schema: Schema | None = None
         write_records(out, (), (), fmt=fmt, schema=schema, language=language)
         return
     tables = [(kind, sheet_title(kind, schema, language), column_headers(kind, schema, language)) for kind in sheet_order(schema)[:-1]]
-    _template_workbook(out, schema, language, tables)
+    with atomic_file(out) as target:
+        _template_workbook(target, schema, language, tables)
 
 
 class _CsvTables:
@@ -275,23 +293,36 @@ class RejectedFile:
 
     def add(self, where: str, problems: Sequence[Problem], record: Node | Tie | None) -> None:
         """Write one rejected record (or unreadable row)."""
-        if self._writer is None:
-            self._out = self.path.open("w", encoding="utf-8-sig", newline="")
-            self._writer = csv.writer(self._out, delimiter=";", lineterminator="\r\n")
-            self._writer.writerow([str(Msg(f"tpl.{n}")) for n in ("where", "problems", "record")])
         data = json.dumps(record.as_json(), ensure_ascii=False, default=str) if record is not None else ""
-        self._writer.writerow([escape(where), escape(" | ".join(str(p) for p in problems)), escape(data)])
+        try:
+            if self._writer is None:
+                self._out = self.path.open("w", encoding="utf-8-sig", newline="")
+                self._writer = csv.writer(self._out, delimiter=";", lineterminator="\r\n")
+                self._writer.writerow([str(Msg(f"tpl.{n}")) for n in ("where", "problems", "record")])
+            self._writer.writerow([escape(where), escape(" | ".join(str(p) for p in problems)), escape(data)])
+        except OSError as exc:  # the rows left out must be kept somewhere: without the file, no import
+            self.discard()
+            raise ConfigError(Msg("tpl.rejected_unwritable", path=self.path, detail=os_error_text(exc)),
+                              hint=Msg("tpl.rejected_unwritable.hint")) from exc  # fmt: skip
 
     def close(self) -> Path | None:
         """Close the file; its path, or None when nothing was rejected."""
         if self._out is None:
             return None
-        self._out.close()
+        try:
+            self._out.close()
+        except OSError as exc:  # the last rows could not be flushed (a full disk)
+            self._out = None
+            self.path.unlink(missing_ok=True)
+            raise ConfigError(Msg("tpl.rejected_unwritable", path=self.path, detail=os_error_text(exc)),
+                              hint=Msg("tpl.rejected_unwritable.hint")) from exc  # fmt: skip
         return self.path
 
     def discard(self) -> None:
         """Remove the file (the import failed as a whole)."""
         if self._out is not None:
-            self._out.close()
-            self._out = None
-            self.path.unlink(missing_ok=True)
+            out, self._out, self._writer = self._out, None, None
+            try:
+                out.close()
+            finally:
+                self.path.unlink(missing_ok=True)

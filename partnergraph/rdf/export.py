@@ -40,6 +40,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 from rdflib.term import Node as RdfNode
 
 from partnergraph.errors import ConfigError, Problem, ValidationError
+from partnergraph.files import atomic_file
 from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.queries.privacy import SMALL_MAX, SMALL_MIN
@@ -350,13 +351,8 @@ def write_rdf(store: GraphStore, out: Path | IO[bytes] | IO[str], *, format: str
     items = raw_triples(store, base=base, include_private=include_private, provenance=provenance, report=report)
     names = prefixes(store.schema)
     if isinstance(out, Path):
-        partial = out.with_name(out.name + ".part")
-        try:
-            with partial.open("wb") as stream:
-                report.triples = serialize(items, stream, format, names)
-            partial.replace(out)
-        finally:
-            partial.unlink(missing_ok=True)
+        with atomic_file(out) as partial, partial.open("wb") as stream:
+            report.triples = serialize(items, stream, format, names)
     else:
         binary = _TextSink(out) if isinstance(out, io.TextIOBase) else out  # sys.stdout, StringIO: UTF-8 text
         report.triples = serialize(items, binary, format, names)  # type: ignore[arg-type]

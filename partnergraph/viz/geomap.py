@@ -25,8 +25,6 @@ import datetime as dt
 import heapq
 import math
 import os
-import stat
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +33,7 @@ from pathlib import Path
 
 from partnergraph import geodata
 from partnergraph.errors import ConfigError
+from partnergraph.files import write_text_atomic
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.projection import Structure, project_structure
 from partnergraph.i18n import Msg, current_language
@@ -262,16 +261,7 @@ def save_geo_map(path: str | os.PathLike[str], html: str) -> Path:
     target = Path(path)
     if not target.parent.is_dir():
         raise ConfigError(Msg("geo.no_folder", path=str(target)), hint=Msg("geo.no_folder.hint"))
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(html)
-        os.chmod(temporary, stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644)  # mkstemp makes it 0600
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    return write_text_atomic(target, html)
 
 
 def _a(value: object) -> str:

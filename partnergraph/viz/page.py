@@ -20,8 +20,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -29,6 +27,7 @@ from string import Template
 from typing import Any
 
 from partnergraph.errors import ConfigError
+from partnergraph.files import write_text_atomic
 from partnergraph.i18n import Msg, current_language, register_messages
 from partnergraph.viz.mapdata import NetworkMap
 
@@ -57,9 +56,6 @@ register_messages({
     "viz.page.hint": ("Najedź na węzeł lub krawędź, aby zobaczyć szczegóły; kółko myszy przybliża.",
                       "Hover over a node or edge for details; the mouse wheel zooms."),
     "viz.page.no_script": ("Mapa wymaga włączonego JavaScriptu.", "The map needs JavaScript."),
-    "viz.page.write_failed": ("--out: nie mogę zapisać mapy {path}: {detail}", "--out: cannot write the map {path}: {detail}"),
-    "viz.page.write_failed.hint": ("podaj plik w istniejącym katalogu, do którego masz prawo zapisu",
-                                   "give a file in an existing folder you can write to"),
     "viz.page.no_vis": ("brak biblioteki vis-network w pakiecie pyvis ({detail})",
                         "vis-network is missing from the pyvis package ({detail})"),
     "viz.page.no_vis.hint": ("zainstaluj ponownie pyvis>=0.3.2", "reinstall pyvis>=0.3.2"),
@@ -206,18 +202,4 @@ def render_html(result: NetworkMap) -> str:
 
 def write_map(result: NetworkMap, path: Path) -> Path:
     """Write the page to ``path`` atomically (a temporary file beside it, renamed at the end)."""
-    text = render_html(result)
-    temporary: str | None = None
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as exc:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-        raise ConfigError(
-            Msg("viz.page.write_failed", path=path, detail=exc.strerror or exc), hint=Msg("viz.page.write_failed.hint")
-        ) from exc
-    return path
+    return write_text_atomic(path, render_html(result))

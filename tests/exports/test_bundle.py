@@ -79,7 +79,7 @@ def test_a_failure_leaves_nothing_behind(sqlite_store: GraphStore, tmp_path: Pat
 
     monkeypatch.setattr(bundle_module, "write_gexf", broken)
     (tmp_path / "out").mkdir()
-    with pytest.raises(ConfigError, match=r"nie można zapisać .*pakiet: No space left on device"):
+    with pytest.raises(ConfigError, match=r"nie można zapisać .*pakiet: brak miejsca na dysku \(zwolnij miejsce"):
         write_bundle(sqlite_store, tmp_path / "out" / "pakiet", runs_folder=tmp_path / "runs")
     assert list((tmp_path / "out").iterdir()) == []
 
