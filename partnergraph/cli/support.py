@@ -76,10 +76,17 @@ class UserError(click.ClickException):
         click.echo(printable(f"{self.prefix}: {self.format_message()}"), err=True, file=file)
 
 
+def _quiet_unraisable(unraisable: Any) -> None:
+    """Errors Python can only report as "Exception ignored in …" (a library's half-written zip
+    closing itself after a full disk) stay quiet: the error that caused them was reported already."""
+
+
 class GuardedGroup(click.Group):
     """A click group that reports every error as one clear line, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        if ctx.parent is None and os.environ.get("PARTNERGRAPH_DEBUG") != "1":
+            sys.unraisablehook = _quiet_unraisable
         try:
             return super().invoke(ctx)
         except PartnergraphError as exc:
@@ -93,6 +100,10 @@ class GuardedGroup(click.Group):
         except KeyboardInterrupt as exc:
             raise UserError(str(Msg("cli.interrupted"))) from exc
         except Exception as exc:
+            cli = ctx.find_object(Cli)
+            explained = cli.explain(exc) if cli is not None else None
+            if explained is not None:  # the storage failed (a damaged file, a full disk): not a bug
+                raise UserError(str(explained)) from exc
             if os.environ.get("PARTNERGRAPH_DEBUG") == "1":
                 raise
             raise UserError(str(Msg("cli.internal", kind=type(exc).__name__, detail=exc))) from exc
@@ -117,6 +128,10 @@ class Cli:
             self._store = open_store(settings=self.settings)
             self._ctx.call_on_close(self._store.close)
         return self._store
+
+    def explain(self, exc: BaseException) -> PartnergraphError | None:
+        """The store's own account of a failure underneath it, if a store was opened."""
+        return self._store.explain(exc) if self._store is not None else None
 
 
 pass_cli = click.make_pass_decorator(Cli)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Literal, TypeVar
 
-from partnergraph.errors import IntegrityError, NotFoundError, Problem, ValidationError
+from partnergraph.errors import IntegrityError, NotFoundError, Problem, StoreError, ValidationError
 from partnergraph.graph.invariants import HIERARCHY_TIE, Invariants
 from partnergraph.graph.revert import Revert
 from partnergraph.i18n import Msg
@@ -444,9 +444,24 @@ class GraphStore(ABC):
     def _check_storage(self) -> list[Problem]:
         """Backend-level integrity problems (files, indexes, dangling ties)."""
 
+    def explain(self, exc: BaseException) -> StoreError | None:
+        """The user's error for a failure of the storage underneath (a damaged file, a full disk),
+        or None when ``exc`` is not one; the CLI and the web ask before calling it a bug."""
+        return None
+
     def check(self) -> list[Problem]:
         """Every integrity problem: storage, each record against models.ttl, PART_OF inversions and cycles."""
         problems = self._check_storage()
+        try:
+            return problems + self._check_records()
+        except Exception as exc:  # records the damaged file cannot give back
+            explained = self.explain(exc)
+            if explained is None:
+                raise
+            return [*problems, Problem(explained.message, "storage", explained.hint)]
+
+    def _check_records(self) -> list[Problem]:
+        problems: list[Problem] = []
         kinds: dict[str, Node] = {}
         for node in self.iter_nodes():
             try:

@@ -12,13 +12,13 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from partnergraph.errors import Problem, StoreError
 from partnergraph.graph.base import Change, Direction, GraphStore, Transaction
-from partnergraph.i18n import Msg
+from partnergraph.i18n import Msg, register_messages
 from partnergraph.records import Node, Tie
 from partnergraph.schema import Schema
 from partnergraph.text import fold, search_terms
@@ -57,6 +57,52 @@ CREATE INDEX IF NOT EXISTS changes_key ON changes (key, version);
 """
 NODE_COLUMNS = "key, type, props, origin, updated, version"
 TIE_COLUMNS = 'id, type, start, "end", props, origin, updated, version'
+# SQLite's primary result codes (https://sqlite.org/rescode.html) that say what went wrong with the file
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+register_messages({
+    "store.readonly": (
+        "magazyn {path} jest tylko do odczytu: można go czytać, ale nie zmieniać; nic nie zostało zapisane",
+        "store {path} is read-only: it can be read but not changed; nothing was written",
+    ),
+    "store.readonly.hint": (
+        "zapis wymaga prawa zapisu do pliku i do jego folderu (SQLite tworzy obok pliki {name}-wal i {name}-shm); "
+        "zmień uprawnienia albo skopiuj magazyn tam, gdzie możesz zapisywać",
+        "writing needs write permission on the file and on its folder (SQLite creates {name}-wal and {name}-shm "
+        "beside it); change the permissions or copy the store to a place you can write to",
+    ),
+    "store.full": (
+        "brak miejsca na dysku dla magazynu {path}; zapis został w całości wycofany",
+        "no space left on the disk of store {path}; the write was rolled back as a whole",
+    ),
+    "store.full.hint": (
+        "zwolnij miejsce na dysku i powtórz; dane sprzed zapisu są nienaruszone",
+        "free some disk space and try again; the data from before the write is intact",
+    ),
+    "store.corrupt": ("plik magazynu {path} jest uszkodzony ({detail})", "the store file {path} is damaged ({detail})"),
+    "store.corrupt.hint": (
+        "przywróć kopię zapasową; polecenie `sqlite3 {path} .recover` odzyska, co się da, "
+        "a `partnergraph db check` na kopii powie, czy jest cała",
+        "restore a backup; `sqlite3 {path} .recover` recovers what it can, and `partnergraph db check` on the copy "
+        "tells whether it is whole",
+    ),
+    "store.cantopen": ("nie można otworzyć ani utworzyć magazynu {path}", "cannot open or create store {path}"),
+    "store.cantopen.hint": (
+        "sprawdź, czy folder istnieje i czy możesz w nim zapisywać (SQLite tworzy obok magazynu pliki -wal i -shm)",
+        "check that the folder exists and that you can write to it (SQLite creates -wal and -shm files beside the store)",
+    ),
+    "store.ioerr": (
+        "błąd dysku przy magazynie {path} ({detail}); niczego nie zapisano w połowie",
+        "disk error on store {path} ({detail}); nothing was half-written",
+    ),
+    "store.ioerr.hint": (
+        "sprawdź miejsce na dysku, limity rozmiaru plików i sam dysk, potem powtórz",
+        "check the free disk space, file size limits and the disk itself, then try again",
+    ),
+    "store.sqlite": ("błąd magazynu {path}: {detail}", "store {path} failed: {detail}"),
+})  # fmt: skip
+
 SEARCHED = ("name", "short_name")  # properties whose words the text search looks at
 
 
@@ -153,24 +199,28 @@ class SqliteStore(GraphStore):
         super().__init__(url or f"sqlite:///{path}", schema)
         self.path = Path(path)
         self.busy_timeout = busy_timeout
+        new = not self.path.exists()
         try:
             self.db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
         except sqlite3.Error as exc:
-            raise StoreError(Msg("store.open", url=self.url, detail=exc), hint=Msg("store.open.hint")) from exc
+            raise self._explained(exc) from exc
         try:
             self._setup()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.Error, StoreError) as exc:
             self.db.close()
-            if "locked" in str(exc):
-                raise self._busy() from exc
-            raise StoreError(Msg("store.not_store", path=self.path), hint=Msg("store.open.hint")) from exc
+            if new:  # a store that could not be created (a full disk, no rights) leaves no empty file behind
+                for name in ("", *_SIDE_FILES):
+                    Path(f"{self.path}{name}").unlink(missing_ok=True)
+            if isinstance(exc, StoreError):
+                raise
+            raise self._explained(exc) from exc
 
     def _setup(self) -> None:
         self.db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
         self.db.execute("PRAGMA foreign_keys = ON")
         tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables and "meta" not in tables:
-            raise sqlite3.DatabaseError("not a partnergraph store")
+            raise StoreError(Msg("store.not_store", path=self.path), hint=Msg("store.open.hint"))
         if "meta" in tables:
             found = int(self._meta("schema_version") or 0)
             if found > SCHEMA_VERSION:
@@ -196,17 +246,45 @@ class SqliteStore(GraphStore):
     def _busy(self) -> StoreError:
         return StoreError(Msg("store.busy", url=self.url, seconds=self.busy_timeout), hint=Msg("store.busy.hint"))
 
+    def explain(self, exc: BaseException) -> StoreError | None:
+        return self._explained(exc) if isinstance(exc, sqlite3.Error) else None
+
+    def _explained(self, exc: sqlite3.Error) -> StoreError:
+        """What a failure of the SQLite file means for the user, by SQLite's result code."""
+        code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+        path, detail = self.path, str(exc)
+        if code in (_BUSY, _LOCKED):
+            return self._busy()
+        if code == _READONLY:
+            return StoreError(Msg("store.readonly", path=path), hint=Msg("store.readonly.hint", name=path.name))
+        if code == _FULL:
+            return StoreError(Msg("store.full", path=path), hint=Msg("store.full.hint"))
+        if code == _CORRUPT:
+            return StoreError(Msg("store.corrupt", path=path, detail=detail), hint=Msg("store.corrupt.hint", path=path))
+        if code == _NOTADB:
+            return StoreError(Msg("store.not_store", path=path), hint=Msg("store.open.hint"))
+        if code == _CANTOPEN:
+            return StoreError(Msg("store.cantopen", path=path), hint=Msg("store.cantopen.hint"))
+        if code == _IOERR:
+            return StoreError(Msg("store.ioerr", path=path, detail=detail), hint=Msg("store.ioerr.hint"))
+        return StoreError(Msg("store.sqlite", path=path, detail=detail))
+
     @contextmanager
     def _transaction(self) -> Iterator[Transaction]:
         try:
             self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise self._busy() from exc
+        except sqlite3.Error as exc:
+            raise self._explained(exc) from exc
         try:
             yield _SqliteTransaction(self, self.db)
             self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
+        except BaseException as exc:
+            if self.db.in_transaction:  # SQLite rolls back by itself on some errors (a full disk)
+                with suppress(sqlite3.Error):  # the original failure is what the user must hear about
+                    self.db.execute("ROLLBACK")
+            explained = self.explain(exc)
+            if explained is not None:
+                raise explained from exc
             raise
 
     # -- rows ----------------------------------------------------------------------------------
@@ -309,6 +387,13 @@ class SqliteStore(GraphStore):
                 for row in rows]  # fmt: skip
 
     def _check_storage(self) -> list[Problem]:
+        try:
+            return self._check_file()
+        except sqlite3.DatabaseError as exc:  # too damaged to be checked at all
+            explained = self._explained(exc)
+            return [Problem(explained.message, "sqlite", explained.hint)]
+
+    def _check_file(self) -> list[Problem]:
         problems = [Problem(str(r[0]), "sqlite") for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
         for table, rowid, parent, _ in self.db.execute("PRAGMA foreign_key_check"):
             problems.append(Problem(f"{table} row {rowid} points at a missing row of {parent}", "sqlite"))
