@@ -81,8 +81,24 @@ def _quiet_unraisable(unraisable: Any) -> None:
     closing itself after a full disk) stay quiet: the error that caused them was reported already."""
 
 
+def _usage_error(exc: click.UsageError) -> click.ClickException:
+    """A usage error (unknown command, missing argument …) as one line in the user's language, exit 1;
+    a group called without a command still shows its help."""
+    from partnergraph.cli.usage import usage_message
+
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        return exc
+    return UserError(usage_message(exc))
+
+
 class GuardedGroup(click.Group):
     """A click group that reports every error as one clear line, never a traceback."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # the group's own options (partnergraph --bogus)
+            raise _usage_error(exc) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         if ctx.parent is None and os.environ.get("PARTNERGRAPH_DEBUG") != "1":
@@ -91,6 +107,8 @@ class GuardedGroup(click.Group):
             return super().invoke(ctx)
         except PartnergraphError as exc:
             raise UserError(str(exc)) from exc
+        except click.UsageError as exc:
+            raise _usage_error(exc) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:  # the reader of our output went away (| head): stop quietly
