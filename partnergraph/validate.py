@@ -27,7 +27,7 @@ from partnergraph.schema import NodeType, PropertyDef, Schema, TieType, load_sch
 from partnergraph.text import slugify
 from partnergraph.values import PARSERS, ThousandsDot, Value
 
-__all__ = ["CONTROL", "FREE_TEXT", "Validator", "control_problem", "load_schema"]
+__all__ = ["CONTROL", "FREE_TEXT", "TEXT_LIMIT", "Validator", "control_problem", "load_schema", "too_long_problem"]
 
 register_messages({
     "val.thousands_dot": (
@@ -49,6 +49,14 @@ register_messages({
         "usuń go — znaki sterujące (NUL, ESC, backspace …) mogą zmienić wygląd terminala albo udawać inną nazwę{allowed}",
         "remove it — control characters (NUL, ESC, backspace …) can change a terminal or pass for another name{allowed}",
     ),
+    "val.too_long": (
+        "{name} ma {length} znaków, a wartość może mieć najwyżej {limit}: {start}…",
+        "{name} has {length} characters; a value may have at most {limit}: {start}…",
+    ),
+    "val.too_long.hint": (
+        "skróć tekst albo podziel go (dłuższe dokumenty trzymaj poza magazynem i podaj do nich odnośnik)",
+        "shorten the text or split it (keep longer documents outside the store and link to them)",
+    ),
     "val.control.free_text": (
         "; w tym polu dozwolone są tabulator i nowy wiersz",
         "; tab and new line are allowed in this field",
@@ -61,6 +69,10 @@ are checked apart), DEL, bidirectional overrides (a name could display as anothe
 _ANY_CONTROL = re.compile("[\t\n\r]|" + CONTROL.pattern)
 FREE_TEXT = frozenset({"description", "note"})
 """Free-text properties, where tab and new line are allowed."""
+TEXT_LIMIT = 32_000
+"""The longest text value, the same for every way in (CSV, XLSX, JSON Lines, RDF, the CLI, the web):
+below the 32,767 characters one spreadsheet cell holds, with room for the formula guard's quote, so
+that every stored value can be exported to every format and imported back."""
 
 _CHECKSUMS = {"nip": nip, "regon": regon}
 _NATIVE: dict[str, type] = {"date": dt.date, "integer": int, "decimal": float, "boolean": bool}
@@ -102,6 +114,8 @@ class Validator:
             text = raw.strip()
             if self._control[id(prop)].search(text):
                 return None, [control_problem(prop.label(), text, prop.name)]
+            if len(text) > TEXT_LIMIT:
+                return None, [too_long_problem(prop.label(), text, prop.name)]
             return (text or None), []
         if kind is self._as_is.get(id(prop)) or (kind is str and raw in self._notations.get(id(prop), ())):
             return raw, []  # already typed (JSON, generated records) or a notation as it is: nothing to parse or check
@@ -151,6 +165,8 @@ class Validator:
             return value, [Problem(Msg("val.pattern", name=prop.label(), value=value, expected=_describe(prop)), prop.name)]
         if self._control[id(prop)].search(value):
             return value, [control_problem(prop.label(), value, prop.name)]
+        if len(value) > TEXT_LIMIT:
+            return value, [too_long_problem(prop.label(), value, prop.name)]
         return value, []
 
     def properties(self, owner: NodeType | TieType, raw: Mapping[str, Any]) -> tuple[dict[str, Value], list[Problem]]:
@@ -293,6 +309,11 @@ class Validator:
 
     def _fits(self, tie_type: TieType, node: Node, types: tuple[str, ...], kinds: tuple[str, ...]) -> bool:
         return node.type in types and self._kind_fits(tie_type, node, kinds)
+
+
+def too_long_problem(name: str, value: str, where: str = "") -> Problem:
+    """The problem of a text value longer than :data:`TEXT_LIMIT`."""
+    return Problem(Msg("val.too_long", name=name, length=len(value), limit=TEXT_LIMIT, start=value[:40]), where, Msg("val.too_long.hint"))
 
 
 def control_problem(name: str, value: str, where: str = "") -> Problem:

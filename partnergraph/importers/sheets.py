@@ -28,6 +28,7 @@ from partnergraph.errors import Problem, ValidationError
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.names import detect_encoding
 from partnergraph.schema import PropertyDef
+from partnergraph.validate import TEXT_LIMIT
 
 __all__ = ["FORMULA", "Places", "Row", "Source", "cell_text", "cell_value", "column_letter", "escape", "open_sources", "unescape"]
 
@@ -39,6 +40,10 @@ register_messages({
     "sheet.unreadable": ("nie można odczytać pliku {name}: {detail}", "cannot read {name}: {detail}"),
     "sheet.unreadable.hint": ("zapisz go ponownie jako .xlsx albo CSV UTF-8", "save it again as .xlsx or CSV UTF-8"),
     "sheet.csv": ("błąd formatu CSV: {detail}", "CSV format error: {detail}"),
+    "sheet.field_too_long": (
+        "pole ma ponad 131 072 znaki, a wartość może mieć najwyżej {limit} (albo w polu brakuje zamykającego cudzysłowu)",
+        "a field has more than 131,072 characters, a value at most {limit} (or the field lacks its closing quote)",
+    ),
 })  # fmt: skip
 
 
@@ -135,6 +140,9 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[Row]:
                 yield line, cells
                 line = reader.line_num + 1
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):  # longer than any value may be anyway
+                where = f"{path.name}:{reader.line_num}"
+                raise ValidationError([Problem(Msg("sheet.field_too_long", limit=TEXT_LIMIT), where, Msg("val.too_long.hint"))]) from exc
             raise ValidationError([Problem(Msg("sheet.csv", detail=exc), f"{path.name}:{reader.line_num}")]) from exc
 
 

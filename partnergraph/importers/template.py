@@ -35,7 +35,20 @@ from partnergraph.values import Value
 
 __all__ = ["RejectedFile", "allowed_values", "export_tables", "sheet_order", "text_value", "write_records", "write_template"]
 
+XLSX_CELL = 32_767
+"""The most characters one XLSX cell holds (Excel's limit)."""
+
 register_messages({
+    "tpl.xlsx_too_long": (
+        "arkusz {sheet}, wiersz {row} ({first}): wartość ma {length} znaków, a komórka XLSX mieści najwyżej {limit}; "
+        "nic nie zapisano",
+        "sheet {sheet}, row {row} ({first}): a value has {length} characters, an XLSX cell holds at most {limit}; "
+        "nothing was written",
+    ),
+    "tpl.xlsx_too_long.hint": (
+        "wyeksportuj do JSON Lines (export jsonl) albo CSV, które mieszczą każdą wartość, albo skróć tę wartość",
+        "export to JSON Lines (export jsonl) or CSV, which hold every value, or shorten that value",
+    ),
     "tpl.rejected_unwritable": (
         "nie można zapisać pliku odrzuconych wierszy {path}: {detail}; niczego nie zaimportowano",
         "cannot write the file of rejected rows {path}: {detail}; nothing was imported",
@@ -212,7 +225,13 @@ class _XlsxTables(_CsvTables):
         self.counts[kind] = 0
 
     def row(self, kind: str, values: Sequence[Value | None], language: str) -> None:
-        self.writers[kind].append([_xlsx_value(v) if v is not None else None for v in values])
+        cells = [_xlsx_value(v) if v is not None else None for v in values]
+        for cell in cells:
+            if isinstance(cell, str) and len(cell) > XLSX_CELL:  # a store written before the limit: never cut silently
+                raise ConfigError(Msg("tpl.xlsx_too_long", sheet=self.writers[kind].title, row=self.counts[kind] + 2,
+                                      first=values[0], length=len(cell), limit=XLSX_CELL),
+                                  hint=Msg("tpl.xlsx_too_long.hint"))  # fmt: skip
+        self.writers[kind].append(cells)
         self.counts[kind] += 1
 
     def __exit__(self, *exc: object) -> None:
