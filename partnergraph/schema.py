@@ -155,6 +155,18 @@ class Schema:
     tie_types: dict[str, TieType]
     vocabularies: dict[str, Vocabulary]
     graph: Graph = field(repr=False, compare=False)
+    person_words: tuple[str, ...] = ()
+    """Folded word beginnings that make a type a person (``pg:personWord`` on the ontology)."""
+    legal_person_words: tuple[str, ...] = ()
+    """… unless one of these begins another word (``osoba prawna``: ``pg:legalPersonWord``)."""
+
+    def is_person(self, type_text: str) -> bool:
+        """Whether ``type_text`` (an element's type: ``Beneficjentka``, ``osoby bezdomne``) names people."""
+        from partnergraph.text import fold
+
+        words = re.findall(r"\w+", fold(type_text))
+        people = any(word.startswith(self.person_words) for word in words)
+        return people and not any(word.startswith(self.legal_person_words) for word in words)
 
     def vocabulary_property(self, node_type: str, vocabulary: str) -> str | None:
         """The property of ``node_type`` whose values come from ``vocabulary``, if any."""
@@ -338,7 +350,9 @@ def parse_schema(text: str) -> Schema:
     tie_types = reader.tie_types(node_types)
     for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=str):
         reader.vocabulary(scheme)
-    return Schema(node_types, tie_types, dict(sorted(reader.vocabularies.items())), graph)
+    ontology = URIRef(str(PG))
+    words, legal = (tuple(sorted(str(w) for w in graph.objects(ontology, p))) for p in (PG.personWord, PG.legalPersonWord))
+    return Schema(node_types, tie_types, dict(sorted(reader.vocabularies.items())), graph, words, legal)
 
 
 @functools.cache

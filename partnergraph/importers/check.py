@@ -21,6 +21,7 @@ from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.base import Located, Notice
 from partnergraph.importers.identity import Reconciler
+from partnergraph.importers.personal import personal_findings
 from partnergraph.records import Node, Tie
 from partnergraph.text import slugify
 
@@ -173,6 +174,8 @@ class Checker:
         if found is None:
             return
         node = found
+        for prop, message in personal_findings(node.props):
+            self.report.add_notice(Notice(message, item.fields.get(prop, item.where)))
         profile = self._profile(node)
         if node.key in self.known and not self._repeated(ordinal, item, node.key, profile):
             return

@@ -45,7 +45,6 @@ KIND_WORDS = {"company": "business", "firma": "business", "przedsiebiorstwo": "b
               "mops": "welfare_centre", "gops": "welfare_centre", "pup": "labour_office", "cis": "integration_centre",
               "kis": "integration_centre", "ces": "ces", "owes": "owes", "school": "school", "szkola": "school"}  # fmt: skip
 """Folded words Kumu maps use for organisation kinds (beyond models.ttl's labels)."""
-PEOPLE = {"person", "people", "individual", "osoba", "osoby", "beneficjent", "uczestnik", "participant"}
 
 register_messages({
     "kumu.person": (
@@ -186,7 +185,7 @@ def _element(texts: Mapping[str, str], values: dict[str, Any], where: str, place
     if not label:
         yield Problem(Msg("kumu.no_label"), where)
         return
-    if norm(kind_text) in PEOPLE:
+    if state.schema.is_person(kind_text):
         yield Problem(Msg("kumu.person", label=label, type=kind_text), places.get("kind", where), Msg("kumu.person.hint"))
         return
     tags = [t.strip() for t in texts.get("@tags", "").split("|") if t.strip()]
