@@ -19,6 +19,7 @@ from partnergraph.errors import NotFoundError, Problem, ValidationError
 from partnergraph.graph.base import WriteSummary
 from partnergraph.i18n import Msg, register_messages, use_language
 from partnergraph.importers.identity import resolve_node
+from partnergraph.importers.personal import personal_findings
 from partnergraph.queries.summary import summary
 from partnergraph.records import Node, Tie
 from partnergraph.values import to_json
@@ -138,6 +139,8 @@ def add_node(cli: Cli, node_type: str, key: str, props: tuple[str, ...]) -> None
     record, notices = resolve_node(cli.store(), Node(key, node_type, key_values(props)))
     for notice in notices:
         click.echo(printable(f"{Msg('cli.import.notice')}: {notice.message}"), err=True)
+    for _, message in personal_findings(record.props):
+        click.echo(printable(f"{Msg('cli.import.notice')}: {message}"), err=True)
     written = cli.store().upsert([record], source="cli add node", user=cli.user)
     _echo_written(written)
 

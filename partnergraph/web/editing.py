@@ -20,6 +20,7 @@ from flask_login import current_user
 from partnergraph.errors import PartnergraphError, ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import current_language, t
+from partnergraph.importers.personal import personal_findings
 from partnergraph.records import Node, Tie
 from partnergraph.schema import PropertyDef
 from partnergraph.values import Value, to_json
@@ -98,6 +99,8 @@ def _save(store: GraphStore, key: str, node: Node | None) -> ResponseReturnValue
         return _render(store, node, {**values, "key": key}, field_errors(exc, {*values, "key"}), 400)
     saved = _saved_key(store, key, props, written.version)
     flash(t("web.edit.saved", name=props.get("name", saved), version=written.version), "success")
+    for _, message in personal_findings(props):
+        flash(str(message), "warning")
     return redirect(url_for("organisations.show", key=saved))
 
 

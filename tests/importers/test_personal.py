@@ -66,3 +66,15 @@ def test_values_that_look_personal_are_reported_at_their_cell(tmp_path: Path) ->
 
 def test_an_invalid_pesel_and_an_organisation_address_are_not_flagged() -> None:
     assert personal_findings({"description": "nr 44051401358", "email": "jan.kowalski@fundacja.org.pl"}) == []
+
+
+def test_add_node_warns_but_writes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from partnergraph.cli import main
+
+    args = ["--store", f"sqlite:///{tmp_path / 'pg.db'}", "add", "node", "Organisation", "org:a", "name=Fundacja Łąka", "kind=ngo",
+            "email=jan.nowak@wp.pl"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0
+    assert "uwaga: email: 'jan.nowak@wp.pl' wygląda na prywatny adres e-mail osoby" in result.output

@@ -147,3 +147,10 @@ def test_viewers_cannot_add_ties_or_delete(viewer: FlaskClient) -> None:
     assert viewer.get("/organisations/org:lacka/ties/new").status_code == 403
     assert viewer.post("/organisations/org:lacka/delete").status_code == 403
     assert "Dodaj powiązanie" not in viewer.get("/organisations/org:lacka").get_data(as_text=True)
+
+
+def test_a_value_that_looks_personal_is_saved_with_a_warning(editor: FlaskClient) -> None:
+    form = {"name": "Fundacja Łąka", "kind": "ngo", "description": "Kontakt: PESEL 44051401359"}
+    response = editor.post("/organisations/new", data=form)
+    page = editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<p class="flash warning" role="status">description: &#39;44051401359&#39; wygląda na numer PESEL' in page
