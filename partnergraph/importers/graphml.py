@@ -17,16 +17,32 @@ A :class:`GraphMapping` (a dict or JSON file) says how attributes become propert
 ``defaults`` fill what a record lacks. Unmapped attributes are taken when their name is a
 property of the type (any case) or a known alias (``label`` → name, Kumu's ``Type`` → the
 node type or the organisation kind its value names, an edge's ``label``/``kind``/``type`` →
-the tie type its value names); the rest are dropped. Defaults: nodes are Organisations of
-kind ``other`` named by their label (or id); edges are COOPERATES_WITH (symmetric: a
-directed edge loses its direction, and A→B with B→A become one tie). Each default applied
-and each attribute dropped is reported once, at the end, as a
+the tie type its value names); the rest are dropped. The element's own ``id`` is an attribute
+too when the mapping names it (``{"id": "key"}``, ``{"id": "krs"}``). Defaults: nodes are
+Organisations of kind ``other`` named by their label (or id); edges are COOPERATES_WITH
+(symmetric: a directed edge loses its direction, and A→B with B→A become one tie). Each
+default applied and each attribute dropped is reported once, at the end, as a
 :class:`~partnergraph.importers.check.Notice`: reported, never a reason to reject.
+
+Keys: a node with a register identifier (KRS, NIP, REGON, TERYT) is keyed by it; a mapped
+``key`` is used as given; any other node by its type's prefix, the file's stem and its id in
+the file (``org:siec-n12``), so the same file always gives the same keys and nodes that share
+a label stay apart (a repeated name is one probable-duplicate notice).
+
+Tool dialects: yEd's ``y:NodeLabel``/``y:EdgeLabel`` and yFiles for HTML's ``y:Label.Text``
+are the label; GEXF ``start``/``end`` and ``<spells>`` (``<slices>`` in 1.1) become since and
+until (an edge with several spells: one tie each; times of day dropped; a node keeps its
+first span only where its type has since/until); nesting (GEXF ``<nodes>`` in a node, ``pid``,
+``<parents>``; GraphML graphs in a node, yEd groups) becomes PART_OF where models.ttl allows it
+between the two types, else the nodes are imported flat with a counted notice; self-loops are
+left out with a counted notice per tie type (the model lets no tie link a node to itself).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -34,13 +50,14 @@ from pathlib import Path
 from typing import Any
 
 from partnergraph.errors import ConfigError, Problem, ValidationError
+from partnergraph.graph.invariants import HIERARCHY_TIE
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.base import Located, register_reader
 from partnergraph.importers.check import Notice
 from partnergraph.importers.names import XmlElement, clean_text, iter_xml
 from partnergraph.records import Node, Tie
 from partnergraph.schema import Schema, load_schema
-from partnergraph.text import fold
+from partnergraph.text import fold, slugify
 from partnergraph.validate import Validator
 
 __all__ = ["GraphMapping", "Side", "read_gexf", "read_graphml"]
@@ -65,7 +82,10 @@ register_messages(
             "węzły {first} i {second} dostają ten sam klucz {key}",
             "nodes {first} and {second} get the same key {key}",
         ),
-        "graph.same_key.hint": ("nadaj im różne nazwy albo identyfikatory", "give them different names or identifiers"),
+        "graph.same_key.hint": (
+            "popraw identyfikator albo klucz jednego z nich, albo połącz je w jeden węzeł",
+            "correct the identifier or key of one of them, or merge them into one node",
+        ),
         "graph.default": (
             "{count} {what} bez {prop}: przyjęto {value!r}",
             "{count} {what} without {prop}: {value!r} assumed",
@@ -79,6 +99,46 @@ register_messages(
         "graph.dropped": (
             "atrybuty pominięte (brak pasującej właściwości): {names}",
             "attributes left out (no matching property): {names}",
+        ),
+        "graph.no_parent": (
+            "węzeł {node} ma nadrzędny węzeł {parent}, którego nie ma w pliku",
+            "node {node} has the parent node {parent}, which is not in the file",
+        ),
+        "graph.self_loops": (
+            "pominięto pętle {tie} (krawędź z węzła do niego samego): {count}; model nie pozwala, by powiązanie łączyło węzeł z nim samym",
+            "{tie} self-loops (an edge from a node to itself) left out: {count}; the model does not let a tie link a node to itself",
+        ),
+        "graph.flattened": (
+            "{count} węzłów {child} zagnieżdżonych w węźle {parent} zaimportowano płasko: model nie pozwala na {tie} między nimi",
+            "{count} {child} nodes nested in a {parent} node imported flat: the model allows no {tie} between them",
+        ),
+        "graph.same_name": (
+            "{count} nazw nosi kilka węzłów (zapisano osobno, każdy pod kluczem ze swojego id; możliwe duplikaty): {names}",
+            "{count} names are carried by several nodes (kept apart, each keyed by its id; probable duplicates): {names}",
+        ),
+        "graph.spells": (
+            "{count} krawędzi ma kilka okresów (spells): każdy zapisano jako osobne powiązanie z since/until",
+            "{count} edges have several spells: each became a tie of its own with since/until",
+        ),
+        "graph.undated": (
+            "{count} {what} ma czasy (start/end/spells), które nie są datami: pominięto je",
+            "{count} {what} have times (start/end/spells) that are not dates: left out",
+        ),
+        "graph.time_of_day": (
+            "{count} {what} ma czasy z godziną: zachowano samą datę",
+            "{count} {what} have times with a time of day: only the date was kept",
+        ),
+        "graph.node_spans": (
+            "{count} węzłów {type} ma okresy istnienia (start/end/spells), których model nie przechowuje dla {type}: pominięto je",
+            "{count} {type} nodes have time spans (start/end/spells), which the model does not keep for {type}: left out",
+        ),
+        "graph.node_spells": (
+            "{count} węzłów {type} ma kilka okresów: zachowano pierwszy jako since/until",
+            "{count} {type} nodes have several spans: the first was kept as since/until",
+        ),
+        "graph.dynamic_values": (
+            "w {count} węzłach lub krawędziach atrybuty mają wartości zmienne w czasie (attvalue start/end): zachowano ostatnią",
+            "in {count} nodes or edges attributes have values over time (attvalue start/end): the last one was kept",
         ),
         "graph.unknown_value": (
             "{count} wartości atrybutu {attribute!r} nie wskazuje typu ani rodzaju: {values}",
@@ -133,13 +193,26 @@ class _Record:
     source: str = ""
     target: str = ""
     directed: bool = False
+    spans: list[tuple[str, str]] = field(default_factory=list)
+    """GEXF time spans (start, end) as written."""
 
 
 class _Graph:
     """Turns read nodes and edges into located records, counting the defaults it applies."""
 
-    def __init__(self, name: str, mapping: GraphMapping, schema: Schema) -> None:
-        self.name, self.mapping, self.schema = name, mapping, schema
+    def __init__(self, path: Path, mapping: GraphMapping, schema: Schema) -> None:
+        self.name, self.mapping, self.schema = path.name, mapping, schema
+        self.stem = slugify(path.stem) or "graph"
+        self.types: dict[str, str] = {}  # node id → node type
+        self.names: dict[str, list[str]] = {}  # name slug → ids of the nodes keyed by id that carry it
+        self.parents: list[tuple[str, str, str]] = []  # (node id, parent id, where)
+        self.loops: Counter[str] = Counter()  # tie type → self-loops dropped
+        self.flattened: Counter[tuple[str, str]] = Counter()  # (child type, parent type) → nestings not kept
+        self.undated: Counter[str] = Counter()  # node/edge → records whose times are no dates
+        self.times_dropped: Counter[str] = Counter()  # node/edge → records whose times of day were dropped
+        self.node_spans: Counter[str] = Counter()  # node type ("+": several spans) → nodes whose spans were not kept
+        self.spelled = 0  # edges with several spans, imported as several ties
+        self.dynamic_values = 0  # records with attribute values over time (the last one kept)
         self.validator = Validator(schema)
         self.keys: dict[str, str] = {}  # node id → key
         self.rejected: set[str] = set()  # ids of nodes with problems
@@ -218,6 +291,8 @@ class _Graph:
         props, places = self.props(record, self.mapping.nodes, _NODE_ALIASES, "node")
         type_, key = props.pop("type", ""), props.pop("key", "")
         where = record.element.where(self.name)
+        key = key or self.file_key(type_, node_id, props)
+        self.timed(record, props, type_, "node")
         try:
             checked = self.validator.node(Node(key, type_, props))
         except ValidationError as exc:
@@ -229,8 +304,52 @@ class _Graph:
             msg = Msg("graph.same_key", first=self.owners[checked.key], second=node_id, key=checked.key)
             yield Problem(msg, where, Msg("graph.same_key.hint"))
             return
-        self.keys[node_id], self.owners[checked.key] = checked.key, node_id
+        self.keys[node_id], self.owners[checked.key], self.types[node_id] = checked.key, node_id, type_
+        name = slugify(str(props.get("name", "")))
+        if name and key.startswith(f"{self.schema.node_types[type_].slug_prefix}:{self.stem}-"):
+            self.names.setdefault(name, []).append(node_id)
         yield Located(Node(checked.key, type_, props), where, {**places, "key": where, "type": where})
+
+    def file_key(self, type_: str, node_id: str, props: Mapping[str, str]) -> str:
+        """The key of a node that names no register identifier: its type's prefix, the file's
+        stem and the node's id in the file (blanks, controls and ``%`` percent-escaped), so the
+        same file gives the same keys every time and distinct nodes never share one."""
+        node_type = self.schema.node_types.get(type_)
+        if node_type is None or not node_type.slug_prefix or not node_id:
+            return ""
+        if any(props.get(name) for name in node_type.identified_by):
+            return ""  # krs:, nip:, teryt: … from the identifier
+        return f"{node_type.slug_prefix}:{self.stem}-{_ID_ESCAPE.sub(_escape, node_id)}"
+
+    def parent(self, child: str, parent: str, where: str) -> None:
+        """``child`` is nested in (or has ``pid``/``parent`` of) ``parent``; resolved at the end."""
+        self.parents.append((child, parent, where))
+
+    def timed(self, record: _Record, props: dict[str, str], type_: str, kind: str) -> list[tuple[str, str]]:
+        """The record's time spans (GEXF ``start``/``end`` and ``<spells>``) as since/until dates;
+        a node's first span goes into its properties when its type has them, else it is counted."""
+        spans = [s for s in record.spans if s != ("", "")]
+        if not spans:
+            return []
+        dates = [(_date(a), _date(b)) for a, b in spans]
+        if any((a and not d1) or (b and not d2) for (a, b), (d1, d2) in zip(spans, dates, strict=True)):
+            self.undated[kind] += 1
+            return []
+        if any(len(x) > 10 for span in spans for x in span):
+            self.times_dropped[kind] += 1
+        if kind == "edge":
+            return [(d1 or "", d2 or "") for d1, d2 in dates]
+        owner = self.schema.node_types.get(type_)
+        kept = [p for p in ("since", "until") if owner is not None and p in owner.properties]
+        if not kept:
+            self.node_spans[type_] += 1
+            return []
+        for prop, value in zip(("since", "until"), dates[0], strict=True):
+            if value and prop in kept:
+                props.setdefault(prop, value)
+        if len(dates) > 1:
+            self.node_spans[f"{type_}+"] += 1
+        return []
 
     def edge(self, record: _Record, final: bool = False) -> Iterator[Located | Problem]:
         ends = [self.keys.get(record.source), self.keys.get(record.target)]
@@ -246,21 +365,47 @@ class _Graph:
         props, places = self.props(record, self.mapping.edges, _EDGE_ALIASES, "edge")
         type_ = props.pop("type", "")
         start, end = str(ends[0]), str(ends[1])
+        if start == end:
+            self.loops[type_] += 1
+            return
         tie_type = self.schema.tie_types.get(type_)
         if tie_type is not None and tie_type.symmetric:
             self.directed[type_] += record.directed
             start, end = sorted((start, end))
-        identity = (start, type_, end, props.get("since", ""))
-        if identity in self.seen_ties:
-            self.merged += 1
-            return
-        self.seen_ties.add(identity)
+        spans = self.timed(record, props, type_, "edge") or [(props.get("since", ""), props.get("until", ""))]
+        if len(spans) > 1:
+            self.spelled += 1
         fields = {**places, "start": where, "end": where, "type": where}
-        yield Located(Tie(type_, start, end, props), where, fields)
+        for since, until in spans:
+            timed = {**props, **({"since": since} if since else {}), **({"until": until} if until else {})}
+            identity = (start, type_, end, timed.get("since", ""))
+            if identity in self.seen_ties:
+                self.merged += 1
+                continue
+            self.seen_ties.add(identity)
+            yield Located(Tie(type_, start, end, timed), where, fields)
+
+    def hierarchy(self) -> Iterator[Located | Problem]:
+        """Nesting as PART_OF where models.ttl allows it between the two types, else counted as flattened."""
+        part_of = self.schema.tie_types.get(HIERARCHY_TIE)
+        for child, parent, where in self.parents:
+            if parent not in self.keys:
+                if parent not in self.rejected:
+                    yield Problem(Msg("graph.no_parent", node=child, parent=parent), where)
+                continue
+            if child not in self.keys:
+                continue
+            types = (self.types[child], self.types[parent])
+            if part_of is not None and types[0] in part_of.domain and types[1] in part_of.range:
+                tie = Tie(HIERARCHY_TIE, self.keys[child], self.keys[parent], {})
+                yield Located(tie, where, {"start": where, "end": where, "type": where})
+            else:
+                self.flattened[types] += 1
 
     def finish(self) -> Iterator[Located | Problem]:
         for record in self.waiting:
             yield from self.edge(record, final=True)
+        yield from self.hierarchy()
         notes: list[Problem] = []
         for (kind, prop, value), count in sorted(self.defaults.items()):
             what = Msg("graph.nodes" if kind == "node" else "graph.edges")
@@ -273,22 +418,94 @@ class _Graph:
         for attribute, values in sorted(self.unknown.items()):
             listed = ", ".join(sorted(values))
             notes.append(Problem(Msg("graph.unknown_value", count=sum(values.values()), attribute=attribute, values=listed), self.name))
+        notes += self.time_notes()
+        for tie, count in sorted(self.loops.items()):
+            notes.append(Problem(Msg("graph.self_loops", count=count, tie=tie), self.name))
+        for (child, parent), count in sorted(self.flattened.items()):
+            notes.append(Problem(Msg("graph.flattened", count=count, child=child, parent=parent, tie=HIERARCHY_TIE), self.name))
+        repeated = {name: ids for name, ids in self.names.items() if len(ids) > 1}
+        if repeated:
+            shown = "; ".join(f"{name} ({', '.join(ids[:SHOWN])}{', …' if len(ids) > SHOWN else ''})"
+                              for name, ids in sorted(repeated.items())[:SHOWN])  # fmt: skip
+            more = f"; … (+{len(repeated) - SHOWN})" if len(repeated) > SHOWN else ""
+            notes.append(Problem(Msg("graph.same_name", count=len(repeated), names=shown + more), self.name))
         yield from (Notice(n.message, n.where) for n in notes)
+
+    def time_notes(self) -> list[Problem]:
+        notes = []
+        if self.spelled:
+            notes.append(Problem(Msg("graph.spells", count=self.spelled), self.name))
+        for kind, count in sorted(self.undated.items()):
+            what = Msg("graph.nodes" if kind == "node" else "graph.edges")
+            notes.append(Problem(Msg("graph.undated", count=count, what=what), self.name))
+        for kind, count in sorted(self.times_dropped.items()):
+            what = Msg("graph.nodes" if kind == "node" else "graph.edges")
+            notes.append(Problem(Msg("graph.time_of_day", count=count, what=what), self.name))
+        for type_, count in sorted(self.node_spans.items()):
+            key = "graph.node_spells" if type_.endswith("+") else "graph.node_spans"
+            notes.append(Problem(Msg(key, count=count, type=type_.rstrip("+")), self.name))
+        if self.dynamic_values:
+            notes.append(Problem(Msg("graph.dynamic_values", count=self.dynamic_values), self.name))
+        return notes
+
+
+_ID_ESCAPE = re.compile(r"[\s%\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+SHOWN = 5
+"""Repeated names listed in the notice about them."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8", "surrogatepass"))
+
+
+def _date(value: str) -> str | None:
+    """A GEXF time as an ISO date (``2009-03-01``, ``2012-04-28T16:15:36.000+0200`` → its day), or None."""
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+_LABELS = ("NodeLabel", "EdgeLabel", "Label.Text")
+"""yEd (y:NodeLabel, y:EdgeLabel) and yFiles for HTML / yEd Live (y:Label.Text) label elements."""
+
+
+def _label(element: XmlElement) -> str:
+    """The first non-empty yEd label text below ``element`` (depth first), or ''."""
+    for child in element.children:
+        text = clean_text(child.text) if child.tag in _LABELS else ""
+        if text or (text := _label(child)):
+            return text
+    return ""
 
 
 def _data(element: XmlElement, names: Mapping[str, tuple[str, str]], name: str) -> tuple[dict[str, str], dict[str, str]]:
-    """GraphML attributes of a node or edge: key defaults, then its <data> children."""
+    """GraphML attributes of a node or edge: key defaults, then its <data> children; the label of
+    yEd graphics (``nodegraphics``/``edgegraphics`` data, yFiles ``NodeLabels``) as ``label``."""
     attrs = {attr: default for attr, default in names.values() if default}
     places: dict[str, str] = {}
     for data in element.find("data"):
         attr = names.get(data.attrs.get("key", ""), (data.attrs.get("key", ""), ""))[0]
+        if data.children:
+            label = _label(data)
+            if label and not attrs.get("label"):
+                attrs["label"], places["label"] = label, data.where(name)
+            continue
         attrs[attr], places[attr] = clean_text(data.text), data.where(name)
     return {k: v for k, v in attrs.items() if v}, places
 
 
+def _with_id(side: Side, element: XmlElement, attrs: dict[str, str], places: dict[str, str], name: str) -> None:
+    """The element's own ``id`` as an attribute, when the mapping names it (``{"id": "key"}``)."""
+    if "id" in side.attributes and element.attrs.get("id"):
+        attrs["id"], places["id"] = element.attrs["id"], element.where(name)
+
+
 def read_graphml(path: Path, *, mapping: GraphMapping | None = None, schema: Schema | None = None) -> Iterator[Located | Problem]:
     """Nodes and ties of a GraphML file, then notices of the defaults applied."""
-    graph = _Graph(path.name, mapping or GraphMapping(), schema or load_schema())
+    graph = _Graph(path, mapping or GraphMapping(), schema or load_schema())
     keys: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
     directed = False
     for element in iter_xml(path, frozenset({"key", "node", "edge", "hyperedge"})):
@@ -302,23 +519,40 @@ def read_graphml(path: Path, *, mapping: GraphMapping | None = None, schema: Sch
             domain = element.attrs.get("for", "all")
             for kind in ("node", "edge") if domain == "all" else (domain,) if domain in keys else ():
                 keys[kind][element.attrs.get("id", "")] = (element.attrs.get("attr.name") or element.attrs.get("id", ""), default)
-        elif element.tag == "node":
-            if any(True for _ in element.find("graph")):
-                yield Problem(Msg("graph.unsupported", what="nested graphs"), element.where(path.name))
-            yield from graph.node(_Record(element, *_data(element, keys["node"], path.name)))
-        elif element.tag == "edge":
-            attrs, places = _data(element, keys["edge"], path.name)
-            is_directed = element.attrs.get("directed", str(directed)).lower() in _DIRECTED
-            record = _Record(element, attrs, places, element.attrs.get("source", ""), element.attrs.get("target", ""), is_directed)
-            yield from graph.edge(record)
+        elif element.tag in ("node", "edge"):
+            yield from _graphml_record(graph, element, keys, directed, "")
         elif element.tag == "hyperedge":
             yield Problem(Msg("graph.unsupported", what="hyperedges"), element.where(path.name))
     yield from graph.finish()
 
 
+def _graphml_record(graph: _Graph, element: XmlElement, keys: Mapping[str, Mapping[str, tuple[str, str]]], directed: bool,
+                    parent: str) -> Iterator[Located | Problem]:  # fmt: skip
+    """A GraphML node (with the nodes and edges of its nested graphs: yEd groups) or edge."""
+    attrs, places = _data(element, keys[element.tag], graph.name)
+    if element.tag == "edge":
+        is_directed = element.attrs.get("directed", str(directed)).lower() in _DIRECTED
+        yield from graph.edge(
+            _Record(element, attrs, places, element.attrs.get("source", ""), element.attrs.get("target", ""), is_directed)
+        )
+        return
+    _with_id(graph.mapping.nodes, element, attrs, places, graph.name)
+    yield from graph.node(_Record(element, attrs, places))
+    node_id = element.attrs.get("id", "")
+    if parent:
+        graph.parent(node_id, parent, element.where(graph.name))
+    for nested in element.find("graph"):
+        inner = nested.attrs.get("edgedefault", "directed" if directed else "undirected") == "directed"
+        for child in nested.children:
+            if child.tag in ("node", "edge"):
+                yield from _graphml_record(graph, child, keys, inner, node_id)
+            elif child.tag == "hyperedge":
+                yield Problem(Msg("graph.unsupported", what="hyperedges"), child.where(graph.name))
+
+
 def read_gexf(path: Path, *, mapping: GraphMapping | None = None, schema: Schema | None = None) -> Iterator[Located | Problem]:
     """Nodes and ties of a GEXF file (1.1–1.3), then notices of the defaults applied."""
-    graph = _Graph(path.name, mapping or GraphMapping(), schema or load_schema())
+    graph = _Graph(path, mapping or GraphMapping(), schema or load_schema())
     titles: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
     directed = True
     for element in iter_xml(path, frozenset({"attributes", "node", "edge"})):
@@ -332,28 +566,59 @@ def read_gexf(path: Path, *, mapping: GraphMapping | None = None, schema: Schema
                 default = clean_text(next((d.text for d in attribute.find("default")), ""))
                 titles[element.attrs["class"]][attribute.attrs.get("id", "")] = (attribute.attrs.get("title", ""), default)
         elif element.tag in ("node", "edge"):
-            yield from _gexf_record(graph, element, titles[element.tag], directed, path.name)
+            yield from _gexf_record(graph, element, titles, directed, "")
     yield from graph.finish()
 
 
-def _gexf_record(graph: _Graph, element: XmlElement, titles: Mapping[str, tuple[str, str]], directed: bool,
-                 name: str) -> Iterator[Located | Problem]:  # fmt: skip
-    attrs = {title: default for title, default in titles.values() if default}
+def _spans(element: XmlElement) -> list[tuple[str, str]]:
+    """A GEXF element's time spans: its ``start``/``end`` (open bounds taken as bounds), else its
+    ``<spells>`` (1.2, 1.3) or ``<slices>`` (1.1)."""
+    own = [(element.attrs.get("start") or element.attrs.get("startopen", ""),
+            element.attrs.get("end") or element.attrs.get("endopen", ""))]  # fmt: skip
+    listed = [(s.attrs.get("start") or s.attrs.get("startopen", ""), s.attrs.get("end") or s.attrs.get("endopen", ""))
+              for group in (*element.find("spells"), *element.find("slices")) for s in group.children]  # fmt: skip
+    return [span for span in (*own, *listed) if span != ("", "")]
+
+
+def _gexf_record(graph: _Graph, element: XmlElement, titles: Mapping[str, Mapping[str, tuple[str, str]]], directed: bool,
+                 parent: str) -> Iterator[Located | Problem]:  # fmt: skip
+    """A GEXF node (with its nested nodes and edges, its ``pid`` and ``<parents>``) or edge."""
+    name = graph.name
+    attrs = {title: default for title, default in titles[element.tag].values() if default}
     places = {}
     for own in ("label", "kind", "weight"):
         if element.attrs.get(own):
             attrs[own], places[own] = clean_text(element.attrs[own]), element.where(name)
+    timed: set[str] = set()
     for values in element.find("attvalues"):
         for value in values.find("attvalue"):
             ref = value.attrs.get("for", value.attrs.get("id", ""))
-            title = titles.get(ref, (ref, ""))[0]
+            title = titles[element.tag].get(ref, (ref, ""))[0]
+            if any(value.attrs.get(a) for a in ("start", "end", "startopen", "endopen")):
+                timed.add(title)
             attrs[title], places[title] = clean_text(value.attrs.get("value", "")), value.where(name)
+    graph.dynamic_values += bool(timed)
     attrs = {k: v for k, v in attrs.items() if v}
-    if element.tag == "node":
-        yield from graph.node(_Record(element, attrs, places))
+    if element.tag == "edge":
+        is_directed = element.attrs.get("type", "directed" if directed else "undirected") == "directed"
+        record = _Record(element, attrs, places, element.attrs.get("source", ""), element.attrs.get("target", ""), is_directed)
+        record.spans = _spans(element)
+        yield from graph.edge(record)
         return
-    is_directed = element.attrs.get("type", "directed" if directed else "undirected") == "directed"
-    yield from graph.edge(_Record(element, attrs, places, element.attrs.get("source", ""), element.attrs.get("target", ""), is_directed))
+    _with_id(graph.mapping.nodes, element, attrs, places, name)
+    record = _Record(element, attrs, places)
+    record.spans = _spans(element)
+    yield from graph.node(record)
+    node_id = element.attrs.get("id", "")
+    parents = [parent] if parent else []
+    parents += [element.attrs["pid"]] if element.attrs.get("pid") else []
+    parents += [p.attrs.get("for", "") for group in element.find("parents") for p in group.find("parent")]
+    for each in dict.fromkeys(p for p in parents if p):
+        graph.parent(node_id, each, element.where(name))
+    for group in (*element.find("nodes"), *element.find("edges")):
+        for child in group.children:
+            if child.tag in ("node", "edge"):
+                yield from _gexf_record(graph, child, titles, directed, node_id if child.tag == "node" else "")
 
 
 register_reader("graphml")(read_graphml)  # registered apart, so that mypy keeps the options in the signature

@@ -30,7 +30,8 @@ def test_knoke_information_network_imports_with_a_sector_mapping(tmp_path: Path)
     nodes, ties, problems = split(items)
     assert [p for p in problems if not isinstance(p, Notice)] == []
     assert [(n.key, n.props["sector"]) for n in nodes][:4] == [
-        ("org:coun", "public"), ("org:comm", "social"), ("org:educ", "public"), ("org:indu", "private")]  # fmt: skip
+        ("org:knoki-n0", "public"), ("org:knoki-n1", "social"), ("org:knoki-n2", "public"), ("org:knoki-n3", "private")]  # fmt: skip
+    assert [n.props["name"] for n in nodes][:4] == ["COUN", "COMM", "EDUC", "INDU"]  # labels are names, ids are keys
     assert {n.props["kind"] for n in nodes} == {"other"}
     assert Counter(t.type for t in ties) == {"COOPERATES_WITH": 21}  # 22 directed edges, one reciprocal pair
     assert notices(items) == [
@@ -51,7 +52,7 @@ def test_knoke_money_network_keeps_its_direction_as_funds(tmp_path: Path) -> Non
     mapping = GraphMapping.load({**SECTORS, "edges": {"defaults": {"type": "FUNDS"}}})
     nodes, ties, _ = split(read_graphml(KNOKM, mapping=mapping))
     assert len(nodes) == 10 and Counter(t.type for t in ties) == {"FUNDS": 49}
-    assert ("org:coun", "org:comm") in {(t.start, t.end) for t in ties}
+    assert ("org:knokm-n0", "org:knokm-n1") in {(t.start, t.end) for t in ties}  # COUN funds COMM
     with SqliteStore(tmp_path / "s.db") as store:
         store.upsert(nodes, ties, source="KNOKM")
         assert store.count_ties() == {"FUNDS": 49}
@@ -70,17 +71,17 @@ def test_a_gephi_export_maps_types_kinds_and_tie_labels(tmp_path: Path) -> None:
     items = list(read_gexf(FIXTURES / "network.gexf"))
     nodes, ties, _ = split(items)
     assert [(n.key, n.type, n.props.get("kind")) for n in nodes] == [
-        ("org:spoldzielnia-socjalna-laka", "Organisation", "social_cooperative"),
-        ("org:centrum-ekonomii-spolecznej-w-kwilczu", "Organisation", "ces"),
-        ("nip:8567346215", "Organisation", "business"),
+        ("org:network-1", "Organisation", "social_cooperative"),
+        ("org:network-2", "Organisation", "ces"),
+        ("nip:8567346215", "Organisation", "business"),  # a register identifier gives the key
         ("teryt:3014022", "Municipality", None),
-        ("org:stowarzyszenie-razem", "Organisation", "other"),
+        ("org:network-5", "Organisation", "other"),
     ]
-    assert [(t.type, t.start[:8], t.end[:8], dict(t.props)) for t in ties] == [
-        ("SUPPORTS", "org:cent", "org:spol", {}),
-        ("TRADES_WITH", "org:spol", "nip:8567", {"since": "01.03.2024"}),
-        ("LOCATED_IN", "org:spol", "teryt:30", {}),
-        ("COOPERATES_WITH", "org:cent", "org:stow", {}),
+    assert [(t.type, t.start, t.end, dict(t.props)) for t in ties] == [
+        ("SUPPORTS", "org:network-2", "org:network-1", {}),
+        ("TRADES_WITH", "org:network-1", "nip:8567346215", {"since": "01.03.2024"}),
+        ("LOCATED_IN", "org:network-1", "teryt:3014022", {}),
+        ("COOPERATES_WITH", "org:network-2", "org:network-5", {}),
     ]
     assert notices(items)[-1] == "network.gexf: atrybuty pominięte (brak pasującej właściwości): Degree, weight"
     with SqliteStore(tmp_path / "s.db") as store:
@@ -103,9 +104,9 @@ def test_graphml_keys_for_all_defaults_and_undirected_edges(tmp_path: Path) -> N
 </graphml>
 """)
     nodes, ties, problems = split(read_graphml(path))
-    assert [(n.key, n.props["kind"]) for n in nodes] == [("org:fundacja-a", "ngo"), ("org:spoldzielnia-b", "social_cooperative")]
+    assert [(n.key, n.props["kind"]) for n in nodes] == [("org:yed-a", "ngo"), ("org:yed-b", "social_cooperative")]
     assert [(t.type, t.start, t.end, dict(t.props)) for t in ties] == [
-        ("COOPERATES_WITH", "org:fundacja-a", "org:spoldzielnia-b", {"form": "agreement"})]  # fmt: skip
+        ("COOPERATES_WITH", "org:yed-a", "org:yed-b", {"form": "agreement"})]  # fmt: skip
     assert [str(p) for p in problems] == ["yed.graphml: 1 krawędzi bez type: przyjęto 'COOPERATES_WITH'",
                                           "yed.graphml: 2 węzłów bez type: przyjęto 'Organisation'"]  # fmt: skip
 
@@ -115,15 +116,17 @@ def test_graphml_keys_for_all_defaults_and_undirected_edges(tmp_path: Path) -> N
     [
         ('<node id="a"><data key="l">X</data></node><edge source="a" target="z"/>',
          "g.graphml:3:43: krawędź a → z wskazuje na węzeł z, którego nie ma w pliku"),
-        ('<node id="a"><data key="l">Łąka</data></node><node id="b"><data key="l">ŁĄKA</data></node>',
-         "g.graphml:3:46: węzły a i b dostają ten sam klucz org:laka (nadaj im różne nazwy albo identyfikatory)"),
+        ('<node id="a"><data key="n">5260250995</data></node><node id="b"><data key="n">526-025-09-95</data></node>',
+         "g.graphml:3:52: węzły a i b dostają ten sam klucz nip:5260250995 "
+         "(popraw identyfikator albo klucz jednego z nich, albo połącz je w jeden węzeł)"),
         ('<hyperedge><endpoint node="a"/></hyperedge>', "g.graphml:3:1: hyperedges nie są obsługiwane"),
         ('<node id="a"><data key="l">X</data>', "g.graphml:3:36: niepoprawny XML: no element found"),
     ],
 )  # fmt: skip
 def test_graph_problems_name_their_place(tmp_path: Path, body: str, expected: str) -> None:
     path = tmp_path / "g.graphml"
-    path.write_text(f'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><key id="l" for="node" attr.name="label"/>\n<graph>\n{body}')
+    keys = '<key id="l" for="node" attr.name="label"/><key id="n" for="node" attr.name="nip"/>'
+    path.write_text(f'<graphml xmlns="http://graphml.graphdrawing.org/xmlns">{keys}\n<graph>\n{body}')
     text = path.read_text()
     if "no element found" not in expected:
         path.write_text(text + "\n</graph></graphml>")
