@@ -148,7 +148,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "store {url} has been locked by another writer for more than {seconds} s",
     ),
     "store.busy.hint": ("spróbuj ponownie za chwilę", "try again in a moment"),
-    "store.open": ("nie można otworzyć magazynu {url}: {detail}", "cannot open store {url}: {detail}"),
     "store.open.hint": (
         "sprawdź ścieżkę i uprawnienia do pliku",
         "check the path and the file permissions",
