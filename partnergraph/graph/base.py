@@ -193,26 +193,49 @@ class Writer:
             stored = self.tx.get_nodes(list({n.key for n in checked}))
             created: dict[str, Node] = {}
             updated: dict[str, Node] = {}
+            unchanged: set[str] = set()
             log: list[Change] = []
             for node in checked:
                 old = created.get(node.key) or updated.get(node.key) or stored.get(node.key)
                 if old is not None and old.type != node.type:
                     raise IntegrityError(Msg("store.type_change", key=node.key, old=old.type, new=node.type))
                 merged = self._node(node, {**old.props, **node.props} if old else dict(node.props))
+                changed = old is not None and merged.props != old.props
+                self._count("node", old, changed, node.key, unchanged)
                 if old is None:
                     created[node.key] = merged
                     log.append(self._change("create", "node", node.key, None, None))
-                elif merged.props != old.props:
+                elif changed:
                     before = stored.get(node.key, old)
                     (created if node.key in created else updated)[node.key] = merged
                     log.append(self._change("update", "node", node.key, before, merged))
-                else:
-                    self.summary.add("node", "unchanged")
             self.tx.put_nodes(list(created.values()), list(updated.values()))
             self._check_kinds(self.rules.rekinded(self.validator, stored, updated.values()))
             self.tx.log(log)
-            self.summary.add("node", "created", len(created))
-            self.summary.add("node", "updated", len(updated))
+
+    def _count(self, entity: str, old: Node | Tie | None, changed: bool, key: str, unchanged: set[str]) -> None:
+        """Count a record once per write, though a file may give it twice.
+
+        A record already written by this write (``old`` carries this write's version) was counted
+        when it was; one found unchanged earlier in the chunk (``unchanged``) moves to updated if it
+        changes now. A record repeated unchanged in two different chunks (``BATCH_SIZE`` records
+        apart) counts as unchanged twice: remembering every unchanged key of a re-import would cost
+        memory in proportion to the file.
+        """
+        if old is None:
+            self.summary.add(entity, "created")
+        elif old.version == self.version:
+            return
+        elif key in unchanged:
+            if changed:
+                unchanged.discard(key)
+                self.summary.add(entity, "unchanged", -1)
+                self.summary.add(entity, "updated")
+        elif changed:
+            self.summary.add(entity, "updated")
+        else:
+            unchanged.add(key)
+            self.summary.add(entity, "unchanged")
 
     def _check_kinds(self, changed: dict[str, tuple[str, object]]) -> None:
         """Refuse kinds (already written in this transaction) that no longer fit the nodes' stored ties."""
@@ -258,22 +281,23 @@ class Writer:
         stored = self.tx.get_ties(list({t.id for t in checked}))
         created: dict[str, Tie] = {}
         updated: dict[str, Tie] = {}
+        unchanged: set[str] = set()
         log: list[Change] = []
         for tie in checked:
             old = created.get(tie.id) or updated.get(tie.id) or stored.get(tie.id)
             merged = self._tie(tie, {**old.props, **tie.props} if old else dict(tie.props))
+            changed = old is not None and (
+                merged.props != old.props or (merged.type, merged.start, merged.end) != (old.type, old.start, old.end)
+            )
+            self._count("tie", old, changed, tie.id, unchanged)
             if old is None:
                 created[tie.id] = merged
                 log.append(self._change("create", "tie", tie.id, None, None))
-            elif merged.props != old.props or (merged.type, merged.start, merged.end) != (old.type, old.start, old.end):
+            elif changed:
                 (created if tie.id in created else updated)[tie.id] = merged
                 log.append(self._change("update", "tie", tie.id, stored.get(tie.id, old), merged))
-            else:
-                self.summary.add("tie", "unchanged")
         self.tx.put_ties(list(created.values()), list(updated.values()))
         self.tx.log(log)
-        self.summary.add("tie", "created", len(created))
-        self.summary.add("tie", "updated", len(updated))
 
     def _validated(self, chunk: list[Any], check: Any, number: int) -> list[Any]:
         result, problems = [], []

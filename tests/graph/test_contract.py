@@ -284,3 +284,16 @@ def test_dry_run_counts_but_writes_nothing(store: GraphStore) -> None:
     assert (summary.get("node", "created"), summary.get("node", "updated"), summary.get("node", "unchanged")) == (1, 1, 1)
     assert store.get_node("org:nowa") is None and store.version() == 1
     assert summary.version == 1
+
+
+def test_a_record_given_twice_in_one_write_counts_once(store: GraphStore) -> None:
+    """Within a chunk and across chunks (BATCH_SIZE records apart), created and updated count each key once."""
+    from partnergraph.graph.base import BATCH_SIZE
+
+    filler = [org(f"org:n{i}", f"N {i}") for i in range(BATCH_SIZE)]
+    twice = [org("org:a", "A"), org("org:a", "A"), org("org:b", "B"), *filler, org("org:a", "A bis"), org("org:b", "B")]
+    summary = store.upsert(twice, source="file")
+    assert (summary.get("node", "created"), summary.get("node", "updated"), summary.get("node", "unchanged")) == (BATCH_SIZE + 2, 0, 0)
+    assert store.get_node("org:a").props["name"] == "A bis"  # type: ignore[union-attr]
+    again = store.upsert([org("org:a", "A bis"), org("org:a", "A bis"), org("org:b", "B"), org("org:b", "B 2")], source="again")
+    assert (again.get("node", "created"), again.get("node", "updated"), again.get("node", "unchanged")) == (0, 1, 1)
