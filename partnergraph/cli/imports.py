@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -120,29 +121,34 @@ def _echo_report(report: ImportReport) -> None:
 @click.option("--skip-invalid", is_flag=True, help="Import the valid records; write the rejected ones, with reasons, beside FILE.")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="GraphML/GEXF: a JSON mapping of attributes to node types, kinds, tie types and properties.")  # fmt: skip
+@click.option("--allow-older", is_flag=True, help="TERYT/KRS: apply a register state older than the one stored.")
 @pass_cli
-def import_file(cli: Cli, file: Path, fmt: str | None, dry_run: bool, skip_invalid: bool, mapping: Path | None) -> None:
+def import_file(cli: Cli, file: Path, fmt: str | None, dry_run: bool, skip_invalid: bool, mapping: Path | None,
+                allow_older: bool) -> None:  # fmt: skip
     """Import FILE (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS, GraphML/GEXF) all-or-nothing.
 
     FILE may also be a folder of CSV files (organizacje.csv, powiazania.csv …). Every record is
     checked against models.ttl first; one problem rejects the whole file unless --skip-invalid.
     """
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"allow_older": True} if allow_older else {}
     if mapping is not None:
         from partnergraph.importers.graphml import GraphMapping
 
         options["mapping"] = GraphMapping.load(mapping)
     bar = _Bar()
-    try:
-        report = run_import(cli.store(), file, format=fmt, dry_run=dry_run, skip_invalid=skip_invalid, user=cli.user,
-                            progress=bar, options=options)  # fmt: skip
-    except ImportFailed as exc:
-        bar.close()
-        _echo_notices(exc.report)
-        _echo_problems(exc.report.problems, exc.report.problem_count)
-        raise PartnergraphError(Msg("cli.import.failed", count=exc.report.problem_count), hint=exc.hint) from exc
-    finally:
-        bar.close()
+    with warnings.catch_warnings():
+        # openpyxl warns about workbook parts it drops ("Unknown extension …"): not the user's concern
+        warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
+        try:
+            report = run_import(cli.store(), file, format=fmt, dry_run=dry_run, skip_invalid=skip_invalid, user=cli.user,
+                                progress=bar, options=options)  # fmt: skip
+        except ImportFailed as exc:
+            bar.close()
+            _echo_notices(exc.report)
+            _echo_problems(exc.report.problems, exc.report.problem_count)
+            raise PartnergraphError(Msg("cli.import.failed", count=exc.report.problem_count), hint=exc.hint) from exc
+        finally:
+            bar.close()
     _echo_notices(report)
     _echo_problems(report.problems, report.problem_count)
     _echo_report(report)

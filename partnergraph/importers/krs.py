@@ -17,7 +17,10 @@ the API returns it (the bare ``odpis`` object works too). Each extract gives:
 
 The ties carry the extract as ``source``: ``KRS 0000123456, odpis aktualny, stan z dnia
 2025-03-10, pobrany 2025-03-10 08:15:02``. Municipalities and activities must already be in
-the store (import TERC and PKD first), or be given as indexes.
+the store (import TERC and PKD first), or be given as indexes; municipalities that a newer TERC
+ended are never matched. A newer extract replaces an older one, never the reverse: an extract
+whose ``stanZDnia`` is older than the one stored for the organisation (read from its
+``source``) is refused in one line unless ``allow_older``.
 """
 
 from __future__ import annotations
@@ -31,10 +34,12 @@ from typing import Any
 
 from partnergraph.errors import Problem
 from partnergraph.graph.base import GraphStore
+from partnergraph.graph.validity import as_date
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.base import Located, register_reader
 from partnergraph.importers.names import clean_text, provenance
 from partnergraph.importers.pkd import ActivityIndex
+from partnergraph.importers.registers import older_state
 from partnergraph.importers.teryt import MunicipalityIndex
 from partnergraph.records import Node, Tie
 from partnergraph.schema import Schema, load_schema
@@ -89,7 +94,8 @@ def kind_of(legal_form: str) -> str:
 
 
 def read_krs(path: Path, *, store: GraphStore | None = None, municipalities: MunicipalityIndex | None = None,
-             activities: ActivityIndex | None = None, schema: Schema | None = None) -> Iterator[Located | Problem]:  # fmt: skip
+             activities: ActivityIndex | None = None, schema: Schema | None = None,
+             allow_older: bool = False) -> Iterator[Located | Problem]:  # fmt: skip
     """Organisations with LOCATED_IN and OFFERS ties from KRS extracts (a file or a folder).
 
     Seats and PKD codes are matched against ``municipalities`` and ``activities``, by
@@ -108,7 +114,26 @@ def read_krs(path: Path, *, store: GraphStore | None = None, municipalities: Mun
         yield Problem(Msg("krs.no_files"), path.name)
     for file in files:
         name = f"{path.name}/{file.name}" if path.is_dir() else file.name
-        yield from _read_file(file, name, municipalities, activities, schema)
+        extracts = _read_file(file, name, municipalities, activities, schema)
+        yield from extracts if store is None or allow_older else _newer_only(extracts, store)
+
+
+def _newer_only(items: Iterator[Located | Problem], store: GraphStore) -> Iterator[Located | Problem]:
+    """The records of an extract, refused (raises) when the store has a newer extract of the organisation."""
+    for item in items:
+        if isinstance(item, Located) and isinstance(item.record, Node):
+            given, stored = _state_date(item.record.props.get("source")), None
+            if given is not None and (node := store.get_node(item.record.key)) is not None:
+                stored = _state_date(node.props.get("source"))
+            if given is not None and stored is not None and given < stored:
+                raise older_state(item.record.key.replace("krs:", "KRS "), given, stored, item.fields.get("source", item.where))
+        yield item
+
+
+def _state_date(source: object) -> dt.date | None:
+    """The ``stan z dnia`` date of an extract's source text (as this reader writes it)."""
+    found = re.search(r"stan z dnia (\d{4}-\d{2}-\d{2})", str(source or ""))
+    return as_date(found.group(1)) if found else None
 
 
 def _read_file(file: Path, name: str, municipalities: MunicipalityIndex, activities: ActivityIndex,
@@ -196,7 +221,7 @@ class _Extract:
             "name": ("danePodmiotu", "nazwa"), "legal_form": ("formaPrawna",), "kind": ("formaPrawna",),
             "krs": ("numerKRS",), "key": ("numerKRS",), "nip": ("identyfikatory", "nip"),
             "regon": ("identyfikatory", "regon"), "address": ("adres", "ulica"), "postcode": ("adres", "kodPocztowy"),
-            "city": ("adres", "miejscowosc"), "founded": ("dataRejestracjiWKRS",),
+            "city": ("adres", "miejscowosc"), "founded": ("dataRejestracjiWKRS",), "source": ("stanZDnia",),
         }  # fmt: skip
         fields = {prop: self.place(*keys) for prop, keys in places.items()}
         props |= provenance(self.schema, "Organisation", self.source())

@@ -66,6 +66,22 @@ register_messages({
     ),
     "kumu.both_ways": ("po jednym powiązaniu w każdą stronę", "one tie each way"),
     "kumu.one_way": ("jedno powiązanie od From do To", "one tie from From to To"),
+    "kumu.no_type": (
+        "połączenie bez typu (pusta kolumna {column!r}) — przyjęto {tie}",
+        "a connection without a type (empty column {column!r}) — {tie} assumed",
+    ),
+    "kumu.no_type_column": (
+        "brak kolumny Type — dla połączeń bez typu przyjęto {tie}",
+        "no Type column — {tie} assumed for connections without a type",
+    ),
+    "kumu.refused_end": (
+        "połączenie z elementem {label!r}, który odrzucono jako osobę ({where})",
+        "a connection to the element {label!r}, which was refused as a person ({where})",
+    ),
+    "kumu.refused_end.hint": (
+        "usuń to połączenie albo zastąp element organizacją",
+        "remove this connection, or replace the element by an organisation",
+    ),
     "kumu.skipped_column": ("kolumna {header!r} pominięta", "column {header!r} skipped"),
     "kumu.no_sheets": ("brak arkuszy Elements i Connections", "no Elements or Connections sheet"),
     "kumu.no_sheets.hint": ("Kumu eksportuje arkusze Elements i Connections", "Kumu exports the sheets Elements and Connections"),
@@ -84,6 +100,8 @@ class _State:
 
     schema: Schema
     told: set[tuple[str, str]] = field(default_factory=set)
+    refused: dict[str, str] = field(default_factory=dict)
+    """Elements refused as people: folded label → where."""
 
     def tell(self, key: tuple[str, str], notice: Notice) -> Iterator[Notice]:
         if key not in self.told:
@@ -128,7 +146,7 @@ def _table(kind: str, source: Source, state: _State) -> Iterator[Located | Probl
         if kind == ELEMENTS:
             yield from _element(texts, values, where, places, state)
         else:
-            yield from _connection(texts, values, where, places, state)
+            yield from _connection(texts, values, where, places, state, columns.headers)
 
 
 @dataclass
@@ -137,6 +155,8 @@ class _Columns:
     props: dict[str, int] = field(default_factory=dict)
     fields: dict[str, int] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    """Fixed target (``@start`` …) → its header as written."""
 
 
 def _columns(kind: str, source: Source, header: Sequence[Any], row: int, state: _State) -> tuple[_Columns, dict[str, Any]]:
@@ -155,6 +175,7 @@ def _columns(kind: str, source: Source, header: Sequence[Any], row: int, state: 
         matched = next((m for lookup in lookups if (m := match_header(text, lookup)) and not m.startswith("@")), None)
         if fixed and fixed not in columns.fixed:
             columns.fixed[fixed] = index
+            columns.headers[fixed] = text
         elif matched and matched not in columns.props:
             columns.props[matched] = index
         elif text:
@@ -187,6 +208,7 @@ def _element(texts: Mapping[str, str], values: dict[str, Any], where: str, place
         return
     if state.schema.is_person(kind_text):
         yield Problem(Msg("kumu.person", label=label, type=kind_text), places.get("kind", where), Msg("kumu.person.hint"))
+        state.refused[norm(label)] = where
         return
     tags = [t.strip() for t in texts.get("@tags", "").split("|") if t.strip()]
     found = _element_type(kind_text, tags, state.schema)
@@ -202,18 +224,23 @@ def _element(texts: Mapping[str, str], values: dict[str, Any], where: str, place
     yield Located(Node("", node_type, props), where, places)
 
 
-def _connection(texts: Mapping[str, str], values: dict[str, Any], where: str, places: Places, state: _State) -> Iterator[Located | Problem]:
+def _connection(texts: Mapping[str, str], values: dict[str, Any], where: str, places: Places, state: _State,
+                headers: Mapping[str, str]) -> Iterator[Located | Problem]:  # fmt: skip
     start, end, type_text = texts.get("@start", ""), texts.get("@end", ""), texts.get("@type", "")
-    for name, text in (("start", start), ("end", end)):
+    for name, text, target in (("start", start, "@start"), ("end", end, "@end")):
         if not text:
-            yield Problem(Msg("sheet.empty_cell", column=name), places.get(name, where))
+            yield Problem(Msg("sheet.empty_cell", column=headers.get(target, target[1:])), places.get(name, where))
             return
+    refused = [(name, text) for name, text in (("start", start), ("end", end)) if norm(text) in state.refused]
+    for name, text in refused:
+        msg = Msg("kumu.refused_end", label=text, where=state.refused[norm(text)])
+        yield Problem(msg, places.get(name, where), Msg("kumu.refused_end.hint"))
+    if refused:
+        return
     tie_types = state.schema.tie_types
     tie_type = next((n for n, t in tie_types.items() if norm(type_text) in {norm(n), *(norm(v) for v in t.labels.values())}), None)
     if tie_type is None:
-        yield from state.tell(
-            ("tie", type_text), Notice(Msg("kumu.default_tie", type=type_text, tie=DEFAULT_TIE), places.get("type", where))
-        )
+        yield from state.tell(("tie", type_text), _default_tie(type_text, headers.get("@type"), places.get("type", where)))
         tie_type = DEFAULT_TIE
     note = " — ".join(t for t in (texts.get("@label", ""), texts.get("@description", "")) if t)
     props = dict(values) | ({"note": note} if note else {})
@@ -226,3 +253,12 @@ def _connection(texts: Mapping[str, str], values: dict[str, Any], where: str, pl
         )
         if direction == "mutual":
             yield Located(Tie(tie_type, name_ref(end), name_ref(start), props), where, places)
+
+
+def _default_tie(type_text: str, column: str | None, where: str) -> Notice:
+    """The notice for a connection whose type is no tie type: unknown, empty, or without a Type column."""
+    if type_text:
+        return Notice(Msg("kumu.default_tie", type=type_text, tie=DEFAULT_TIE), where)
+    if column is None:
+        return Notice(Msg("kumu.no_type_column", tie=DEFAULT_TIE), where)
+    return Notice(Msg("kumu.no_type", column=column, tie=DEFAULT_TIE), where)

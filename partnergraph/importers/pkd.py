@@ -84,6 +84,10 @@ register_messages(
             "no header row Dział | Grupa | Klasa | Podklasa | Nazwa grupowania",
         ),
         "pkd.unknown": ("kod PKD {code} nie występuje w {where}", "PKD code {code} is not in {where}"),
+        "pkd.none": (
+            "kodu PKD {code} nie można dopasować: w magazynie nie ma żadnej klasyfikacji PKD",
+            "PKD code {code} cannot be matched: the store has no PKD classification at all",
+        ),
         "pkd.unknown.hint": (
             "zaimportuj najpierw klasyfikację PKD (plik GUS), potem odpisy KRS",
             "import the PKD classification (the GUS file) first, then the KRS extracts",
@@ -318,6 +322,8 @@ class ActivityIndex:
 
     def resolve(self, code: str, description: str = "", on: dt.date | None = None) -> tuple[str | None, Msg | None]:
         """The key of ``code``, or the message saying why it has none."""
+        if not self.codes:
+            return None, Msg("pkd.none", code=code)
         found = dict(self.codes.get(code, {}))
         if on is not None and on < PKD2025_SINCE:
             found.pop("PKD2025", None)

@@ -172,7 +172,8 @@ def run_import(store: GraphStore, path: Path | str, *, format: str | None = None
     ``format`` is a reader name (csv, xlsx, kumu, jsonl, teryt, pkd, krs, graphml, gexf); by
     default it is guessed from the file. With ``dry_run`` nothing is written (not even the
     rejected file) and the report says what would change. ``options`` go to the readers that
-    take them (``mapping`` for graphml/gexf); readers that take ``store`` (krs) get the store.
+    take them (``mapping`` for graphml/gexf, ``allow_older`` for teryt/krs: apply a register
+    state older than the stored one); readers that take ``store`` (teryt, krs) get the store.
     """
     path = Path(path)
     if not path.exists():
@@ -250,6 +251,37 @@ def _batches(checker: Checker, items: Iterable[Located | Problem], expected: int
 
 
 # -- formats ---------------------------------------------------------------------------------
+register_messages({
+    "imp.gus": (
+        "to plik {catalogue} z rejestru TERYT GUS ({what}); partnergraph potrzebuje TERC",
+        "this is the GUS TERYT {catalogue} file ({what}); partnergraph needs TERC",
+    ),
+    "imp.gus.hint": (
+        "pobierz TERC (wariant „Urzędowy”) z eteryt.stat.gov.pl — ma gminy, powiaty i województwa",
+        'download TERC ("Urzędowy" variant) from eteryt.stat.gov.pl — it has the municipalities, counties and voivodeships',
+    ),
+    "imp.zip": (
+        "archiwum ZIP {name} nie zawiera pliku TERC; rozpakuj je i zaimportuj plik ze środka ({members})",
+        "the ZIP archive {name} holds no TERC file; unpack it and import the file inside ({members})",
+    ),
+    "imp.gus.simc": ("miejscowości", "localities"),
+    "imp.gus.ulic": ("ulice", "streets"),
+    "imp.gus.wmrodz": ("rodzaje miejscowości", "kinds of localities"),
+    "imp.gephi.nodes": (
+        "to tabela węzłów z Gephi (Id, Label) — jej identyfikatory znaczą coś tylko w Gephi",
+        "this is a Gephi nodes table (Id, Label) — its ids mean something only inside Gephi",
+    ),
+    "imp.gephi.edges": (
+        "to tabela krawędzi z Gephi (Source, Target) — sama nie mówi, które to organizacje",
+        "this is a Gephi edges table (Source, Target) — on its own it does not say which organisations they are",
+    ),
+    "imp.gephi.hint": (
+        "w Gephi wyeksportuj cały graf jako GraphML (Plik → Eksportuj → Plik grafu) i zaimportuj ten plik",
+        "in Gephi export the whole graph as GraphML (File → Export → Graph file) and import that file",
+    ),
+})  # fmt: skip
+
+
 def reader_for(name: str) -> Reader:
     """The reader registered as ``name``, importing its module on first use."""
     if not _load(name):
@@ -283,7 +315,7 @@ def guess_format(path: Path) -> str:
     """The format of ``path`` from its extension and, where unambiguous, its first bytes."""
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file())
-        tables = {_guess_table(_head(p)) for p in files if p.suffix.lower() == ".csv"}
+        tables = {_guess_table(_head(p), p.name) for p in files if p.suffix.lower() == ".csv"}
         if tables:
             return "kumu" if "kumu" in tables else "csv"
         return "krs" if any(p.suffix.lower() == ".json" for p in files) else _unknown(path)
@@ -298,11 +330,16 @@ def guess_format(path: Path) -> str:
             return "pkd"
         raise ValidationError([Problem(Msg("imp.xls"), path.name, Msg("imp.xls.hint"))])
     if suffix in (".csv", ".tsv", ".txt"):
-        return _guess_table(head)
+        return _guess_table(head, path.name)
+    if suffix == ".zip" or head.startswith(b"PK\x03\x04"):
+        return _guess_zip(path)
     if suffix == ".json":
         return "jsonl" if re.match(rb'\s*\{\s*"(node|tie|comment)"', head.removeprefix(b"\xef\xbb\xbf")) else "krs"
     if suffix == ".xml" or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return _XML_ROOTS.get(_xml_root(head), "") or _unknown(path)
+        root = _xml_root(head)
+        if root in _GUS_XML_ROOTS:  # GUS writes <teryt>, <simc>, <ulic> or <SIMC> round its catalogues
+            _refuse_gus({fold((m.group(1) or m.group(2)).decode("ascii")) for m in _XML_COLUMN.finditer(head)}, path.name)
+        return _XML_ROOTS.get(root, "") or _unknown(path)
     return _unknown(path)
 
 
@@ -326,17 +363,65 @@ def _xml_root(head: bytes) -> str:
     return ""
 
 
-def _guess_table(head: bytes) -> str:
-    """csv, or teryt / pkd / kumu when the header row is theirs."""
+def _guess_table(head: bytes, name: str) -> str:
+    """csv, or teryt / pkd / kumu when the header row is theirs; refuses other known tables (GUS, Gephi)."""
     line = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    columns = {fold(c).strip().strip('"').strip() for c in re.split(r"[;,\t]", line)}
+    cells = [fold(c).strip().strip('"').strip() for c in re.split(r"[;,\t]", line)]
+    columns = set(cells)
+    _refuse_gus(columns, name)
     if {"woj", "pow", "gmi", "rodz"} <= columns:
         return "teryt"
     if "numerpoziomu" in columns or "symbol pkd 2007" in columns:
         return "pkd"
+    _refuse_gephi(cells, name)
     if "direction" in columns or ("label" in columns and not columns & {"name", "nazwa"}):
         return "kumu"
     return "csv"
+
+
+_GUS_XML_ROOTS = {"teryt", "simc", "ulic", "wmrodz"}
+_XML_COLUMN = re.compile(rb'<col name="([A-Za-z_0-9]+)"|<([A-Za-z_0-9]+)>')
+GUS_CATALOGUES = {"simc": {"rodz_gmi", "rm", "sym", "sympod"}, "ulic": {"rodz_gmi", "sym_ul", "cecha"}, "wmrodz": {"rm", "nazwa_rm"}}
+"""The GUS TERYT catalogues other than TERC, by the columns that tell them apart (folded)."""
+
+
+def _refuse_gus(columns: set[str], name: str) -> None:
+    """Refuse SIMC, ULIC and WMRODZ (localities, streets, locality kinds): only TERC has municipalities."""
+    for catalogue, marks in GUS_CATALOGUES.items():
+        if marks <= columns:
+            msg = Msg("imp.gus", catalogue=catalogue.upper(), what=Msg(f"imp.gus.{catalogue}"))
+            raise ValidationError([Problem(msg, f"{name}:1", Msg("imp.gus.hint"))])
+
+
+def _refuse_gephi(cells: list[str], name: str) -> None:
+    """Refuse Gephi's node and edge tables (Data Laboratory → Export table): their ids mean nothing outside Gephi."""
+    columns = set(cells)
+    if {"source", "target"} <= columns and not columns & {"from", "to", "od", "do"}:
+        table = "edges"
+    elif cells[:2] == ["id", "label"]:
+        table = "nodes"
+    else:
+        return
+    raise ValidationError([Problem(Msg(f"imp.gephi.{table}"), f"{name}:1", Msg("imp.gephi.hint"))])
+
+
+def _guess_zip(path: Path) -> str:
+    """teryt for a GUS zip holding TERC; a zip of another GUS catalogue is refused naming it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [Path(m.filename).name for m in archive.infolist() if not m.is_dir()]
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return _unknown(path)
+    if any("TERC" in n.upper() for n in names):
+        return "teryt"  # the reader opens the zip and says when it holds several TERC files
+    for catalogue in GUS_CATALOGUES:
+        if any(n.upper().startswith(catalogue.upper()) for n in names):
+            msg = Msg("imp.gus", catalogue=catalogue.upper(), what=Msg(f"imp.gus.{catalogue}"))
+            raise ValidationError([Problem(msg, f"{path.name}/{names[0]}", Msg("imp.gus.hint"))])
+    raise ConfigError(Msg("imp.zip", name=path.name, members=", ".join(names[:10]) or "—"),
+                      hint=Msg("imp.unknown_format.hint", formats=", ".join(FORMATS)))  # fmt: skip
 
 
 def _is_kumu_workbook(path: Path) -> bool:

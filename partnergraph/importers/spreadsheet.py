@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from partnergraph.errors import Problem, ValidationError
-from partnergraph.i18n import Msg, register_messages
+from partnergraph.i18n import Msg, current_language, register_messages
 from partnergraph.importers.base import Located, register_reader
 from partnergraph.importers.check import Notice, name_ref
 from partnergraph.importers.sheets import Places, Source, cell_text, cell_value, open_sources
@@ -68,6 +68,14 @@ register_messages({
     "sheet.unknown_column.hint": ("znane kolumny: {known}", "known columns: {known}"),
     "sheet.unknown_sheet": ("arkusz {name!r} nie jest znany — pominięto go", "sheet {name!r} is not known — skipped"),
     "sheet.unknown_sheet.hint": ("nazwy arkuszy: {names}", "sheet names: {names}"),
+    "sheet.no_match": (
+        "nagłówek nie pasuje do żadnej tabeli partnergraph; kolumny w pliku: {found}",
+        "the header fits no partnergraph table; the file's columns: {found}",
+    ),
+    "sheet.no_match.hint": (
+        "oczekiwane kolumny — {expected}; pusty szablon z nagłówkami daje „partnergraph template”",
+        "expected columns — {expected}; 'partnergraph template' writes an empty template with the headers",
+    ),
     "sheet.no_tables": ("w pliku {name} nie ma arkusza do wczytania", "{name} has no sheet to import"),
     "sheet.extra_cells": ("wiersz ma {found} pól, a nagłówek {expected}", "the row has {found} fields, the header {expected}"),
     "sheet.extra_cells.hint": (
@@ -241,6 +249,8 @@ def table_records(path: Path, sources: Sequence[Source], schema: Schema) -> Iter
     for source in sources:
         row, header = _header(source)
         kind = _kind(source, header, schema) if header else VALUES
+        if kind is None and not source.xlsx and not path.is_dir():
+            raise ValidationError([unmatched_header(source, row, header, schema)])
         if kind is None:
             names = ", ".join(sheet_title(k, schema) for k in [*schema.node_types, TIES])
             yield Notice(Msg("sheet.unknown_sheet", name=source.title), source.name, Msg("sheet.unknown_sheet.hint", names=names))
@@ -260,6 +270,16 @@ def table_records(path: Path, sources: Sequence[Source], schema: Schema) -> Iter
         raise ValidationError(problems)
     for source, table, row in layouts:
         yield from _rows(source, table, row, schema)
+
+
+def unmatched_header(source: Source, row: int, header: Sequence[Any], schema: Schema) -> Problem:
+    """A table whose name and header fit no sheet: the columns found and the ones expected."""
+    found = ", ".join(text for cell in header if (text := cell_text(cell)))
+    lang = current_language()
+    expected = "; ".join(f"{sheet_title(kind, schema, lang)}: {', '.join(h for _, h in column_headers(kind, schema, lang)[:3])} …"
+                         for kind in ("Organisation", "Municipality", TIES))  # fmt: skip
+    hint = Msg("sheet.no_match.hint", expected=expected)
+    return Problem(Msg("sheet.no_match", found=found), source.row_place(row), hint)
 
 
 def _header(source: Source) -> tuple[int, Sequence[Any]]:

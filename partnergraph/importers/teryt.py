@@ -16,12 +16,22 @@ variant (``<row>`` of ``<col name="…">`` or of ``<WOJ>…</WOJ>`` elements; ``
   ``3064011``), not of the county, so counting a county's gminas never counts them twice;
   ``parts=False`` leaves them out.
 
-PART_OF ties carry ``source`` = ``GUS TERYT TERC, stan na 2022-01-01``. Keys are the codes,
-so importing a newer TERC renames units in place and adds new ones; units that disappeared
-from the register are not deleted. One-digit codes (Excel drops leading zeros) are padded.
+Nodes and PART_OF ties carry ``source`` = ``GUS TERYT TERC``; the register's state date
+(``STAN_NA``) is kept once, as ``register_date`` on each Voivodeship the file lists, so a newer
+file changes only what really changed. Keys are the codes. Given the ``store``, a file is
+compared with the stored register (:mod:`partnergraph.importers.registers`): a file older than
+the stored state is refused in one line unless ``allow_older``; units the file no longer lists
+get ``ended`` (never deleted: ties still point at them), new ones ``valid_from``; notices count
+the units added, renamed, ended and those changed only by the date. A whole register (all 16
+voivodeships) ends missing counties and gminas; an excerpt only the gminas of its counties.
+A GUS ``.zip`` is opened and the TERC file inside is read. One-digit codes (Excel drops leading
+zeros) are padded.
 
-    >>> [str(p) for p in read_teryt(Path("missing/TERC.csv"))]  # a reader never raises
+    >>> [str(p) for p in read_teryt(Path("missing/TERC.csv"))]  # unreadable rows are problems
     ['TERC.csv: nie można odczytać pliku: No such file or directory']
+
+A file that as a whole is no TERC (another GUS catalogue, a zip without TERC, an older state)
+raises :class:`~partnergraph.errors.ValidationError` with one problem, as the pipeline expects.
 """
 
 from __future__ import annotations
@@ -29,18 +39,24 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import re
+import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from partnergraph.errors import Problem
+from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore
+from partnergraph.graph.validity import ENDED, REGISTER_DATE, VALID_FROM, as_date, is_current
 from partnergraph.i18n import Msg, register_messages
-from partnergraph.importers.base import Located, register_reader
+from partnergraph.importers.base import Located, Notice, register_reader
 from partnergraph.importers.names import clean_text, detect_encoding, iter_xml, provenance, unit_name
+from partnergraph.importers.registers import Changes, older_state
 from partnergraph.records import Node, Tie
 from partnergraph.schema import Schema, load_schema
+from partnergraph.values import Value
 
 __all__ = ["COLUMNS", "MunicipalityIndex", "Seat", "read_teryt"]
 
@@ -49,7 +65,9 @@ _ALIASES = {"NAZDOD": "NAZWA_DOD"}
 _REQUIRED = COLUMNS[:5]
 GMINA_RODZ = frozenset("123")  # whole gminas; other RODZ values are parts of a gmina
 URBAN_RODZ = "1"
-SOURCE = "GUS TERYT TERC"  # provenance written on PART_OF ties, with the register's state date
+SOURCE = "GUS TERYT TERC"  # provenance written on nodes and PART_OF ties (the date is the voivodeship's register_date)
+REGISTER = "TERYT TERC"
+VOIVODESHIPS = 16  # since 1999; a file listing them all is a whole register
 
 register_messages(
     {
@@ -75,6 +93,17 @@ register_messages(
             'this looks like the "Adresowy" variant; download the "Urzędowy" variant from GUS',
         ),
         "teryt.row": ("element <row> bez kolumn TERC", "a <row> element without TERC columns"),
+        "teryt.not_terc": (
+            "wiersze pliku nie mają kolumn TERC {missing}, tylko {found}: to nie jest plik TERC",
+            "the file's rows lack the TERC columns {missing} and have {found}: this is not a TERC file",
+        ),
+        "teryt.zip": (
+            "w archiwum ZIP nie ma pliku TERC, są: {members}",
+            "the ZIP archive has no TERC file, only: {members}",
+        ),
+        "teryt.zip_many": ("w archiwum ZIP jest kilka plików TERC: {members}", "the ZIP archive has several TERC files: {members}"),
+        "teryt.zip_many.hint": ("rozpakuj archiwum i zaimportuj jeden z nich", "unpack the archive and import one of them"),
+        "teryt.bad_zip": ("archiwum ZIP jest uszkodzone: {detail}", "the ZIP archive is damaged: {detail}"),
         "teryt.fields": (
             "liczba pól wiersza ({found}) nie zgadza się z nagłówkiem ({expected})",
             "the row has {found} fields, the header {expected}",
@@ -138,6 +167,12 @@ class _State:
     codes: dict[str, str] = field(default_factory=dict)  # code → the row where it was first seen
     city_gminas: dict[str, str] = field(default_factory=dict)  # county code → its urban gmina (RODZ 1)
     waiting: list[tuple[Node, _Row, str]] = field(default_factory=list)  # parts read before their gmina
+    stored: dict[str, Node] = field(default_factory=dict)  # teryt code → the unit in the store
+    allow_older: bool = False
+    dates: dict[str, dt.date | None] = field(default_factory=dict)  # voivodeship code → the file's state date
+    counties: set[str] = field(default_factory=set)  # county codes the file lists
+    changes: Changes = field(default_factory=lambda: Changes(REGISTER))
+    notices: list[Notice] = field(default_factory=list)
 
     def parent_of(self, code: str) -> str | None:
         """The gmina a part belongs to, if it has been read."""
@@ -156,11 +191,21 @@ def _municipality_types(schema: Schema) -> tuple[str, dict[str, str]]:
     return "", {}
 
 
-def read_teryt(path: Path, *, parts: bool = True, schema: Schema | None = None) -> Iterator[Located | Problem]:
-    """Voivodeship, County and Municipality nodes with PART_OF ties from a TERC file."""
-    schema = schema or load_schema()
+def read_teryt(path: Path, *, parts: bool = True, schema: Schema | None = None, store: GraphStore | None = None,
+               allow_older: bool = False) -> Iterator[Located | Problem]:  # fmt: skip
+    """Voivodeship, County and Municipality nodes with PART_OF ties from a TERC file (or a GUS zip).
+
+    With ``store``, the file is an update of the stored register (see the module docs).
+    """
+    if _is_zip(path):
+        with tempfile.TemporaryDirectory(prefix="partnergraph-terc-") as folder:
+            yield from read_teryt(_unzip(path, Path(folder)), parts=parts, schema=schema, store=store, allow_older=allow_older)
+        return
+    schema = schema or (store.schema if store is not None else load_schema())
     type_property, types = _municipality_types(schema)
-    state = _State(schema, types, type_property, parts)
+    state = _State(schema, types, type_property, parts, allow_older=allow_older)
+    if store is not None:
+        state.stored = {str(n.props.get("teryt")): n for t in ("Voivodeship", "County", "Municipality") for n in store.iter_nodes(t)}
     rows = _xml_rows(path) if _is_xml(path) else _csv_rows(path)
     for row in rows:
         if isinstance(row, Problem):
@@ -174,6 +219,93 @@ def read_teryt(path: Path, *, parts: bool = True, schema: Schema | None = None) 
         else:
             yield Located(node, row.where, _fields(row, node))
             yield Located(Tie("PART_OF", node.key, f"teryt:{found}", {"source": source}), row.where)
+    if state.stored:
+        yield from _ended(state, path.name)
+        yield from state.notices
+        yield from state.changes.notices(path.name)
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as raw:
+            return raw.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _unzip(path: Path, folder: Path) -> Path:
+    """The TERC file inside a GUS zip, extracted into ``folder``; raises when there is none or several."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            terc = [m for m in members if "TERC" in Path(m.filename).name.upper() and Path(m.filename).suffix.lower() in (".csv", ".xml")]
+            names = ", ".join(Path(m.filename).name for m in (terc if len(terc) > 1 else members)) or "—"
+            if len(terc) != 1:
+                message = Msg("teryt.zip_many" if terc else "teryt.zip", members=names)
+                raise ValidationError([Problem(message, path.name, Msg("teryt.zip_many.hint" if terc else "teryt.columns.hint"))])
+            target = folder / Path(terc[0].filename).name
+            target.write_bytes(archive.read(terc[0]))
+            return target
+    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:  # RuntimeError: an encrypted member
+        raise ValidationError([Problem(Msg("teryt.bad_zip", detail=exc), path.name)]) from exc
+
+
+def _ended(state: _State, where: str) -> Iterator[Located | Problem]:
+    """Stored units that the file no longer lists, marked ended as of the file's date."""
+    whole, skipped = len(state.dates) >= VOIVODESHIPS, False
+    for code, node in state.stored.items():
+        on = state.dates.get(code[:2])
+        if code in state.codes or len(code) == 2 or on is None or not is_current(node.props, on):
+            continue
+        if not (whole or (len(code) == 7 and code[:4] in state.counties)):
+            skipped = True
+            continue
+        state.changes.ended.append(f"{code} {node.props.get('name', '')}")
+        state.changes.ended_on = on.isoformat()
+        yield Located(Node(node.key, node.type, {"name": node.props.get("name", code), "teryt": code, ENDED: on}), where)
+    if skipped:
+        yield Notice(Msg("reg.excerpt", voivodeships=len(state.dates)), where)
+    if not any(state.dates.values()):
+        yield Notice(Msg("reg.no_date"), where)
+
+
+def _compare(node: Node, date: dt.date | None, state: _State) -> Node:
+    """``node`` as an update of the stored unit: counted in the changes, ``valid_from`` where it is (again) new."""
+    code = str(node.props["teryt"])
+    stored = state.stored.get(code)
+    opened = stored is None and _stored_date(state, code[:2]) is not None
+    if stored is not None and not is_current(stored.props, date):
+        state.changes.reopened.append(f"{code} {node.props['name']}")
+        opened = True
+    elif stored is None:
+        state.changes.added.append(f"{code} {node.props['name']}")
+    elif stored.props.get("name") != node.props["name"]:
+        state.changes.renamed.append(f"{code} {stored.props.get('name')} → {node.props['name']}")
+    elif any(stored.props.get(k) != v for k, v in node.props.items()):  # same name and type: the source or register date
+        state.changes.date_only += 1
+    if opened and date is not None:
+        return Node(node.key, node.type, {**node.props, VALID_FROM: date})
+    return node
+
+
+def _stored_date(state: _State, woj: str) -> dt.date | None:
+    """The stored register date of a voivodeship (stores written before register_date: from its source)."""
+    props = state.stored[woj].props if woj in state.stored else {}
+    found = re.search(r"stan na (\d{4}-\d{2}-\d{2})", str(props.get("source", "")))
+    return as_date(props.get(REGISTER_DATE)) or (as_date(found.group(1)) if found else None)
+
+
+def _check_date(woj: str, date: dt.date | None, row: _Row, state: _State) -> None:
+    """Remember the file's date for ``woj``; refuse a state older than the stored one (unless allowed)."""
+    if woj in state.dates:
+        return
+    state.dates[woj] = date
+    stored = _stored_date(state, woj)
+    if date is None or stored is None or date >= stored:
+        return
+    if not state.allow_older:
+        raise older_state(REGISTER, date, stored, row.places.get("STAN_NA", row.where))
+    state.notices.append(Notice(Msg("reg.older_applied", register=REGISTER, given=date.isoformat(), stored=stored.isoformat()), row.where))
 
 
 def _is_xml(path: Path) -> bool:
@@ -214,6 +346,7 @@ def _csv_rows(path: Path) -> Iterator[_Row | Problem]:
 
 
 def _xml_rows(path: Path) -> Iterator[_Row | Problem]:
+    read = 0
     for element in iter_xml(path, frozenset({"row"})):
         if isinstance(element, Problem):
             yield element
@@ -228,8 +361,13 @@ def _xml_rows(path: Path) -> Iterator[_Row | Problem]:
             values[name] = child.text.strip()
             places[name] = child.where(path.name)
         if not all(c in values for c in _REQUIRED):
+            if not read:  # the very first row: the file is something else, say so once
+                missing, found = ", ".join(c for c in _REQUIRED if c not in values), ", ".join(values) or "—"
+                raise ValidationError([Problem(Msg("teryt.not_terc", missing=missing, found=found), element.where(path.name),
+                                               Msg("teryt.columns.hint"))])  # fmt: skip
             yield Problem(Msg("teryt.row"), element.where(path.name), Msg("teryt.columns.hint"))
             continue
+        read += 1
         yield _Row(values, element.line, places, f"{path.name}:{element.line}")
 
 
@@ -266,18 +404,24 @@ def _records(row: _Row, state: _State) -> Iterator[Located | Problem]:
         yield from problems
         return
     state.codes[code] = row.where
-    source = f"{SOURCE}, stan na {date}" if date else SOURCE
+    on = dt.date.fromisoformat(date) if date else None
+    if state.stored:
+        _check_date(woj, on, row, state)
+    source = SOURCE
     if not pow_:
-        voivodeship = {"name": name.lower(), "teryt": woj, **provenance(state.schema, "Voivodeship", source)}
-        yield Located(Node(f"teryt:{woj}", "Voivodeship", voivodeship), row.where, _fields(row))
+        voivodeship: dict[str, Value] = {"name": name.lower(), "teryt": woj, **provenance(state.schema, "Voivodeship", source)}
+        voivodeship |= {REGISTER_DATE: on} if on and REGISTER_DATE in state.schema.node_types["Voivodeship"].properties else {}
+        yield Located(_compare(Node(f"teryt:{woj}", "Voivodeship", voivodeship), on, state), row.where, _fields(row))
         return
     if not gmi:
+        state.counties.add(woj + pow_)
         county = Node(f"teryt:{woj}{pow_}", "County", {"name": name, "teryt": woj + pow_, **provenance(state.schema, "County", source)})
+        county = _compare(county, on, state)
         yield Located(county, row.where, _fields(row))
         yield Located(Tie("PART_OF", county.key, f"teryt:{woj}", {"source": source}), row.where)
         return
     props = {"name": name, "teryt": code, state.type_property: state.types[rodz], **provenance(state.schema, "Municipality", source)}
-    node = Node(f"teryt:{code}", "Municipality", props)
+    node = _compare(Node(f"teryt:{code}", "Municipality", props), on, state)
     if rodz in GMINA_RODZ:
         state.gminas.add(code)
         if rodz == URBAN_RODZ:
@@ -350,10 +494,18 @@ class MunicipalityIndex:
 
     @classmethod
     def from_nodes(cls, nodes: Iterable[Node]) -> MunicipalityIndex:
-        """An index of the Voivodeship, County and Municipality nodes among ``nodes``."""
+        """An index of the current Voivodeship, County and Municipality nodes among ``nodes``.
+
+        Units that ended by their voivodeship's register date (see
+        :mod:`partnergraph.graph.validity`) are left out: a seat never matches them.
+        """
         index, type_property = cls(), _municipality_types(load_schema())[0]
-        for node in nodes:
+        units = list(nodes)
+        dates = {str(n.props.get("teryt")): as_date(n.props.get(REGISTER_DATE)) for n in units if n.type == "Voivodeship"}
+        for node in units:
             code, name = str(node.props.get("teryt", "")), str(node.props.get("name", ""))
+            if not is_current(node.props, dates.get(code[:2])):
+                continue
             unit = _Unit(code, name, unit_name(name).folded, str(node.props.get(type_property, "")))
             if len(code) == 2:
                 index.voivodeships.setdefault(unit.folded, []).append(code)

@@ -4,7 +4,8 @@
   ``--services``): offered by a support body (:data:`SUPPORT_KINDS`, ``--support-kinds``)
   located in the gmina, only elsewhere in the same county, or nowhere. A body offers a service
   when it has an OFFERS tie to a Service of that category or gives it (SUPPORTS with
-  ``service``). Every Municipality in the store is listed, with no organisation too.
+  ``service``). Every current Municipality in the store is listed, with no organisation too
+  (units a newer TERC register ended are left out).
 * ``referrals`` — REFERS counts from welfare centres and labour offices to CES and on to
   cooperatives, summed over periods per (source, target); with ``--from``/``--to`` only the
   periods lying wholly inside the window count (an aggregate cannot be split by day, so a
@@ -158,7 +159,7 @@ def coverage(store: GraphStore, *, services: Sequence[str] | None = None, suppor
     vocabulary = store.schema.vocabularies["Services"].concepts
     language = current_language()
     rows = []
-    municipalities = sorted(places.nodes("Municipality"), key=lambda m: (places.name(m), m))
+    municipalities = sorted(places.current("Municipality"), key=lambda m: (places.name(m), m))  # ended units left out
     for municipality in municipalities:
         county = places.county(municipality)
         for service in wanted:

@@ -26,6 +26,7 @@ from typing import Any
 
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.projection import LOCATION_TIE, Graph, project
+from partnergraph.graph.validity import is_current, register_dates
 from partnergraph.i18n import current_language
 
 __all__ = ["SECTORS", "STRUCTURAL_TIES", "Places", "kind_label", "org_ties"]
@@ -74,6 +75,17 @@ class Places:
     def nodes(self, node_type: str) -> list[str]:
         """Keys of the nodes of ``node_type``, sorted."""
         return sorted(key for key, data in self.graph.nodes(data=True) if data.get("type") == node_type)
+
+    def current(self, node_type: str) -> list[str]:
+        """Keys of the nodes of ``node_type`` that are in the register as of their voivodeship's
+        register date, sorted: territorial units a newer TERC ended are left out."""
+        dates = register_dates(self.props(k) for k in self.nodes("Voivodeship"))
+        return [k for k in self.nodes(node_type) if is_current(self.props(k), dates.get(str(self.props(k).get("teryt", ""))[:2]))]
+
+    def shown(self, node_type: str) -> list[str]:
+        """The current units of ``node_type`` and the ended ones that organisations are still located in, sorted."""
+        current = set(self.current(node_type))
+        return [k for k in self.nodes(node_type) if k in current or self._organisations_in.get(k)]
 
     def props(self, key: str) -> Mapping[str, Any]:
         """The node's type and properties (read-only; empty for an unknown key)."""

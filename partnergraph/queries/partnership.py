@@ -150,7 +150,7 @@ def _members(places: Places, partnership_key: str) -> list[str]:
 def _groups(places: Places, by: str) -> list[tuple[str, str, list[str]]]:
     """(key, name, members) of each partnership or municipality."""
     if by == "municipality":
-        return [(m, places.name(m), places.located([m])) for m in places.nodes("Municipality")]
+        return [(m, places.name(m), places.located([m])) for m in places.shown("Municipality")]
     return [(p, places.name(p), _members(places, p)) for p in places.nodes("Partnership")]
 
 

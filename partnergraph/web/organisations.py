@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.projection import LOCATION_TIE
+from partnergraph.graph.validity import current_units
 from partnergraph.i18n import current_language
 from partnergraph.queries.base import Result
 from partnergraph.queries.matching import matching
@@ -82,7 +83,7 @@ def _municipality_of(store: GraphStore, key: str) -> str:
 def _choices(store: GraphStore) -> dict[str, list[tuple[str, str]]]:
     language = current_language()
     vocabularies = store.schema.vocabularies
-    municipalities = sorted(store.iter_nodes("Municipality"), key=lambda m: (str(m.props.get("name", "")), m.key))
+    municipalities = sorted(current_units(store, "Municipality"), key=lambda m: (str(m.props.get("name", "")), m.key))
     return {
         "kind": sorted(((c, v.label(language)) for c, v in vocabularies["OrganisationKinds"].concepts.items()), key=lambda x: x[1]),
         "sector": [(c, v.label(language)) for c, v in vocabularies["Sectors"].concepts.items()],

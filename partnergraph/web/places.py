@@ -16,6 +16,7 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from partnergraph.graph.base import GraphStore
+from partnergraph.graph.validity import current_units
 from partnergraph.i18n import current_language
 from partnergraph.queries.base import Result
 from partnergraph.queries.compare import CompareRow, compare
@@ -42,7 +43,7 @@ def municipalities() -> ResponseReturnValue:
     store = get_store()
     chosen = [m for m in request.args.getlist("m") if m] or None
     result = compare(store, municipalities=chosen)
-    every = sorted(((n.key, str(n.props.get("name", n.key))) for n in store.iter_nodes("Municipality")), key=lambda x: (x[1], x[0]))
+    every = sorted(((n.key, str(n.props.get("name", n.key))) for n in current_units(store, "Municipality")), key=lambda x: (x[1], x[0]))
     shown = set(result.meta.get("municipalities", []))
     columns, lines = pivot(result.rows)
     return render_template("municipalities.html", result=result, columns=columns, lines=lines, every=every, shown=shown,

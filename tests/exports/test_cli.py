@@ -63,7 +63,7 @@ def test_export_graphml_gexf_and_tables(run: Run, tmp_path: Path) -> None:
     assert (again.exit_code, again.output) == (1, "Błąd: siec.graphml już istnieje (podaj inną nazwę albo dodaj --force)\n")
     assert run("export", "gexf", "siec.gexf").exit_code == 0
     tables = run("export", "tables", "tabele")
-    assert tables.output == "Zapisano tabele: nodes.csv 59, ties.csv 153, metrics.csv 28, codebook.csv 61\n"
+    assert tables.output == "Zapisano tabele: nodes.csv 59, ties.csv 153, metrics.csv 28, codebook.csv 64\n"  # 64 properties
 
 
 def test_export_bundle_refuses_an_existing_folder(run: Run, tmp_path: Path) -> None:

@@ -138,3 +138,27 @@ def test_every_command_has_help(run: Run) -> None:
     for command in (["import"], ["template"], ["export"], ["export", "jsonl"], ["export", "csv"], ["export", "xlsx"]):
         result = run(*command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_openpyxl_warnings_never_reach_the_terminal(run: Run, tmp_path: Path) -> None:
+    import zipfile
+
+    import openpyxl  # type: ignore[import-untyped, unused-ignore]
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Organizacje"
+    sheet.append(["nazwa", "rodzaj"])
+    sheet.append(["Fundacja Razem", "ngo"])
+    plain, path = tmp_path / "plain.xlsx", tmp_path / "organizacje.xlsx"
+    book.save(plain)
+    # what Excel adds and openpyxl drops with a warning: an extension it does not know
+    ext = b'<extLst><ext uri="{00000000-0000-0000-0000-000000000000}"><x:y xmlns:x="urn:example"/></ext></extLst></worksheet>'
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, data.replace(b"</worksheet>", ext) if item.filename == "xl/worksheets/sheet1.xml" else data)
+    result = run("import", "organizacje.xlsx")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout.startswith("Zaimportowano organizacje.xlsx (xlsx): rekordów 1, odrzuconych 0\n")

@@ -115,8 +115,8 @@ def test_without_registers_in_the_store_the_problem_says_what_to_import_first(tm
         assert messages(read_krs(SOCIAL_COOPERATIVE, store=store))[:2] == [
             "0000999001_spoldzielnia_socjalna.json:33:25: brak gmin TERYT, do których można dopasować siedzibę "
             "(najpierw zaimportuj rejestr TERC: partnergraph import TERC_Urzedowy.csv)",
-            "0000999001_spoldzielnia_socjalna.json:51:29: kod PKD 56.29.Z nie występuje w PKD 2007 / PKD 2025 "
-            "(zaimportuj najpierw klasyfikację PKD (plik GUS), potem odpisy KRS)",
+            "0000999001_spoldzielnia_socjalna.json:51:29: kodu PKD 56.29.Z nie można dopasować: w magazynie nie ma żadnej "
+            "klasyfikacji PKD (zaimportuj najpierw klasyfikację PKD (plik GUS), potem odpisy KRS)",
         ]
 
 

@@ -78,8 +78,26 @@ def test_people_are_never_imported(sqlite_store: SqliteStore, tmp_path: Path) ->
     assert [str(p) for p in caught.value.report.problems] == [
         "elements.csv:2:2: element 'Jan Kowalski' jest osobą (typ 'Person'); partnergraph nie przechowuje danych osobowych "
         "(usuń go albo zastąp organizacją)",
-        "connections.csv:2:1: nie ma węzła o nazwie 'Jan Kowalski' ani w pliku, ani w magazynie "
-        "(wpisz nazwę dokładnie jak w arkuszu węzłów albo klucz (np. krs:0000123456, org:nazwa))",
+        "connections.csv:2:1: połączenie z elementem 'Jan Kowalski', który odrzucono jako osobę (elements.csv:2) "
+        "(usuń to połączenie albo zastąp element organizacją)",
     ]
     report = run_import(sqlite_store, folder, skip_invalid=True)
     assert (report.rejected, sqlite_store.count_nodes(), sqlite_store.count_ties()) == (2, {"Organisation": 1}, {})
+
+
+def test_a_connection_without_a_type_names_the_empty_column(sqlite_store: SqliteStore, tmp_path: Path) -> None:
+    folder = tmp_path / "mapa"
+    folder.mkdir()
+    (folder / "elements.csv").write_text("Label,Type\nFundacja Razem,NGO\nFirma Las,company\n", encoding="utf-8")
+    (folder / "connections.csv").write_text("From,To,Typ połączenia\n,Fundacja Razem,\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as caught:
+        run_import(sqlite_store, folder)
+    assert [str(p) for p in caught.value.report.problems] == ["connections.csv:2:1: pusta komórka w kolumnie 'From'"]
+    (folder / "connections.csv").write_text("From,To,Type\nFirma Las,Fundacja Razem,\n", encoding="utf-8")
+    report = run_import(sqlite_store, folder)
+    assert [str(n) for n in report.notices] == [
+        "connections.csv:2:3: połączenie bez typu (pusta kolumna 'Type') — przyjęto COOPERATES_WITH"
+    ]
+    (folder / "connections.csv").write_text("From,To\nFirma Las,Fundacja Razem\n", encoding="utf-8")
+    report = run_import(sqlite_store, folder)
+    assert [str(n) for n in report.notices] == ["connections.csv:2: brak kolumny Type — dla połączeń bez typu przyjęto COOPERATES_WITH"]

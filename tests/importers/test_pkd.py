@@ -162,3 +162,9 @@ def test_a_code_that_cannot_be_placed_is_reported() -> None:
     )
     assert str(INDEX.resolve("62.10.B", "", BEFORE)[1]) == "kod PKD 62.10.B nie występuje w PKD 2007"
     assert str(INDEX.resolve("99.99.Z", "", AFTER)[1]) == "kod PKD 99.99.Z nie występuje w PKD 2007 / PKD 2025"
+
+
+def test_no_pkd_imported_at_all_is_its_own_message() -> None:
+    assert str(ActivityIndex().resolve("56.29.Z", "", AFTER)[1]) == (
+        "kodu PKD 56.29.Z nie można dopasować: w magazynie nie ma żadnej klasyfikacji PKD"
+    )

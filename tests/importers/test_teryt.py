@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
-from partnergraph.errors import Problem
+from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore, WriteSummary
 from partnergraph.graph.sqlite import SqliteStore
 from partnergraph.importers.base import Located
@@ -58,7 +59,9 @@ def test_the_whole_register_gives_every_unit_with_its_type_and_parent() -> None:
                      "district": 18, "delegatura": 19}  # fmt: skip
     by_key = {n.key: n for n in nodes}
     parent = {t.start: t.end for t in ties}
-    source = {"source": "GUS TERYT TERC, stan na 2022-01-01"}
+    source = {"source": "GUS TERYT TERC"}  # the date is the voivodeship's register_date, not repeated on each unit
+    assert by_key["teryt:30"].props["register_date"] == dt.date(2022, 1, 1)
+    assert "register_date" not in by_key["teryt:3014"].props
     assert by_key["teryt:3014022"].props == {"name": "Kwilcz", "teryt": "3014022", "municipality_type": "rural", **source}
     assert parent["teryt:3014022"] == "teryt:3014" and parent["teryt:3014"] == "teryt:30"
     assert by_key["teryt:30"].props["name"] == "wielkopolskie"
@@ -71,7 +74,7 @@ def test_the_whole_register_gives_every_unit_with_its_type_and_parent() -> None:
     assert parent["teryt:3064011"] == "teryt:3064"
     assert {parent[f"teryt:30640{n}9"] for n in range(2, 7)} == {"teryt:3064011"}
     assert parent["teryt:1465028"] == "teryt:1465011"  # Bemowo, a Warsaw district
-    assert ties[0].props == {"source": "GUS TERYT TERC, stan na 2022-01-01"}
+    assert ties[0].props == {"source": "GUS TERYT TERC"}
 
 
 @real_file
@@ -105,7 +108,8 @@ def test_a_newer_register_renames_and_adds_without_duplicates(tmp_path: Path) ->
         assert store.get_node("teryt:3014012").props["name"] == "Chrzypsko Wielkie Nowe"  # type: ignore[union-attr]
         assert store.get_node("teryt:3014052").props["name"] == "Gmina Przykładowa"  # type: ignore[union-attr]
         tie = store.get_tie("teryt:3014022-[PART_OF]->teryt:3014")
-        assert tie is not None and tie.props["source"] == "GUS TERYT TERC, stan na 2023-01-01"
+        assert tie is not None and tie.props["source"] == "GUS TERYT TERC"
+        assert store.get_node("teryt:30").props["register_date"] == dt.date(2023, 1, 1)  # type: ignore[union-attr]
         assert store.count_ties() == {"PART_OF": sum(before.values()) - before["Voivodeship"] + 1}
 
 
@@ -176,14 +180,23 @@ def test_the_adresowy_variant_is_recognised(tmp_path: Path) -> None:
         (b'<?xml version="1.0"?>\n<!DOCTYPE lol [<!ENTITY lol "lol">]>\n<teryt>&lol;</teryt>',
          "TERC.xml:2: plik XML zawiera deklarację DOCTYPE, której nie przyjmujemy (ze względów bezpieczeństwa) "
          "(usuń linię <!DOCTYPE …> albo wyeksportuj plik ponownie)"),
-        (b"<teryt><row><col name='WOJ'>30</col></row></teryt>", "TERC.xml:1:8: element <row> bez kolumn TERC "
-         "(oczekiwany nagłówek: WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA (TERC, wariant „Urzędowy”))"),
     ],
 )  # fmt: skip
 def test_broken_xml_ends_in_a_clean_problem(tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "TERC.xml"
     path.write_bytes(content)
     assert messages(read_teryt(path)) == [expected]
+
+
+def test_xml_rows_of_another_kind_are_refused_once(tmp_path: Path) -> None:
+    path = tmp_path / "TERC.xml"
+    path.write_bytes(b"<teryt>" + b"<row><col name='WOJ'>30</col><col name='SYM'>1</col></row>" * 500 + b"</teryt>")
+    with pytest.raises(ValidationError) as caught:
+        list(read_teryt(path))
+    assert [str(p) for p in caught.value.problems] == [
+        "TERC.xml:1:8: wiersze pliku nie mają kolumn TERC POW, GMI, RODZ, NAZWA, tylko WOJ, SYM: to nie jest plik TERC "
+        "(oczekiwany nagłówek: WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA (TERC, wariant „Urzędowy”))"
+    ]
 
 
 def test_an_empty_or_binary_csv_is_a_problem(tmp_path: Path) -> None:
@@ -249,5 +262,5 @@ def test_an_index_built_from_a_store_matches_like_one_from_the_file(tmp_path: Pa
 
 def test_nodes_record_their_source() -> None:
     nodes = {n.key: n for n in split(read_teryt(EXCERPT))[0]}
-    assert nodes["teryt:3014022"].props["source"] == "GUS TERYT TERC, stan na 2022-01-01"
-    assert nodes["teryt:3014"].props["source"] == "GUS TERYT TERC, stan na 2022-01-01"
+    assert nodes["teryt:3014022"].props["source"] == "GUS TERYT TERC"
+    assert nodes["teryt:3014"].props["source"] == "GUS TERYT TERC"
