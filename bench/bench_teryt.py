@@ -58,7 +58,17 @@ def import_seconds(path: Path, db: Path) -> float:
 
 
 def _dumps(props: Mapping[str, Value]) -> str:
-    return json.dumps(props, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(props, ensure_ascii=False, separators=(",", ":"), default=dt.date.isoformat)
+
+
+def update_seconds(path: Path, db: Path) -> float:
+    """The same file again onto the stored register: compared with it unit by unit (nothing changes)."""
+    with SqliteStore(db) as store:
+        store.upsert(*read(path), source="first")
+        start = time.perf_counter()
+        records = [i.record for i in read_teryt(path, store=store) if isinstance(i, Located)]
+        store.upsert([r for r in records if isinstance(r, Node)], [r for r in records if isinstance(r, Tie)], source="again")
+        return time.perf_counter() - start
 
 
 def raw_seconds(nodes: list[Node], ties: list[Tie], db: Path) -> float:
@@ -91,12 +101,14 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = min(import_seconds(args.terc, Path(tmp) / f"store{i}.db") for i in range(args.repeat))
         raw = min(raw_seconds(nodes, ties, Path(tmp) / f"raw{i}.db") for i in range(args.repeat))
+        again = min(update_seconds(args.terc, Path(tmp) / f"again{i}.db") for i in range(args.repeat))
     rows = len(nodes) + len(ties)
     print(f"{args.terc.name}: {len(nodes)} nodes + {len(ties)} PART_OF ties = {rows} rows")
     print(f"{'side':<28} {'seconds':>8} {'rows/s':>9}")
     print(f"{'parse (read_teryt)':<28} {parse:>8.3f} {rows / parse:>9.0f}")
     print(f"{'import (parse+validate+write)':<28} {store:>8.3f} {rows / store:>9.0f}")
     print(f"{'raw sqlite3 executemany':<28} {raw:>8.3f} {rows / raw:>9.0f}")
+    print(f"{'update (same file, compared)':<28} {again:>8.3f} {rows / again:>9.0f}")
     print(f"ratio import/raw = {store / raw:.1f}x (raw/import = {raw / store:.2f})")
 
 
