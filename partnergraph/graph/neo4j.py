@@ -17,7 +17,8 @@ time; the layout is :func:`~partnergraph.graph.neo4j_write.log_batch`'s), found 
 through a ``keyword`` full-text index on ``keys``, by key. Search answers as the embedded store:
 ``_search`` holds the folded words of name and short name, a ``whitespace`` full-text index finds
 candidates and Cypher checks them (the ``standard-folding`` analyzer drops English stop words and
-splits words differently, so it would not). Writing lives in :mod:`partnergraph.graph.neo4j_write`.
+splits words differently, so it would not). Writing lives in :mod:`partnergraph.graph.neo4j_write`,
+the labels, rows and Cypher fragments both use in :mod:`partnergraph.graph.neo4j_layout`.
 
 >>> Neo4jStore("bolt://127.0.0.1:1", user="neo4j", password="x", database="neo4j")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
@@ -35,25 +36,22 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import exceptions as nx
-from neo4j.time import Date as Neo4jDate
 
-from partnergraph.errors import ConfigError, Problem, SchemaError, StoreError, StoreUnavailableError
+from partnergraph.errors import ConfigError, Problem, StoreError, StoreUnavailableError
 from partnergraph.graph.base import Change, Direction, GraphStore, Transaction
-from partnergraph.graph.neo4j_write import LOCK, NODE, SCHEMA_VERSION, STAMP, TIE, Neo4jTransaction, log_entries
+from partnergraph.graph.neo4j_layout import LOCK, NODE, SCHEMA_VERSION, STAMP, TIE, WORD, Neo4jLayout
+from partnergraph.graph.neo4j_write import Neo4jTransaction, log_entries
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.records import Node, Tie
-from partnergraph.schema import NodeType, Schema, TieType
-from partnergraph.text import fold, search_terms
+from partnergraph.schema import Schema
+from partnergraph.text import search_terms
 from partnergraph.values import Value
 
 __all__ = ["SCHEMA_VERSION", "Neo4jStore"]
 
 PAGE = 5000  # records per page of iter_nodes / iter_ties
 NEEDED = (5, 26)  # dynamic relationship types in CREATE, COLLECT subqueries, CALL (n) { … }
-SEARCHED = ("name", "short_name")  # the properties whose words the text search looks at
 T = TypeVar("T")
-_IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_WORD = re.compile(r"[^\W_]+")  # letters and digits, as SQLite's unicode61 tokenizer
 _LUCENE = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 register_messages({
@@ -77,33 +75,14 @@ register_messages({
 })  # fmt: skip
 
 
-def _ident(name: str) -> str:
-    """``name`` (a type from models.ttl) quoted for a Cypher label or type, after checking it."""
-    if not _IDENT.match(name):
-        raise SchemaError(Msg("schema.term", term=name, detail="not usable as a Neo4j label or relationship type"))
-    return f"`{name}`"
-
-
 def _terms(text: str) -> list[str]:
-    return list(dict.fromkeys(w for term in search_terms(text) for w in _WORD.findall(term)))
-
-
-def _native(props: Mapping[str, Any]) -> dict[str, Value]:
-    """Stored properties without the system ones, dates as ``datetime.date``."""
-    return {k: (v.to_native() if isinstance(v, Neo4jDate) else v) for k, v in props.items() if k not in ("key", "id") and k[0] != "_"}
+    return list(dict.fromkeys(w for term in search_terms(text) for w in WORD.findall(term)))
 
 
 def too_old(agent: str) -> bool:
     """Whether a server's agent string (``Neo4j/5.26.0``, ``Neo4j/5.27-aura``, ``Neo4j/2025.01.0``) names a Neo4j before 5.26."""
     found = re.match(r"Neo4j/(\d+)\.(\d+)", agent)
     return found is not None and (int(found[1]), int(found[2])) < NEEDED
-
-
-def _stamp(props: Mapping[str, Any], stamp: list[list[str]]) -> tuple[str | None, str | None]:
-    """Origin and time of a record: its own (first layout) or its version's in the change log."""
-    if "_origin" in props:
-        return props["_origin"], props.get("_updated")
-    return (stamp[0][0], stamp[0][1]) if stamp else (None, None)
 
 
 def _detail(exc: Exception) -> str:
@@ -125,20 +104,10 @@ class Neo4jStore(GraphStore):
                  schema: Schema | None = None, timeout: float = 5.0, retry_time: float = 15.0) -> None:  # fmt: skip
         super().__init__(url, schema)
         self.user, self.database = user, database
-        self.labels = {name: _ident(name) for name in self.schema.node_types}
-        self.types = {name: _ident(name) for name in self.schema.tie_types}
-        self.tie_patterns = {name: f"()-[:{label}]->()" for name, label in self.types.items()}
-        # Dates travel as ISO text and become Neo4j dates in the query: the driver's own date conversion
-        # cost a bulk load about a tenth of the client's time.
-        self.dates = tuple(name for name, kind in self._datatypes.items() if kind == "date")
-        owners: dict[str, NodeType | TieType] = {**self.schema.node_types, **self.schema.tie_types}
-        self.date_props = {name: [_ident(p.name) for p in owner.properties.values() if p.datatype == "date"]
-                           for name, owner in owners.items()}  # fmt: skip
-        self.date_props["*"] = sorted({p for name in self.schema.node_types for p in self.date_props[name]})
-        self.date_props["*tie"] = sorted({p for name in self.schema.tie_types for p in self.date_props[name]})
-        reserved = sorted(p for p in self._datatypes if p in ("key", "id") or p.startswith("_"))
-        if reserved:
-            raise SchemaError(Msg("schema.term", term=reserved[0], detail="the name is reserved by the Neo4j store"))
+        self.layout = Neo4jLayout(self.schema, self._datatypes)
+        self.labels, self.types, self.tie_patterns = self.layout.labels, self.layout.types, self.layout.tie_patterns
+        self.node_of, self.tie_of, self.ties_by_id, self.count_query = (self.layout.node_of, self.layout.tie_of,
+                                                                         self.layout.ties_by_id, self.layout.count_query)  # fmt: skip
         try:
             self.driver = neo4j.GraphDatabase.driver(url, auth=(user, password), connection_timeout=timeout, user_agent="partnergraph",
                                                      max_transaction_retry_time=retry_time, notifications_min_severity="OFF")  # fmt: skip
@@ -224,7 +193,7 @@ class Neo4jStore(GraphStore):
             session = self.driver.session(database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager)
             try:
                 tx = session.begin_transaction()
-                primitives = Neo4jTransaction(self, tx)
+                primitives = Neo4jTransaction(self.layout, self.validator.kind_properties, tx)
                 try:
                     yield primitives
                     primitives.drain()
@@ -239,51 +208,6 @@ class Neo4jStore(GraphStore):
             finally:
                 with suppress(nx.GqlError, OSError):
                     session.close()
-
-    # -- rows and queries ----------------------------------------------------------------------
-    def set_dates(self, type_: str, var: str, row: str) -> str:
-        """The SET items turning ``row``'s ISO dates into Neo4j dates on ``var``, for the date properties of
-        node or tie type ``type_`` (``"*"``: of every node type, ``"*tie"``: of every tie type); empty when it has none."""
-        return "".join(f", {var}.{p} = date({row}.{p})" for p in self.date_props[type_])
-
-    def _iso(self, row: dict[str, Any]) -> dict[str, Any]:
-        """``row`` with its dates as ISO text, in place."""
-        for name in self.dates:
-            if name in row:
-                row[name] = row[name].isoformat()
-        return row
-
-    def node_row(self, node: Node) -> dict[str, Any]:
-        folded = [fold(str(node.props[name])) for name in SEARCHED if name in node.props]
-        sort = folded[0] if "name" in node.props else ""
-        return self._iso({**node.props, "key": node.key, "_version": node.version,
-                          "_search": " ".join(w for text in folded for w in _WORD.findall(text)), "_sort": sort})  # fmt: skip
-
-    def tie_row(self, tie: Tie) -> dict[str, Any]:
-        props = self._iso({**tie.props, "id": tie.id, "_version": tie.version})
-        return {"start": tie.start, "end": tie.end, "type": tie.type, "p": props}
-
-    def node_of(self, record: neo4j.Record, prefix: str = "") -> Node:
-        p, labels = record[prefix + "p"], record[prefix + "labels"]
-        type_ = next((label for label in labels if label in self.labels), "")
-        return Node(p["key"], type_, _native(p), *_stamp(p, record[prefix + "stamp"]), p.get("_version", 0))
-
-    def tie_of(self, record: neo4j.Record) -> Tie:
-        p = record["p"]
-        return Tie(record["type"], record["start"], record["end"], _native(p), p["id"], *_stamp(p, record["stamp"]), p.get("_version", 0))
-
-    def ties_by_id(self, name: str, param: str = "ids") -> str:
-        """A query for the ties of type ``name`` with ids ``$param`` (an index seek each).
-
-        The hint keeps it a seek: planned while a type held few ties, the query scanned the whole
-        index for every id (a revert of 50k ties took minutes instead of seconds).
-        """
-        label = self.types[name]
-        return f"UNWIND ${param} AS id MATCH ()-[t:{label} {{id: id}}]->() USING INDEX SEEK t:{label}(id) RETURN {TIE}, elementId(t) AS eid"
-
-    def count_query(self, patterns: Mapping[str, str]) -> str:
-        """A query counting each pattern (from the count store), as rows of (type, n); none for a pattern with no match."""
-        return " UNION ALL ".join(f"MATCH {pattern} RETURN '{name}' AS type, count(*) AS n" for name, pattern in patterns.items())
 
     # -- reading -------------------------------------------------------------------------------
     def get_node(self, key: str) -> Node | None:

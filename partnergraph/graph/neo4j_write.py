@@ -11,31 +11,22 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import neo4j
 
 from partnergraph.errors import SchemaError
 from partnergraph.graph.base import Change, Transaction
+from partnergraph.graph.neo4j_layout import LOCK, NODE, SCHEMA_VERSION, TIE, Neo4jLayout
 from partnergraph.i18n import Msg
 from partnergraph.records import Node, Tie
 
-if TYPE_CHECKING:
-    from partnergraph.graph.neo4j import Neo4jStore
+__all__ = ["Neo4jTransaction", "log_batch", "log_entries"]
 
-__all__ = ["LOCK", "NODE", "SCHEMA_VERSION", "STAMP", "TIE", "Neo4jTransaction", "log_batch", "log_entries"]
-
-SCHEMA_VERSION = 1
 PENDING = 16  # writes a transaction may have sent and not yet seen finish
 CACHE = 100_000  # nodes a write keeps at hand, so that ties need not fetch the endpoints it just wrote
 T = TypeVar("T")
 _TYPED = re.compile(r"-\[([A-Za-z][A-Za-z0-9_]*)\]->")  # the tie type inside a default tie id (records.tie_id)
-# A record keeps only its write version; who wrote it and when are that version's in the change log.
-STAMP = "COLLECT {{ MATCH (b:PGChanges {{version: {0}._version}}) RETURN [b.source, b.at] LIMIT 1 }} AS {1}stamp"
-NODE = "n {.*} AS p, labels(n) AS labels, " + STAMP.format("n", "")
-TIE = "t {.*} AS p, type(t) AS type, startNode(t).key AS start, endNode(t).key AS end, " + STAMP.format("t", "")
-LOCK = ("MERGE (m:PGMeta {name: 'store'}) ON CREATE SET m.version = 0, m.schema = $schema "
-        "SET m.writes = coalesce(m.writes, 0) + 1 RETURN m.version AS version")  # fmt: skip
 
 
 def _grouped(rows: Iterable[tuple[Any, T]]) -> dict[Any, list[T]]:
@@ -99,14 +90,14 @@ class Neo4jTransaction(Transaction):
     CREATEd, not MERGEd (the uniqueness constraints still guard keys and ids).
     """
 
-    def __init__(self, store: Neo4jStore, tx: neo4j.Transaction) -> None:
-        self.store, self.tx = store, tx
+    def __init__(self, layout: Neo4jLayout, kind_properties: Sequence[str], tx: neo4j.Transaction) -> None:
+        self.layout, self.tx = layout, tx
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="partnergraph-neo4j")  # runs every query, in order
         self.sent: deque[Future[neo4j.Result]] = deque()  # writes handed to the worker, not yet known to have finished
         self.nodes: dict[str, Node] = {}  # stored nodes this transaction has read or written (a cache)
         self.written: set[str] = set()  # keys of the nodes this transaction wrote and has not removed
         self.ends: dict[str, Node] = {}  # key -> type and kind of every node read or written (small: kept whole)
-        self.kind_properties = store.validator.kind_properties
+        self.kind_properties = tuple(kind_properties)
         self.had_nodes = True  # whether the store held any node when the transaction began
         self.seen: dict[str, tuple[str, str, str]] = {}  # tie id -> (type, start, end) of a tie known to be stored
         self.had_ties: set[str] = set()  # tie types that held ties when the transaction began
@@ -146,7 +137,7 @@ class Neo4jTransaction(Transaction):
 
     def next_version(self) -> int:
         version = int(self.read(LOCK, schema=SCHEMA_VERSION)[0]["version"]) + 1
-        counts = {r["type"]: r["n"] for r in self.read(self.store.count_query({"(nodes)": "(:PGNode)", **self.store.tie_patterns}))}
+        counts = {r["type"]: r["n"] for r in self.read(self.layout.count_query({"(nodes)": "(:PGNode)", **self.layout.tie_patterns}))}
         self.had_nodes, self.had_ties = bool(counts.pop("(nodes)", 0)), set(counts)
         return version
 
@@ -162,7 +153,7 @@ class Neo4jTransaction(Transaction):
                 self.nodes.clear()
             records = self.read(f"UNWIND $keys AS k MATCH (n:PGNode {{key: k}}) RETURN {NODE}, elementId(n) AS eid", keys=missing)
             self.node_eids.update((r["p"]["key"], r["eid"]) for r in records)
-            found.update((r["p"]["key"], self.store.node_of(r)) for r in records)
+            found.update((r["p"]["key"], self.layout.node_of(r)) for r in records)
             self.nodes.update(found)
             self._remember(found.values())
         return found
@@ -192,10 +183,10 @@ class Neo4jTransaction(Transaction):
         a union of the types at hand took the server longer to plan than to run, batch after batch)."""
         if not any(ids.values()):
             return {}
-        names = sorted(self.store.types)
-        query = " UNION ALL ".join(self.store.ties_by_id(name, f"ids{n}") for n, name in enumerate(names))
+        names = sorted(self.layout.types)
+        query = " UNION ALL ".join(self.layout.ties_by_id(name, f"ids{n}") for n, name in enumerate(names))
         records = self.read(query, **{f"ids{n}": ids.get(name, []) for n, name in enumerate(names)})
-        found = {r["p"]["id"]: self.store.tie_of(r) for r in records}
+        found = {r["p"]["id"]: self.layout.tie_of(r) for r in records}
         self.tie_eids.update((r["p"]["id"], r["eid"]) for r in records)
         self.seen.update({i: (t.type, t.start, t.end) for i, t in found.items()})
         return found
@@ -206,12 +197,12 @@ class Neo4jTransaction(Transaction):
         self.nodes.update((n.key, n) for n in (*created, *updated))
         self.written.update(n.key for n in created)
         self._remember((*created, *updated))
-        for name, rows in _grouped((n.type, self.store.node_row(n)) for n in created).items():
-            label, dates = self.store.labels[name], self.store.set_dates(name, "n", "r")
+        for name, rows in _grouped((n.type, self.layout.node_row(n)) for n in created).items():
+            label, dates = self.layout.labels[name], self.layout.set_dates(name, "n", "r")
             self.write(f"UNWIND $data AS r CREATE (n:PGNode:{label}) SET n = r{dates}", rows)
         if updated:  # a node never changes its type (the Writer refuses it), so its labels stay
-            rows = [self.store.node_row(n) for n in updated]
-            self.write(f"UNWIND $data AS r MATCH (n:PGNode {{key: r.key}}) SET n = r{self.store.set_dates('*', 'n', 'r')}", rows)
+            rows = [self.layout.node_row(n) for n in updated]
+            self.write(f"UNWIND $data AS r MATCH (n:PGNode {{key: r.key}}) SET n = r{self.layout.set_dates('*', 'n', 'r')}", rows)
 
     def put_ties(self, created: Sequence[Tie], updated: Sequence[Tie]) -> None:
         self.get_ties([t.id for t in updated if t.id not in self.seen])
@@ -219,20 +210,20 @@ class Neo4jTransaction(Transaction):
         self._delete_ties([t.id for t in moved])  # a tie that changes its type or ends is deleted and created again
         new = (*created, *moved)
         if new:  # one query for every type (a query per type and batch left the server waiting for the client)
-            if unknown := {t.type for t in new} - self.store.types.keys():  # the Writer refuses them first
+            if unknown := {t.type for t in new} - self.layout.types.keys():  # the Writer refuses them first
                 raise SchemaError(Msg("schema.term", term=min(unknown), detail="not a tie type of models.ttl"))
-            dates = self.store.set_dates("*tie", "t", "r.p")
+            dates = self.layout.set_dates("*tie", "t", "r.p")
             self.write(f"UNWIND $data AS r MATCH (a:PGNode {{key: r.start}}) MATCH (b:PGNode {{key: r.end}}) "
-                       f"CREATE (a)-[t:$(r.type)]->(b) SET t = r.p{dates}", [self.store.tie_row(t) for t in new])  # fmt: skip
+                       f"CREATE (a)-[t:$(r.type)]->(b) SET t = r.p{dates}", [self.layout.tie_row(t) for t in new])  # fmt: skip
         in_place = (t for t in updated if t.id in self.seen)
-        for name, rows in _grouped((t.type, self.store.tie_row(t)) for t in in_place).items():
-            label, dates = self.store.types[name], self.store.set_dates(name, "t", "r.p")
+        for name, rows in _grouped((t.type, self.layout.tie_row(t)) for t in in_place).items():
+            label, dates = self.layout.types[name], self.layout.set_dates(name, "t", "r.p")
             self.write(f"UNWIND $data AS r MATCH ()-[t:{label} {{id: r.p.id}}]->() USING INDEX SEEK t:{label}(id) SET t = r.p{dates}", rows)
         self.seen.update({t.id: (t.type, t.start, t.end) for t in (*created, *updated)})
 
     def _delete_ties(self, ids: Sequence[str]) -> None:
         self.get_ties([i for i in ids if i not in self.seen])
-        for label, group in _grouped((self.store.types[self.seen[i][0]], i) for i in ids if i in self.seen).items():
+        for label, group in _grouped((self.layout.types[self.seen[i][0]], i) for i in ids if i in self.seen).items():
             if known := [self.tie_eids[i] for i in group if i in self.tie_eids]:
                 self.write(f"UNWIND $data AS e MATCH ()-[t:{label}]->() WHERE elementId(t) = e DELETE t", known)
             if others := [i for i in group if i not in self.tie_eids]:
@@ -245,14 +236,14 @@ class Neo4jTransaction(Transaction):
         query = (
             f"UNWIND $keys AS k MATCH (:PGNode {{key: k}})-[t]-() WHERE type(t) IN $types WITH DISTINCT t RETURN {TIE}, elementId(t) AS e"
         )
-        records = self.read(query, keys=list(keys), types=list(self.store.types))
+        records = self.read(query, keys=list(keys), types=list(self.layout.types))
         self.tie_eids.update((r["p"]["id"], r["e"]) for r in records)
-        ties = sorted((self.store.tie_of(r) for r in records), key=lambda t: t.id)
+        ties = sorted((self.layout.tie_of(r) for r in records), key=lambda t: t.id)
         self.seen.update({t.id: (t.type, t.start, t.end) for t in ties})
         return ties
 
     def tie_ends_from(self, keys: Sequence[str], tie_type: str) -> list[tuple[str, str]]:
-        query = f"UNWIND $keys AS k MATCH (a:PGNode {{key: k}})-[:{self.store.types[tie_type]}]->(b:PGNode) RETURN a.key AS a, b.key AS b"
+        query = f"UNWIND $keys AS k MATCH (a:PGNode {{key: k}})-[:{self.layout.types[tie_type]}]->(b:PGNode) RETURN a.key AS a, b.key AS b"
         return [(r["a"], r["b"]) for r in self.read(query, keys=list(keys))]
 
     def remove(self, node_keys: Sequence[str], tie_ids: Sequence[str]) -> None:
