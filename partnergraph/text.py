@@ -4,12 +4,16 @@
 'spoldzielnia socjalna „laka”'
 >>> slugify("Centrum Ekonomii Społecznej w Kwilczu")
 'centrum-ekonomii-spolecznej-w-kwilczu'
+>>> slugify("Объединение «Добрый день»")
+'obedinenie-dobryy-den'
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from anyascii import anyascii
 
 __all__ = ["fold", "search_terms", "slugify"]
 
@@ -42,5 +46,20 @@ def search_terms(text: str) -> list[str]:
 
 
 def slugify(text: str) -> str:
-    """An ASCII slug: folded words joined by hyphens."""
-    return "-".join(_WORD.findall(fold(text).replace("_", " ")))
+    """An ASCII slug: folded words joined by hyphens. Letters :func:`fold` leaves outside ASCII
+    (Cyrillic, Greek, Hebrew, CJK …) are transliterated by anyascii."""
+    folded = fold(text)
+    if not folded.isascii():
+        folded = "".join(_ascii(char) for char in text)
+    return "-".join(_WORD.findall(folded.replace("_", " ")))
+
+
+def _ascii(char: str) -> str:
+    """``char`` folded when that gives ASCII (so Polish and other Latin letters slug as before), else
+    transliterated from the letter itself (fold would strip the breve of ``й``); a letter gives
+    only letters and digits (the soft sign ``ь`` is ``'`` in anyascii, which would split a word)."""
+    folded = fold(char)
+    if folded.isascii():
+        return folded
+    latin = anyascii(char).lower()
+    return "".join(c for c in latin if c.isalnum()) if char.isalpha() else latin

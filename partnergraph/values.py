@@ -26,6 +26,7 @@ Value = str | int | float | bool | dt.date
 _TRUE = {"true", "tak", "t", "yes", "y", "1", "prawda"}
 _FALSE = {"false", "nie", "n", "no", "0", "fałsz", "falsz"}
 _PL_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _THOUSANDS_DOT = re.compile(r"^[-+]?[1-9]\d{0,2}(\.\d{3})+$")  # 12.500, 1.000.000: Polish thousands dots
 
@@ -62,7 +63,7 @@ def parse_date(value: Any) -> dt.date:
         if match:
             day, month, year = (int(g) for g in match.groups())
             return dt.date(year, month, day)
-        if len(text) == 10:
+        if _ISO_DATE.match(text):  # not fromisoformat's other forms: week dates (2024-W09-5), 20240301
             return dt.date.fromisoformat(text)
     raise ValueError(value)
 

@@ -20,6 +20,7 @@ point forward to a node further down the file).
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import importlib
 import inspect
@@ -365,7 +366,7 @@ def _xml_root(head: bytes) -> str:
 
 def _guess_table(head: bytes, name: str) -> str:
     """csv, or teryt / pkd / kumu when the header row is theirs; refuses other known tables (GUS, Gephi)."""
-    line = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    line = _text(head).split("\n", 1)[0]
     cells = [fold(c).strip().strip('"').strip() for c in re.split(r"[;,\t]", line)]
     columns = set(cells)
     _refuse_gus(columns, name)
@@ -377,6 +378,13 @@ def _guess_table(head: bytes, name: str) -> str:
     if "direction" in columns or ("label" in columns and not columns & {"name", "nazwa"}):
         return "kumu"
     return "csv"
+
+
+def _text(head: bytes) -> str:
+    """The first bytes of a table as text: UTF-16 after its byte-order mark (Excel's "Unicode text"), else UTF-8."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+    return head.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace")
 
 
 _GUS_XML_ROOTS = {"teryt", "simc", "ulic", "wmrodz"}

@@ -2,8 +2,9 @@
 
 Shared by the spreadsheet and Kumu readers. A :class:`Source` is one table, read row by row
 (memory stays flat: openpyxl's read-only mode, the csv module); each value's place is
-``Organizacje!E14`` or ``organizacje.csv:14:5``. CSV files are UTF-8 (with or without BOM)
-or Windows-1250, detected over the whole file; the separator (``;``, ``,`` or tab) is the one
+``Organizacje!E14`` or ``organizacje.csv:14:5``. CSV files are UTF-8 (with or without BOM),
+Windows-1250, ISO-8859-2 or UTF-16 with BOM, detected over the whole file
+(:func:`~partnergraph.importers.names.detect_encoding`); the separator (``;``, ``,`` or tab) is the one
 that splits the header into the most fields. Damaged files end in a clean
 :class:`~partnergraph.errors.ValidationError`, whatever the parser raised.
 

@@ -81,3 +81,13 @@ def test_a_record_repeated_in_the_file_counts_once_on_a_fresh_store(store: Graph
     assert (report.count("created"), report.count("updated"), report.count("unchanged")) == (2, 0, 0)
     again = run_import(store, path)
     assert (again.count("created"), again.count("updated"), again.count("unchanged")) == (0, 0, 2)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_terc_is_guessed_by_its_header(tmp_path: Path, codec: str) -> None:
+    """Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated."""
+    path = tmp_path / "TERC.txt"
+    bom = "\ufeff".encode(codec)
+    rows = "WOJ\tPOW\tGMI\tRODZ\tNAZWA\tNAZWA_DOD\tSTAN_NA\r\n02\t\t\t\tDOLNOŚLĄSKIE\twojewództwo\t2022-01-01\r\n"
+    path.write_bytes(bom + rows.encode(codec))
+    assert guess_format(path) == "teryt"
