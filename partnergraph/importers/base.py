@@ -8,15 +8,33 @@ then writes in one transaction — or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from partnergraph.errors import Problem
+from partnergraph.errors import Problem, ValidationError
+from partnergraph.graph.base import WriteSummary
+from partnergraph.i18n import Msg, register_messages
 from partnergraph.records import Node, Tie
 
-__all__ = ["READERS", "Located", "Notice", "Reader", "register_reader"]
+__all__ = ["MAX_LISTED", "READERS", "ImportFailed", "ImportReport", "Located", "Notice", "Reader", "register_reader"]
+
+MAX_LISTED = 1000
+"""Problems and notices kept in a report (all are counted)."""
+
+register_messages({
+    "imp.failed": (
+        "import odrzucony (liczba problemów: {count}); nic nie zapisano",
+        "import rejected ({count} problems); nothing was written",
+    ),
+    "imp.failed.hint": (
+        "popraw plik albo dodaj --skip-invalid, aby wczytać poprawne wiersze",
+        "fix the file, or add --skip-invalid to import the valid rows",
+    ),
+    "imp.fatal.hint": ("popraw plik i zaimportuj go ponownie", "fix the file and import it again"),
+    "imp.more": ("… i jeszcze {count}", "… and {count} more"),
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -57,3 +75,68 @@ def register_reader(name: str) -> Callable[[Reader], Reader]:
         return reader
 
     return register
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did."""
+
+    path: Path
+    format: str
+    source: str
+    """The change-log source of the write: ``import <file name> (run <id>)``."""
+    dry_run: bool = False
+    records: int = 0
+    """Records read (nodes and ties)."""
+    rejected: int = 0
+    """Records (and unreadable rows) rejected."""
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    notices: list[Problem] = field(default_factory=list)
+    """Merges, probable duplicates and defaults applied: reported, nothing rejected."""
+    rejected_file: Path | None = None
+    summary: WriteSummary = field(default_factory=WriteSummary)
+    _orders: list[int] = field(default_factory=list, repr=False)
+
+    def count(self, outcome: str) -> int:
+        """Nodes and ties ``created``, ``updated`` or ``unchanged`` (would be, in a dry run)."""
+        return self.summary.get("node", outcome) + self.summary.get("tie", outcome)
+
+    @property
+    def version(self) -> int:
+        """The store's write version after the import."""
+        return self.summary.version
+
+    def add_problems(self, problems: Iterable[Problem], order: int) -> None:
+        """Add the problems of record number ``order`` of the file (listed in file order)."""
+        for problem in problems:
+            self.problem_count += 1
+            if len(self.problems) < MAX_LISTED:
+                self.problems.append(problem)
+                self._orders.append(order)
+
+    def sort_problems(self) -> None:
+        """Problems in the order of the records they are about (ties resolved late come last otherwise)."""
+        ordered = sorted(zip(self._orders, range(len(self.problems)), self.problems, strict=True))
+        self._orders, self.problems = [o for o, _, _ in ordered], [p for _, _, p in ordered]
+
+    def add_notice(self, notice: Problem) -> None:
+        if len(self.notices) < MAX_LISTED:
+            self.notices.append(notice)
+
+
+class ImportFailed(ValidationError):
+    """The file has problems, so nothing was written; ``report`` tells what was found."""
+
+    def __init__(self, report: ImportReport, *, fatal: bool = False) -> None:
+        super().__init__(report.problems)
+        self.report = report
+        self.message = Msg("imp.failed", count=report.problem_count)
+        self.where, self.hint = "", Msg("imp.fatal.hint" if fatal else "imp.failed.hint")
+
+    def __str__(self) -> str:
+        lines = [f"{self.message} ({self.hint})", *(str(p) for p in self.problems)]
+        hidden = self.report.problem_count - len(self.problems)
+        if hidden > 0:
+            lines.append(str(Msg("imp.more", count=hidden)))
+        return "\n".join(lines)

@@ -26,7 +26,7 @@ from partnergraph.records import Node, Tie
 from partnergraph.text import slugify
 
 if TYPE_CHECKING:
-    from partnergraph.importers.run import ImportReport
+    from partnergraph.importers.base import ImportReport
 
 __all__ = ["NAMED", "NAME_PREFIX", "PLACE_TYPE", "Checker", "Notice", "Reconciler", "name_ref", "place"]
 

@@ -27,15 +27,14 @@ import inspect
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from partnergraph.errors import ConfigError, Problem, ValidationError
-from partnergraph.graph.base import BATCH_SIZE, GraphStore, WriteSummary
+from partnergraph.graph.base import BATCH_SIZE, GraphStore
 from partnergraph.i18n import Msg, register_messages
-from partnergraph.importers.base import READERS, Located, Reader
+from partnergraph.importers.base import MAX_LISTED, READERS, ImportFailed, ImportReport, Located, Reader
 from partnergraph.importers.check import Checker, Notice, name_ref
-from partnergraph.importers.template import RejectedFile
+from partnergraph.importers.rejected import RejectedFile
 from partnergraph.records import Node, Tie
 from partnergraph.text import fold
 
@@ -47,24 +46,12 @@ FORMATS = {"csv": "spreadsheet", "xlsx": "spreadsheet", "kumu": "kumu", "jsonl":
            "turtle": "rdf", "ntriples": "rdf", "jsonld": "rdf", "rdfxml": "rdf"}  # fmt: skip
 """Format name → the module of partnergraph.importers that registers its reader."""
 
-MAX_LISTED = 1000
-"""Problems and notices kept in a report (all are counted)."""
 PROGRESS_EVERY = 1000
 
 Progress = Callable[[str, int, "int | None"], None]
 """Called as ``progress(phase, done, total)``; phase "check" (total unknown) then "write"."""
 
 register_messages({
-    "imp.failed": (
-        "import odrzucony (liczba problemów: {count}); nic nie zapisano",
-        "import rejected ({count} problems); nothing was written",
-    ),
-    "imp.failed.hint": (
-        "popraw plik albo dodaj --skip-invalid, aby wczytać poprawne wiersze",
-        "fix the file, or add --skip-invalid to import the valid rows",
-    ),
-    "imp.fatal.hint": ("popraw plik i zaimportuj go ponownie", "fix the file and import it again"),
-    "imp.more": ("… i jeszcze {count}", "… and {count} more"),
     "imp.changed": ("plik zmienił się w trakcie importu", "the file changed during the import"),
     "imp.changed.hint": ("zamknij go w arkuszu i uruchom import ponownie", "close it in the spreadsheet and run the import again"),
     "imp.missing_file": ("nie ma pliku {path}", "no file {path}"),
@@ -79,71 +66,6 @@ register_messages({
     ),
     "imp.xls.hint": ("zapisz plik jako .xlsx albo CSV UTF-8", "save the file as .xlsx or CSV UTF-8"),
 })  # fmt: skip
-
-
-@dataclass
-class ImportReport:
-    """What an import found and did."""
-
-    path: Path
-    format: str
-    source: str
-    """The change-log source of the write: ``import <file name> (run <id>)``."""
-    dry_run: bool = False
-    records: int = 0
-    """Records read (nodes and ties)."""
-    rejected: int = 0
-    """Records (and unreadable rows) rejected."""
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
-    notices: list[Problem] = field(default_factory=list)
-    """Merges, probable duplicates and defaults applied: reported, nothing rejected."""
-    rejected_file: Path | None = None
-    summary: WriteSummary = field(default_factory=WriteSummary)
-    _orders: list[int] = field(default_factory=list, repr=False)
-
-    def count(self, outcome: str) -> int:
-        """Nodes and ties ``created``, ``updated`` or ``unchanged`` (would be, in a dry run)."""
-        return self.summary.get("node", outcome) + self.summary.get("tie", outcome)
-
-    @property
-    def version(self) -> int:
-        """The store's write version after the import."""
-        return self.summary.version
-
-    def add_problems(self, problems: Iterable[Problem], order: int) -> None:
-        """Add the problems of record number ``order`` of the file (listed in file order)."""
-        for problem in problems:
-            self.problem_count += 1
-            if len(self.problems) < MAX_LISTED:
-                self.problems.append(problem)
-                self._orders.append(order)
-
-    def sort_problems(self) -> None:
-        """Problems in the order of the records they are about (ties resolved late come last otherwise)."""
-        ordered = sorted(zip(self._orders, range(len(self.problems)), self.problems, strict=True))
-        self._orders, self.problems = [o for o, _, _ in ordered], [p for _, _, p in ordered]
-
-    def add_notice(self, notice: Problem) -> None:
-        if len(self.notices) < MAX_LISTED:
-            self.notices.append(notice)
-
-
-class ImportFailed(ValidationError):
-    """The file has problems, so nothing was written; ``report`` tells what was found."""
-
-    def __init__(self, report: ImportReport, *, fatal: bool = False) -> None:
-        super().__init__(report.problems)
-        self.report = report
-        self.message = Msg("imp.failed", count=report.problem_count)
-        self.where, self.hint = "", Msg("imp.fatal.hint" if fatal else "imp.failed.hint")
-
-    def __str__(self) -> str:
-        lines = [f"{self.message} ({self.hint})", *(str(p) for p in self.problems)]
-        hidden = self.report.problem_count - len(self.problems)
-        if hidden > 0:
-            lines.append(str(Msg("imp.more", count=hidden)))
-        return "\n".join(lines)
 
 
 def _run_id() -> str:

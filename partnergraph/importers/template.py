@@ -1,4 +1,4 @@
-"""Spreadsheets out: the empty template, the export of a store, and the file of rejected rows.
+"""Spreadsheets out: the empty template and the export of a store (rejected rows: :mod:`~partnergraph.importers.rejected`).
 
 The layout is the one :mod:`partnergraph.importers.spreadsheet` reads, so an export imports
 back into the same graph. A workbook has a sheet per node type, one of ties and one listing
@@ -9,21 +9,20 @@ quote (OWASP CSV injection guidance); the importer removes it again.
 
     >>> rows = allowed_values(load_schema())
     >>> rows[0][:2]
-    ('Działalność (PKD) → poziom PKD', 'section')
+    ('Działalność (PKD) → poziom PKD', 'class')
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Any
 
-from partnergraph.errors import ConfigError, Problem
-from partnergraph.files import atomic_file, atomic_folder, os_error_text
+from partnergraph.errors import ConfigError
+from partnergraph.files import atomic_file, atomic_folder
 from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.sheets import escape
@@ -33,7 +32,7 @@ from partnergraph.schema import NodeType, Schema, TieType, load_schema
 from partnergraph.text import slugify
 from partnergraph.values import Value
 
-__all__ = ["RejectedFile", "allowed_values", "export_tables", "sheet_order", "text_value", "write_records", "write_template"]
+__all__ = ["allowed_values", "export_tables", "sheet_order", "text_value", "write_records", "write_template"]
 
 XLSX_CELL = 32_767
 """The most characters one XLSX cell holds (Excel's limit)."""
@@ -49,16 +48,6 @@ register_messages({
         "wyeksportuj do JSON Lines (export jsonl) albo CSV, które mieszczą każdą wartość, albo skróć tę wartość",
         "export to JSON Lines (export jsonl) or CSV, which hold every value, or shorten that value",
     ),
-    "tpl.rejected_unwritable": (
-        "nie można zapisać pliku odrzuconych wierszy {path}: {detail}; niczego nie zaimportowano",
-        "cannot write the file of rejected rows {path}: {detail}; nothing was imported",
-    ),
-    "tpl.rejected_unwritable.hint": (
-        "--skip-invalid zapisuje odrzucone wiersze obok pliku wejściowego: skopiuj plik do folderu, w którym możesz "
-        "zapisywać, albo popraw wiersze i importuj bez --skip-invalid",
-        "--skip-invalid writes the rejected rows beside the input file: copy the file to a folder you can write to, "
-        "or fix the rows and import without --skip-invalid",
-    ),
     "tpl.vocabulary": ("słownik", "vocabulary"),
     "tpl.value": ("wartość", "value"),
     "tpl.label_pl": ("etykieta (pl)", "label (pl)"),
@@ -66,9 +55,6 @@ register_messages({
     "tpl.comment": ("opis", "description"),
     "tpl.tie_types": ("typy powiązań", "tie types"),
     "tpl.ends": ("od: {domain} → do: {range}", "from: {domain} → to: {range}"),
-    "tpl.where": ("miejsce", "place"),
-    "tpl.problems": ("problemy", "problems"),
-    "tpl.record": ("rekord", "record"),
     "tpl.required": ("wymagane", "required"),
     "tpl.see_values": ("dozwolone wartości: arkusz {sheet}", "allowed values: sheet {sheet}"),
 })  # fmt: skip
@@ -299,49 +285,3 @@ def _ranges(rows: Sequence[tuple[str, ...]]) -> dict[str, tuple[int, int]]:
     for number, row in enumerate(rows, start=2):
         ranges[row[0]] = (ranges.get(row[0], (number, number))[0], number)
     return ranges
-
-
-class RejectedFile:
-    """``<name>.rejected.csv`` beside the input: each rejected record with its reasons."""
-
-    def __init__(self, source: Path) -> None:
-        stem = source.name if source.is_dir() else source.stem
-        self.path = source.parent / f"{stem}.rejected.csv"
-        self._out: IO[str] | None = None
-        self._writer: Any = None
-
-    def add(self, where: str, problems: Sequence[Problem], record: Node | Tie | None) -> None:
-        """Write one rejected record (or unreadable row)."""
-        data = json.dumps(record.as_json(), ensure_ascii=False, default=str) if record is not None else ""
-        try:
-            if self._writer is None:
-                self._out = self.path.open("w", encoding="utf-8-sig", newline="")
-                self._writer = csv.writer(self._out, delimiter=";", lineterminator="\r\n")
-                self._writer.writerow([str(Msg(f"tpl.{n}")) for n in ("where", "problems", "record")])
-            self._writer.writerow([escape(where), escape(" | ".join(str(p) for p in problems)), escape(data)])
-        except OSError as exc:  # the rows left out must be kept somewhere: without the file, no import
-            self.discard()
-            raise ConfigError(Msg("tpl.rejected_unwritable", path=self.path, detail=os_error_text(exc)),
-                              hint=Msg("tpl.rejected_unwritable.hint")) from exc  # fmt: skip
-
-    def close(self) -> Path | None:
-        """Close the file; its path, or None when nothing was rejected."""
-        if self._out is None:
-            return None
-        try:
-            self._out.close()
-        except OSError as exc:  # the last rows could not be flushed (a full disk)
-            self._out = None
-            self.path.unlink(missing_ok=True)
-            raise ConfigError(Msg("tpl.rejected_unwritable", path=self.path, detail=os_error_text(exc)),
-                              hint=Msg("tpl.rejected_unwritable.hint")) from exc  # fmt: skip
-        return self.path
-
-    def discard(self) -> None:
-        """Remove the file (the import failed as a whole)."""
-        if self._out is not None:
-            out, self._out, self._writer = self._out, None, None
-            try:
-                out.close()
-            finally:
-                self.path.unlink(missing_ok=True)
