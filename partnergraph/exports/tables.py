@@ -20,7 +20,7 @@ private properties only with ``include_private``; a referral count from 1 to 4 i
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> write_tables(SqliteStore(":memory:"), folder)
-    {'nodes.csv': 0, 'ties.csv': 0, 'metrics.csv': 0, 'codebook.csv': 61}
+    {'nodes.csv': 0, 'ties.csv': 0, 'metrics.csv': 0, 'codebook.csv': 64}
 """
 
 from __future__ import annotations
