@@ -128,3 +128,30 @@ def test_every_command_has_help_in_both_languages(run) -> None:  # type: ignore[
         assert (command.help or "").strip(), f"'partnergraph {' '.join(path)}' has no help"
         assert " ".join(path) in COMMANDS_PL, f"'partnergraph {' '.join(path)}' has no Polish help"
         assert run(*path, "--help").exit_code == 0
+
+
+def test_delete_takes_a_tie_id_as_well_as_a_node_key(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for key in ("org:a", "org:b"):
+        assert run("add", "node", "Organisation", key, f"name={key[4:].upper()}", "kind=ngo").exit_code == 0
+    assert run("add", "tie", "org:a", "COOPERATES_WITH", "org:b").exit_code == 0
+    tie_id = "org:a-[COOPERATES_WITH]->org:b"
+    result = run("delete", tie_id)
+    assert (result.exit_code, result.output) == (0, "Usunięto (wersja 4): węzły 0, powiązania 1\n")
+    with SqliteStore(tmp_path / "cli.db") as store:
+        assert store.get_tie(tie_id) is None and store.count_nodes() == {"Organisation": 2}
+        assert [(c.op, c.entity, c.key) for c in store.changes(version=4)] == [("delete", "tie", tie_id)]
+    assert run("delete", "org:a").output == "Usunięto (wersja 5): węzły 1, powiązania 0\n"  # no ties left: no --cascade needed
+
+
+@pytest.mark.parametrize("name", ["=1+1", "+48 600", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)"])
+def test_csv_output_quotes_a_cell_a_spreadsheet_would_run_as_a_formula(run, name: str) -> None:  # type: ignore[no-untyped-def]
+    assert run("add", "node", "Organisation", "org:f", f"name={name}", "kind=ngo").exit_code == 0
+    assert run("find", "--format", "csv").output == f"key;type;name;kind\norg:f;Organisation;'{name};ngo\n"
+    assert f"org:f  Organisation  {name}  ngo" in run("find").output  # the table shows the name as it is
+
+
+def test_a_negative_number_in_csv_output_stays_a_number(capsys: pytest.CaptureFixture[str]) -> None:
+    from partnergraph.cli.support import emit_rows
+
+    emit_rows([{"change": -2, "share": -0.5, "label": "-2"}], "csv")
+    assert capsys.readouterr().out == "change;share;label\n-2;-0,5;'-2\n"

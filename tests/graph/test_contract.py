@@ -160,10 +160,21 @@ def test_endpoint_types_and_kinds_are_checked(store: GraphStore) -> None:
     store.upsert(ties=[Tie("COOPERATES_WITH", "teryt:3014022", "org:laka")], source="symmetric, any order")
 
 
-def test_node_type_cannot_change(store: GraphStore) -> None:
+def test_node_type_cannot_change(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
     seed(store)
     with pytest.raises(ValidationError, match="klucz 'org:laka' nie pasuje do typu Partnership"):
         store.upsert([Node("org:laka", "Partnership", {"name": "Łąka"})], source="bad")
+    # the key's prefix stops it in validation; with validation out of the way the write itself refuses it
+    monkeypatch.setattr(store.validator, "node", lambda record: record)
+    with pytest.raises(IntegrityError) as stored:
+        store.upsert([Node("org:laka", "Partnership", {"name": "Łąka"})], source="bad")
+    assert str(stored.value) == "węzeł org:laka jest typu Organisation, nie Partnership"
+    with pytest.raises(IntegrityError) as same_write:  # a key met twice in one write, with two types
+        store.upsert([Node("partnership:p", "Partnership", {"name": "P"}), Node("partnership:p", "Service", {"name": "P"})], source="bad")
+    assert str(same_write.value) == "węzeł partnership:p jest typu Partnership, nie Service"
+    coop = store.get_node("org:laka")
+    assert coop is not None and coop.type == "Organisation" and coop.props["name"] == COOP.props["name"]
+    assert store.get_node("partnership:p") is None and store.version() == 1
 
 
 def test_find_folds_case_and_polish_diacritics(store: GraphStore) -> None:

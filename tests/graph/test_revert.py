@@ -87,6 +87,33 @@ def test_revert_refuses_when_a_later_write_tied_to_a_created_node(store: GraphSt
     assert store.get_node("org:a") is not None and store.count_ties() == {"LOCATED_IN": 1}
 
 
+def test_revert_of_a_delete_refuses_when_the_node_came_back_later(store: GraphStore) -> None:
+    store.upsert([org("org:a", name="Stara")], source="seed")
+    with store.write(source="delete") as writer:  # version 2
+        writer.delete_node("org:a")
+    store.upsert([org("org:a", name="Nowa")], source="again")  # version 3
+    with pytest.raises(ConflictError) as caught:
+        store.revert(2)
+    assert str(caught.value) == "nie można cofnąć zmiany node org:a: zmieniono ją później (wersja 3) (najpierw cofnij wersję 3)"
+    a = store.get_node("org:a")
+    assert a is not None and a.props["name"] == "Nowa" and store.version() == 3  # the later write is kept
+
+
+def test_revert_of_a_delete_refuses_when_the_tie_came_back_later(store: GraphStore) -> None:
+    tie = Tie("COOPERATES_WITH", "org:a", "org:b", {"strength": 2})
+    store.upsert([org("org:a"), org("org:b")], [tie], source="seed")
+    with store.write(source="delete") as writer:  # version 2
+        writer.delete_tie("org:a-[COOPERATES_WITH]->org:b")
+    store.upsert([], [Tie("COOPERATES_WITH", "org:a", "org:b", {"strength": 5})], source="again")  # version 3
+    with pytest.raises(ConflictError) as caught:
+        store.revert(2)
+    assert str(caught.value) == (
+        "nie można cofnąć zmiany tie org:a-[COOPERATES_WITH]->org:b: zmieniono ją później (wersja 3) (najpierw cofnij wersję 3)"
+    )
+    again = store.get_tie("org:a-[COOPERATES_WITH]->org:b")
+    assert again is not None and again.props == {"strength": 5} and store.version() == 3
+
+
 def test_revert_of_a_cascaded_delete_restores_node_then_ties(store: GraphStore) -> None:
     store.upsert([KWILCZ, org("org:a", "social_cooperative"), org("org:b")],
                  [Tie("LOCATED_IN", "org:a", "teryt:3014022"), Tie("FOUNDED", "org:b", "org:a")], source="seed")  # fmt: skip

@@ -16,7 +16,7 @@ import pytest
 from partnergraph.errors import ConfigError, StoreError
 from partnergraph.graph import open_store
 from partnergraph.graph.sqlite import SCHEMA_VERSION, SqliteStore
-from partnergraph.records import Node
+from partnergraph.records import Node, Tie
 
 WRITER = textwrap.dedent("""
     import sys
@@ -120,3 +120,20 @@ def test_open_store_chooses_the_backend_from_the_url(tmp_path: Path) -> None:
         open_store("mysql://x")
     with pytest.raises(StoreError, match=r"nie można otworzyć ani utworzyć magazynu .*missing-folder"):
         open_store(f"sqlite:///{tmp_path / 'missing-folder' / 'a.db'}")
+
+
+def test_check_reports_a_tie_left_pointing_at_a_deleted_node(tmp_path: Path) -> None:
+    """A tool that wrote the file with foreign keys off can leave a tie without its end; only SQLite's own check sees it."""
+    path = tmp_path / "dangling.db"
+    with SqliteStore(path) as store:
+        nodes = [Node(f"org:{k}", "Organisation", {"name": k.upper(), "kind": "ngo"}) for k in ("a", "b")]
+        store.upsert(nodes, [Tie("COOPERATES_WITH", "org:a", "org:b")], source="t")
+        assert store.check() == []
+    other = sqlite3.connect(path, isolation_level=None)  # foreign keys are off unless a connection turns them on
+    other.execute("DELETE FROM nodes WHERE key = 'org:b'")
+    other.close()
+    with SqliteStore(path) as store:
+        problems = [(p.where, str(p.message)) for p in store.check()]
+    assert len(problems) == 1, problems
+    where, message = problems[0]
+    assert where == "sqlite" and message.startswith("ties row ") and message.endswith(" points at a missing row of nodes")

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -288,6 +288,52 @@ def test_progress_is_reported_while_checking_and_writing(sqlite_store: SqliteSto
     calls: list[tuple[str, int, int | None]] = []
     run_import(sqlite_store, path, progress=lambda *call: calls.append(call))
     assert calls == [("check", 1000, None), ("check", 2000, None), ("check", 2500, None), ("write", 2500, 2500)]
+
+
+CHANGED = "o.csv: plik zmienił się w trakcie importu (zamknij go w arkuszu i uruchom import ponownie)"
+
+
+def import_changing(store: GraphStore, path: Path, stage: str, change: Callable[[Path], object]) -> str:
+    """The error of importing ``path`` when ``change`` alters it the first time the import reports ``stage``."""
+    done: list[str] = []
+
+    def progress(at: str, count: int, total: int | None) -> None:
+        if at == stage and not done:
+            done.append(at)
+            change(path)
+
+    with pytest.raises(ValidationError) as caught:
+        run_import(store, path, progress=progress)
+    assert done == [stage]
+    assert snapshot(store) == (0, {}, {})  # nothing written
+    return str(caught.value)
+
+
+def test_a_file_changed_between_checking_and_writing_is_not_written(store: GraphStore, tmp_path: Path) -> None:
+    # a row added after the check, and one that would not pass it: the import stops before reading the file again
+    path = csv_file(tmp_path / "o.csv", "nazwa;rodzaj\nA;ngo\nB;ngo\n")
+    assert import_changing(store, path, "check", lambda p: p.write_text(p.read_text() + "C;zły rodzaj\n")) == CHANGED
+
+
+def test_a_file_changed_while_it_is_written_rolls_the_write_back(store: GraphStore, tmp_path: Path) -> None:
+    path = csv_file(tmp_path / "o.csv", "nazwa;rodzaj\nA;ngo\nB;ngo\n")
+
+    def saved_again(p: Path) -> None:  # as a spreadsheet saving the same rows: only the time changes
+        os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 5_000_000_000))
+
+    assert import_changing(store, path, "write", saved_again) == CHANGED
+
+
+def test_a_file_read_again_with_other_records_is_not_written(store: GraphStore, tmp_path: Path) -> None:
+    # same size and modification time, one record fewer: only the count of records read again tells
+    path = csv_file(tmp_path / "o.csv", "nazwa;rodzaj\nA;ngo\nB;ngo\n")
+
+    def same_stamp(p: Path) -> None:
+        stat = p.stat()
+        p.write_text("nazwa;rodzaj\nA;ngo\n" + "\n" * len("B;ngo\n"))
+        os.utime(p, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    assert import_changing(store, path, "check", same_stamp) == CHANGED.removeprefix("o.csv: ")
 
 
 @pytest.mark.parametrize(("name", "head", "expected"), [
