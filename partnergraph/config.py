@@ -8,6 +8,7 @@ misses one.
 from __future__ import annotations
 
 import getpass
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -86,9 +87,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **flags: Any) -> Set
     if raw["language"] not in LANGUAGES:
         raise ConfigError(Msg("config.bad_language", value=raw["language"]), where="PARTNERGRAPH_LANG")
     try:
-        raw["busy_timeout"] = float(raw["busy_timeout"])
+        raw["busy_timeout"] = float(str(raw["busy_timeout"]).replace(",", "."))  # 2,5 as Polish users write it
     except ValueError as exc:
         raise ConfigError(Msg("val.bad_decimal", value=raw["busy_timeout"]), where="PARTNERGRAPH_BUSY_TIMEOUT") from exc
+    if not math.isfinite(raw["busy_timeout"]) or raw["busy_timeout"] < 0:  # float() takes "nan", "inf" and "-5"
+        raise ConfigError(Msg("config.bad_timeout", value=env.get("PARTNERGRAPH_BUSY_TIMEOUT", "")), where="PARTNERGRAPH_BUSY_TIMEOUT")
     raw["user"] = raw["user"] or _login()
     assert {f.name for f in fields(Settings)} == set(raw)
     return Settings(**raw)

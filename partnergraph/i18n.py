@@ -34,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "użyj sqlite:///ścieżka.db albo neo4j://host:7687 (lub bolt://…)",
         "use sqlite:///path.db or neo4j://host:7687 (or bolt://…)",
     ),
+    "config.bad_timeout": (
+        "{value!r} nie jest liczbą sekund (oczekiwana liczba nieujemna, np. 30 albo 2,5)",
+        "{value!r} is not a number of seconds (expected a non-negative number, e.g. 30 or 2.5)",
+    ),
     "config.bad_language": (
         "nieznany język {value!r}; dostępne: pl, en",
         "unknown language {value!r}; available: pl, en",
