@@ -46,9 +46,22 @@ def _templates(app: Flask) -> None:
 
 
 def _blueprints(app: Flask) -> None:
-    from partnergraph.web import accounts, analyses, api, auth, changes, dashboard, editing, maps, organisations, places
+    from partnergraph.web import (
+        accounts,
+        analyses,
+        api,
+        auth,
+        changes,
+        dashboard,
+        editing,
+        exports_page,
+        imports,
+        maps,
+        organisations,
+        places,
+    )
 
-    for module in (auth, dashboard, editing, organisations, places, analyses, maps, changes, accounts, api):
+    for module in (auth, dashboard, editing, organisations, places, analyses, maps, changes, accounts, imports, exports_page, api):
         app.register_blueprint(module.bp)
 
 

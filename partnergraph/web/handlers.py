@@ -17,9 +17,17 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from partnergraph.errors import ConflictError, NotFoundError, PartnergraphError, StoreUnavailableError, ValidationError
-from partnergraph.i18n import LANGUAGES, t, use_language
+from partnergraph.i18n import LANGUAGES, register_messages, t, use_language
+from partnergraph.web.formatting import number
 
-__all__ = ["CSP", "init_app", "status_of"]
+__all__ = ["CSP", "init_app", "size_text", "status_of"]
+
+register_messages({
+    "web.import.too_large": ("Największy dozwolony rozmiar to {limit} (ustawienie MAX_CONTENT_LENGTH); podziel plik albo "
+                             "zaimportuj go poleceniem 'partnergraph import'.",
+                             "The largest size allowed is {limit} (setting MAX_CONTENT_LENGTH); split the file or "
+                             "import it with 'partnergraph import'."),
+})  # fmt: skip
 
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 """The Content-Security-Policy of every page: no inline scripts, nothing from other sites."""
@@ -52,10 +60,26 @@ def _partnergraph(exc: PartnergraphError) -> ResponseReturnValue:
     return render_template("error.html", lines=_lines(exc)), status_of(exc)
 
 
+def size_text(size: int) -> str:
+    """A byte count for reading: ``16 MB``, ``512 kB``, ``100 B`` (binary multiples, Polish decimal comma).
+
+    >>> size_text(16 * 1024 * 1024), size_text(1536), size_text(100)
+    ('16 MB', '1,5 kB', '100 B')
+    """
+    for unit, factor in (("MB", 1 << 20), ("kB", 1 << 10)):
+        if size >= factor:
+            return f"{number(size / factor, 1)} {unit}"
+    return f"{size} B"
+
+
 def _http(exc: HTTPException) -> ResponseReturnValue:
     code = exc.code or 500
     known = code in (400, 403, 404, 405, 413)
-    return render_template("error.html", lines=[t(f"web.error.{code}" if known else "web.error.500")]), code
+    lines = [t(f"web.error.{code}" if known else "web.error.500")]
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if code == 413 and limit:
+        lines.append(t("web.import.too_large", limit=size_text(limit)))
+    return render_template("error.html", lines=lines), code
 
 
 def _csrf(_exc: CSRFError) -> ResponseReturnValue:

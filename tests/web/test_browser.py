@@ -213,3 +213,44 @@ def test_english_switch(session: Session) -> None:
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Dashboard"
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_import_a_file_with_one_bad_row_and_read_its_error(session: Session, tmp_path: Path) -> None:
+    """As Polish Excel saves it (`;`, UTF-8 with BOM): the dry run names the bad cell, nothing is written."""
+    path = tmp_path / "organizacje.csv"
+    path.write_text("nazwa;rodzaj\nFundacja Pelikań;fundacja\nSpółdzielnia Czapla;spółdzielnia kosmiczna\n", encoding="utf-8-sig")
+    session.login("anna")
+    page = session.open("/import")
+    page.set_input_files("#imp-file", str(path))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Import odrzucony: organizacje.csv"
+    problems = page.locator("#import-problems tbody tr")
+    assert problems.count() == 1
+    assert problems.first.locator("td").first.inner_text() == "organizacje.csv:3:2"
+    assert "spółdzielnia kosmiczna" in problems.first.inner_text()
+    session.shot("import")
+    page = session.open("/import")  # again, skipping the bad row: the dry run offers to import the good one
+    page.check("#imp-skip")
+    page.set_input_files("#imp-file", str(path))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#import-confirm button").is_visible()  # the valid row could be imported; cancel instead
+    page.click("text=Anuluj")
+    page.wait_for_load_state()
+    assert "Anulowano import" in page.locator(".flash").inner_text()
+    assert session.open("/organisations?q=pelikan").locator("#organisations tbody tr").count() == 0
+
+
+def test_export_turtle(session: Session) -> None:
+    import rdflib
+
+    session.login("wiktor")
+    page = session.open("/export")
+    with page.expect_download() as caught:
+        page.click("#export-research a[href$='/export/turtle']")
+    download = caught.value
+    assert download.suggested_filename.startswith("partnergraph-") and download.suggested_filename.endswith(".ttl")
+    graph = rdflib.Graph().parse(download.path(), format="turtle")
+    assert any(str(o) == LACKA for o in graph.objects())
+    session.shot("export")

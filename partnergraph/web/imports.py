@@ -1,0 +1,298 @@
+"""The import page for admins: upload a file, read the dry run's report, confirm, import.
+
+``POST /import`` saves the upload into a private folder of its own under the instance folder
+(``INSTANCE_PATH/uploads/<random token>/``, mode 0700; the file keeps the user's name, made
+safe with :func:`werkzeug.utils.secure_filename`), runs
+:func:`~partnergraph.importers.run.run_import` with ``dry_run=True`` and shows what would
+change and every problem with its place. The confirm button posts back only the token: the
+server never takes a path from the client, and the file it imports is the one it checked.
+Confirming renames the token's folder first (atomic), so a second confirm of the same token —
+a double click, a reload — finds nothing and imports nothing. The folder is deleted after the
+import, after a refused dry run, on cancel, and by any visit to these pages once it is older
+than ``IMPORT_UPLOAD_TTL`` seconds (default :data:`UPLOAD_TTL`). A token belongs to the admin
+who uploaded the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from partnergraph.errors import ConfigError, Problem, ValidationError
+from partnergraph.i18n import Msg, register_messages, t
+from partnergraph.importers.run import FORMATS, ImportFailed, ImportReport, run_import
+from partnergraph.web.access import requires
+from partnergraph.web.handlers import size_text
+from partnergraph.web.store import get_store
+
+__all__ = ["UPLOADS", "UPLOAD_TTL", "Outcome", "Upload", "bp", "disk_name"]
+
+bp = Blueprint("imports", __name__, url_prefix="/import")
+UPLOADS = "uploads"
+"""The folder of pending uploads, inside the instance folder."""
+UPLOAD_TTL = 3600
+"""Seconds an upload waits for its confirmation."""
+_CLAIMED = ".claimed-"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
+_LATIN = str.maketrans({"ł": "l", "Ł": "L"})  # the one Polish letter NFKD does not reduce to ASCII
+_META = "upload.json"
+
+register_messages({
+    "web.nav.import": ("Import", "Import"),
+    "web.import.title": ("Import danych", "Data import"),
+    "web.import.intro": ("Wybierz plik: najpierw zostanie sprawdzony w całości (nic nie zostanie zapisane), "
+                         "potem zobaczysz, co by się zmieniło, i zatwierdzisz import.",
+                         "Choose a file: it is checked in full first (nothing is written), then you see what "
+                         "would change and confirm the import."),
+    "web.import.file": ("Plik (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS JSON, GraphML, GEXF, RDF)",
+                        "File (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS JSON, GraphML, GEXF, RDF)"),
+    "web.import.limit": ("Największy dozwolony plik: {limit}.", "The largest file allowed: {limit}."),
+    "web.import.format": ("Format", "Format"),
+    "web.import.guess": ("rozpoznaj z pliku", "tell from the file"),
+    "web.import.skip": ("pomiń błędne wiersze (zaimportuj tylko poprawne)", "skip invalid rows (import only the valid ones)"),
+    "web.import.check": ("Sprawdź plik", "Check the file"),
+    "web.import.no_file": ("Wybierz plik do importu.", "Choose a file to import."),
+    "web.import.gone": ("Ten import został już wykonany, anulowany albo wygasł; nic nie zapisano. Prześlij plik ponownie.",
+                        "This import was already run, cancelled or has expired; nothing was written. Upload the file again."),
+    "web.import.dry_title": ("Sprawdzenie pliku {name}", "Check of the file {name}"),
+    "web.import.done_title": ("Zaimportowano {name}", "Imported {name}"),
+    "web.import.failed_title": ("Import odrzucony: {name}", "Import rejected: {name}"),
+    "web.import.dry_note": ("To była próba: nic nie zapisano. Zatwierdź, aby zaimportować ten sam plik z tymi samymi ustawieniami.",
+                            "This was a dry run: nothing was written. Confirm to import the same file with the same settings."),
+    "web.import.nothing": ("Nic nie zapisano.", "Nothing was written."),
+    "web.import.records": ("Rekordy w pliku: {records}; odrzucone: {rejected}. Format: {format}.",
+                           "Records in the file: {records}; rejected: {rejected}. Format: {format}."),
+    "web.import.counts": ("Zmiany", "Changes"),
+    "web.import.would": ("Co by się zmieniło", "What would change"),
+    "web.import.entity": ("rekordy", "records"),
+    "web.import.nodes": ("węzły", "nodes"),
+    "web.import.ties": ("powiązania", "ties"),
+    "web.import.total": ("razem", "total"),
+    "web.import.created": ("nowe", "new"),
+    "web.import.updated": ("zmienione", "updated"),
+    "web.import.unchanged": ("bez zmian", "unchanged"),
+    "web.import.problems": ("Problemy ({n})", "Problems ({n})"),
+    "web.import.notices": ("Uwagi ({n})", "Notes ({n})"),
+    "web.import.place": ("miejsce", "place"),
+    "web.import.problem": ("problem", "problem"),
+    "web.import.fix": ("jak poprawić", "how to fix"),
+    "web.import.more": ("… i jeszcze {n} (pokazano pierwsze {shown}).", "… and {n} more (the first {shown} are shown)."),
+    "web.import.skipped": ("Wiersze z problemami zostaną pominięte, pozostałe zaimportowane.",
+                           "The rows with problems will be skipped, the others imported."),
+    "web.import.skipped_done": ("Wiersze z problemami pominięto (lista powyżej).", "The rows with problems were skipped (listed above)."),
+    "web.import.confirm": ("Zatwierdź import", "Confirm the import"),
+    "web.import.cancel": ("Anuluj", "Cancel"),
+    "web.import.cancelled": ("Anulowano import; przesłany plik usunięto.", "The import was cancelled; the uploaded file was deleted."),
+    "web.import.version": ("Wersja zapisu {version}; w dzienniku zmian: {source}.",
+                           "Write version {version}; in the change log: {source}."),
+    "web.import.unchanged_store": ("Magazyn bez zmian (wersja zapisu nadal {version}).",
+                                   "The store is unchanged (write version still {version})."),
+    "web.import.see_changes": ("Zobacz dziennik zmian", "See the change log"),
+    "web.import.again": ("Importuj inny plik", "Import another file"),
+    "web.import.failed_hint": ("popraw plik albo zaznacz „pomiń błędne wiersze”, aby zaimportować poprawne",
+                               "fix the file, or tick “skip invalid rows” to import the valid ones"),
+    "web.import.refused": ("Plik odrzucony; nic nie zapisano.", "The file was rejected; nothing was written."),
+})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A saved upload waiting for its confirmation."""
+
+    token: str
+    folder: Path
+    name: str
+    """The file name as the user gave it (shown on the pages)."""
+    path: Path
+    """The saved file (its name made safe)."""
+    format: str | None
+    skip_invalid: bool
+    user: str
+
+
+@dataclass
+class Outcome:
+    """What a run found: its report (if the file could be read) or the reason it was refused."""
+
+    upload: Upload
+    dry_run: bool
+    report: ImportReport | None = None
+    error: str = ""
+    """Why the file was refused ("" when it was not)."""
+    problems: list[Problem] = field(default_factory=list)
+    hidden: int = 0
+    """Problems counted but not listed."""
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.error)
+
+    def place(self, problem: Problem) -> str:
+        """The problem's place, naming the file as the user named it."""
+        saved = self.upload.path.name
+        if problem.where.startswith(saved):
+            return self.upload.name + problem.where[len(saved) :]
+        return problem.where
+
+
+def disk_name(name: str) -> str:
+    """A safe file name for ``name`` (Polish letters as ASCII), keeping its extension.
+
+    >>> disk_name("Organizacje Łódź.csv"), disk_name("../../łąka.XLSX"), disk_name("żółć.csv"), disk_name("???")
+    ('Organizacje_Lodz.csv', 'laka.XLSX', 'zolc.csv', 'upload')
+    """
+    safe = secure_filename(name.translate(_LATIN))
+    suffix = secure_filename("x" + PurePosixPath(name).suffix.translate(_LATIN))[1:]
+    if not safe or safe == suffix.lstrip("."):
+        safe = "upload" + suffix
+    return safe
+
+
+def _shown_name(name: str) -> str:
+    """The base name of what the browser sent (some send a whole Windows path)."""
+    return PurePosixPath(name.replace("\\", "/")).name[:200] or "upload"
+
+
+def _root() -> Path:
+    return Path(current_app.config["INSTANCE_PATH"]) / UPLOADS
+
+
+def _ttl() -> float:
+    return float(current_app.config.get("IMPORT_UPLOAD_TTL", UPLOAD_TTL))
+
+
+@bp.before_request
+def _purge() -> None:
+    """Delete uploads older than the time-to-live (claimed ones after a day: an import may be running)."""
+    root = _root()
+    if not root.is_dir():
+        return
+    now = time.time()
+    for folder in root.iterdir():
+        limit = max(_ttl(), 86400) if folder.name.startswith(_CLAIMED) else _ttl()
+        try:
+            if now - folder.stat().st_mtime > limit:
+                shutil.rmtree(folder, ignore_errors=True)
+        except FileNotFoundError:  # another request took it meanwhile
+            continue
+
+
+def _save(file: FileStorage, fmt: str | None, skip_invalid: bool) -> Upload:
+    root = _root()
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    folder = root / token
+    folder.mkdir(mode=0o700)
+    name = _shown_name(file.filename or "")
+    upload = Upload(token, folder, name, folder / disk_name(name), fmt, skip_invalid, current_user.name)
+    file.save(upload.path)
+    meta = {"name": name, "file": upload.path.name, "format": fmt, "skip_invalid": skip_invalid, "user": upload.user}
+    (folder / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return upload
+
+
+def _claim(token: str) -> Upload | None:
+    """The upload of ``token``, taken out of the pending ones (None: unknown, expired, someone else's, taken)."""
+    if not _TOKEN.fullmatch(token):
+        return None
+    pending = _root() / token
+    try:
+        meta = json.loads((pending / _META).read_text(encoding="utf-8"))
+        if meta["user"] != current_user.name or time.time() - pending.stat().st_mtime > _ttl():
+            return None
+        folder = _root() / f"{_CLAIMED}{token}-{secrets.token_hex(4)}"
+        os.rename(pending, folder)  # atomic: of two confirms of one token only one gets here
+    except (OSError, ValueError, KeyError):
+        return None
+    return Upload(token, folder, str(meta["name"]), folder / str(meta["file"]), meta["format"], bool(meta["skip_invalid"]),
+                  str(meta["user"]))  # fmt: skip
+
+
+def _run(upload: Upload, *, dry_run: bool) -> Outcome:
+    outcome = Outcome(upload, dry_run)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")  # parts of a workbook openpyxl drops
+        try:
+            report = run_import(get_store(), upload.path, format=upload.format, dry_run=dry_run, skip_invalid=upload.skip_invalid,
+                                user=current_user.name)  # fmt: skip
+        except ImportFailed as exc:
+            hint = t("web.import.failed_hint") if isinstance(exc.hint, Msg) and exc.hint.id == "imp.failed.hint" else exc.hint
+            outcome.report, outcome.error, outcome.problems = exc.report, f"{exc.message} ({hint})", exc.report.problems
+            outcome.hidden = exc.report.problem_count - len(exc.report.problems)
+        except ValidationError as exc:
+            outcome.error, outcome.problems = t("web.import.refused"), exc.problems
+        except ConfigError as exc:
+            outcome.error = f"{t('web.import.refused')} {exc}"
+        else:
+            outcome.report, outcome.problems = report, report.problems
+            outcome.hidden = report.problem_count - len(report.problems)
+    return outcome
+
+
+def _form(errors: list[str], status: int = 200) -> ResponseReturnValue:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return render_template("import.html", formats=list(FORMATS), errors=errors, limit=size_text(limit) if limit else ""), status
+
+
+def _report(outcome: Outcome) -> ResponseReturnValue:
+    return render_template("import_report.html", outcome=outcome), 400 if outcome.refused else 200
+
+
+@bp.route("", methods=["GET", "POST"])
+@requires("admin")
+def index() -> ResponseReturnValue:
+    """GET: the upload form; POST: save the file, run the dry run and show its report with a confirm button."""
+    if request.method == "GET":
+        return _form([])
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return _form([t("web.import.no_file")], 400)
+    fmt = request.form.get("format", "guess")
+    if fmt != "guess" and fmt not in FORMATS:
+        abort(400)
+    upload = _save(file, None if fmt == "guess" else fmt, request.form.get("skip_invalid") == "on")
+    try:
+        outcome = _run(upload, dry_run=True)
+    except BaseException:
+        shutil.rmtree(upload.folder, ignore_errors=True)
+        raise
+    if outcome.refused:  # nothing to confirm
+        shutil.rmtree(upload.folder, ignore_errors=True)
+    return _report(outcome)
+
+
+@bp.route("/confirm", methods=["POST"])
+@requires("admin")
+def confirm() -> ResponseReturnValue:
+    """Import the upload the token names (once), as the signed-in admin; show the result."""
+    upload = _claim(request.form.get("token", ""))
+    if upload is None:
+        return _form([t("web.import.gone")], 409)
+    try:
+        return _report(_run(upload, dry_run=False))
+    finally:
+        shutil.rmtree(upload.folder, ignore_errors=True)
+
+
+@bp.route("/cancel", methods=["POST"])
+@requires("admin")
+def cancel() -> ResponseReturnValue:
+    """Forget the upload the token names (its file is deleted)."""
+    upload = _claim(request.form.get("token", ""))
+    if upload is not None:
+        shutil.rmtree(upload.folder, ignore_errors=True)
+        flash(t("web.import.cancelled"), "info")
+    return redirect(url_for("imports.index"))
