@@ -45,11 +45,6 @@ register_messages({
     "cli.import.unchanged": ("magazyn bez zmian (wersja zapisu nadal {version})", "the store is unchanged (write version still {version})"),
     "cli.import.rejected_file": ("odrzucone rekordy z powodami: {path}", "rejected records with their reasons: {path}"),
     "cli.import.notice": ("uwaga", "note"),
-    "cli.import.more": ("… i jeszcze {count}", "… and {count} more"),
-    "cli.import.failed": (
-        "import odrzucony (liczba problemów: {count}); nic nie zapisano",
-        "import rejected ({count} problems); nothing was written",
-    ),
     "cli.import.check": ("sprawdzanie", "checking"),
     "cli.import.write": ("zapis", "writing"),
     "cli.import.exists": ("{path} już istnieje", "{path} already exists"),
@@ -90,7 +85,7 @@ def _echo_problems(problems: list[Problem], total: int) -> None:
     for problem in problems[:SHOWN]:
         click.echo(printable(str(problem)), err=True)
     if total > SHOWN:
-        click.echo(str(Msg("cli.import.more", count=total - SHOWN)), err=True)
+        click.echo(str(Msg("imp.more", count=total - SHOWN)), err=True)
 
 
 def _echo_notices(report: ImportReport) -> None:
@@ -146,7 +141,7 @@ def import_file(cli: Cli, file: Path, fmt: str | None, dry_run: bool, skip_inval
             bar.close()
             _echo_notices(exc.report)
             _echo_problems(exc.report.problems, exc.report.problem_count)
-            raise PartnergraphError(Msg("cli.import.failed", count=exc.report.problem_count), hint=exc.hint) from exc
+            raise PartnergraphError(Msg("imp.failed", count=exc.report.problem_count), hint=exc.hint) from exc
         finally:
             bar.close()
     _echo_notices(report)

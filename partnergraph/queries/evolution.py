@@ -65,8 +65,6 @@ register_messages({
     "q.evolution.ind.cooperatives_with_business_tie": ("spółdzielnie socjalne z powiązaniem z firmą",
                                                        "social cooperatives with a business tie"),
     "q.evolution.ind.brokers": ("pośrednicy (Gould–Fernandez > 0)", "brokers (Gould–Fernandez > 0)"),
-    "q.evolution.bad_date": ("{flag}: {value!r} nie jest datą; podaj RRRR-MM-DD lub DD.MM.RRRR",
-                             "{flag}: {value!r} is not a date; give YYYY-MM-DD or DD.MM.YYYY"),
     "q.evolution.need_dates": ("podaj --from DATA i --to DATA albo --dates D1,D2,…",
                                "give --from DATE and --to DATE, or --dates D1,D2,…"),
     "q.evolution.need_both": ("podaj oba dni: --from DATA i --to DATA", "give both days: --from DATE and --to DATE"),
@@ -132,7 +130,7 @@ def parse_dates(values: Sequence[str | dt.date], flag: str = "--dates") -> list[
         try:
             parsed.add(parse_date(value))
         except ValueError as exc:
-            raise ConfigError(Msg("q.evolution.bad_date", flag=flag, value=value)) from exc
+            raise ConfigError(Msg("q.bad_date", flag=flag, value=value)) from exc
     return sorted(parsed)
 
 
