@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -40,6 +40,14 @@ __all__ = ["BATCH_SIZE", "Change", "Direction", "GraphStore", "Transaction", "Wr
 BATCH_SIZE = 5000
 Direction = Literal["out", "in", "both"]
 T = TypeVar("T")
+
+
+R = TypeVar("R", Node, Tie)
+
+
+def _ends(record: Node | Tie) -> tuple[str, ...]:
+    """What besides its properties makes a record differ: a tie's type and ends (a node's type never changes)."""
+    return (record.type, record.start, record.end) if isinstance(record, Tie) else ()
 
 
 def now_utc() -> str:
@@ -191,27 +199,36 @@ class Writer:
         for number, chunk in enumerate(batched(nodes, BATCH_SIZE)):
             checked = self._validated(chunk, self.validator.node, number)
             stored = self.tx.get_nodes(list({n.key for n in checked}))
-            created: dict[str, Node] = {}
-            updated: dict[str, Node] = {}
-            unchanged: set[str] = set()
-            log: list[Change] = []
-            for node in checked:
-                old = created.get(node.key) or updated.get(node.key) or stored.get(node.key)
-                if old is not None and old.type != node.type:
-                    raise IntegrityError(Msg("store.type_change", key=node.key, old=old.type, new=node.type))
-                merged = self._node(node, {**old.props, **node.props} if old else dict(node.props))
-                changed = old is not None and merged.props != old.props
-                self._count("node", old, changed, node.key, unchanged)
-                if old is None:
-                    created[node.key] = merged
-                    log.append(self._change("create", "node", node.key, None, None))
-                elif changed:
-                    before = stored.get(node.key, old)
-                    (created if node.key in created else updated)[node.key] = merged
-                    log.append(self._change("update", "node", node.key, before, merged))
+            types = {key: node.type for key, node in stored.items()}
+            for node in checked:  # a key with another type (stored, or earlier in the chunk) is refused
+                if (was := types.setdefault(node.key, node.type)) != node.type:
+                    raise IntegrityError(Msg("store.type_change", key=node.key, old=was, new=node.type))
+            created, updated, log = self._merge("node", checked, stored, self._node)
             self.tx.put_nodes(list(created.values()), list(updated.values()))
             self._check_kinds(self.rules.rekinded(self.validator, stored, updated.values()))
             self.tx.log(log)
+
+    def _merge(self, entity: Literal["node", "tie"], records: list[R], stored: Mapping[str, R],
+               stamp: Callable[[R, dict[str, Any]], R]) -> tuple[dict[str, R], dict[str, R], list[Change]]:  # fmt: skip
+        """Merge one chunk of nodes or ties into what is stored: the records to create and to update
+        (properties not given keep their stored values; a key given twice merges in order) and their log."""
+        created: dict[str, R] = {}
+        updated: dict[str, R] = {}
+        unchanged: set[str] = set()
+        log: list[Change] = []
+        for record in records:
+            key = record.key if isinstance(record, Node) else record.id
+            old = created.get(key) or updated.get(key) or stored.get(key)
+            merged = stamp(record, {**old.props, **record.props} if old else dict(record.props))
+            changed = old is not None and (merged.props != old.props or _ends(merged) != _ends(old))
+            self._count(entity, old, changed, key, unchanged)
+            if old is None:
+                created[key] = merged
+                log.append(self._change("create", entity, key, None, None))
+            elif changed:
+                (created if key in created else updated)[key] = merged
+                log.append(self._change("update", entity, key, stored.get(key, old), merged))
+        return created, updated, log
 
     def _count(self, entity: str, old: Node | Tie | None, changed: bool, key: str, unchanged: set[str]) -> None:
         """Count a record once per write, though a file may give it twice.
@@ -279,23 +296,7 @@ class Writer:
 
     def _put_ties(self, checked: list[Tie]) -> None:
         stored = self.tx.get_ties(list({t.id for t in checked}))
-        created: dict[str, Tie] = {}
-        updated: dict[str, Tie] = {}
-        unchanged: set[str] = set()
-        log: list[Change] = []
-        for tie in checked:
-            old = created.get(tie.id) or updated.get(tie.id) or stored.get(tie.id)
-            merged = self._tie(tie, {**old.props, **tie.props} if old else dict(tie.props))
-            changed = old is not None and (
-                merged.props != old.props or (merged.type, merged.start, merged.end) != (old.type, old.start, old.end)
-            )
-            self._count("tie", old, changed, tie.id, unchanged)
-            if old is None:
-                created[tie.id] = merged
-                log.append(self._change("create", "tie", tie.id, None, None))
-            elif changed:
-                (created if tie.id in created else updated)[tie.id] = merged
-                log.append(self._change("update", "tie", tie.id, stored.get(tie.id, old), merged))
+        created, updated, log = self._merge("tie", checked, stored, self._tie)
         self.tx.put_ties(list(created.values()), list(updated.values()))
         self.tx.log(log)
 
