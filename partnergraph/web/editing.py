@@ -1,11 +1,16 @@
-"""Creating and editing organisations, with a form generated from models.ttl.
+"""Creating and editing organisations and ties, with forms generated from models.ttl.
 
-Each property of the ``Organisation`` node type becomes a field: a list of allowed values
+Each property of the ``Organisation`` node type (or of a tie type) becomes a field: a list of allowed values
 (vocabularies) becomes a select, a yes/no value a select, a date a text field taking
 2024-03-01 or 01.03.2024; required fields are marked. The store's validator checks the input —
 its messages appear next to the field they name. Every write goes to the change log with the
 editor's name and the source ``web``. Editing keeps values that are left empty: the store merges
 properties, so a value cannot be cleared here yet.
+
+A tie's type and ends are its identity and cannot be edited (another type or end is another
+tie). ``since`` is part of the identity too when the tie's id was derived from it
+(:func:`~partnergraph.records.tie_id`): changing it deletes the tie and creates the one with the
+new id in the same write, so the change log holds both and one revert undoes both.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from partnergraph.errors import PartnergraphError, ValidationError
-from partnergraph.graph.base import GraphStore
-from partnergraph.i18n import current_language, t
+from partnergraph import records
+from partnergraph.errors import PartnergraphError, Problem, ValidationError
+from partnergraph.graph.base import GraphStore, Writer
+from partnergraph.i18n import Msg, current_language, register_messages, t
 from partnergraph.importers.personal import personal_findings
 from partnergraph.records import Node, Tie
 from partnergraph.schema import PropertyDef
@@ -27,12 +33,39 @@ from partnergraph.values import Value, to_json
 from partnergraph.web.access import requires
 from partnergraph.web.store import get_store
 
-__all__ = ["NODE_TYPE", "Field", "bp", "fields_of", "tie_fields", "tie_types_from"]
+__all__ = ["NODE_TYPE", "Field", "bp", "edited_tie", "fields_of", "tie_fields", "tie_types_from"]
 
 bp = Blueprint("editing", __name__)
 NODE_TYPE = "Organisation"
 HIDDEN = frozenset({"source", "example"})
 """Properties the form leaves out: the write's source and the example-data marker are set by tools."""
+
+register_messages({
+    "web.tie.edit": ("Edytuj", "Edit"),
+    "web.tie.delete": ("Usuń", "Delete"),
+    "web.tie.actions": ("Działania", "Actions"),
+    "web.tie.edit_title": ("Edycja powiązania: {start} — {end}", "Editing the tie: {start} — {end}"),
+    "web.tie.id": ("Identyfikator", "Identifier"),
+    "web.tie.to": ("Do", "To"),
+    "web.tie.side": ("Strona", "Party"),
+    "web.tie.fixed_help": ("Typu i stron powiązania nie można zmienić: inny typ lub inna strona to inne powiązanie — "
+                           "usuń to i dodaj nowe.",
+                           "The tie's type and ends cannot be changed: another type or end makes another tie — "
+                           "delete this one and add a new one."),
+    "web.tie.since_help": ("Zmiana daty początku „od” tworzy nowe powiązanie: zapis usuwa to i dodaje nowe z tymi samymi "
+                           "danymi (jedna wersja zapisu, do cofnięcia w dzienniku zmian).",
+                           "Changing the start date “since” makes a new tie: the write deletes this one and adds a new one "
+                           "with the same values (one write version, which the change log can revert)."),
+    "web.tie.renewed": ("Nowa data początku: powiązanie ma teraz identyfikator {tie}.",
+                        "New start date: the tie's identifier is now {tie}."),
+    "web.tie.since_taken": ("powiązanie {tie} z tą datą początku już istnieje; zmień je albo usuń",
+                            "the tie {tie} with this start date already exists; edit or delete it instead"),
+    "web.tie.delete_title": ("Usunąć powiązanie: {start} — {end}?", "Delete the tie: {start} — {end}?"),
+    "web.tie.delete_explain": ("Zostanie usunięte tylko to powiązanie, obie jego strony zostają. Zmianę można cofnąć w dzienniku zmian.",
+                               "Only this tie is deleted; both ends stay. The change log can revert it."),
+    "web.tie.deleted": ("Usunięto powiązanie {start} — {end} (wersja zapisu {version}); cofniesz to w dzienniku zmian.",
+                        "Deleted the tie {start} — {end} (write version {version}); the change log can revert it."),
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -71,6 +104,8 @@ def _fields(properties: Mapping[str, PropertyDef]) -> list[Field]:
 def _shown(value: Value) -> str:
     if isinstance(value, bool):
         return "tak" if value else "nie"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 48000, not 48000.0
     return str(to_json(value))
 
 
@@ -195,3 +230,102 @@ def delete(key: str) -> ResponseReturnValue:
         writer.delete_node(key, cascade=True)
     flash(t("web.del.done", name=node.props.get("name", key), version=writer.summary.version), "success")
     return redirect(url_for("organisations.index"))
+
+
+# -- editing and deleting one tie ---------------------------------------------------------------
+def _stored_tie(store: GraphStore, ident: str) -> tuple[Tie, Node, Node]:
+    """The stored tie and its two end nodes (404 when there is no such tie)."""
+    tie = store.get_tie(ident)
+    start, end = (store.get_node(tie.start), store.get_node(tie.end)) if tie else (None, None)
+    if tie is None or start is None or end is None:
+        abort(404)
+    return tie, start, end
+
+
+def _name(node: Node) -> str:
+    return str(node.props.get("name", node.key))
+
+
+def _back(tie: Tie) -> str:
+    """The end whose page the editor came from (``?back=``), else the tie's start."""
+    back = request.args.get("back", "")
+    return back if back in (tie.start, tie.end) else tie.start
+
+
+def _details(store: GraphStore, tie: Tie) -> list[tuple[str, Value]]:
+    """(label, value) of the tie's properties, in models.ttl order, without those set by tools."""
+    properties, language = store.schema.tie_types[tie.type].properties, current_language()
+    return [(prop.label(language), tie.props[name]) for name, prop in properties.items() if name in tie.props and name not in HIDDEN]
+
+
+def _tie_page(store: GraphStore, template: str, tie: Tie, ends: tuple[Node, Node], **context: object) -> str:
+    tie_type = store.schema.tie_types[tie.type]
+    return render_template(template, tie=tie, start=ends[0], end=ends[1], start_name=_name(ends[0]), end_name=_name(ends[1]),
+                           type_label=tie_type.label(current_language()), symmetric=tie_type.symmetric, back=_back(tie),
+                           details=_details(store, tie), renews=_since_in_id(tie), **context)  # fmt: skip
+
+
+def edited_tie(store: GraphStore, tie: Tie, values: Mapping[str, str]) -> Tie:
+    """``tie`` with the form's ``values`` (empty: keep the stored value), checked, with the id it will have.
+
+    A value shown unchanged keeps its stored typed value. The id stays unless it was derived from
+    ``since`` (:func:`~partnergraph.records.tie_id`): then a new ``since`` gives a new id.
+    """
+    props = dict(tie.props)
+    for name, text in values.items():
+        if text and not (name in tie.props and text == _shown(tie.props[name])):
+            props[name] = text
+    derived = _since_in_id(tie)
+    return store.validator.tie(Tie(tie.type, tie.start, tie.end, props, "" if derived else tie.id))
+
+
+def _since_in_id(tie: Tie) -> bool:
+    """Whether the tie's id is the one derived from its ends, type and ``since`` (a new ``since`` gives a new id)."""
+    return tie.id == records.tie_id(tie.start, tie.type, tie.end, tie.props.get("since"))
+
+
+def _rewrite(writer: Writer, old: Tie, new: Tie) -> None:
+    """Write ``new`` in place of ``old``: an update, or a delete and a create when the id changes."""
+    if new.id != old.id:
+        if writer.tx.get_ties([new.id]):
+            raise ValidationError([Problem(Msg("web.tie.since_taken", tie=new.id), "since")])
+        writer.delete_tie(old.id)
+    writer.upsert_ties([new])
+
+
+@bp.route("/ties/<path:tie_id>/edit", methods=["GET", "POST"])
+@requires("editor")
+def edit_tie(tie_id: str) -> ResponseReturnValue:
+    """The tie's own properties in a form (type and ends shown, not editable); POST saves them."""
+    store = get_store()
+    tie, start, end = _stored_tie(store, tie_id)
+    fields = tie_fields(store, tie.type)
+    if request.method == "GET":
+        values = {name: _shown(value) for name, value in tie.props.items()}
+        return _tie_page(store, "tie_edit.html", tie, (start, end), fields=fields, values=values, errors={})
+    values = {f.name: request.form.get(f.name, "").strip() for f in fields}
+    try:
+        new = edited_tie(store, tie, values)
+        with store.write(source="web", user=current_user.name) as writer:
+            _rewrite(writer, tie, new)
+    except PartnergraphError as exc:
+        errors = field_errors(exc, set(values))
+        return _tie_page(store, "tie_edit.html", tie, (start, end), fields=fields, values=values, errors=errors), 400
+    flash(t("web.tie.saved", version=writer.summary.version), "success")
+    if new.id != tie.id:
+        flash(t("web.tie.renewed", tie=new.id), "info")
+    return redirect(url_for("organisations.show", key=_back(tie)))
+
+
+@bp.route("/ties/<path:tie_id>/delete", methods=["GET", "POST"])
+@requires("editor")
+def delete_tie(tie_id: str) -> ResponseReturnValue:
+    """GET: the tie, its ends and dates, with a confirm button; POST: delete it (undo: revert in the change log)."""
+    store = get_store()
+    tie, start, end = _stored_tie(store, tie_id)
+    if request.method == "GET":
+        return _tie_page(store, "tie_delete.html", tie, (start, end))
+    with store.write(source="web", user=current_user.name) as writer:
+        writer.delete_tie(tie.id)
+    flash(t("web.tie.deleted", start=_name(start), end=_name(end), version=writer.summary.version), "success")
+    return redirect(url_for("organisations.show", key=_back(tie)))
