@@ -5,7 +5,7 @@ Blueprints per area (:mod:`~partnergraph.web.auth`, :mod:`~partnergraph.web.dash
 partnerships), :mod:`~partnergraph.web.analyses`,
 :mod:`~partnergraph.web.maps`, :mod:`~partnergraph.web.changes`, :mod:`~partnergraph.web.accounts`,
 :mod:`~partnergraph.web.editing`,
-the read-only JSON :mod:`~partnergraph.web.api`);
+the JSON :mod:`~partnergraph.web.api`, read for readers and written by editors with a token);
 one store per request
 (:mod:`~partnergraph.web.store`); roles, CSRF and the public mode in
 :mod:`~partnergraph.web.access`; errors, language and security headers in

@@ -1,8 +1,14 @@
-"""Who may see and do what: Flask-Login, the roles, the public read-only mode, CSRF.
+"""Who may see and do what: Flask-Login, the roles, the public read-only mode, CSRF, API tokens.
 
 Every page needs at least the ``viewer`` role unless the app is public (``PUBLIC``: anonymous
 visitors read); :func:`requires` guards the pages that write. Endpoints in :data:`OPEN` (login,
-static files) are always reachable.
+static files, the API's OpenAPI document) are always reachable.
+
+A JSON API request may carry ``Authorization: Bearer <token>`` instead of a session: the token
+signs it in as its account (Flask-Login's request loader), with the account's role. A token that
+is unknown or revoked is refused with 401 even when a session is there too. :func:`token_user`
+is who the token names; the API writes only for a token (see :mod:`partnergraph.web.api`), so a
+session cookie alone — which another site can make a browser send — never writes through it.
 """
 
 from __future__ import annotations
@@ -13,18 +19,24 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, flash, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from partnergraph.i18n import t
+from partnergraph.i18n import register_messages, t
+from partnergraph.web.handlers import is_api_request, json_error
 from partnergraph.web.users import USERS_FILE, User, UserStore
 
-__all__ = ["OPEN", "allowed", "init_app", "requires", "safe_next", "users"]
+__all__ = ["OPEN", "allowed", "bearer_token", "init_app", "requires", "safe_next", "token_user", "users"]
+
+register_messages({
+    "web.api.bad_token": ("Token API jest nieznany albo odwołany; utwórz nowy na stronie /api/tokens.",
+                          "The API token is unknown or revoked; create a new one on the page /api/tokens."),
+})  # fmt: skip
 
 F = TypeVar("F", bound=Callable[..., Any])
-OPEN = frozenset({"auth.login", "static"})
+OPEN = frozenset({"auth.login", "static", "api.openapi"})
 """Endpoints reachable without logging in."""
 
 
@@ -33,10 +45,27 @@ def users() -> UserStore:
     return UserStore(Path(current_app.config["INSTANCE_PATH"]) / USERS_FILE)
 
 
+def bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer …`` header, or None."""
+    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
+def token_user() -> User | None:
+    """The account of the request's bearer token (on API requests only), or None; checked once per request."""
+    if "token_user" not in g:
+        token = bearer_token() if is_api_request() else None
+        g.token_user = users().token_user(token) if token else None
+    found: User | None = g.token_user
+    return found
+
+
 def allowed(role: str) -> bool:
     """Whether the current visitor has ``role`` (anonymous visitors read when the app is public)."""
-    if current_user.is_authenticated:
-        user: User = current_user._get_current_object()
+    user = token_user()  # a token decides on API requests, whatever the session says
+    if user is None and current_user.is_authenticated:
+        user = current_user._get_current_object()
+    if user is not None:
         return user.can(role)
     return role == "viewer" and bool(current_app.config["PUBLIC"])
 
@@ -71,10 +100,13 @@ def safe_next(target: str | None) -> str:
 
 
 def _gate() -> ResponseReturnValue | None:
+    api = is_api_request()
+    if api and bearer_token() is not None and token_user() is None:
+        return json_error(401, t("web.api.bad_token"), headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     if request.endpoint in OPEN or allowed("viewer"):
         return None
-    if request.blueprint == "api":  # scripts get a status, not a login page
-        return jsonify({"error": t("web.login.needed"), "problems": []}), 401
+    if api:  # scripts get a status, not a login page
+        return json_error(401, t("web.api.error.401"), headers={"WWW-Authenticate": "Bearer"})
     return _to_login()
 
 
@@ -88,6 +120,7 @@ def init_app(app: Flask) -> None:
         return users().get(name)
 
     manager.user_loader(load)
+    manager.request_loader(lambda _request: token_user())
 
     CSRFProtect(app)
     app.before_request(_gate)

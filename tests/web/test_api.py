@@ -1,11 +1,16 @@
-"""The read-only JSON API: organisations, nodes, analyses; 401 without a login; errors as JSON."""
+"""Reading through the JSON API (organisations, nodes, analyses), its errors as JSON, and its OpenAPI document.
+
+Writing and tokens: test_api_write.py.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
+from openapi_spec_validator import validate
 
 from tests.web.conftest import LACKA, XSS
 
@@ -26,7 +31,8 @@ def test_node_with_its_ties(viewer: FlaskClient) -> None:
     founders = {t["other"]["key"] for t in body["ties"] if t["tie"]["type"] == "FOUNDED"}  # type: ignore[index]
     assert founders == {"org:kgw-kwilcz", "org:urzad-gminy-kwilcz"}
     missing = viewer.get("/api/nodes/org:nie-ma")
-    assert missing.status_code == 404 and missing.json == {"error": "Nie ma węzła o kluczu org:nie-ma.", "problems": []}
+    assert missing.status_code == 404 and missing.mimetype == "application/json"
+    assert missing.json == {"error": {"status": 404, "message": "Nie ma węzła o kluczu org:nie-ma.", "problems": []}}
 
 
 def test_analyses_list_and_a_result(viewer: FlaskClient) -> None:
@@ -42,18 +48,61 @@ def test_analyses_list_and_a_result(viewer: FlaskClient) -> None:
 
 def test_errors_are_json(viewer: FlaskClient) -> None:
     bad = viewer.get("/api/analyses/metrics?top=dużo&run=1")
-    assert bad.status_code == 400 and bad.json["problems"] == ["top: 'dużo' nie jest liczbą całkowitą"]  # type: ignore[index]
+    assert bad.status_code == 400 and bad.json["error"]["message"] == "Parametrów zapytania nie da się odczytać."  # type: ignore[index]
+    [problem] = bad.json["error"]["problems"]  # type: ignore[index]
+    assert problem == {"where": "", "message": "top: 'dużo' nie jest liczbą całkowitą", "hint": None}  # the field is in the text
     unknown = viewer.get("/api/analyses/metrics?kinds=zzz")
-    assert unknown.status_code == 400 and "nieznany rodzaj organizacji 'zzz'" in unknown.json["error"]  # type: ignore[index]
-    assert viewer.get("/api/analyses/nie-ma").status_code == 404
+    assert unknown.status_code == 400 and "nieznany rodzaj organizacji 'zzz'" in unknown.json["error"]["problems"][0]["message"]  # type: ignore[index]
+    missing = viewer.get("/api/analyses/nie-ma")
+    assert missing.status_code == 404 and missing.json["error"]["message"] == "Nie ma analizy 'nie-ma'."  # type: ignore[index]
+    assert viewer.get("/api/nope").json["error"]["status"] == 404  # type: ignore[index]
 
 
 def test_names_stay_data_in_json(viewer: FlaskClient) -> None:
-    body = viewer.get("/api/nodes/org:xss").json
-    assert body["node"]["props"]["name"] == XSS  # type: ignore[index]
+    read = viewer.get("/api/nodes/org:xss")
+    assert read.mimetype == "application/json" and read.json["node"]["props"]["name"] == XSS  # type: ignore[index]
 
 
 def test_api_needs_a_login_unless_public(client: FlaskClient, make_app: Callable[..., Flask]) -> None:
     refused = client.get("/api/organisations")
-    assert refused.status_code == 401 and refused.json["error"] == "Zaloguj się, aby zobaczyć tę stronę."  # type: ignore[index]
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"] == "Bearer"
+    assert refused.json["error"]["message"] == "Potrzebne jest zalogowanie albo token API (nagłówek Authorization: Bearer …)."  # type: ignore[index]
     assert make_app(PUBLIC=True).test_client().get("/api/organisations").status_code == 200
+
+
+def _api_rules(app: Flask) -> set[tuple[str, str]]:
+    """(OpenAPI path, method) of every rule of the API blueprint itself (not the HTML token page inside it)."""
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.rpartition(".")[0] == "api":
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            found |= {(path, method.lower()) for method in rule.methods or () if method not in ("HEAD", "OPTIONS")}
+    return found
+
+
+def test_the_openapi_document_describes_every_route(app: Flask, client: FlaskClient) -> None:
+    response = client.get("/api/openapi.json")  # no login needed
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    document = response.json
+    validate(document)  # type: ignore[arg-type]  # a valid OpenAPI 3.1 document
+    described = {(path, method) for path, item in document["paths"].items() for method in item}  # type: ignore[index]
+    assert described == _api_rules(app) and ("/api/nodes/{key}", "patch") in described
+    assert "/api/tokens" not in document["paths"]  # type: ignore[index]  # an HTML page, not the API
+
+
+def test_the_openapi_document_names_security_errors_and_types(client: FlaskClient) -> None:
+    document = client.get("/api/openapi.json").json
+    assert document["openapi"] == "3.1.0"  # type: ignore[index]
+    assert document["components"]["securitySchemes"]["bearer"] == {  # type: ignore[index]
+        "type": "http", "scheme": "bearer", "description": "Token API (utwórz na /api/tokens); konto i rola tokenu."}  # fmt: skip
+    create = document["paths"]["/api/nodes"]["post"]  # type: ignore[index]
+    assert create["security"] == [{"bearer": []}] and set(create["responses"]) == {"201", "400", "401", "403", "409", "413", "422", "500"}
+    assert create["responses"]["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    schemas = document["components"]["schemas"]  # type: ignore[index]
+    assert schemas["Error"]["properties"]["error"]["required"] == ["status", "message", "problems"]
+    assert "Organisation" in schemas["NodeInput"]["properties"]["type"]["enum"]  # from models.ttl
+    assert "COOPERATES_WITH" in schemas["TieInput"]["properties"]["type"]["enum"]
+    read = document["paths"]["/api/nodes/{key}"]["get"]  # type: ignore[index]
+    assert read["security"] == [{"bearer": []}, {"session": []}] and read["parameters"][0]["name"] == "key"
+    english = client.get("/api/openapi.json?lang=en").json
+    assert english["paths"]["/api/ties"]["post"]["summary"] == "Create (or update an existing) tie (editors, token)"  # type: ignore[index]
