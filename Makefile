@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint neo4j neo4j-stop neo4j-status bench clean
+.PHONY: run test lint readme neo4j neo4j-stop neo4j-status bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/pytest
+
+readme: $(VENV)/.installed-test  # regenerate the README's tables and command list from the code (tools/readme.py)
+	$(BIN)/cog -r README.md
 
 neo4j: $(VENV)/.installed-test
 	$(BIN)/python tools/neo4j/server.py start

@@ -17,18 +17,30 @@ from typing import Any
 from partnergraph.errors import ConfigError
 from partnergraph.i18n import LANGUAGES, Msg
 
-__all__ = ["SETTINGS", "Setting", "Settings", "load_settings"]
+__all__ = ["DEBUG", "SETTINGS", "Setting", "Settings", "load_settings"]
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: its field name, environment variable, default and help text."""
+    """One setting: its field name, environment variable, default and help text.
+
+    ``default_text`` says what the default means when the default itself says nothing
+    (an empty value that stands for "your login name", "generated once"); the README shows it.
+    """
 
     name: str
     env: str
     default: str
     help: str
     secret: bool = False
+    default_text: str = ""
+
+
+DEBUG = Setting("debug", "PARTNERGRAPH_DEBUG", "0",
+                "1: an unexpected error shows its traceback (for a bug report) instead of one line; "
+                "read before any other setting, so it works even when they are wrong.")  # fmt: skip
+"""Read straight from the environment by :mod:`partnergraph.cli.support`, which must work even
+when the other settings fail to load; declared here so that it is documented like the others."""
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -37,17 +49,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("neo4j_user", "PARTNERGRAPH_NEO4J_USER", "neo4j", "Neo4j user name."),
     Setting("neo4j_password", "PARTNERGRAPH_NEO4J_PASSWORD", "", "Neo4j password.", secret=True),
     Setting("neo4j_database", "PARTNERGRAPH_NEO4J_DATABASE", "neo4j", "Neo4j database name."),
-    Setting("user", "PARTNERGRAPH_USER", "", "Who makes changes, for the change log (default: your login name)."),
+    Setting("user", "PARTNERGRAPH_USER", "", "Who makes changes, for the change log (default: your login name).",
+            default_text="your login name"),
     Setting("language", "PARTNERGRAPH_LANG", "pl", "Language of messages: pl (default) or en."),
     Setting("busy_timeout", "PARTNERGRAPH_BUSY_TIMEOUT", "30",
-            "Seconds a write waits for another process's write to finish (embedded store)."),
+            "Seconds a write waits for another process's write to finish (embedded store); a decimal comma is fine (2,5)."),
     Setting("runs", "PARTNERGRAPH_RUNS", "partnergraph-runs",
             "Folder where 'analyze … --save' keeps analysis runs (one JSON file per run, never overwritten)."),
     Setting("secret_key", "PARTNERGRAPH_SECRET_KEY", "",
-            "Secret key of the web application (signs sessions); default: generated once into the instance folder.", secret=True),
+            "Secret key of the web application (signs its sessions); unset, a key is generated once into the instance folder "
+            "(file secret_key, mode 0600).", secret=True, default_text="(generated)"),
     Setting("public", "PARTNERGRAPH_PUBLIC", "0", "1: anyone may read the web pages without logging in (editing still needs a login)."),
     Setting("instance", "PARTNERGRAPH_INSTANCE", "partnergraph-instance",
             "Folder of the web application's own files: users.db (accounts) and secret_key."),
+    DEBUG,
 )  # fmt: skip
 
 
@@ -66,6 +81,7 @@ class Settings:
     secret_key: str
     public: str
     instance: str
+    debug: str
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with ``changes`` (flags given on the command line), None values ignored."""

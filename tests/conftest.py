@@ -17,6 +17,24 @@ from partnergraph.i18n import use_language
 
 BACKENDS = ["sqlite", "neo4j"]
 REQUIRE_NEO4J = os.environ.get("PARTNERGRAPH_REQUIRE_NEO4J") == "1"
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def shared_data(relative: str) -> Path:
+    """The file ``relative`` of the shared reference data (``PARTNERGRAPH_SHARED_DATA``, else
+    ``../shared/data`` beside the checkout). Missing, the test is skipped with a message saying
+    where it looked, and fails instead when ``PARTNERGRAPH_REQUIRE_DATA=1`` (as in CI, ``.ci/run``).
+    """
+    given = os.environ.get("PARTNERGRAPH_SHARED_DATA")
+    folder = Path(given) if given else REPOSITORY.parent / "shared" / "data"
+    path = folder / relative
+    if not path.is_file():
+        where = "PARTNERGRAPH_SHARED_DATA" if given else "../shared/data beside the repository"
+        message = f"{relative} is not in {folder} ({where}; set PARTNERGRAPH_SHARED_DATA to the folder of the shared data)"
+        if os.environ.get("PARTNERGRAPH_REQUIRE_DATA") == "1":
+            pytest.fail(f"{message}, and PARTNERGRAPH_REQUIRE_DATA=1 makes a missing file a failure", pytrace=False)
+        pytest.skip(message)
+    return path
 
 
 @pytest.fixture(autouse=True)

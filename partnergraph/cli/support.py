@@ -19,7 +19,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from partnergraph.config import Settings
+from partnergraph.config import DEBUG, Settings
 from partnergraph.errors import PartnergraphError
 from partnergraph.graph import open_store
 from partnergraph.graph.base import GraphStore
@@ -101,7 +101,7 @@ class GuardedGroup(click.Group):
             raise _usage_error(exc) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
-        if ctx.parent is None and os.environ.get("PARTNERGRAPH_DEBUG") != "1":
+        if ctx.parent is None and os.environ.get(DEBUG.env) != "1":
             sys.unraisablehook = _quiet_unraisable
         try:
             return super().invoke(ctx)
@@ -122,7 +122,7 @@ class GuardedGroup(click.Group):
             explained = cli.explain(exc) if cli is not None else None
             if explained is not None:  # the storage failed (a damaged file, a full disk): not a bug
                 raise UserError(str(explained)) from exc
-            if os.environ.get("PARTNERGRAPH_DEBUG") == "1":
+            if os.environ.get(DEBUG.env) == "1":
                 raise
             raise UserError(str(Msg("cli.internal", kind=type(exc).__name__, detail=exc))) from exc
 

@@ -12,11 +12,11 @@ from partnergraph.errors import ConfigError
 from partnergraph.graph.sqlite import SqliteStore
 from partnergraph.importers.check import Notice
 from partnergraph.importers.graphml import GraphMapping, read_gexf, read_graphml
-from tests.importers.test_teryt import DATA, FIXTURES, load, messages, split
+from tests.importers.test_teryt import FIXTURES, load, messages, split
 
-KNOKI = DATA / "networks" / "KNOKI.GraphML"
-KNOKM = DATA / "networks" / "KNOKM.GraphML"
-real_files = pytest.mark.skipif(not KNOKI.exists(), reason="shared/data is not beside the repository")
+GRAPHFILES = Path(__file__).parents[1] / "fixtures" / "graphfiles"  # copies of the shared data's files (PROVENANCE.md)
+KNOKI = GRAPHFILES / "KNOKI.GraphML"
+KNOKM = GRAPHFILES / "KNOKM.GraphML"
 SECTORS = {"nodes": {"values": {"sector": {"GOV": "public", "VOL": "social", "PVT": "private"}}}}
 
 
@@ -24,7 +24,6 @@ def notices(items: Sequence[object]) -> list[str]:
     return [str(i) for i in items if isinstance(i, Notice)]
 
 
-@real_files
 def test_knoke_information_network_imports_with_a_sector_mapping(tmp_path: Path) -> None:
     items = list(read_graphml(KNOKI, mapping=GraphMapping.load(SECTORS)))
     nodes, ties, problems = split(items)
@@ -47,7 +46,6 @@ def test_knoke_information_network_imports_with_a_sector_mapping(tmp_path: Path)
         assert summary.get("node", "created") == 10 and summary.get("tie", "created") == 21
 
 
-@real_files
 def test_knoke_money_network_keeps_its_direction_as_funds(tmp_path: Path) -> None:
     mapping = GraphMapping.load({**SECTORS, "edges": {"defaults": {"type": "FUNDS"}}})
     nodes, ties, _ = split(read_graphml(KNOKM, mapping=mapping))
@@ -58,7 +56,6 @@ def test_knoke_money_network_keeps_its_direction_as_funds(tmp_path: Path) -> Non
         assert store.count_ties() == {"FUNDS": 49}
 
 
-@real_files
 def test_without_a_mapping_foreign_values_are_problems_at_their_data_element() -> None:
     assert messages(read_graphml(KNOKI))[:2] == [
         "KNOKI.GraphML:24:7: 'GOV' nie jest dozwoloną wartością 'sector' (dozwolone: private, public, social)",
@@ -143,7 +140,6 @@ def test_entity_expansion_is_refused(tmp_path: Path) -> None:
     ]
 
 
-@real_files
 def test_a_truncated_export_ends_in_a_problem_after_what_was_whole(tmp_path: Path) -> None:
     text = KNOKI.read_text(encoding="utf-8")
     for cut in range(0, len(text), 173):

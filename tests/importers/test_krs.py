@@ -17,20 +17,23 @@ from partnergraph.importers.teryt import MunicipalityIndex, read_teryt
 from partnergraph.records import Node
 from partnergraph.schema import load_schema
 from partnergraph.validate import Validator
-from tests.importers.test_pkd import PKD2007, PKD2025
-from tests.importers.test_teryt import FIXTURES, TERC, load, messages, split
+from tests.importers.test_pkd import EXCERPTS, pkd2007, pkd2025
+from tests.importers.test_teryt import FIXTURES, SEATS, load, messages, split, whole_terc
 
 EXTRACTS = FIXTURES / "krs"
 SOCIAL_COOPERATIVE = EXTRACTS / "0000999001_spoldzielnia_socjalna.json"
 
 
-@pytest.fixture(scope="module")
-def indexes() -> tuple[MunicipalityIndex, ActivityIndex]:
-    if not TERC.exists():
-        pytest.skip("shared/data is not beside the repository")
+@pytest.fixture(scope="module", params=["excerpts", "whole"])
+def indexes(request: pytest.FixtureRequest) -> tuple[MunicipalityIndex, ActivityIndex]:
+    """Indexes of the registers the extracts need: real excerpts (run everywhere), and the whole registers."""
+    if request.param == "excerpts":
+        terc, classifications = SEATS, (EXCERPTS / "PKD2007_GUS_excerpt.csv", EXCERPTS / "StrukturaPKD2025_GUS_excerpt.xlsx")
+    else:
+        terc, classifications = whole_terc(), (pkd2007(), pkd2025())
     schema = load_schema()
-    activities = [i.record for p in (PKD2007, PKD2025) for i in read_pkd(p, schema=schema) if isinstance(i, Located)]
-    return MunicipalityIndex.from_file(TERC), ActivityIndex.from_nodes(r for r in activities if isinstance(r, Node))
+    activities = [i.record for p in classifications for i in read_pkd(p, schema=schema) if isinstance(i, Located)]
+    return MunicipalityIndex.from_file(terc), ActivityIndex.from_nodes(r for r in activities if isinstance(r, Node))
 
 
 def read(path: Path, indexes: tuple[MunicipalityIndex, ActivityIndex]) -> Iterator[Located | Problem]:
@@ -72,13 +75,11 @@ def test_an_extract_gives_the_organisations_register_data(indexes: tuple[Municip
 
 
 def test_a_folder_of_extracts_loads_into_a_store_with_the_registers(tmp_path: Path) -> None:
-    if not TERC.exists():
-        pytest.skip("shared/data is not beside the repository")
-    schema = load_schema()
+    schema, registers = load_schema(), (whole_terc(), pkd2007(), pkd2025())
     with SqliteStore(tmp_path / "s.db", schema=schema) as store:
-        load(store, read_teryt(TERC))
-        load(store, read_pkd(PKD2007, schema=schema))
-        load(store, read_pkd(PKD2025, schema=schema))
+        load(store, read_teryt(registers[0]))
+        load(store, read_pkd(registers[1], schema=schema))
+        load(store, read_pkd(registers[2], schema=schema))
         summary = load(store, read_krs(EXTRACTS, store=store))
         assert summary.get("node", "created") == 5 and summary.get("tie", "created") == 14
         coop = store.get_node("krs:0000999001")

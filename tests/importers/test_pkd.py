@@ -12,16 +12,24 @@ from partnergraph.graph.sqlite import SqliteStore
 from partnergraph.importers.pkd import ActivityIndex, read_pkd
 from partnergraph.records import Node
 from partnergraph.schema import load_schema
-from tests.importers.test_teryt import DATA, load, messages, split
+from tests.conftest import shared_data
+from tests.importers.test_teryt import load, messages, split
 
-PKD2007 = DATA / "pkd" / "PKD2007_GUS.csv"
-PKD2025 = DATA / "pkd" / "StrukturaPKD2025_GUS.xls"
-real_files = pytest.mark.skipif(not PKD2007.exists(), reason="shared/data is not beside the repository")
+EXCERPTS = Path(__file__).parents[1] / "fixtures" / "pkd"  # small real excerpts of the GUS files (PROVENANCE.md)
 
 
-@real_files
+def pkd2007() -> Path:
+    """The whole GUS export of PKD 2007 from the shared data (skipped, or failed in CI, without it)."""
+    return shared_data("pkd/PKD2007_GUS.csv")
+
+
+def pkd2025() -> Path:
+    """The whole GUS structure sheet of PKD 2025 from the shared data."""
+    return shared_data("pkd/StrukturaPKD2025_GUS.xls")
+
+
 def test_pkd_2007_gives_every_grouping_under_its_parent() -> None:
-    nodes, ties, problems = split(read_pkd(PKD2007))
+    nodes, ties, problems = split(read_pkd(pkd2007()))
     assert problems == []
     assert Counter(n.props["level"] for n in nodes) == {"section": 21, "division": 88, "group": 272, "class": 615, "subclass": 655}
     by_key = {n.key: n for n in nodes}
@@ -39,17 +47,16 @@ def test_pkd_2007_gives_every_grouping_under_its_parent() -> None:
     assert ties[0].props == {"source": "GUS, klasyfikacja PKD2007"}
 
 
-@real_files
 def test_pkd_2007_loads_into_a_store(tmp_path: Path) -> None:
+    path = pkd2007()
     with SqliteStore(tmp_path / "s.db") as store:
-        summary = load(store, read_pkd(PKD2007))
+        summary = load(store, read_pkd(path))
         assert summary.get("node", "created") == 1651 and summary.get("tie", "created") == 1630
 
 
-@real_files
 def test_pkd_2025_and_2007_live_side_by_side(tmp_path: Path) -> None:
-    schema = load_schema()
-    nodes, ties, problems = split(read_pkd(PKD2025, schema=schema))
+    schema, whole2007, whole2025 = load_schema(), pkd2007(), pkd2025()
+    nodes, ties, problems = split(read_pkd(whole2025, schema=schema))
     assert problems == []
     assert Counter(n.props["level"] for n in nodes) == {"section": 22, "division": 87, "group": 287, "class": 651, "subclass": 728}
     by_key = {n.key: n for n in nodes}
@@ -60,8 +67,8 @@ def test_pkd_2025_and_2007_live_side_by_side(tmp_path: Path) -> None:
     assert [parent[k] for k in ("pkd2025:01.30.Z", "pkd2025:01.30", "pkd2025:01.3", "pkd2025:01")] == [
         "pkd2025:01.30", "pkd2025:01.3", "pkd2025:01", "pkd2025:A"]  # fmt: skip
     with SqliteStore(tmp_path / "s.db", schema=schema) as store:
-        load(store, read_pkd(PKD2007, schema=schema))
-        load(store, read_pkd(PKD2025, schema=schema))
+        load(store, read_pkd(whole2007, schema=schema))
+        load(store, read_pkd(whole2025, schema=schema))
         assert store.count_nodes() == {"Activity": 1651 + 1775}
         assert store.get_node("pkd:Q").props["name"] == "OPIEKA ZDROWOTNA I POMOC SPOŁECZNA"  # type: ignore[union-attr]
         assert store.get_node("pkd2025:Q").props["name"] == "EDUKACJA"  # type: ignore[union-attr]
@@ -89,9 +96,8 @@ def test_bad_csv_rows_are_problems_at_their_cells(tmp_path: Path) -> None:
     ]
 
 
-@real_files
 def test_the_correspondence_keys_are_not_a_classification() -> None:
-    assert messages(read_pkd(DATA / "pkd" / "PKD2007-PKD2025_keys_GUS.csv")) == [
+    assert messages(read_pkd(EXCERPTS / "PKD2007-PKD2025_keys_GUS.csv")) == [  # its header and first five rows
         "PKD2007-PKD2025_keys_GUS.csv:1: brak kolumn symbol, nazwa, numerPoziomu, uuid, elementNadrzednyUuid "
         "(oczekiwany eksport klasyfikacji z GUS (kolumny symbol, nazwa, numerPoziomu, uuid, elementNadrzednyUuid))"
     ]

@@ -14,11 +14,11 @@ from partnergraph.importers.run import ImportFailed, ImportReport, run_import
 from partnergraph.importers.teryt import MunicipalityIndex
 from partnergraph.queries.coverage import coverage
 from partnergraph.records import Node, Tie
+from tests.conftest import shared_data
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "teryt"
 BEFORE = FIXTURES / "TERC_2020_pabianicki_modified.csv"  # Lutomiersk 1008062, a rural gmina (before its town charter)
 AFTER = FIXTURES / "TERC_2022_pabianicki.csv"  # Lutomiersk 1008063, urban-rural, with its town and rural parts
-WHOLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "teryt" / "TERC_Urzedowy_2022-01-01.csv"
 LUTOMIERSK = ("ŁÓDZKIE", "PABIANICKI", "LUTOMIERSK", "LUTOMIERSK")
 
 
@@ -189,11 +189,11 @@ def test_an_older_krs_extract_never_replaces_a_newer_one(store: GraphStore, tmp_
     assert list(read_krs(newer, store=store, **indexes))  # type: ignore[arg-type]
 
 
-@pytest.mark.skipif(not WHOLE.exists(), reason="shared/data is not beside the repository")
 def test_a_whole_register_ends_a_county_it_no_longer_lists(store: GraphStore, tmp_path: Path) -> None:
     """The real 2022 register, then the same register written by this test as of 2023 without powiat 0806."""
-    run_import(store, WHOLE)
-    lines = WHOLE.read_bytes().split(b"\r\n")
+    whole = shared_data("teryt/TERC_Urzedowy_2022-01-01.csv")
+    run_import(store, whole)
+    lines = whole.read_bytes().split(b"\r\n")
     newer = tmp_path / "TERC_2023_bez_0806.csv"
     newer.write_bytes(b"\r\n".join(line.replace(b";2022-01-01", b";2023-01-01") for line in lines if not line.startswith(b"08;06;")))
     report = run_import(store, newer)

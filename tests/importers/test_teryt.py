@@ -15,12 +15,16 @@ from partnergraph.graph.sqlite import SqliteStore
 from partnergraph.importers.base import Located
 from partnergraph.importers.teryt import MunicipalityIndex, read_teryt
 from partnergraph.records import Node, Tie
+from tests.conftest import shared_data
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-TERC = DATA / "teryt" / "TERC_Urzedowy_2022-01-01.csv"
 FIXTURES = Path(__file__).parent / "fixtures" / "registers"
 EXCERPT = FIXTURES / "TERC_2022_excerpt.csv"
-real_file = pytest.mark.skipif(not TERC.exists(), reason="shared/data is not beside the repository")
+SEATS = Path(__file__).parents[1] / "fixtures" / "teryt" / "TERC_2022_seats.csv"  # whole counties of TERC 2022 (PROVENANCE.md)
+
+
+def whole_terc() -> Path:
+    """The whole TERC 2022 register of the shared data (skipped, or failed in CI, without it)."""
+    return shared_data("teryt/TERC_Urzedowy_2022-01-01.csv")
 
 
 def split(items: Iterable[Located | Problem]) -> tuple[list[Node], list[Tie], list[Problem]]:
@@ -49,9 +53,8 @@ def messages(items: Iterable[Located | Problem]) -> list[str]:
     return [str(p) for p in split(items)[2]]
 
 
-@real_file
 def test_the_whole_register_gives_every_unit_with_its_type_and_parent() -> None:
-    nodes, ties, problems = split(read_teryt(TERC))
+    nodes, ties, problems = split(read_teryt(whole_terc()))
     assert problems == []
     assert Counter(n.type for n in nodes) == {"Voivodeship": 16, "County": 380, "Municipality": 3838}
     types = Counter(n.props["municipality_type"] for n in nodes if n.type == "Municipality")
@@ -77,19 +80,19 @@ def test_the_whole_register_gives_every_unit_with_its_type_and_parent() -> None:
     assert ties[0].props == {"source": "GUS TERYT TERC"}
 
 
-@real_file
 def test_the_whole_register_loads_into_a_store_and_reloads_unchanged(tmp_path: Path) -> None:
+    terc = whole_terc()
     with SqliteStore(tmp_path / "s.db") as store:
-        first = load(store, read_teryt(TERC))
+        first = load(store, read_teryt(terc))
         assert first.get("node", "created") == 4234 and first.get("tie", "created") == 4218
-        again = load(store, read_teryt(TERC))
+        again = load(store, read_teryt(terc))
         assert not again.changed and again.version == first.version
         assert [n.key for _, n in store.neighbours("teryt:3014", direction="in")][:2] == ["teryt:3014012", "teryt:3014022"]
 
 
-@real_file
 def test_each_value_is_placed_at_its_line_and_column() -> None:
-    kwilcz = next(i for i in read_teryt(TERC) if isinstance(i, Located) and isinstance(i.record, Node) and i.record.key == "teryt:3014022")
+    terc = whole_terc()
+    kwilcz = next(i for i in read_teryt(terc) if isinstance(i, Located) and isinstance(i.record, Node) and i.record.key == "teryt:3014022")
     assert kwilcz.where == "TERC_Urzedowy_2022-01-01.csv:3730"
     assert kwilcz.fields["name"] == "TERC_Urzedowy_2022-01-01.csv:3730:5"
     assert kwilcz.fields["municipality_type"] == "TERC_Urzedowy_2022-01-01.csv:3730:4"
@@ -209,11 +212,10 @@ def test_an_empty_or_binary_csv_is_a_problem(tmp_path: Path) -> None:
     ]
 
 
-@pytest.fixture(scope="module")
-def index() -> MunicipalityIndex:
-    if not TERC.exists():
-        pytest.skip("shared/data is not beside the repository")
-    return MunicipalityIndex.from_file(TERC)
+@pytest.fixture(scope="module", params=["excerpt", "whole"])
+def index(request: pytest.FixtureRequest) -> MunicipalityIndex:
+    """The index of the counties the seats below need (runs everywhere), and of the whole register."""
+    return MunicipalityIndex.from_file(SEATS if request.param == "excerpt" else whole_terc())
 
 
 @pytest.mark.parametrize(
