@@ -178,7 +178,7 @@ def free_port() -> int:
 
 def start_server(build_dir: Path, heap: str | None) -> tuple[Server, Callable[[], object] | None]:
     sys.path.insert(0, str(ROOT / "tools" / "neo4j"))
-    import server as tool  # type: ignore[import-not-found]
+    import server as tool  # type: ignore[import-not-found, unused-ignore]
 
     state = tool.status(build_dir)
     stop = None

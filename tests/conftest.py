@@ -60,7 +60,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
     """An empty embedded store, for tests of SQLite-only behaviour."""
-    with SqliteStore(tmp_path / "store.db") as store:
+    store = SqliteStore(tmp_path / "store.db")
+    with store:
         yield store
 
 

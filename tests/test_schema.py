@@ -11,7 +11,7 @@ from rdflib import RDF, Graph, Literal, Namespace
 
 from partnergraph.config import SETTINGS
 from partnergraph.errors import SchemaError
-from partnergraph.schema import PG, load_schema, parse_schema
+from partnergraph.schema import PG, NodeType, TieType, load_schema, parse_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = (ROOT / "partnergraph" / "models.ttl").read_text(encoding="utf-8")
@@ -20,7 +20,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_every_type_property_and_concept_is_labelled_in_both_languages() -> None:
     schema = load_schema()
-    owners = [*schema.node_types.values(), *schema.tie_types.values()]
+    owners: list[NodeType | TieType] = [*schema.node_types.values(), *schema.tie_types.values()]
     for thing in [*owners, *(p for o in owners for p in o.properties.values()), *schema.vocabularies.values(),
                   *(c for v in schema.vocabularies.values() for c in v.concepts.values())]:  # fmt: skip
         assert thing.label("pl") and thing.label("en") and thing.comment("pl") and thing.comment("en"), thing.name

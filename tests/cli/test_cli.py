@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -122,9 +123,10 @@ def test_every_command_has_help_in_both_languages(run) -> None:  # type: ignore[
         return found
 
     for path in walk(main, []):
-        command = main
+        command: click.Command = main
         for name in path:
-            command = command.commands[name]  # type: ignore[attr-defined]
+            assert isinstance(command, click.Group)
+            command = command.commands[name]
         assert (command.help or "").strip(), f"'partnergraph {' '.join(path)}' has no help"
         assert " ".join(path) in COMMANDS_PL, f"'partnergraph {' '.join(path)}' has no Polish help"
         assert run(*path, "--help").exit_code == 0

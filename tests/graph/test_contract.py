@@ -9,9 +9,10 @@ import pytest
 from partnergraph.errors import ConflictError, IntegrityError, NotFoundError, ValidationError
 from partnergraph.graph.base import BATCH_SIZE, GraphStore
 from partnergraph.records import Node, Tie
+from partnergraph.values import Value
 
 
-def org(key: str, name: str, kind: str = "ngo", **props: object) -> Node:
+def org(key: str, name: str, kind: str = "ngo", **props: Value) -> Node:
     return Node(key, "Organisation", {"name": name, "kind": kind, **props})
 
 
@@ -99,7 +100,7 @@ def test_symmetric_tie_stored_once_and_read_both_ways(store: GraphStore) -> None
     assert tie is not None and (tie.start, tie.end) == ("org:gops-kwilcz", "org:laka")
     for key, other in (("org:laka", "org:gops-kwilcz"), ("org:gops-kwilcz", "org:laka")):
         for direction in ("out", "in", "both"):
-            found = store.neighbours(key, tie_types=["COOPERATES_WITH"], direction=direction)  # type: ignore[arg-type]
+            found = store.neighbours(key, tie_types=["COOPERATES_WITH"], direction=direction)
             assert [(t.id, n.key) for t, n in found] == [(tie.id, other)]
 
 

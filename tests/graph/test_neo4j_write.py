@@ -22,8 +22,8 @@ from tests.graph.test_contract_more import orgs, ties
 from tests.neo4j_support import neo4j_store
 
 
-def change(seq: int, op: str = "create", entity: str = "node", key: str = "org:a", before: dict | None = None,
-           after: dict | None = None) -> Change:  # fmt: skip
+def change(seq: int, op: str = "create", entity: str = "node", key: str = "org:a", before: dict[str, Any] | None = None,
+           after: dict[str, Any] | None = None) -> Change:  # fmt: skip
     return Change(7, seq, "2026-11-27T10:00:00+00:00", "anna", "import łąki.csv", op, entity, key, before, after)  # type: ignore[arg-type]
 
 

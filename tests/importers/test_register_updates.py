@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,21 +173,24 @@ def test_an_older_krs_extract_never_replaces_a_newer_one(store: GraphStore, tmp_
 
     registers = Path(__file__).parent / "fixtures" / "registers"
     extract = registers / "krs" / "0000999001_spoldzielnia_socjalna.json"  # stanZDnia 10.03.2025
-    indexes = {"municipalities": MunicipalityIndex.from_file(registers / "TERC_2022_excerpt.csv"), "activities": ActivityIndex()}
+    indexes: dict[str, Any] = {
+        "municipalities": MunicipalityIndex.from_file(registers / "TERC_2022_excerpt.csv"),
+        "activities": ActivityIndex(),
+    }
     organisation = [i.record for i in read_krs(extract, **indexes) if isinstance(i, Located) and isinstance(i.record, Node)]
     store.upsert(organisation, source="test")
     older = tmp_path / extract.name
     older.write_text(extract.read_text(encoding="utf-8").replace('"stanZDnia": "10.03.2025"', '"stanZDnia": "10.03.2024"'))
     with pytest.raises(ValidationError) as caught:
-        list(read_krs(older, store=store, **indexes))  # type: ignore[arg-type]
+        list(read_krs(older, store=store, **indexes))
     assert [str(p) for p in caught.value.problems] == [
         f"{older.name}:8:13: plik ma stan rejestru KRS 0000999001 na 2024-03-10, starszy niż zapisany w magazynie (2025-03-10); "
         "nic nie zapisano (pobierz nowszy plik albo, aby świadomie wczytać starszy stan, dodaj --allow-older)"
     ]
-    assert list(read_krs(older, store=store, allow_older=True, **indexes))  # type: ignore[arg-type]
+    assert list(read_krs(older, store=store, allow_older=True, **indexes))
     newer = tmp_path / "newer.json"
     newer.write_text(extract.read_text(encoding="utf-8").replace('"stanZDnia": "10.03.2025"', '"stanZDnia": "10.03.2026"'))
-    assert list(read_krs(newer, store=store, **indexes))  # type: ignore[arg-type]
+    assert list(read_krs(newer, store=store, **indexes))
 
 
 def test_a_whole_register_ends_a_county_it_no_longer_lists(store: GraphStore, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import cast
 
 import pytest
 from rdflib import Graph
@@ -27,7 +28,7 @@ def _graph(store: GraphStore) -> Graph:
 
 def _without_small_counts(store: GraphStore) -> GraphStore:
     """The store with every referral count raised by 10: a count from 1 to 4 is never exported, so cannot come back."""
-    raised = [Tie(t.type, t.start, t.end, {**t.props, "count": int(t.props["count"]) + 10}, t.id) for t in store.iter_ties("REFERS")]  # type: ignore[call-overload]
+    raised = [Tie(t.type, t.start, t.end, {**t.props, "count": cast(int, t.props["count"]) + 10}, t.id) for t in store.iter_ties("REFERS")]
     store.upsert(ties=raised, source="test")
     return store
 
