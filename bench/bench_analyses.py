@@ -43,7 +43,11 @@ def direct_structure(size: int, seed: int = 0) -> Structure:
 
     symmetric = {name for name, t in load_schema().tie_types.items() if t.symmetric}
     nodes, ties = generate(size, seed)
-    rows = sorted((n.key, str(n.props.get("name")), n.props.get("kind"), n.props.get("sector")) for n in nodes if n.type == "Organisation")
+    rows = sorted(
+        (n.key, str(n.props.get("name")), n.props.get("kind"), n.props.get("sector"))
+        for n in nodes
+        if n.type == "Organisation"
+    )
     keys = [r[0] for r in rows]
     index = {k: i for i, k in enumerate(keys)}
     s = Structure(keys, index, [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows], [None] * len(keys))  # type: ignore[misc]
@@ -73,9 +77,13 @@ def _errors(exact: list[float], sampled: list[float]) -> dict[str, float]:
     top_exact = set(sorted(range(n), key=lambda i: -exact[i])[:50])
     top_sampled = set(sorted(range(n), key=lambda i: -sampled[i])[:50])
     relative = [abs(a - b) / a for a, b in zip(exact, sampled, strict=True) if a > 0]
-    return {"mean_abs_error": sum(abs(a - b) for a, b in zip(exact, sampled, strict=True)) / n, "mean_value": sum(exact) / n,
-            "max_abs_error": max(abs(a - b) for a, b in zip(exact, sampled, strict=True)),
-            "mean_rel_error (value > 0)": sum(relative) / len(relative), "top50_overlap": len(top_exact & top_sampled)}  # fmt: skip
+    return {
+        "mean_abs_error": sum(abs(a - b) for a, b in zip(exact, sampled, strict=True)) / n,
+        "mean_value": sum(exact) / n,
+        "max_abs_error": max(abs(a - b) for a, b in zip(exact, sampled, strict=True)),
+        "mean_rel_error (value > 0)": sum(relative) / len(relative),
+        "top50_overlap": len(top_exact & top_sampled),
+    }
 
 
 def _sampled_metric_error(s: Structure, k: int) -> dict[str, dict[str, float]]:
@@ -99,8 +107,17 @@ def _sampled_path_error(s: Structure, k: int) -> dict[str, float]:
         t_sampled, (diameter, apl, _) = timed(lambda: overview._paths(giant, k, 42))
     finally:
         overview.EXACT_PATHS_MAX = limit
-    return {"nodes": giant.vcount(), "exact_s": t_exact, "sampled_s": t_sampled, "k": k, "diameter": exact[0],
-            "diameter_sampled": diameter, "apl": exact[1], "apl_sampled": apl, "apl_rel_error": abs(apl - exact[1]) / exact[1]}  # fmt: skip
+    return {
+        "nodes": giant.vcount(),
+        "exact_s": t_exact,
+        "sampled_s": t_sampled,
+        "k": k,
+        "diameter": exact[0],
+        "diameter_sampled": diameter,
+        "apl": exact[1],
+        "apl_sampled": apl,
+        "apl_rel_error": abs(apl - exact[1]) / exact[1],
+    }
 
 
 def _side_by_side(s: Structure, nx_k: int, louvain_nx: bool) -> dict[str, tuple[float, float | None]]:
@@ -111,10 +128,17 @@ def _side_by_side(s: Structure, nx_k: int, louvain_nx: bool) -> dict[str, tuple[
 
     directed, undirected = engine.to_networkx(s, directed=True), engine.to_networkx(s, directed=False)
     out: dict[str, tuple[float, float | None]] = {}
-    out["pagerank"] = (timed(lambda: engine.pagerank(s))[0], timed(lambda: _pagerank_python(directed, weight="weight"))[0])
-    out[f"betweenness k={nx_k}"] = (timed(lambda: engine.betweenness(s, k=nx_k))[0],
-                                    timed(lambda: nx.betweenness_centrality(undirected, k=nx_k, seed=42))[0])  # fmt: skip
-    nx_louvain = timed(lambda: nx.community.louvain_communities(undirected, weight="weight", seed=42))[0] if louvain_nx else None
+    out["pagerank"] = (
+        timed(lambda: engine.pagerank(s))[0],
+        timed(lambda: _pagerank_python(directed, weight="weight"))[0],
+    )
+    out[f"betweenness k={nx_k}"] = (
+        timed(lambda: engine.betweenness(s, k=nx_k))[0],
+        timed(lambda: nx.betweenness_centrality(undirected, k=nx_k, seed=42))[0],
+    )
+    nx_louvain = (
+        timed(lambda: nx.community.louvain_communities(undirected, weight="weight", seed=42))[0] if louvain_nx else None
+    )
     out["louvain"] = (timed(lambda: engine.louvain(s))[0], nx_louvain)
     out["core number"] = (timed(lambda: engine.core_number(s))[0], timed(lambda: nx.core_number(undirected))[0])
     return out
@@ -139,7 +163,9 @@ def _analyses(db: Path) -> dict[str, float]:
         out["metrics --top 0 (projection cached)"] = timed(lambda: metrics(store, top=0))[0]
         out["communities"] = timed(lambda: communities(store))[0]
     with SqliteStore(db) as store:
-        out["overview --scope all + metrics (cold)"] = timed(lambda: (overview(store, scope="all"), metrics(store, top=0)))[0]
+        out["overview --scope all + metrics (cold)"] = timed(
+            lambda: (overview(store, scope="all"), metrics(store, top=0))
+        )[0]
     return out
 
 
@@ -149,11 +175,14 @@ def _direct(size: int, seed: int) -> dict[str, float]:
     from partnergraph.queries.overview import indicators
 
     t_build, s = timed(lambda: direct_structure(size, seed))
-    return {"direct structure from generator (incl. generation)": t_build,
-            "overview --scope all, direct structure": timed(lambda: indicators(s, "all", "all", "all"))[0],
-            "all node metrics, direct structure": timed(lambda: _columns(s, METRICS, None))[0],
-            "igraph conversion (both views)": timed(lambda: (s.cache.clear(), engine.to_igraph(s, directed=True),
-                                                             engine.to_igraph(s, directed=False)))[0]}  # fmt: skip
+    return {
+        "direct structure from generator (incl. generation)": t_build,
+        "overview --scope all, direct structure": timed(lambda: indicators(s, "all", "all", "all"))[0],
+        "all node metrics, direct structure": timed(lambda: _columns(s, METRICS, None))[0],
+        "igraph conversion (both views)": timed(
+            lambda: (s.cache.clear(), engine.to_igraph(s, directed=True), engine.to_igraph(s, directed=False))
+        )[0],
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -180,14 +209,20 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"| {name} | {seconds:.2f} s |", flush=True)
             for name, seconds in _direct(size, args.seed).items():
                 print(f"| {name} | {seconds:.2f} s |", flush=True)
-            for name, (fast, slow) in ({} if args.no_nx else _side_by_side(s, args.nx_k, size <= args.louvain_nx_max)).items():
+            for name, (fast, slow) in (
+                {} if args.no_nx else _side_by_side(s, args.nx_k, size <= args.louvain_nx_max)
+            ).items():
                 ratio = f"{slow / fast:.0f}×" if slow else "not run"
                 slow_text = f"{slow:.2f} s" if slow is not None else "—"
                 print(f"| {name} | igraph {fast:.2f} s | networkx {slow_text} | {ratio} |", flush=True)
             if size <= args.error_max:
                 for name, figures in _sampled_metric_error(s, DEFAULT_SAMPLE).items():
                     print(f"{name} sampling:", {k: round(v, 6) for k, v in figures.items()}, flush=True)
-                print("path sampling:", {k: round(v, 6) for k, v in _sampled_path_error(s, PATH_SAMPLE).items()}, flush=True)
+                print(
+                    "path sampling:",
+                    {k: round(v, 6) for k, v in _sampled_path_error(s, PATH_SAMPLE).items()},
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -73,7 +73,9 @@ def naive_broker_roles(graph: nx.MultiDiGraph[str], partition: dict[str, str]) -
         for a in set(graph.predecessors(b)) - {b}:
             for c in set(graph.successors(b)) - {a, b}:
                 if not graph.has_edge(a, c):
-                    counts[_role(partition.get(a, "(brak)"), partition.get(b, "(brak)"), partition.get(c, "(brak)"))] += 1
+                    counts[
+                        _role(partition.get(a, "(brak)"), partition.get(b, "(brak)"), partition.get(c, "(brak)"))
+                    ] += 1
         result[b] = counts | {"total": sum(counts.values())}
     return result
 
@@ -104,7 +106,9 @@ def bench_brokerage(graph: nx.MultiDiGraph[str], repeat: int) -> dict[str, tuple
 def _same(mine: dict[str, Any], reference: dict[str, float], name: str) -> None:
     for node, value in reference.items():
         got = mine[node][name]
-        ok = (got is None and math.isnan(value)) or (got is not None and math.isclose(got, value, rel_tol=1e-9, abs_tol=1e-12))
+        ok = (got is None and math.isnan(value)) or (
+            got is not None and math.isclose(got, value, rel_tol=1e-9, abs_tol=1e-12)
+        )
         if not ok:
             raise AssertionError(f"{name} of {node}: ours {got}, networkx {value}")
 
@@ -135,7 +139,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="1000,10000", help="organisation counts, comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each fast side (the best counts)")
     parser.add_argument("--sample", type=int, default=200, help="nodes for networkx's per-node structural holes")
-    parser.add_argument("--whole-up-to", type=int, default=1000, help="run networkx's whole-graph holes up to this size")
+    parser.add_argument(
+        "--whole-up-to", type=int, default=1000, help="run networkx's whole-graph holes up to this size"
+    )
     args = parser.parse_args(argv)
     print("| orgs | ties (directed pairs) | partition | two-paths brokered | broker_roles s | naive s | naive/ours |")
     print("|---|---|---|---|---|---|---|")
@@ -150,7 +156,9 @@ def main(argv: list[str] | None = None) -> None:
         h = bench_holes(graph, args.repeat, args.sample, n <= args.whole_up_to)
         whole = f"{h['nx_whole']:.1f}" if "nx_whole" in h else "not run"
         reference = h.get("nx_whole", h["nx_per_node_extrapolated"])
-        print(f"| {n:,} | {h['ours']:.3f} | {h['nx_per_node_extrapolated']:.1f} | {whole} | {reference / h['ours']:.0f}× |")
+        print(
+            f"| {n:,} | {h['ours']:.3f} | {h['nx_per_node_extrapolated']:.1f} | {whole} | {reference / h['ours']:.0f}× |"
+        )
 
 
 if __name__ == "__main__":

@@ -68,7 +68,9 @@ def bare_svg(store: SqliteStore) -> str:
     largest = max(counts.values(), default=1)
     for code, n in sorted(counts.items()):
         x, y = geodata.project(*geodata.positions(7)[code])
-        circle = ET.SubElement(svg, "circle", cx=f"{x:g}", cy=f"{y:g}", r=f"{1.6 + 10.4 * math.sqrt(n / largest):.2f}", fill="#1b9e77")
+        circle = ET.SubElement(
+            svg, "circle", cx=f"{x:g}", cy=f"{y:g}", r=f"{1.6 + 10.4 * math.sqrt(n / largest):.2f}", fill="#1b9e77"
+        )
         ET.SubElement(circle, "title").text = f"{code}: {n}"
     return ET.tostring(svg, encoding="unicode")
 
@@ -98,7 +100,13 @@ def browser_times(paths: dict[str, Path]) -> dict[str, dict[str, float]]:
             fcp = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
             load = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
             zoom = page.evaluate(_ZOOM) if name.startswith("geomap") else float("nan")
-            times[name] = {"fcp_ms": fcp, "load_ms": load, "wall_s": wall, "zoom_ms": zoom, "circles": page.locator("circle").count()}
+            times[name] = {
+                "fcp_ms": fcp,
+                "load_ms": load,
+                "wall_s": wall,
+                "zoom_ms": zoom,
+                "circles": page.locator("circle").count(),
+            }
             page.close()
         browser.close()
     return times
@@ -130,14 +138,18 @@ def run(n: int, repeat: int, spread: bool) -> None:
     bare_kib = bare_path.stat().st_size / 1024
     _row(n, "geomap", f"{cold:.2f}", f"{warm:.2f}", kib, g)
     _row(n, "bare (xml.etree)", "–", f"{base:.2f}", bare_kib, b)
-    print(f"| {n:,} | ratio geomap/bare | | {warm / base:.2f}× | {kib / bare_kib:.2f}× | {g['fcp_ms'] / b['fcp_ms']:.2f}× | | | |")
+    print(
+        f"| {n:,} | ratio geomap/bare | | {warm / base:.2f}× | {kib / bare_kib:.2f}× | {g['fcp_ms'] / b['fcp_ms']:.2f}× | | | |"
+    )
     if spread:
         _row(n, "geomap, unaggregated", "", "", paths["geomap-spread"].stat().st_size / 1024, times["geomap-spread"])
 
 
 def _row(n: int, side: str, cold: str, warm: str, kib: float, t: dict[str, float]) -> None:
     zoom = "–" if math.isnan(t["zoom_ms"]) else f"{t['zoom_ms']:.0f}"
-    print(f"| {n:,} | {side} | {cold} | {warm} | {kib:,.0f} | {t['fcp_ms']:.0f} | {t['load_ms']:.0f} | {zoom} | {t['circles']:,.0f} |")
+    print(
+        f"| {n:,} | {side} | {cold} | {warm} | {kib:,.0f} | {t['fcp_ms']:.0f} | {t['load_ms']:.0f} | {zoom} | {t['circles']:,.0f} |"
+    )
 
 
 def main() -> None:

@@ -81,8 +81,21 @@ def child(mode: str, folder: Path, db: Path, n_orgs: int, seed: int) -> dict[str
 
 def measure(mode: str, folder: Path, workdir: Path, n_orgs: int, seed: int) -> dict[str, float]:
     db = workdir / f"{mode}.db"
-    command = [sys.executable, "-m", "bench.bench_import", "--child", mode, "--folder", str(folder), "--db", str(db),
-               "--orgs", str(n_orgs), "--seed", str(seed)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "bench.bench_import",
+        "--child",
+        mode,
+        "--folder",
+        str(folder),
+        "--db",
+        str(db),
+        "--orgs",
+        str(n_orgs),
+        "--seed",
+        str(seed),
+    ]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -99,7 +112,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.child:
         print(json.dumps(child(args.child, args.folder, args.db, args.orgs, args.seed)))
         return
-    print(f"{'rows':>10} {'CSV MB':>7} | {'baseline rows/s':>15} {'peak MB':>8} | {'import rows/s':>13} {'peak MB':>8} | {'ratio':>5}")
+    print(
+        f"{'rows':>10} {'CSV MB':>7} | {'baseline rows/s':>15} {'peak MB':>8} | {'import rows/s':>13} {'peak MB':>8} | {'ratio':>5}"
+    )
     for rows in args.rows:
         with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
             workdir = Path(tmp)
@@ -110,8 +125,11 @@ def main(argv: list[str] | None = None) -> None:
             imp = measure("import", workdir / "csv", workdir, n_orgs, args.seed)
             assert base["rows"] == imp["rows"] == written, (base, imp, written)
             base_rate, imp_rate = written / base["seconds"], written / imp["seconds"]
-            print(f"{written:>10,} {size:>7.1f} | {base_rate:>15,.0f} {base['peak_mb']:>8.0f} | {imp_rate:>13,.0f} "
-                  f"{imp['peak_mb']:>8.0f} | {imp_rate / base_rate:>5.2f}", flush=True)  # fmt: skip
+            print(
+                f"{written:>10,} {size:>7.1f} | {base_rate:>15,.0f} {base['peak_mb']:>8.0f} | {imp_rate:>13,.0f} "
+                f"{imp['peak_mb']:>8.0f} | {imp_rate / base_rate:>5.2f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

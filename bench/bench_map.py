@@ -77,11 +77,15 @@ def browser_seconds(path: Path) -> float | None:
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = chromium.new_page(viewport={"width": 1400, "height": 900})
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
+        page.route(
+            "**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort()
+        )
         start = time.perf_counter()
         page.goto(path.as_uri(), timeout=600_000)
         page.wait_for_function("() => window.partnergraphMap !== undefined", timeout=600_000)
-        page.evaluate("() => new Promise(done => { window.partnergraphMap.once('afterDrawing', done); window.partnergraphMap.redraw(); })")
+        page.evaluate(
+            "() => new Promise(done => { window.partnergraphMap.once('afterDrawing', done); window.partnergraphMap.redraw(); })"
+        )
         seconds = time.perf_counter() - start
         chromium.close()
     return seconds
@@ -119,7 +123,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--aggregate", type=int, default=100_000, help="organisations for the aggregated map (0: none)")
     parser.add_argument("--browser", action="store_true", help="also time the page in headless Chromium")
     args = parser.parse_args(argv)
-    print("| map | nodes | edges | map s (cold) | map s (warm) | layout s | write s | MB | pyvis s | pyvis MB | pyvis/write | browser s |")
+    print(
+        "| map | nodes | edges | map s (cold) | map s (warm) | layout s | write s | MB | pyvis s | pyvis MB | pyvis/write | browser s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -129,7 +135,10 @@ def main(argv: list[str] | None = None) -> None:
                 print(row(f"{n:,} orgs, by gmina", store, folder, args.browser, aggregate="municipality"), flush=True)
         if args.aggregate:
             with load(args.aggregate, folder) as store:
-                print(row(f"{args.aggregate:,} orgs, by gmina", store, folder, args.browser, aggregate="municipality"), flush=True)
+                print(
+                    row(f"{args.aggregate:,} orgs, by gmina", store, folder, args.browser, aggregate="municipality"),
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

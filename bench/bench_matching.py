@@ -47,15 +47,46 @@ from partnergraph.records import Node, Tie
 
 __all__ = ["add_offers_and_needs", "baseline", "main"]
 
-PKD = ["56.29.Z", "56.21.Z", "56.10.A", "56.10.B", "81.21.Z", "81.22.Z", "81.29.Z", "81.30.Z", "43.31.Z", "43.34.Z",
-       "43.39.Z", "18.12.Z", "18.13.Z", "10.71.Z", "10.89.Z", "88.10.Z", "88.91.Z", "96.01.Z", "49.41.Z", "38.11.Z",
-       "38.32.Z", "31.09.Z", "16.23.Z", "74.10.Z", "82.19.Z", "85.59.B", "93.29.Z", "01.61.Z", "02.10.Z", "47.91.Z"]  # fmt: skip
+PKD = [
+    "56.29.Z",
+    "56.21.Z",
+    "56.10.A",
+    "56.10.B",
+    "81.21.Z",
+    "81.22.Z",
+    "81.29.Z",
+    "81.30.Z",
+    "43.31.Z",
+    "43.34.Z",
+    "43.39.Z",
+    "18.12.Z",
+    "18.13.Z",
+    "10.71.Z",
+    "10.89.Z",
+    "88.10.Z",
+    "88.91.Z",
+    "96.01.Z",
+    "49.41.Z",
+    "38.11.Z",
+    "38.32.Z",
+    "31.09.Z",
+    "16.23.Z",
+    "74.10.Z",
+    "82.19.Z",
+    "85.59.B",
+    "93.29.Z",
+    "01.61.Z",
+    "02.10.Z",
+    "47.91.Z",
+]
 CLASSES = sorted({code[:5] for code in PKD})
 SERVICES = ["accounting", "counselling", "legal_advice", "training", "job_placement"]
 BUYERS = {"business", "municipality_office", "school", "welfare_centre", "labour_office"}
 
 
-def add_offers_and_needs(nodes: Iterator[Node], ties: Iterator[Tie], seed: int = 0) -> tuple[Iterator[Node], Iterator[Tie]]:
+def add_offers_and_needs(
+    nodes: Iterator[Node], ties: Iterator[Tie], seed: int = 0
+) -> tuple[Iterator[Node], Iterator[Tie]]:
     """The generated network with Activity and Service nodes and OFFERS/NEEDS ties added (deterministic)."""
     orgs: list[tuple[str, str]] = []
 
@@ -67,7 +98,11 @@ def add_offers_and_needs(nodes: Iterator[Node], ties: Iterator[Tie], seed: int =
         for code in [*PKD, *CLASSES]:
             yield Node(f"pkd:{code}", "Activity", {"code": code, "name": f"Działalność {code}"})
         for category in SERVICES:
-            yield Node(f"service:{category}", "Service", {"name": category.replace("_", " ").capitalize(), "category": category})
+            yield Node(
+                f"service:{category}",
+                "Service",
+                {"name": category.replace("_", " ").capitalize(), "category": category},
+            )
 
     def more_ties() -> Iterator[Tie]:
         yield from ties
@@ -95,8 +130,15 @@ def _level(a: str, b: str) -> tuple[float, str]:
     return 0.0, ""
 
 
-def baseline(subject: str, needs: dict[str, list[str]], offers: list[str], where: Places,
-             trust: nx.Graph[str], partners: set[str], limit: int = 10) -> list[tuple[str, float]]:  # fmt: skip
+def baseline(
+    subject: str,
+    needs: dict[str, list[str]],
+    offers: list[str],
+    where: Places,
+    trust: nx.Graph[str],
+    partners: set[str],
+    limit: int = 10,
+) -> list[tuple[str, float]]:
     """The top ``limit`` (key, score) by a scan of every organisation, networkx for the trust part."""
     found: dict[str, float] = {}
     for org, wanted in needs.items():
@@ -117,7 +159,14 @@ def baseline(subject: str, needs: dict[str, list[str]], offers: list[str], where
     mine = where.of(subject)
     for org, weight in found.items():
         theirs = where.of(org)
-        place = next((level for level in m.PLACE_WEIGHT if getattr(mine, level) and getattr(mine, level) == getattr(theirs, level)), "")
+        place = next(
+            (
+                level
+                for level in m.PLACE_WEIGHT
+                if getattr(mine, level) and getattr(mine, level) == getattr(theirs, level)
+            ),
+            "",
+        )
         score = m.W_NEED * weight + m.W_PLACE * m.PLACE_WEIGHT.get(place, 0.0) + m.W_TRUST * min(1.0, ra.get(org, 0.0))
         rows.append((org, round(score, 4), round(ra.get(org, 0.0), 4)))
     rows.sort(key=lambda r: (-r[1], -r[2], r[0]))
@@ -167,14 +216,31 @@ def run(n_orgs: int, queries: int, folder: Path, seed: int = 0) -> dict[str, Any
         same = 0
         for key, got in zip(sample, results, strict=True):
             start = time.perf_counter()
-            expected = baseline(key, inputs["needs"], index.own["OFFERS"][key], where, inputs["trust"], inputs["partners"].get(key, set()))
+            expected = baseline(
+                key,
+                inputs["needs"],
+                index.own["OFFERS"][key],
+                where,
+                inputs["trust"],
+                inputs["partners"].get(key, set()),
+            )
             theirs.append(time.perf_counter() - start)
             same += got == expected
         ties = sum(store.count_ties().values())
     (q50, q95), (b50, b95) = _percentiles(ours), _percentiles(theirs)
-    return {"orgs": n_orgs, "ties": ties, "build_s": build, "build_cpu": build_cpu, "cpu50": _percentiles(ours_cpu)[0],
-            "q50": q50, "q95": q95, "b50": b50, "b95": b95,
-            "ratio": b50 / q50, "same": f"{same}/{len(sample)}"}  # fmt: skip
+    return {
+        "orgs": n_orgs,
+        "ties": ties,
+        "build_s": build,
+        "build_cpu": build_cpu,
+        "cpu50": _percentiles(ours_cpu)[0],
+        "q50": q50,
+        "q95": q95,
+        "b50": b50,
+        "b95": b95,
+        "ratio": b50 / q50,
+        "same": f"{same}/{len(sample)}",
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -184,16 +250,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--dir", type=Path, default=None)
     args = parser.parse_args(argv)
-    header = ["orgs", "ties", "index build s (cpu)", "query median ms (cpu)", "query p95 ms", "baseline median ms", "baseline p95 ms",
-              "baseline/index", "same top 10"]  # fmt: skip
+    header = [
+        "orgs",
+        "ties",
+        "index build s (cpu)",
+        "query median ms (cpu)",
+        "query p95 ms",
+        "baseline median ms",
+        "baseline p95 ms",
+        "baseline/index",
+        "same top 10",
+    ]
     print("| " + " | ".join(header) + " |")
     print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(dir=args.dir) as folder:
         for size in (int(s) for s in args.sizes.split(",")):
             r = run(size, args.queries, Path(folder))
-            print(f"| {r['orgs']:,} | {r['ties']:,} | {r['build_s']:.2f} ({r['build_cpu']:.2f}) | "
-                  f"{r['q50']:.1f} ({r['cpu50']:.1f}) | {r['q95']:.1f} | {r['b50']:.1f} | "
-                  f"{r['b95']:.1f} | {r['ratio']:.0f}× | {r['same']} |", flush=True)  # fmt: skip
+            print(
+                f"| {r['orgs']:,} | {r['ties']:,} | {r['build_s']:.2f} ({r['build_cpu']:.2f}) | "
+                f"{r['q50']:.1f} ({r['cpu50']:.1f}) | {r['q95']:.1f} | {r['b50']:.1f} | "
+                f"{r['b95']:.1f} | {r['ratio']:.0f}× | {r['same']} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -88,18 +88,26 @@ class Run:
 def wipe(server: Server) -> None:
     """Empty the database if it is the bench's (marked) or empty; constraints and indexes stay."""
     with server.driver() as driver:
-        found, _, _ = driver.execute_query(f"RETURN COUNT {{ (:{MARKER}) }} AS marked, COUNT {{ () }} AS nodes", database_=server.database)
+        found, _, _ = driver.execute_query(
+            f"RETURN COUNT {{ (:{MARKER}) }} AS marked, COUNT {{ () }} AS nodes", database_=server.database
+        )
         if not found[0]["marked"] and found[0]["nodes"]:
             sys.exit(f"refusing to empty {server.url}: it holds {found[0]['nodes']} nodes without the :{MARKER} marker")
-        with driver.session(database=server.database) as session:  # CALL … IN TRANSACTIONS needs an implicit transaction
-            session.run(f"MATCH (n) WHERE NOT n:{MARKER} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 20000 ROWS").consume()
+        with driver.session(
+            database=server.database
+        ) as session:  # CALL … IN TRANSACTIONS needs an implicit transaction
+            session.run(
+                f"MATCH (n) WHERE NOT n:{MARKER} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 20000 ROWS"
+            ).consume()
         driver.execute_query(f"MERGE (:{MARKER})", database_=server.database)
 
 
 def records(size: int, seed: int) -> Records:
     nodes, ties = generate(size, seed)
-    return list(nodes), [t if t.id else Tie(t.type, t.start, t.end, t.props, tie_id(t.start, t.type, t.end, t.props.get("since")))
-                         for t in ties]  # fmt: skip
+    return list(nodes), [
+        t if t.id else Tie(t.type, t.start, t.end, t.props, tie_id(t.start, t.type, t.end, t.props.get("since")))
+        for t in ties
+    ]
 
 
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -121,8 +129,11 @@ def unwind_queries(data: Records) -> Iterator[tuple[str, dict[str, Any]]]:
     for type_ in sorted({t.type for t in ties}):
         rows = [{"start": t.start, "end": t.end, "id": t.id, "props": dict(t.props)} for t in ties if t.type == type_]
         for batch in _batches(rows, BATCH):
-            yield (f"UNWIND $rows AS r MATCH (a:PGNode {{key: r.start}}) MATCH (b:PGNode {{key: r.end}}) "
-                   f"MERGE (a)-[t:{type_} {{id: r.id}}]->(b) SET t += r.props", {"rows": batch})  # fmt: skip
+            yield (
+                f"UNWIND $rows AS r MATCH (a:PGNode {{key: r.start}}) MATCH (b:PGNode {{key: r.end}}) "
+                f"MERGE (a)-[t:{type_} {{id: r.id}}]->(b) SET t += r.props",
+                {"rows": batch},
+            )
 
 
 def load_unwind(server: Server, data: Records) -> None:
@@ -134,7 +145,11 @@ def load_unwind(server: Server, data: Records) -> None:
 
 def load_unwind_one_tx(server: Server, data: Records) -> None:
     """The baseline's queries in one transaction."""
-    with server.driver() as driver, driver.session(database=server.database) as session, session.begin_transaction() as tx:
+    with (
+        server.driver() as driver,
+        driver.session(database=server.database) as session,
+        session.begin_transaction() as tx,
+    ):
         for query, params in unwind_queries(data):
             tx.run(query, params).consume()
         tx.commit()
@@ -145,12 +160,19 @@ def load_per_row(server: Server, data: Records) -> None:
     nodes, ties = data
     with server.driver() as driver:
         for n in nodes:
-            driver.execute_query(f"MERGE (n:PGNode:{n.type} {{key: $key}}) SET n += $props",
-                                 {"key": n.key, "props": dict(n.props)}, database_=server.database)  # fmt: skip
+            driver.execute_query(
+                f"MERGE (n:PGNode:{n.type} {{key: $key}}) SET n += $props",
+                {"key": n.key, "props": dict(n.props)},
+                database_=server.database,
+            )
         for t in ties:
             params = {"start": t.start, "end": t.end, "id": t.id, "props": dict(t.props)}
-            driver.execute_query(f"MATCH (a:PGNode {{key: $start}}) MATCH (b:PGNode {{key: $end}}) "
-                                 f"MERGE (a)-[t:{t.type} {{id: $id}}]->(b) SET t += $props", params, database_=server.database)  # fmt: skip
+            driver.execute_query(
+                f"MATCH (a:PGNode {{key: $start}}) MATCH (b:PGNode {{key: $end}}) "
+                f"MERGE (a)-[t:{t.type} {{id: $id}}]->(b) SET t += $props",
+                params,
+                database_=server.database,
+            )
 
 
 def sample(data: Records, rows: int) -> Records:
@@ -192,8 +214,10 @@ def start_server(build_dir: Path, heap: str | None) -> tuple[Server, Callable[[]
 
 
 def report(size: int, run: Run, versus: str = "") -> None:
-    print(f"{size:>8} {run.side:>8} {run.rows:>8} {run.seconds:>8.2f} {run.rate:>9.0f} {run.server_cpu:>10.1f} "
-          f"{run.client_cpu:>10.1f}  {versus}")  # fmt: skip
+    print(
+        f"{size:>8} {run.side:>8} {run.rows:>8} {run.seconds:>8.2f} {run.rate:>9.0f} {run.server_cpu:>10.1f} "
+        f"{run.client_cpu:>10.1f}  {versus}"
+    )
 
 
 def bench_size(server: Server, size: int, seed: int, repeat: int, naive_rows: int | None) -> None:

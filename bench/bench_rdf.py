@@ -77,19 +77,27 @@ def _run(side: str, db: Path, out: Path) -> dict[str, float]:
 
 def compare(sizes: list[int], rdflib_max: int, seed: int, folder: Path) -> None:
     """Print the table of every side at every size."""
-    print(f"{'organisations':>13} {'side':>9} {'triples':>10} {'seconds':>8} {'triples/s':>10} {'× rdflib':>8} {'peak MiB':>9}")
+    print(
+        f"{'organisations':>13} {'side':>9} {'triples':>10} {'seconds':>8} {'triples/s':>10} {'× rdflib':>8} {'peak MiB':>9}"
+    )
     for n in sizes:
         db = folder / f"bench-rdf-{n}.db"
         db.unlink(missing_ok=True)
         load(db, n, seed)
-        results = {side: _run(side, db, folder / f"out-{n}.{side}") for side in SIDES if side != "rdflib" or n <= rdflib_max}
+        results = {
+            side: _run(side, db, folder / f"out-{n}.{side}") for side in SIDES if side != "rdflib" or n <= rdflib_max
+        }
         base = results.get("rdflib")
         for side, r in results.items():
             rate = r["triples"] / r["seconds"]
             ratio = f"{rate / (base['triples'] / base['seconds']):8.1f}" if base else f"{'–':>8}"
-            print(f"{n:>13} {side:>9} {int(r['triples']):>10} {r['seconds']:>8.1f} {rate:>10.0f} {ratio} {r['peak_mb']:>9.0f}")
+            print(
+                f"{n:>13} {side:>9} {int(r['triples']):>10} {r['seconds']:>8.1f} {rate:>10.0f} {ratio} {r['peak_mb']:>9.0f}"
+            )
             if side == "rdflib":
-                print(f"{'':>13} {'':>9} (graph built at {r['triples'] / r['built']:.0f} triples/s, then serialized as Turtle)")
+                print(
+                    f"{'':>13} {'':>9} (graph built at {r['triples'] / r['built']:.0f} triples/s, then serialized as Turtle)"
+                )
         for path in (db, *folder.glob(f"out-{n}.*"), *folder.glob(f"bench-rdf-{n}.db-*")):
             path.unlink(missing_ok=True)
 
@@ -99,7 +107,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10000,100000", help="Organisations per run, comma separated.")
     parser.add_argument("--rdflib-max", type=int, default=10000, help="Largest size the (slow) rdflib side runs at.")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--dir", type=Path, default=None, help="Folder for the databases and outputs (default: a temporary one).")
+    parser.add_argument(
+        "--dir", type=Path, default=None, help="Folder for the databases and outputs (default: a temporary one)."
+    )
     parser.add_argument("--child", choices=SIDES, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)

@@ -100,7 +100,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10000", help="organisations per network, comma-separated")
     parser.add_argument("--backends", default="sqlite,neo4j")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--per-record-up-to", type=int, default=10_000, help="largest size the per-record baseline runs at")
+    parser.add_argument(
+        "--per-record-up-to", type=int, default=10_000, help="largest size the per-record baseline runs at"
+    )
     args = parser.parse_args(argv)
     print(f"{'backend':<8} {'orgs':>7} {'records':>8} {'import s':>9} {'revert s':>9} {'per-rec s':>10}  ratios")
     for name in args.backends.split(","):
@@ -111,8 +113,11 @@ def main(argv: list[str] | None = None) -> None:
                 base = seconds.get("per-record")
                 ratios = f"revert/import {seconds['revert'] / seconds['import']:.2f}"
                 ratios += f", per-record/revert {base / seconds['revert']:.1f}x" if base else ""
-                print(f"{name:<8} {size:>7} {len(data[0]) + len(data[1]):>8} {seconds['import']:>9.2f} {seconds['revert']:>9.2f} "
-                      f"{base if base else float('nan'):>10.2f}  {ratios}", flush=True)  # fmt: skip
+                print(
+                    f"{name:<8} {size:>7} {len(data[0]) + len(data[1]):>8} {seconds['import']:>9.2f} {seconds['revert']:>9.2f} "
+                    f"{base if base else float('nan'):>10.2f}  {ratios}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

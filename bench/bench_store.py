@@ -50,10 +50,15 @@ T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE, USER = "bench", ""
 SEARCHED = ("name", "short_name")  # the properties the store's text search indexes
-INSERT_NODES = "INSERT INTO nodes (sort, search, props, origin, updated, version, type, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-INSERT_TIES = 'INSERT INTO ties (type, start, "end", props, origin, updated, version, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+INSERT_NODES = (
+    "INSERT INTO nodes (sort, search, props, origin, updated, version, type, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_TIES = (
+    'INSERT INTO ties (type, start, "end", props, origin, updated, version, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+)
 INSERT_CHANGES = (
-    "INSERT INTO changes (version, seq, at, user, source, op, entity, key, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO changes (version, seq, at, user, source, op, entity, key, before, after) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -109,7 +114,9 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def _measure(method: str, size: int, seed: int, teryt: Path | None, write: Callable[[Timed[Node], Timed[Tie]], None]) -> Result:
+def _measure(
+    method: str, size: int, seed: int, teryt: Path | None, write: Callable[[Timed[Node], Timed[Tie]], None]
+) -> Result:
     """Generate a network and time ``write`` consuming it, the generator's own time left out."""
     raw_nodes, raw_ties = generate(size, seed, teryt)
     nodes, ties = Timed(raw_nodes), Timed(raw_ties)
@@ -151,13 +158,35 @@ def _dumps(props: Mapping[str, Value]) -> str:
 
 
 def _node_rows(chunk: list[Node], at: str, version: int) -> list[tuple[Any, ...]]:
-    return [(fold(str(n.props.get("name", ""))), " ".join(fold(str(n.props[p])) for p in SEARCHED if p in n.props),
-             _dumps(n.props), SOURCE, at, version, n.type, n.key) for n in chunk]  # fmt: skip
+    return [
+        (
+            fold(str(n.props.get("name", ""))),
+            " ".join(fold(str(n.props[p])) for p in SEARCHED if p in n.props),
+            _dumps(n.props),
+            SOURCE,
+            at,
+            version,
+            n.type,
+            n.key,
+        )
+        for n in chunk
+    ]
 
 
 def _tie_rows(chunk: list[Tie], at: str, version: int) -> list[tuple[Any, ...]]:
-    return [(t.type, t.start, t.end, _dumps(t.props), SOURCE, at, version, t.id or tie_id(t.start, t.type, t.end, t.props.get("since")))
-            for t in chunk]  # fmt: skip
+    return [
+        (
+            t.type,
+            t.start,
+            t.end,
+            _dumps(t.props),
+            SOURCE,
+            at,
+            version,
+            t.id or tie_id(t.start, t.type, t.end, t.props.get("since")),
+        )
+        for t in chunk
+    ]
 
 
 def _raw_write(db: Path, nodes: Iterable[Node], ties: Iterable[Tie]) -> None:
@@ -169,13 +198,20 @@ def _raw_write(db: Path, nodes: Iterable[Node], ties: Iterable[Tie]) -> None:
     version = int(con.execute("SELECT value FROM meta WHERE name = 'write_version'").fetchone()[0]) + 1
     at, seq = dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), 0
     steps: tuple[tuple[str, Iterable[Any], Callable[[Any, str, int], list[tuple[Any, ...]]], str], ...] = (
-        ("node", nodes, _node_rows, INSERT_NODES), ("tie", ties, _tie_rows, INSERT_TIES))  # fmt: skip
+        ("node", nodes, _node_rows, INSERT_NODES),
+        ("tie", ties, _tie_rows, INSERT_TIES),
+    )
     for entity, records, rows, insert in steps:
         for chunk in _batched(records, BATCH_SIZE):
             batch = rows(chunk, at, version)
             con.executemany(insert, batch)
-            con.executemany(INSERT_CHANGES, [(version, seq + i, at, USER, SOURCE, "create", entity, row[-1], None, None)
-                                             for i, row in enumerate(batch, start=1)])  # fmt: skip
+            con.executemany(
+                INSERT_CHANGES,
+                [
+                    (version, seq + i, at, USER, SOURCE, "create", entity, row[-1], None, None)
+                    for i, row in enumerate(batch, start=1)
+                ],
+            )
             seq += len(batch)
     con.execute("UPDATE meta SET value = ? WHERE name = 'write_version'", (str(version),))
     con.execute("COMMIT")
@@ -194,7 +230,19 @@ LOADERS = {"store": load_store, "raw": load_raw}
 def _run_worker(method: str, size: int, seed: int, teryt: Path | None, workdir: Path) -> Result:
     """One load in a fresh subprocess on a fresh file (deleted afterwards)."""
     db = workdir / f"{method}-{size}.db"
-    command = [sys.executable, "-m", "bench.bench_store", "--worker", method, "--sizes", str(size), "--seed", str(seed), "--db", str(db)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.bench_store",
+        "--worker",
+        method,
+        "--sizes",
+        str(size),
+        "--seed",
+        str(seed),
+        "--db",
+        str(db),
+    ]
     if teryt:
         command += ["--teryt", str(teryt)]
     try:
@@ -208,15 +256,32 @@ def _run_worker(method: str, size: int, seed: int, teryt: Path | None, workdir: 
 
 
 def _table(pairs: list[tuple[Result, Result]]) -> str:
-    head = ("orgs", "rows", "gen s", "store s (cpu)", "raw s (cpu)", "store rows/s (cpu)", "raw rows/s (cpu)",
-            "store/raw (cpu)", "store peak MB", "raw peak MB")  # fmt: skip
+    head = (
+        "orgs",
+        "rows",
+        "gen s",
+        "store s (cpu)",
+        "raw s (cpu)",
+        "store rows/s (cpu)",
+        "raw rows/s (cpu)",
+        "store/raw (cpu)",
+        "store peak MB",
+        "raw peak MB",
+    )
     lines = [" | ".join(head), " | ".join("-" * len(h) for h in head)]
     for store, raw in pairs:
-        cells = (f"{store.size:,}", f"{store.rows:,}", f"{store.generate_seconds:.1f}",
-                 f"{store.seconds:.1f} ({store.cpu_seconds:.1f})", f"{raw.seconds:.1f} ({raw.cpu_seconds:.1f})",
-                 f"{store.rate:,.0f} ({store.cpu_rate:,.0f})", f"{raw.rate:,.0f} ({raw.cpu_rate:,.0f})",
-                 f"{store.rate / raw.rate:.2f} ({store.cpu_rate / raw.cpu_rate:.2f})",
-                 _memory(store), _memory(raw))  # fmt: skip
+        cells = (
+            f"{store.size:,}",
+            f"{store.rows:,}",
+            f"{store.generate_seconds:.1f}",
+            f"{store.seconds:.1f} ({store.cpu_seconds:.1f})",
+            f"{raw.seconds:.1f} ({raw.cpu_seconds:.1f})",
+            f"{store.rate:,.0f} ({store.cpu_rate:,.0f})",
+            f"{raw.rate:,.0f} ({raw.cpu_rate:,.0f})",
+            f"{store.rate / raw.rate:.2f} ({store.cpu_rate / raw.cpu_rate:.2f})",
+            _memory(store),
+            _memory(raw),
+        )
         lines.append(" | ".join(cells))
     return "\n".join(lines)
 
@@ -251,8 +316,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--teryt", type=Path, default=None, help="TERC_Urzedowy CSV (default ../shared/data/teryt/…)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size and side; the fastest counts")
-    parser.add_argument("--dir", type=Path, default=None, help="where the database files go (default: a temporary directory)")
-    parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile the store loading N organisations instead")
+    parser.add_argument(
+        "--dir", type=Path, default=None, help="where the database files go (default: a temporary directory)"
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="profile the store loading N organisations instead"
+    )
     parser.add_argument("--worker", choices=sorted(LOADERS), help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -273,11 +342,15 @@ def main(argv: list[str] | None = None) -> None:
                     done = runs[method][-1]
                     progress = f"  {method:5} {size:>9,} orgs: {done.seconds:7.1f} s, cpu {done.cpu_seconds:7.1f} s"
                     print(progress, file=sys.stderr, flush=True)
-            pairs.append((min(runs["store"], key=lambda r: r.cpu_seconds), min(runs["raw"], key=lambda r: r.cpu_seconds)))
+            pairs.append(
+                (min(runs["store"], key=lambda r: r.cpu_seconds), min(runs["raw"], key=lambda r: r.cpu_seconds))
+            )
     print(_table(pairs))
     print()
     print(_growth(pairs))
-    print("\nseconds: wall clock (CPU user+system in brackets), the generator's time left out; the fastest of --repeat runs")
+    print(
+        "\nseconds: wall clock (CPU user+system in brackets), the generator's time left out; the fastest of --repeat runs"
+    )
     print("peak MB: ru_maxrss of the run's own subprocess (+ growth from the start of the load)")
 
 

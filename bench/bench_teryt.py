@@ -67,7 +67,9 @@ def update_seconds(path: Path, db: Path) -> float:
         store.upsert(*read(path), source="first")
         start = time.perf_counter()
         records = [i.record for i in read_teryt(path, store=store) if isinstance(i, Located)]
-        store.upsert([r for r in records if isinstance(r, Node)], [r for r in records if isinstance(r, Tie)], source="again")
+        store.upsert(
+            [r for r in records if isinstance(r, Node)], [r for r in records if isinstance(r, Tie)], source="again"
+        )
         return time.perf_counter() - start
 
 
@@ -79,12 +81,18 @@ def raw_seconds(nodes: list[Node], ties: list[Tie], db: Path) -> float:
     con.execute("PRAGMA foreign_keys = ON")
     con.execute("BEGIN IMMEDIATE")
     at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    node_rows = [(fold(str(n.props["name"])), fold(str(n.props["name"])), _dumps(n.props), "raw", at, 1, n.type, n.key) for n in nodes]
+    node_rows = [
+        (fold(str(n.props["name"])), fold(str(n.props["name"])), _dumps(n.props), "raw", at, 1, n.type, n.key)
+        for n in nodes
+    ]
     tie_rows = [(t.type, t.start, t.end, _dumps(t.props), "raw", at, 1, tie_id(t.start, t.type, t.end)) for t in ties]
     con.executemany(NODES, node_rows)
     con.executemany(TIES, tie_rows)
     keys = [("node", row[-1]) for row in node_rows] + [("tie", row[-1]) for row in tie_rows]
-    con.executemany(CHANGES, [(1, seq, at, "", "raw", "create", entity, key, None, None) for seq, (entity, key) in enumerate(keys, 1)])
+    con.executemany(
+        CHANGES,
+        [(1, seq, at, "", "raw", "create", entity, key, None, None) for seq, (entity, key) in enumerate(keys, 1)],
+    )
     con.execute("UPDATE meta SET value = '1' WHERE name = 'write_version'")
     con.execute("COMMIT")
     con.close()

@@ -53,26 +53,57 @@ KINDS = "OrganisationKinds"
 MUNICIPALITY_TYPES = "MunicipalityTypes"
 
 # Percent of organisations per kind: many businesses and NGOs, fewer cooperatives, few public bodies.
-KIND_SHARES = {"business": 40.0, "ngo": 30.0, "other": 6.5, "social_cooperative": 6.0, "school": 4.0,
-               "church_body": 3.0, "welfare_centre": 3.0, "municipality_office": 3.0, "integration_centre": 2.0,
-               "labour_office": 1.0, "ces": 1.0, "owes": 0.5}  # fmt: skip
+KIND_SHARES = {
+    "business": 40.0,
+    "ngo": 30.0,
+    "other": 6.5,
+    "social_cooperative": 6.0,
+    "school": 4.0,
+    "church_body": 3.0,
+    "welfare_centre": 3.0,
+    "municipality_office": 3.0,
+    "integration_centre": 2.0,
+    "labour_office": 1.0,
+    "ces": 1.0,
+    "owes": 0.5,
+}
 UNLISTED_SHARE = 0.5  # a kind models.ttl gains later
-FOUNDED_FROM = {"business": 1990, "ngo": 1989, "social_cooperative": 2006, "welfare_centre": 1990, "labour_office": 2000,
-                "integration_centre": 2004, "ces": 2021, "owes": 2009, "school": 1950, "church_body": 1920}  # fmt: skip
+FOUNDED_FROM = {
+    "business": 1990,
+    "ngo": 1989,
+    "social_cooperative": 2006,
+    "welfare_centre": 1990,
+    "labour_office": 2000,
+    "integration_centre": 2004,
+    "ces": 2021,
+    "owes": 2009,
+    "school": 1950,
+    "church_body": 1920,
+}
 # Tie type → (share of organisation-to-organisation ties, plausible start kinds, plausible end kinds);
 # None = any kind. The schema's own pg:sourceKind / pg:targetKind always narrow these further.
 SELLERS = {"business", "social_cooperative", "integration_centre", "other"}
 RECIPES: dict[str, tuple[float, set[str] | None, set[str] | None]] = {
     "COOPERATES_WITH": (0.30, None, None),
     "TRADES_WITH": (0.22, SELLERS, None),
-    "SUPPORTS": (0.15, {"owes", "ces", "ngo", "welfare_centre", "labour_office", "integration_centre", "municipality_office"},
-                 {"social_cooperative", "ngo", "integration_centre", "church_body", "business", "other"}),
-    "SUBCONTRACTS": (0.10, {"business", "social_cooperative", "ngo"}, {"social_cooperative", "business", "integration_centre"}),
-    "FUNDS": (0.10, {"municipality_office", "labour_office", "owes", "business", "ngo", "welfare_centre"},
-              {"ngo", "social_cooperative", "integration_centre", "ces", "school", "church_body", "other"}),
+    "SUPPORTS": (
+        0.15,
+        {"owes", "ces", "ngo", "welfare_centre", "labour_office", "integration_centre", "municipality_office"},
+        {"social_cooperative", "ngo", "integration_centre", "church_body", "business", "other"},
+    ),
+    "SUBCONTRACTS": (
+        0.10,
+        {"business", "social_cooperative", "ngo"},
+        {"social_cooperative", "business", "integration_centre"},
+    ),
+    "FUNDS": (
+        0.10,
+        {"municipality_office", "labour_office", "owes", "business", "ngo", "welfare_centre"},
+        {"ngo", "social_cooperative", "integration_centre", "ces", "school", "church_body", "other"},
+    ),
     "REFERS": (0.08, None, None),
     "FOUNDED": (0.05, {"ngo", "municipality_office", "church_body", "social_cooperative", "other"}, None),
-}  # fmt: skip
+}
 UNLISTED_RECIPE = 0.02
 FOUNDING = "FOUNDED"  # the new organisation (the end) chooses its founders; since = its founding date
 TIES_PER_ORG = 4.6  # mean extra draws; with LOCATED_IN and failed draws about 5 org-to-org ties each
@@ -124,7 +155,9 @@ class Org:
 class Network:
     """A deterministic synthetic network of ``n_orgs`` organisations on real TERYT territory."""
 
-    def __init__(self, n_orgs: int, seed: int = 0, teryt_path: Path | None = None, schema: Schema | None = None) -> None:
+    def __init__(
+        self, n_orgs: int, seed: int = 0, teryt_path: Path | None = None, schema: Schema | None = None
+    ) -> None:
         self.n, self.seed = n_orgs, seed
         self.schema = schema or load_schema()
         self.territory: Territory = load_territory(teryt_path)
@@ -151,9 +184,20 @@ class Network:
             allowed_sources = (sources or every) & (set(tie_type.source_kinds) or every)
             allowed_targets = (targets or every) & (set(tie_type.target_kinds) or every)
             if allowed_sources and allowed_targets:
-                choices = tuple((p.name, tuple(sorted(p.vocabulary.concepts))) for p in tie_type.properties.values() if p.vocabulary)
-                recipes.append(Recipe(name, share, frozenset(allowed_sources), frozenset(allowed_targets), tie_type.symmetric,
-                                      frozenset(tie_type.properties), choices))  # fmt: skip
+                choices = tuple(
+                    (p.name, tuple(sorted(p.vocabulary.concepts))) for p in tie_type.properties.values() if p.vocabulary
+                )
+                recipes.append(
+                    Recipe(
+                        name,
+                        share,
+                        frozenset(allowed_sources),
+                        frozenset(allowed_targets),
+                        tie_type.symmetric,
+                        frozenset(tie_type.properties),
+                        choices,
+                    )
+                )
         return recipes
 
     def _slots(self) -> list[Gmina]:
@@ -218,7 +262,10 @@ class Network:
         """Voivodeships, counties, gminas, then the organisations (in index order)."""
         rng = random.Random(f"{self.seed}:nodes")
         territory = self.territory
-        for area, type_ in [*((v, VOIVODESHIP) for v in territory.voivodeships), *((c, COUNTY) for c in territory.counties)]:
+        for area, type_ in [
+            *((v, VOIVODESHIP) for v in territory.voivodeships),
+            *((c, COUNTY) for c in territory.counties),
+        ]:
             yield Node(f"teryt:{area.code}", type_, {"name": area.name, "teryt": area.code})
         types = {c.teryt_code: c.name for c in self.schema.vocabularies[MUNICIPALITY_TYPES].concepts.values()}
         for gmina in territory.gminas:

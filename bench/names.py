@@ -17,32 +17,164 @@ __all__ = ["Identity", "Place", "Template", "template_for"]
 
 Identity = Literal["krs", "krs_nip", "nip", "nip_regon", "regon", "slug"]
 
-SURNAMES = ("Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowski", "Zieliński",
-            "Szymański", "Woźniak", "Dąbrowski", "Kozłowski", "Jankowski", "Mazur", "Kwiatkowski", "Krawczyk",
-            "Piotrowski", "Grabowski", "Pawłowski", "Michalski", "Król", "Wieczorek", "Jabłoński", "Wróbel",
-            "Nowicki", "Majewski", "Olszewski", "Stępień", "Jaworski", "Malinowski", "Adamczyk", "Górski",
-            "Sikora", "Witkowski", "Baran", "Szewczyk", "Ostrowski", "Pietrzak", "Zalewski", "Marciniak",
-            "Zawadzki", "Bąk", "Jakubowski", "Sadowski", "Duda", "Włodarczyk", "Błaszczyk", "Chmielewski",
-            "Sokołowski", "Szczepański", "Czarnecki", "Kubiak", "Kaczmarek", "Mróz", "Żak", "Głowacki",
-            "Łukasik", "Ślusarczyk", "Żurawski", "Gołębiowski")  # fmt: skip
-BRANDS = ("Łąka", "Żuraw", "Słonecznik", "Jaśmin", "Pszczółka", "Bursztyn", "Źródło", "Dąb", "Wrzos", "Klon",
-          "Sokół", "Zorza", "Świt", "Tęcza", "Kłos", "Żagiel", "Kaczeniec", "Stokrotka", "Malwa", "Perła",
-          "Lipa", "Mozaika", "Horyzont", "Warta", "Noteć", "Prosna", "Przystań", "Nadzieja", "Razem",
-          "Pod Dębami", "Ogród", "Most", "Sąsiedzi", "Kuźnia", "Młyn", "Spichlerz", "Dobre Ręce", "Zielony Zakątek",
-          "Wspólny Stół", "Ścieżka")  # fmt: skip
+SURNAMES = (
+    "Nowak",
+    "Kowalski",
+    "Wiśniewski",
+    "Wójcik",
+    "Kowalczyk",
+    "Kamiński",
+    "Lewandowski",
+    "Zieliński",
+    "Szymański",
+    "Woźniak",
+    "Dąbrowski",
+    "Kozłowski",
+    "Jankowski",
+    "Mazur",
+    "Kwiatkowski",
+    "Krawczyk",
+    "Piotrowski",
+    "Grabowski",
+    "Pawłowski",
+    "Michalski",
+    "Król",
+    "Wieczorek",
+    "Jabłoński",
+    "Wróbel",
+    "Nowicki",
+    "Majewski",
+    "Olszewski",
+    "Stępień",
+    "Jaworski",
+    "Malinowski",
+    "Adamczyk",
+    "Górski",
+    "Sikora",
+    "Witkowski",
+    "Baran",
+    "Szewczyk",
+    "Ostrowski",
+    "Pietrzak",
+    "Zalewski",
+    "Marciniak",
+    "Zawadzki",
+    "Bąk",
+    "Jakubowski",
+    "Sadowski",
+    "Duda",
+    "Włodarczyk",
+    "Błaszczyk",
+    "Chmielewski",
+    "Sokołowski",
+    "Szczepański",
+    "Czarnecki",
+    "Kubiak",
+    "Kaczmarek",
+    "Mróz",
+    "Żak",
+    "Głowacki",
+    "Łukasik",
+    "Ślusarczyk",
+    "Żurawski",
+    "Gołębiowski",
+)
+BRANDS = (
+    "Łąka",
+    "Żuraw",
+    "Słonecznik",
+    "Jaśmin",
+    "Pszczółka",
+    "Bursztyn",
+    "Źródło",
+    "Dąb",
+    "Wrzos",
+    "Klon",
+    "Sokół",
+    "Zorza",
+    "Świt",
+    "Tęcza",
+    "Kłos",
+    "Żagiel",
+    "Kaczeniec",
+    "Stokrotka",
+    "Malwa",
+    "Perła",
+    "Lipa",
+    "Mozaika",
+    "Horyzont",
+    "Warta",
+    "Noteć",
+    "Prosna",
+    "Przystań",
+    "Nadzieja",
+    "Razem",
+    "Pod Dębami",
+    "Ogród",
+    "Most",
+    "Sąsiedzi",
+    "Kuźnia",
+    "Młyn",
+    "Spichlerz",
+    "Dobre Ręce",
+    "Zielony Zakątek",
+    "Wspólny Stół",
+    "Ścieżka",
+)
 PREFIXES = ("Drew", "Bud", "Met", "Trans", "Agro", "Eko", "Elektro", "Hydro", "Stal", "Rol", "Kom", "Mar")
 SUFFIXES = ("Pol", "Mar", "Ex", "Bud", "Tech", "Serwis")
-TRADES = ("Stolarski", "Ślusarski", "Krawiecki", "Remontowo-Budowlany", "Usługowo-Handlowy", "Ogrodniczy",
-          "Poligraficzny", "Gastronomiczny")  # fmt: skip
-PATRONS = ("Marii Konopnickiej", "Jana Pawła II", "Adama Mickiewicza", "Henryka Sienkiewicza", "Janusza Korczaka",
-           "Tadeusza Kościuszki", "Marii Skłodowskiej-Curie", "Kornela Makuszyńskiego", "Józefa Wybickiego")  # fmt: skip
-SAINTS = ("św. Józefa", "św. Wojciecha", "św. Stanisława", "św. Jadwigi", "św. Michała Archanioła",
-          "św. Andrzeja Boboli", "św. Mikołaja", "św. Jakuba Apostoła", "św. Marcina", "Najświętszej Marii Panny")  # fmt: skip
-GROUPS = ("Dzieciom i Młodzieży", "Osobom Niepełnosprawnym", "Seniorom", "Osobom Bezdomnym", "Rodzinom",
-          "Osobom Wykluczonym")  # fmt: skip
+TRADES = (
+    "Stolarski",
+    "Ślusarski",
+    "Krawiecki",
+    "Remontowo-Budowlany",
+    "Usługowo-Handlowy",
+    "Ogrodniczy",
+    "Poligraficzny",
+    "Gastronomiczny",
+)
+PATRONS = (
+    "Marii Konopnickiej",
+    "Jana Pawła II",
+    "Adama Mickiewicza",
+    "Henryka Sienkiewicza",
+    "Janusza Korczaka",
+    "Tadeusza Kościuszki",
+    "Marii Skłodowskiej-Curie",
+    "Kornela Makuszyńskiego",
+    "Józefa Wybickiego",
+)
+SAINTS = (
+    "św. Józefa",
+    "św. Wojciecha",
+    "św. Stanisława",
+    "św. Jadwigi",
+    "św. Michała Archanioła",
+    "św. Andrzeja Boboli",
+    "św. Mikołaja",
+    "św. Jakuba Apostoła",
+    "św. Marcina",
+    "Najświętszej Marii Panny",
+)
+GROUPS = (
+    "Dzieciom i Młodzieży",
+    "Osobom Niepełnosprawnym",
+    "Seniorom",
+    "Osobom Bezdomnym",
+    "Rodzinom",
+    "Osobom Wykluczonym",
+)
 
-WORDS = {"surname": SURNAMES, "brand": BRANDS, "prefix": PREFIXES, "suffix": SUFFIXES, "trade": TRADES,
-         "patron": PATRONS, "saint": SAINTS, "group": GROUPS}  # fmt: skip
+WORDS = {
+    "surname": SURNAMES,
+    "brand": BRANDS,
+    "prefix": PREFIXES,
+    "suffix": SUFFIXES,
+    "trade": TRADES,
+    "patron": PATRONS,
+    "saint": SAINTS,
+    "group": GROUPS,
+}
 SPZOO = "SPÓŁKA Z OGRANICZONĄ ODPOWIEDZIALNOŚCIĄ"
 
 
@@ -86,8 +218,14 @@ class Template:
 
     def render(self, h: int, place: Place) -> str:
         """The name for hash ``h`` at ``place``."""
-        values: dict[str, str] = {"at": place.at(), "county_at": place.county_at(), "gmina": place.gmina,
-                                  "office": place.office(), "town_hall": place.town_hall(), "n": str(1 + h % 9)}  # fmt: skip
+        values: dict[str, str] = {
+            "at": place.at(),
+            "county_at": place.county_at(),
+            "gmina": place.gmina,
+            "office": place.office(),
+            "town_hall": place.town_hall(),
+            "n": str(1 + h % 9),
+        }
         h //= 9
         for slot, words in WORDS.items():
             if "{" + slot + "}" in self.pattern:

@@ -36,34 +36,70 @@ class Setting:
     default_text: str = ""
 
 
-DEBUG = Setting("debug", "PARTNERGRAPH_DEBUG", "0",
-                "1: an unexpected error shows its traceback (for a bug report) instead of one line; "
-                "read before any other setting, so it works even when they are wrong.")  # fmt: skip
+DEBUG = Setting(
+    "debug",
+    "PARTNERGRAPH_DEBUG",
+    "0",
+    "1: an unexpected error shows its traceback (for a bug report) instead of one line; "
+    "read before any other setting, so it works even when they are wrong.",
+)
 """Read straight from the environment by :mod:`partnergraph.cli.support`, which must work even
 when the other settings fail to load; declared here so that it is documented like the others."""
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("store", "PARTNERGRAPH_STORE", "sqlite:///partnergraph.db",
-            "Store URL: sqlite:///path.db (embedded default) or neo4j://host:7687, bolt://host:7687, neo4j+s://… (Neo4j)."),
+    Setting(
+        "store",
+        "PARTNERGRAPH_STORE",
+        "sqlite:///partnergraph.db",
+        "Store URL: sqlite:///path.db (embedded default) or neo4j://host:7687, bolt://host:7687, neo4j+s://… (Neo4j).",
+    ),
     Setting("neo4j_user", "PARTNERGRAPH_NEO4J_USER", "neo4j", "Neo4j user name."),
     Setting("neo4j_password", "PARTNERGRAPH_NEO4J_PASSWORD", "", "Neo4j password.", secret=True),
     Setting("neo4j_database", "PARTNERGRAPH_NEO4J_DATABASE", "neo4j", "Neo4j database name."),
-    Setting("user", "PARTNERGRAPH_USER", "", "Who makes changes, for the change log (default: your login name).",
-            default_text="your login name"),
+    Setting(
+        "user",
+        "PARTNERGRAPH_USER",
+        "",
+        "Who makes changes, for the change log (default: your login name).",
+        default_text="your login name",
+    ),
     Setting("language", "PARTNERGRAPH_LANG", "pl", "Language of messages: pl (default) or en."),
-    Setting("busy_timeout", "PARTNERGRAPH_BUSY_TIMEOUT", "30",
-            "Seconds a write waits for another process's write to finish (embedded store); a decimal comma is fine (2,5)."),
-    Setting("runs", "PARTNERGRAPH_RUNS", "partnergraph-runs",
-            "Folder where 'analyze … --save' keeps analysis runs (one JSON file per run, never overwritten)."),
-    Setting("secret_key", "PARTNERGRAPH_SECRET_KEY", "",
-            "Secret key of the web application (signs its sessions); unset, a key is generated once into the instance folder "
-            "(file secret_key, mode 0600).", secret=True, default_text="(generated)"),
-    Setting("public", "PARTNERGRAPH_PUBLIC", "0", "1: anyone may read the web pages without logging in (editing still needs a login)."),
-    Setting("instance", "PARTNERGRAPH_INSTANCE", "partnergraph-instance",
-            "Folder of the web application's own files: users.db (accounts) and secret_key."),
+    Setting(
+        "busy_timeout",
+        "PARTNERGRAPH_BUSY_TIMEOUT",
+        "30",
+        "Seconds a write waits for another process's write to finish (embedded store); a decimal comma is fine (2,5).",
+    ),
+    Setting(
+        "runs",
+        "PARTNERGRAPH_RUNS",
+        "partnergraph-runs",
+        "Folder where 'analyze … --save' keeps analysis runs (one JSON file per run, never overwritten).",
+    ),
+    Setting(
+        "secret_key",
+        "PARTNERGRAPH_SECRET_KEY",
+        "",
+        "Secret key of the web application (signs its sessions); unset, a key is generated once into the instance folder "
+        "(file secret_key, mode 0600).",
+        secret=True,
+        default_text="(generated)",
+    ),
+    Setting(
+        "public",
+        "PARTNERGRAPH_PUBLIC",
+        "0",
+        "1: anyone may read the web pages without logging in (editing still needs a login).",
+    ),
+    Setting(
+        "instance",
+        "PARTNERGRAPH_INSTANCE",
+        "partnergraph-instance",
+        "Folder of the web application's own files: users.db (accounts) and secret_key.",
+    ),
     DEBUG,
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -107,7 +143,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **flags: Any) -> Set
     except ValueError as exc:
         raise ConfigError(Msg("val.bad_decimal", value=raw["busy_timeout"]), where="PARTNERGRAPH_BUSY_TIMEOUT") from exc
     if not math.isfinite(raw["busy_timeout"]) or raw["busy_timeout"] < 0:  # float() takes "nan", "inf" and "-5"
-        raise ConfigError(Msg("config.bad_timeout", value=env.get("PARTNERGRAPH_BUSY_TIMEOUT", "")), where="PARTNERGRAPH_BUSY_TIMEOUT")
+        raise ConfigError(
+            Msg("config.bad_timeout", value=env.get("PARTNERGRAPH_BUSY_TIMEOUT", "")), where="PARTNERGRAPH_BUSY_TIMEOUT"
+        )
     raw["user"] = raw["user"] or _login()
     assert {f.name for f in fields(Settings)} == set(raw)
     return Settings(**raw)

@@ -96,7 +96,9 @@ def os_error_text(exc: OSError) -> str:
 def cannot_write(path: Path | str, exc: OSError) -> ConfigError:
     """One error for a file that could not be written: the path, the reason and what to do."""
     hint = _HINTS.get(_ERRNO.get(exc.errno or -1, ""))
-    return ConfigError(Msg("files.cannot_write", path=path, detail=os_error_text(exc)), hint=Msg(hint) if hint else None)
+    return ConfigError(
+        Msg("files.cannot_write", path=path, detail=os_error_text(exc)), hint=Msg(hint) if hint else None
+    )
 
 
 def _mode(target: Path) -> int:

@@ -30,8 +30,13 @@ from partnergraph.i18n import Msg
 __all__ = ["PG", "Concept", "NodeType", "PropertyDef", "Schema", "TieType", "Vocabulary", "load_schema"]
 
 PG = Namespace("https://w3id.org/partnergraph/ns#")
-DATATYPES = {XSD.string: "string", XSD.date: "date", XSD.integer: "integer",
-             XSD.decimal: "decimal", XSD.boolean: "boolean"}  # fmt: skip
+DATATYPES = {
+    XSD.string: "string",
+    XSD.date: "date",
+    XSD.integer: "integer",
+    XSD.decimal: "decimal",
+    XSD.boolean: "boolean",
+}
 
 
 def _local(iri: RdfNode) -> str:
@@ -204,7 +209,9 @@ class _Reader:
                     found.setdefault(value.language, str(value))
         return found
 
-    def labelled(self, term: RdfNode, label: URIRef = RDFS.label, comment: URIRef = RDFS.comment) -> dict[str, dict[str, str]]:
+    def labelled(
+        self, term: RdfNode, label: URIRef = RDFS.label, comment: URIRef = RDFS.comment
+    ) -> dict[str, dict[str, str]]:
         labels, comments = self.texts(term, label), self.texts(term, comment)
         if set(labels) != {"pl", "en"}:
             raise self.fail(term, "needs rdfs:label in Polish and English")
@@ -238,11 +245,15 @@ class _Reader:
             sector = self.one(concept, PG.defaultSector)
             teryt = self.one(concept, PG.terytCode)
             concepts[str(notation)] = Concept(
-                str(notation), str(concept), **self.labelled(concept, SKOS.prefLabel, SKOS.definition),
+                str(notation),
+                str(concept),
+                **self.labelled(concept, SKOS.prefLabel, SKOS.definition),
                 default_sector=_local(sector) if sector is not None else None,
                 teryt_code=str(teryt) if teryt is not None else None,
-            )  # fmt: skip
-        vocab = Vocabulary(name, str(scheme), **self.labelled(scheme, SKOS.prefLabel, SKOS.definition), concepts=concepts)
+            )
+        vocab = Vocabulary(
+            name, str(scheme), **self.labelled(scheme, SKOS.prefLabel, SKOS.definition), concepts=concepts
+        )
         self.vocabularies[name] = vocab
         return vocab
 
@@ -260,10 +271,20 @@ class _Reader:
                 raise self.fail(path, f"sh:datatype {kind} here, {self.datatypes[_local(path)]} in another shape")
             min_count = self.one(spec, SH.minCount)
             vocab, allowed = self.one(spec, PG.vocabulary), self.one(spec, SH["in"])
-            checksum, low, high = self.one(spec, PG.checksum), self.one(spec, SH.minInclusive), self.one(spec, SH.maxInclusive)
-            pattern, not_after, prefix = self.one(spec, SH.pattern), self.one(spec, SH.lessThanOrEquals), self.one(path, PG.keyPrefix)
+            checksum, low, high = (
+                self.one(spec, PG.checksum),
+                self.one(spec, SH.minInclusive),
+                self.one(spec, SH.maxInclusive),
+            )
+            pattern, not_after, prefix = (
+                self.one(spec, SH.pattern),
+                self.one(spec, SH.lessThanOrEquals),
+                self.one(path, PG.keyPrefix),
+            )
             props[_local(path)] = PropertyDef(
-                _local(path), str(path), **self.labelled(path),
+                _local(path),
+                str(path),
+                **self.labelled(path),
                 datatype=kind,
                 required=min_count is not None and int(str(min_count)) > 0,
                 pattern=str(pattern) if pattern is not None else None,
@@ -275,7 +296,7 @@ class _Reader:
                 not_after=_local(not_after) if not_after is not None else None,
                 key_prefix=str(prefix) if prefix is not None else None,
                 private=(path, PG.private, Literal(True)) in self.g,
-            )  # fmt: skip
+            )
         return props
 
     def node_types(self) -> dict[str, NodeType]:
@@ -294,9 +315,13 @@ class _Reader:
             if not identified and slug is None:
                 raise self.fail(cls, "needs pg:identifiedBy or pg:slugPrefix")
             types[_local(cls)] = NodeType(
-                _local(cls), str(cls), **self.labelled(cls), properties=props,
-                identified_by=identified, slug_prefix=str(slug) if slug is not None else None,
-            )  # fmt: skip
+                _local(cls),
+                str(cls),
+                **self.labelled(cls),
+                properties=props,
+                identified_by=identified,
+                slug_prefix=str(slug) if slug is not None else None,
+            )
         return types
 
     def one_subject(self, predicate: URIRef, obj: RdfNode) -> RdfNode | None:
@@ -326,11 +351,17 @@ class _Reader:
             own = self.one(prop, PG.tieShape)
             props = {**common, **(self.shape_properties(own) if own is not None else {})}
             types[_local(prop)] = TieType(
-                _local(prop), str(prop), **self.labelled(prop), domain=domain, range=range_,
-                source_kinds=source_kinds, target_kinds=target_kinds,
+                _local(prop),
+                str(prop),
+                **self.labelled(prop),
+                domain=domain,
+                range=range_,
+                source_kinds=source_kinds,
+                target_kinds=target_kinds,
                 kind_scheme=kind_scheme.name if kind_scheme else None,
-                symmetric=(prop, RDF.type, OWL.SymmetricProperty) in self.g, properties=props,
-            )  # fmt: skip
+                symmetric=(prop, RDF.type, OWL.SymmetricProperty) in self.g,
+                properties=props,
+            )
         return types
 
 
@@ -351,7 +382,9 @@ def parse_schema(text: str) -> Schema:
     for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=str):
         reader.vocabulary(scheme)
     ontology = URIRef(str(PG))
-    words, legal = (tuple(sorted(str(w) for w in graph.objects(ontology, p))) for p in (PG.personWord, PG.legalPersonWord))
+    words, legal = (
+        tuple(sorted(str(w) for w in graph.objects(ontology, p))) for p in (PG.personWord, PG.legalPersonWord)
+    )
     return Schema(node_types, tie_types, dict(sorted(reader.vocabularies.items())), graph, words, legal)
 
 

@@ -15,24 +15,35 @@ from partnergraph.schema import PropertyDef, Schema, load_schema
 
 __all__ = ["describe", "load_schema", "overview"]
 
-register_messages({
-    "schema.unknown_name": (
-        "models.ttl nie zna {name!r} (ani typu węzła, ani powiązania, ani słownika)",
-        "models.ttl has no {name!r} (no node type, tie type or vocabulary)",
-    ),
-})  # fmt: skip
+register_messages(
+    {
+        "schema.unknown_name": (
+            "models.ttl nie zna {name!r} (ani typu węzła, ani powiązania, ani słownika)",
+            "models.ttl has no {name!r} (no node type, tie type or vocabulary)",
+        ),
+    }
+)
 
 
 def overview(schema: Schema, language: str = "pl") -> list[dict[str, Any]]:
     """One row per node type, tie type and vocabulary."""
     rows: list[dict[str, Any]] = []
     for node in schema.node_types.values():
-        rows.append({"what": "node", "name": node.name, "label": node.label(language), "details": node.comment(language)})
+        rows.append(
+            {"what": "node", "name": node.name, "label": node.label(language), "details": node.comment(language)}
+        )
     for tie in schema.tie_types.values():
         ends = f"{' | '.join(tie.domain)} → {' | '.join(tie.range)}" + (" (↔)" if tie.symmetric else "")
         rows.append({"what": "tie", "name": tie.name, "label": tie.label(language), "details": ends})
     for vocab in schema.vocabularies.values():
-        rows.append({"what": "vocabulary", "name": vocab.name, "label": vocab.label(language), "details": ", ".join(vocab.concepts)})
+        rows.append(
+            {
+                "what": "vocabulary",
+                "name": vocab.name,
+                "label": vocab.label(language),
+                "details": ", ".join(vocab.concepts),
+            }
+        )
     return rows
 
 
@@ -54,11 +65,21 @@ def describe(schema: Schema, name: str, language: str = "pl") -> list[dict[str, 
     """Rows describing one node type, tie type (properties) or vocabulary (values)."""
     owner = schema.node_types.get(name) or schema.tie_types.get(name)
     if owner is not None:
-        return [{"property": p.name, "label": p.label(language), "type": p.datatype, "required": p.required,
-                 "values": _format(p), "description": p.comment(language)} for p in owner.properties.values()]  # fmt: skip
+        return [
+            {
+                "property": p.name,
+                "label": p.label(language),
+                "type": p.datatype,
+                "required": p.required,
+                "values": _format(p),
+                "description": p.comment(language),
+            }
+            for p in owner.properties.values()
+        ]
     vocab = schema.vocabularies.get(name)
     if vocab is not None:
         return [
-            {"value": c.name, "pl": c.label("pl"), "en": c.label("en"), "description": c.comment(language)} for c in vocab.concepts.values()
+            {"value": c.name, "pl": c.label("pl"), "en": c.label("en"), "description": c.comment(language)}
+            for c in vocab.concepts.values()
         ]
     raise NotFoundError(Msg("schema.unknown_name", name=name))

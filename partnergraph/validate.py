@@ -29,39 +29,44 @@ from partnergraph.values import PARSERS, ThousandsDot, Value
 
 __all__ = ["CONTROL", "FREE_TEXT", "TEXT_LIMIT", "Validator", "control_problem", "load_schema", "too_long_problem"]
 
-register_messages({
-    "val.thousands_dot": (
-        "{value!r} jest niejednoznaczne: kropka między grupami trzech cyfr to w zapisie polskim separator tysięcy, "
-        "a w angielskim przecinek dziesiętny",
-        "{value!r} is ambiguous: a dot between groups of three digits is a thousands separator in Polish writing "
-        "and a decimal point in English",
-    ),
-    "val.thousands_dot.hint": (
-        "napisz {plain} albo ze spacjami: {spaced}{fraction}",
-        "write {plain}, or with spaces: {spaced}{fraction}",
-    ),
-    "val.thousands_dot.fraction": ("; ułamek dziesiętny pisz z przecinkiem: {comma}", "; write a decimal fraction with a comma: {comma}"),
-    "val.control": (
-        "{name} zawiera znak sterujący {char} (znak {position}): {value}",
-        "{name} contains the control character {char} (character {position}): {value}",
-    ),
-    "val.control.hint": (
-        "usuń go — znaki sterujące (NUL, ESC, backspace …) mogą zmienić wygląd terminala albo udawać inną nazwę{allowed}",
-        "remove it — control characters (NUL, ESC, backspace …) can change a terminal or pass for another name{allowed}",
-    ),
-    "val.too_long": (
-        "{name} ma {length} znaków, a wartość może mieć najwyżej {limit}: {start}…",
-        "{name} has {length} characters; a value may have at most {limit}: {start}…",
-    ),
-    "val.too_long.hint": (
-        "skróć tekst albo podziel go (dłuższe dokumenty trzymaj poza magazynem i podaj do nich odnośnik)",
-        "shorten the text or split it (keep longer documents outside the store and link to them)",
-    ),
-    "val.control.free_text": (
-        "; w tym polu dozwolone są tabulator i nowy wiersz",
-        "; tab and new line are allowed in this field",
-    ),
-})  # fmt: skip
+register_messages(
+    {
+        "val.thousands_dot": (
+            "{value!r} jest niejednoznaczne: kropka między grupami trzech cyfr to w zapisie polskim separator tysięcy, "
+            "a w angielskim przecinek dziesiętny",
+            "{value!r} is ambiguous: a dot between groups of three digits is a thousands separator in Polish writing "
+            "and a decimal point in English",
+        ),
+        "val.thousands_dot.hint": (
+            "napisz {plain} albo ze spacjami: {spaced}{fraction}",
+            "write {plain}, or with spaces: {spaced}{fraction}",
+        ),
+        "val.thousands_dot.fraction": (
+            "; ułamek dziesiętny pisz z przecinkiem: {comma}",
+            "; write a decimal fraction with a comma: {comma}",
+        ),
+        "val.control": (
+            "{name} zawiera znak sterujący {char} (znak {position}): {value}",
+            "{name} contains the control character {char} (character {position}): {value}",
+        ),
+        "val.control.hint": (
+            "usuń go — znaki sterujące (NUL, ESC, backspace …) mogą zmienić wygląd terminala albo udawać inną nazwę{allowed}",
+            "remove it — control characters (NUL, ESC, backspace …) can change a terminal or pass for another name{allowed}",
+        ),
+        "val.too_long": (
+            "{name} ma {length} znaków, a wartość może mieć najwyżej {limit}: {start}…",
+            "{name} has {length} characters; a value may have at most {limit}: {start}…",
+        ),
+        "val.too_long.hint": (
+            "skróć tekst albo podziel go (dłuższe dokumenty trzymaj poza magazynem i podaj do nich odnośnik)",
+            "shorten the text or split it (keep longer documents outside the store and link to them)",
+        ),
+        "val.control.free_text": (
+            "; w tym polu dozwolone są tabulator i nowy wiersz",
+            "; tab and new line are allowed in this field",
+        ),
+    }
+)
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 """Characters never stored in a single-line value: C0 and C1 controls (tab, line feed and carriage return
@@ -88,20 +93,42 @@ class Validator:
         self.schema = schema
         self._patterns = {p: re.compile(p) for t in self._owners() for d in t.properties.values() if (p := d.pattern)}
         # Plain text properties (no format, vocabulary or checksum) take a fast path.
-        self._plain = {id(d) for t in self._owners() for d in t.properties.values()
-                       if d.datatype == "string" and not (d.pattern or d.vocabulary or d.allowed or d.checksum)}  # fmt: skip
+        self._plain = {
+            id(d)
+            for t in self._owners()
+            for d in t.properties.values()
+            if d.datatype == "string" and not (d.pattern or d.vocabulary or d.allowed or d.checksum)
+        }
         # Values already of their datatype (JSON, generated records) and vocabulary notations as they are take one too.
-        self._as_is = {id(d): _NATIVE[d.datatype] for t in self._owners() for d in t.properties.values()
-                       if d.datatype in _NATIVE and d.minimum is None and d.maximum is None}  # fmt: skip
-        self._notations = {id(d): d.vocabulary.concepts for t in self._owners() for d in t.properties.values()
-                           if d.vocabulary is not None and not d.checksum}  # fmt: skip
-        self._control = {id(d): CONTROL if d.name in FREE_TEXT else _ANY_CONTROL for t in self._owners() for d in t.properties.values()}
+        self._as_is = {
+            id(d): _NATIVE[d.datatype]
+            for t in self._owners()
+            for d in t.properties.values()
+            if d.datatype in _NATIVE and d.minimum is None and d.maximum is None
+        }
+        self._notations = {
+            id(d): d.vocabulary.concepts
+            for t in self._owners()
+            for d in t.properties.values()
+            if d.vocabulary is not None and not d.checksum
+        }
+        self._control = {
+            id(d): CONTROL if d.name in FREE_TEXT else _ANY_CONTROL
+            for t in self._owners()
+            for d in t.properties.values()
+        }
         kinds = {t.kind_scheme for t in schema.tie_types.values() if t.kind_scheme}
-        self.kind_properties = tuple(sorted({p for n in schema.node_types for k in kinds if (p := schema.vocabulary_property(n, k))}))
+        self.kind_properties = tuple(
+            sorted({p for n in schema.node_types for k in kinds if (p := schema.vocabulary_property(n, k))})
+        )
         """Node properties the endpoint rules look at (organisation kinds)."""
-        self._rules = {id(t): (tuple(d.name for d in t.properties.values() if d.required),
-                               tuple((d.name, d.not_after) for d in t.properties.values() if d.not_after))
-                       for t in self._owners()}  # fmt: skip
+        self._rules = {
+            id(t): (
+                tuple(d.name for d in t.properties.values() if d.required),
+                tuple((d.name, d.not_after) for d in t.properties.values() if d.not_after),
+            )
+            for t in self._owners()
+        }
 
     def _owners(self) -> list[NodeType | TieType]:
         return [*self.schema.node_types.values(), *self.schema.tie_types.values()]
@@ -126,7 +153,9 @@ class Validator:
         except ThousandsDot:
             return None, [_thousands_problem(prop, str(raw))]
         except (ValueError, TypeError, OverflowError):
-            return None, [Problem(Msg(f"val.bad_{'text' if prop.datatype == 'string' else prop.datatype}", value=raw), prop.name)]
+            return None, [
+                Problem(Msg(f"val.bad_{'text' if prop.datatype == 'string' else prop.datatype}", value=raw), prop.name)
+            ]
         problems: list[Problem] = []
         if isinstance(value, str):
             value, problems = self._text(prop, value)
@@ -148,21 +177,31 @@ class Validator:
                     return module.validate(compact), []
                 except StdnumError:
                     if not prop.pattern or self._patterns[prop.pattern].match(compact):
-                        return value, [Problem(Msg("val.checksum", name=prop.label(), value=value), prop.name, Msg("val.checksum.hint"))]
+                        return value, [
+                            Problem(
+                                Msg("val.checksum", name=prop.label(), value=value), prop.name, Msg("val.checksum.hint")
+                            )
+                        ]
             value = compact if compact.isdigit() else value
         if prop.vocabulary is not None:
             concept = prop.vocabulary.lookup(value)
             if concept is None:
                 allowed = ", ".join(prop.vocabulary.concepts)
                 return value, [
-                    Problem(Msg("val.vocabulary", value=value, name=prop.name), prop.name, Msg("val.types_hint", allowed=allowed))
+                    Problem(
+                        Msg("val.vocabulary", value=value, name=prop.name),
+                        prop.name,
+                        Msg("val.types_hint", allowed=allowed),
+                    )
                 ]
             return concept.name, []
         if prop.allowed and value not in prop.allowed:
             hint = Msg("val.types_hint", allowed=", ".join(prop.allowed))
             return value, [Problem(Msg("val.vocabulary", value=value, name=prop.name), prop.name, hint)]
         if prop.pattern and not self._patterns[prop.pattern].search(value):
-            return value, [Problem(Msg("val.pattern", name=prop.label(), value=value, expected=_describe(prop)), prop.name)]
+            return value, [
+                Problem(Msg("val.pattern", name=prop.label(), value=value, expected=_describe(prop)), prop.name)
+            ]
         if self._control[id(prop)].search(value):
             return value, [control_problem(prop.label(), value, prop.name)]
         if len(value) > TEXT_LIMIT:
@@ -232,7 +271,13 @@ class Validator:
             if any(p.where == "name" for p in problems):
                 return ""  # the name's own problem says it all
             fields = ", ".join(node_type.identified_by) or "name"
-            problems.append(Problem(Msg("val.no_key", type=node_type.name, fields=fields), "key", Msg("val.no_key.hint", example=example)))
+            problems.append(
+                Problem(
+                    Msg("val.no_key", type=node_type.name, fields=fields),
+                    "key",
+                    Msg("val.no_key.hint", example=example),
+                )
+            )
             return ""
         if _ANY_CONTROL.search(key):
             problems.append(control_problem(str(Msg("val.what_key")), key, "key"))
@@ -269,7 +314,9 @@ class Validator:
         start, end = record.start.strip(), record.end.strip()
         for field, key in (("start", start), ("end", end), ("id", record.id)):
             if _ANY_CONTROL.search(key):
-                problems.append(control_problem(str(Msg("val.what_key" if field != "id" else "val.what_tie_id")), key, field))
+                problems.append(
+                    control_problem(str(Msg("val.what_key" if field != "id" else "val.what_tie_id")), key, field)
+                )
             elif field != "id" and not _KEY.match(key):
                 problems.append(Problem(Msg("val.bad_key", key=key, example="krs:0000123456"), field))
         if start == end and start:
@@ -287,16 +334,26 @@ class Validator:
         """Problems with the types and kinds of a tie's endpoints (empty when allowed)."""
         tie_type = self.schema.tie_types[tie.type]
         problems: list[Problem] = []
-        ends = (("start", start, tie_type.domain, tie_type.source_kinds), ("end", end, tie_type.range, tie_type.target_kinds))
+        ends = (
+            ("start", start, tie_type.domain, tie_type.source_kinds),
+            ("end", end, tie_type.range, tie_type.target_kinds),
+        )
         if tie_type.symmetric and not self._fits(tie_type, start, tie_type.domain, tie_type.source_kinds):
-            ends = (("start", end, tie_type.domain, tie_type.source_kinds), ("end", start, tie_type.range, tie_type.target_kinds))
+            ends = (
+                ("start", end, tie_type.domain, tie_type.source_kinds),
+                ("end", start, tie_type.range, tie_type.target_kinds),
+            )
         for field, node, types, kinds in ends:
             if node.type not in types:
-                msg = Msg("val.endpoint", tie=tie.type, end=Msg(f"val.{field}"), type=node.type, allowed=", ".join(types))
+                msg = Msg(
+                    "val.endpoint", tie=tie.type, end=Msg(f"val.{field}"), type=node.type, allowed=", ".join(types)
+                )
                 problems.append(Problem(msg, field))
             elif not self._kind_fits(tie_type, node, kinds):
                 kind = node.props.get(self._kind_property(tie_type, node) or "")
-                msg = Msg("val.endpoint_kind", tie=tie.type, end=Msg(f"val.{field}"), kind=kind, allowed=", ".join(kinds))
+                msg = Msg(
+                    "val.endpoint_kind", tie=tie.type, end=Msg(f"val.{field}"), kind=kind, allowed=", ".join(kinds)
+                )
                 problems.append(Problem(msg, field))
         return problems
 
@@ -313,7 +370,11 @@ class Validator:
 
 def too_long_problem(name: str, value: str, where: str = "") -> Problem:
     """The problem of a text value longer than :data:`TEXT_LIMIT`."""
-    return Problem(Msg("val.too_long", name=name, length=len(value), limit=TEXT_LIMIT, start=value[:40]), where, Msg("val.too_long.hint"))
+    return Problem(
+        Msg("val.too_long", name=name, length=len(value), limit=TEXT_LIMIT, start=value[:40]),
+        where,
+        Msg("val.too_long.hint"),
+    )
 
 
 def control_problem(name: str, value: str, where: str = "") -> Problem:
@@ -323,8 +384,11 @@ def control_problem(name: str, value: str, where: str = "") -> Problem:
     shown = repr(value[max(0, position - 20) : position + 20])
     allowed = Msg("val.control.free_text") if where in FREE_TEXT else ""
     char = repr(value[position]) if found else "?"
-    return Problem(Msg("val.control", name=name, char=char, position=position + 1, value=shown), where,
-                   Msg("val.control.hint", allowed=allowed))  # fmt: skip
+    return Problem(
+        Msg("val.control", name=name, char=char, position=position + 1, value=shown),
+        where,
+        Msg("val.control.hint", allowed=allowed),
+    )
 
 
 def _thousands_problem(prop: PropertyDef, raw: str) -> Problem:
@@ -338,8 +402,13 @@ def _too_long(what: str, key: str, limit: int) -> list[Problem]:
     """A problem when ``key`` is longer than ``limit`` (stores index keys, and Neo4j's index refuses long ones)."""
     if len(key) <= limit:
         return []
-    return [Problem(Msg("val.long_key", what=Msg(what), length=len(key), limit=limit, start=key[:40]), "key",
-                    Msg("val.long_key.hint"))]  # fmt: skip
+    return [
+        Problem(
+            Msg("val.long_key", what=Msg(what), length=len(key), limit=limit, start=key[:40]),
+            "key",
+            Msg("val.long_key.hint"),
+        )
+    ]
 
 
 def _num(value: float) -> str:

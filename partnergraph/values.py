@@ -19,7 +19,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["PARSERS", "ThousandsDot", "Value", "parse_boolean", "parse_date", "parse_decimal", "parse_integer", "to_json"]
+__all__ = [
+    "PARSERS",
+    "ThousandsDot",
+    "Value",
+    "parse_boolean",
+    "parse_date",
+    "parse_decimal",
+    "parse_integer",
+    "to_json",
+]
 
 Value = str | int | float | bool | dt.date
 

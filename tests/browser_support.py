@@ -51,8 +51,15 @@ def chromium() -> Iterator[Any]:
 class Guarded:
     """A page whose requests outside ``allowed`` are aborted and recorded, with dialogs recorded."""
 
-    def __init__(self, browser: Any, *, allowed: Sequence[str] = ("file://",), width: int = 1400, height: int = 900,
-                 locale: str = "pl-PL") -> None:  # fmt: skip
+    def __init__(
+        self,
+        browser: Any,
+        *,
+        allowed: Sequence[str] = ("file://",),
+        width: int = 1400,
+        height: int = 900,
+        locale: str = "pl-PL",
+    ) -> None:
         self.allowed = tuple(allowed)
         self.requests: list[str] = []
         self.dialogs: list[str] = []

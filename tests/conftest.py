@@ -30,7 +30,9 @@ def shared_data(relative: str) -> Path:
     path = folder / relative
     if not path.is_file():
         where = "PARTNERGRAPH_SHARED_DATA" if given else "../shared/data beside the repository"
-        message = f"{relative} is not in {folder} ({where}; set PARTNERGRAPH_SHARED_DATA to the folder of the shared data)"
+        message = (
+            f"{relative} is not in {folder} ({where}; set PARTNERGRAPH_SHARED_DATA to the folder of the shared data)"
+        )
         if os.environ.get("PARTNERGRAPH_REQUIRE_DATA") == "1":
             pytest.fail(f"{message}, and PARTNERGRAPH_REQUIRE_DATA=1 makes a missing file a failure", pytrace=False)
         pytest.skip(message)
@@ -96,7 +98,9 @@ def demo_runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
 
     if "db" not in _DEMO:
         folder = Path(tempfile.mkdtemp(prefix="partnergraph-demo-"))
-        loaded = CliRunner().invoke(main, ["--store", f"sqlite:///{folder / 'demo.db'}", "demo"], catch_exceptions=False)
+        loaded = CliRunner().invoke(
+            main, ["--store", f"sqlite:///{folder / 'demo.db'}", "demo"], catch_exceptions=False
+        )
         assert loaded.exit_code == 0, loaded.output
         _DEMO["db"] = folder / "demo.db"
     for suffix in ("", "-wal", "-shm"):

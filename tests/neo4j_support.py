@@ -92,7 +92,9 @@ def take_turn(config: pytest.Config, build_dir: Path) -> None:
         except BlockingIOError:
             if time.monotonic() > deadline:
                 lock.close()
-                pytest.fail(f"another test session has been using the Neo4j server in {build_dir} for {LOCK_WAIT:.0f} s")
+                pytest.fail(
+                    f"another test session has been using the Neo4j server in {build_dir} for {LOCK_WAIT:.0f} s"
+                )
             time.sleep(0.5)
     _turns[build_dir] = lock
     config.add_cleanup(lambda: _turns.pop(build_dir).close())
@@ -100,19 +102,24 @@ def take_turn(config: pytest.Config, build_dir: Path) -> None:
 
 def driver_for(state: dict[str, Any]) -> neo4j.Driver:
     """A driver to the server of ``state`` (the tool's state dict)."""
-    return neo4j.GraphDatabase.driver(state["url"], auth=(state["user"], state["password"]), notifications_min_severity="OFF")
+    return neo4j.GraphDatabase.driver(
+        state["url"], auth=(state["user"], state["password"]), notifications_min_severity="OFF"
+    )
 
 
 def claim(driver: neo4j.Driver, state: dict[str, Any]) -> None:
     """Mark the database as the suite's, or fail if it holds data the suite did not create."""
     db = state["database"]
     records, _, _ = driver.execute_query(
-        f"RETURN COUNT {{ (:{MARKER}) }} AS marked, COUNT {{ () }} AS nodes", database_=db)  # fmt: skip
+        f"RETURN COUNT {{ (:{MARKER}) }} AS marked, COUNT {{ () }} AS nodes", database_=db
+    )
     marked, nodes = records[0]["marked"], records[0]["nodes"]
     if not marked and nodes:
-        pytest.fail(f"refusing to wipe Neo4j database {db!r} at {state['url']}: it holds {nodes} nodes that the test suite "
-                    f"did not create (no :{MARKER} marker). Empty it yourself, or point PARTNERGRAPH_NEO4J_BUILD_DIR "
-                    "at another build directory for the tests.")  # fmt: skip
+        pytest.fail(
+            f"refusing to wipe Neo4j database {db!r} at {state['url']}: it holds {nodes} nodes that the test suite "
+            f"did not create (no :{MARKER} marker). Empty it yourself, or point PARTNERGRAPH_NEO4J_BUILD_DIR "
+            "at another build directory for the tests."
+        )
     if not marked:
         driver.execute_query(f"MERGE (:{MARKER} {{name: 'partnergraph tests'}})", database_=db)
 

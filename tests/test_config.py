@@ -16,9 +16,13 @@ from partnergraph.graph.sqlite import SqliteStore
 
 def test_the_busy_timeout_is_read_in_seconds_and_reaches_the_embedded_store(tmp_path: Path) -> None:
     assert load_settings({}).busy_timeout == 30.0
-    settings = load_settings({"PARTNERGRAPH_STORE": f"sqlite:///{tmp_path / 'pg.db'}", "PARTNERGRAPH_BUSY_TIMEOUT": " 2.5 "})
+    settings = load_settings(
+        {"PARTNERGRAPH_STORE": f"sqlite:///{tmp_path / 'pg.db'}", "PARTNERGRAPH_BUSY_TIMEOUT": " 2.5 "}
+    )
     assert settings.busy_timeout == 2.5
-    assert load_settings({"PARTNERGRAPH_BUSY_TIMEOUT": "2,5"}).busy_timeout == 2.5  # a decimal comma, as Polish users write it
+    assert (
+        load_settings({"PARTNERGRAPH_BUSY_TIMEOUT": "2,5"}).busy_timeout == 2.5
+    )  # a decimal comma, as Polish users write it
     with open_store(settings=settings) as store:
         assert isinstance(store, SqliteStore) and store.busy_timeout == 2.5
         assert store.db.execute("PRAGMA busy_timeout").fetchone() == (2500,)

@@ -53,7 +53,9 @@ def import_graph() -> nx.DiGraph[str]:
                 targets = [base, *(f"{base}.{alias.name}" for alias in node.names)]
             else:
                 continue
-            graph.add_edges_from((name, t) for t in targets if t in modules and t != name and not name.startswith(t + "."))
+            graph.add_edges_from(
+                (name, t) for t in targets if t in modules and t != name and not name.startswith(t + ".")
+            )
     return graph
 
 
@@ -71,7 +73,11 @@ def test_the_import_graph_sees_known_imports() -> None:
 
 
 def test_layers_point_down_only() -> None:
-    wrong = sorted(f"{a} imports {b}" for a, b in import_graph().edges if _layer(a) in FORBIDDEN and _layer(b) in FORBIDDEN[_layer(a)])
+    wrong = sorted(
+        f"{a} imports {b}"
+        for a, b in import_graph().edges
+        if _layer(a) in FORBIDDEN and _layer(b) in FORBIDDEN[_layer(a)]
+    )
     assert wrong == []
 
 

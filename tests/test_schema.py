@@ -21,8 +21,12 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_every_type_property_and_concept_is_labelled_in_both_languages() -> None:
     schema = load_schema()
     owners: list[NodeType | TieType] = [*schema.node_types.values(), *schema.tie_types.values()]
-    for thing in [*owners, *(p for o in owners for p in o.properties.values()), *schema.vocabularies.values(),
-                  *(c for v in schema.vocabularies.values() for c in v.concepts.values())]:  # fmt: skip
+    for thing in [
+        *owners,
+        *(p for o in owners for p in o.properties.values()),
+        *schema.vocabularies.values(),
+        *(c for v in schema.vocabularies.values() for c in v.concepts.values()),
+    ]:
         assert thing.label("pl") and thing.label("en") and thing.comment("pl") and thing.comment("en"), thing.name
         assert thing.labels.keys() == {"pl", "en"}, thing.name
 
@@ -39,7 +43,9 @@ def test_bad_turtle_is_one_clear_error() -> None:
 
 
 def test_an_endpoint_that_is_not_a_node_type_is_refused() -> None:
-    broken = MODELS.replace("rdfs:domain pg:Organisation ; rdfs:range pg:Event .", "rdfs:domain pg:Organisation ; rdfs:range pg:Meeting .")
+    broken = MODELS.replace(
+        "rdfs:domain pg:Organisation ; rdfs:range pg:Event .", "rdfs:domain pg:Organisation ; rdfs:range pg:Meeting ."
+    )
     with pytest.raises(SchemaError, match=r"TOOK_PART_IN.*Meeting"):
         parse_schema(broken)
 
@@ -47,8 +53,12 @@ def test_an_endpoint_that_is_not_a_node_type_is_refused() -> None:
 def test_a_property_with_two_datatypes_is_refused() -> None:
     """Stores decode a stored value by its property's name alone, so every shape must give a property the same datatype."""
     assert MODELS.count("[ sh:path pg:since ; sh:datatype xsd:date ;") == 2
-    broken = MODELS.replace("[ sh:path pg:since ; sh:datatype xsd:date ;", "[ sh:path pg:since ; sh:datatype xsd:string ;", 1)
-    with pytest.raises(SchemaError, match=r"pojęcie since: sh:datatype (string here, date|date here, string) in another shape"):
+    broken = MODELS.replace(
+        "[ sh:path pg:since ; sh:datatype xsd:date ;", "[ sh:path pg:since ; sh:datatype xsd:string ;", 1
+    )
+    with pytest.raises(
+        SchemaError, match=r"pojęcie since: sh:datatype (string here, date|date here, string) in another shape"
+    ):
         parse_schema(broken)
 
 

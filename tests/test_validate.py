@@ -34,7 +34,10 @@ def test_a_tie_cannot_end_before_it_begins(validator: Validator) -> None:
 
 def test_a_key_naming_an_identifier_must_agree_with_that_property(validator: Validator) -> None:
     other = Node("krs:0000123456", "Organisation", {"name": "Łąka", "kind": "ngo", "krs": "0000654321"})
-    assert refused(lambda: validator.node(other)) == "key: klucz 'krs:0000123456' nie zgadza się z właściwością krs = '0000654321'"
+    assert (
+        refused(lambda: validator.node(other))
+        == "key: klucz 'krs:0000123456' nie zgadza się z właściwością krs = '0000654321'"
+    )
     same = validator.node(Node("krs:0000123456", "Organisation", {"name": "Łąka", "kind": "ngo", "krs": "0000123456"}))
     assert same.key == "krs:0000123456" and same.props["krs"] == "0000123456"
 
@@ -45,8 +48,12 @@ def test_a_number_must_be_finite(text: str) -> None:
         parse_decimal(text)
 
 
-@pytest.mark.parametrize(("amount", "shown"), [(float("nan"), "nan"), (float("inf"), "inf"), ("inf", "'inf'"), ("NaN", "'NaN'")])
-def test_an_amount_that_is_not_a_finite_number_is_refused(validator: Validator, amount: float | str, shown: str) -> None:
+@pytest.mark.parametrize(
+    ("amount", "shown"), [(float("nan"), "nan"), (float("inf"), "inf"), ("inf", "'inf'"), ("NaN", "'NaN'")]
+)
+def test_an_amount_that_is_not_a_finite_number_is_refused(
+    validator: Validator, amount: float | str, shown: str
+) -> None:
     tie = Tie("TRADES_WITH", "org:a", "org:b", {"amount": amount})
     assert refused(lambda: validator.tie(tie)) == f"amount: {shown} nie jest liczbą"
 

@@ -96,7 +96,10 @@ def _vocabularies(node_type: NodeType) -> str:
 def node_types_table(schema: Schema | None = None) -> str:
     """Node types of models.ttl: their keys, English comment and the values of their vocabulary properties."""
     schema = schema or load_schema()
-    rows = [[_code(name), _keys(t), _cell(t.comment("en")), _cell(_vocabularies(t))] for name, t in schema.node_types.items()]
+    rows = [
+        [_code(name), _keys(t), _cell(t.comment("en")), _cell(_vocabularies(t))]
+        for name, t in schema.node_types.items()
+    ]
     return _table(["type", "key", "what", "coded values"], rows)
 
 
@@ -132,7 +135,11 @@ def tie_types_table(schema: Schema | None = None) -> str:
             ends += "; symmetric: stored once, read both ways"
         rows.append([_code(name), _cell(ends), _cell(tie.comment("en")), _cell(_own(tie, common))])
     first = next(iter(schema.tie_types.values()))
-    intro = "Every tie may have " + "; ".join(f"`{p}` — {first.properties[p].comment('en').rstrip('.')}" for p in common) + ".\n\n"
+    intro = (
+        "Every tie may have "
+        + "; ".join(f"`{p}` — {first.properties[p].comment('en').rstrip('.')}" for p in common)
+        + ".\n\n"
+    )
     return intro + _table(["tie", "from → to", "what", "own properties"], rows)
 
 
@@ -168,12 +175,24 @@ def commands_reference() -> str:
     Polish help into the commands when it is imported in Polish, as this process may have done.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERGRAPH_")} | {"PARTNERGRAPH_LANG": "en"}
-    done = subprocess.run([sys.executable, "-m", "tools.readme", "commands"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, encoding="utf-8", check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.readme", "commands"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
     return done.stdout
 
 
-PARTS = {"settings": settings_table, "node-types": node_types_table, "tie-types": tie_types_table, "commands": _command_rows}
+PARTS = {
+    "settings": settings_table,
+    "node-types": node_types_table,
+    "tie-types": tie_types_table,
+    "commands": _command_rows,
+}
 
 if __name__ == "__main__":
     sys.stdout.write(PARTS[sys.argv[1]]())

@@ -25,12 +25,14 @@ from partnergraph.queries.runs import save_run
 
 __all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL", "param_option"]
 
-register_messages({
-    "cli.analyze.saved": ("Zapisano przebieg {run} ({path})", "Saved run {run} ({path})"),
-    "cli.analyze.chart": ("Zapisano wykres {path}", "Saved the chart {path}"),
-    "cli.analyze.no_chart": ("analiza {name} nie rysuje wykresu", "the analysis {name} draws no chart"),
-    "cli.analyze.empty": ("Brak wyników.", "No results."),
-})  # fmt: skip
+register_messages(
+    {
+        "cli.analyze.saved": ("Zapisano przebieg {run} ({path})", "Saved run {run} ({path})"),
+        "cli.analyze.chart": ("Zapisano wykres {path}", "Saved the chart {path}"),
+        "cli.analyze.no_chart": ("analiza {name} nie rysuje wykresu", "the analysis {name} draws no chart"),
+        "cli.analyze.empty": ("Brak wyników.", "No results."),
+    }
+)
 
 
 def param_option(param: Param) -> click.Option:
@@ -40,8 +42,15 @@ def param_option(param: Param) -> click.Option:
         return click.Option([param.flag, param.name], is_flag=True, default=bool(param.default), help=param.help_en)
     kind = click.Choice(param.choices) if param.kind == "choice" else types[param.kind]
     default = param.default if param.kind in ("int", "float", "choice") else None
-    return click.Option([param.flag, param.name], type=kind, default=default, required=param.required,
-                        show_default=default is not None, help=param.help_en, metavar=_metavar(param))  # fmt: skip
+    return click.Option(
+        [param.flag, param.name],
+        type=kind,
+        default=default,
+        required=param.required,
+        show_default=default is not None,
+        help=param.help_en,
+        metavar=_metavar(param),
+    )
 
 
 def _metavar(param: Param) -> str | None:
@@ -88,14 +97,28 @@ def _command(analysis: Analysis) -> click.Command:
             _write_chart(analysis, result, chart)
         if save:
             run = save_run(result, store, Path(cli.settings.runs))
-            click.echo(str(Msg("cli.analyze.saved", run=run.id, path=Path(cli.settings.runs) / f"{run.id}.json")), err=True)
+            click.echo(
+                str(Msg("cli.analyze.saved", run=run.id, path=Path(cli.settings.runs) / f"{run.id}.json")), err=True
+            )
 
-    command = click.Command(analysis.name, callback=pass_cli(callback), help=analysis.help_en,
-                            params=[param_option(p) for p in analysis.params])  # fmt: skip
-    command.params.append(click.Option(["--save"], is_flag=True, help="Save the run (parameters, time, rows) in PARTNERGRAPH_RUNS."))
+    command = click.Command(
+        analysis.name,
+        callback=pass_cli(callback),
+        help=analysis.help_en,
+        params=[param_option(p) for p in analysis.params],
+    )
+    command.params.append(
+        click.Option(["--save"], is_flag=True, help="Save the run (parameters, time, rows) in PARTNERGRAPH_RUNS.")
+    )
     if analysis.chart is not None:
-        command.params.append(click.Option(["--chart"], type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.svg",
-                                           help="Also draw the result as an SVG picture into FILE."))  # fmt: skip
+        command.params.append(
+            click.Option(
+                ["--chart"],
+                type=click.Path(dir_okay=False, path_type=Path),
+                metavar="FILE.svg",
+                help="Also draw the result as an SVG picture into FILE.",
+            )
+        )
     return output_option(command)
 
 
@@ -122,6 +145,13 @@ COMMANDS_PL: dict[str, str] = {
 }
 OPTIONS_PL: dict[str, str] = {
     **{f"analyze {a.name} {p.flag}": p.help_pl for a in analyses().values() for p in a.params},
-    **{f"analyze {a.name} --save": "Zapisz przebieg (parametry, czas, wyniki) w PARTNERGRAPH_RUNS." for a in analyses().values()},
-    **{f"analyze {a.name} --chart": "Narysuj też wynik jako obraz SVG do pliku FILE." for a in analyses().values() if a.chart},
+    **{
+        f"analyze {a.name} --save": "Zapisz przebieg (parametry, czas, wyniki) w PARTNERGRAPH_RUNS."
+        for a in analyses().values()
+    },
+    **{
+        f"analyze {a.name} --chart": "Narysuj też wynik jako obraz SVG do pliku FILE."
+        for a in analyses().values()
+        if a.chart
+    },
 }

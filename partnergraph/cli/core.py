@@ -13,7 +13,16 @@ from typing import Any
 import click
 
 from partnergraph import __version__
-from partnergraph.cli.support import Cli, GuardedGroup, UserError, emit_rows, key_values, output_option, pass_cli, printable
+from partnergraph.cli.support import (
+    Cli,
+    GuardedGroup,
+    UserError,
+    emit_rows,
+    key_values,
+    output_option,
+    pass_cli,
+    printable,
+)
 from partnergraph.config import SETTINGS, load_settings
 from partnergraph.errors import NotFoundError, Problem, ValidationError
 from partnergraph.graph.base import WriteSummary
@@ -26,24 +35,35 @@ from partnergraph.values import to_json
 
 __all__ = ["main"]
 
-register_messages({
-    "cli.ready": ("Magazyn gotowy: {url} (wersja zapisu {version})", "Store ready: {url} (write version {version})"),
-    "cli.written": (
-        "Zapisano (wersja {version}): węzły nowe {nc}, zmienione {nu}, bez zmian {nn}; "
-        "powiązania nowe {tc}, zmienione {tu}, bez zmian {tn}",
-        "Written (version {version}): nodes new {nc}, updated {nu}, unchanged {nn}; ties new {tc}, updated {tu}, unchanged {tn}",
-    ),
-    "cli.deleted": ("Usunięto (wersja {version}): węzły {n}, powiązania {t}", "Deleted (version {version}): nodes {n}, ties {t}"),
-    "cli.demo": ("Wczytano przykładową sieć (dane ilustracyjne) do {url}.", "Loaded the example network (illustrative data) into {url}."),
-    "cli.summary.node_type": ("Węzły według typu", "Nodes by type"),
-    "cli.summary.tie_type": ("Powiązania według typu", "Ties by type"),
-    "cli.summary.municipality": ("Organizacje według gminy", "Organisations by municipality"),
-    "cli.check_ok": ("Magazyn {url} jest spójny.", "Store {url} is consistent."),
-    "cli.check_bad": ("problemy w magazynie {url}: {count}", "problems in store {url}: {count}"),
-    "cli.no_changes": ("Dziennik zmian jest pusty.", "The change log is empty."),
-    "cli.none_found": ("Nic nie znaleziono.", "Nothing found."),
-    "cli.ties": ("Powiązania", "Ties"),
-})  # fmt: skip
+register_messages(
+    {
+        "cli.ready": (
+            "Magazyn gotowy: {url} (wersja zapisu {version})",
+            "Store ready: {url} (write version {version})",
+        ),
+        "cli.written": (
+            "Zapisano (wersja {version}): węzły nowe {nc}, zmienione {nu}, bez zmian {nn}; "
+            "powiązania nowe {tc}, zmienione {tu}, bez zmian {tn}",
+            "Written (version {version}): nodes new {nc}, updated {nu}, unchanged {nn}; ties new {tc}, updated {tu}, unchanged {tn}",
+        ),
+        "cli.deleted": (
+            "Usunięto (wersja {version}): węzły {n}, powiązania {t}",
+            "Deleted (version {version}): nodes {n}, ties {t}",
+        ),
+        "cli.demo": (
+            "Wczytano przykładową sieć (dane ilustracyjne) do {url}.",
+            "Loaded the example network (illustrative data) into {url}.",
+        ),
+        "cli.summary.node_type": ("Węzły według typu", "Nodes by type"),
+        "cli.summary.tie_type": ("Powiązania według typu", "Ties by type"),
+        "cli.summary.municipality": ("Organizacje według gminy", "Organisations by municipality"),
+        "cli.check_ok": ("Magazyn {url} jest spójny.", "Store {url} is consistent."),
+        "cli.check_bad": ("problemy w magazynie {url}: {count}", "problems in store {url}: {count}"),
+        "cli.no_changes": ("Dziennik zmian jest pusty.", "The change log is empty."),
+        "cli.none_found": ("Nic nie znaleziono.", "Nothing found."),
+        "cli.ties": ("Powiązania", "Ties"),
+    }
+)
 
 
 def _settings_help() -> str:
@@ -51,8 +71,12 @@ def _settings_help() -> str:
 
 
 @click.group(cls=GuardedGroup, epilog="Settings (environment):\n\n" + _settings_help())
-@click.option("--store", "store_url", metavar="URL", help="Store URL (default: $PARTNERGRAPH_STORE or sqlite:///partnergraph.db).")
-@click.option("--lang", type=click.Choice(["pl", "en"]), help="Language of messages (default: $PARTNERGRAPH_LANG or pl).")
+@click.option(
+    "--store", "store_url", metavar="URL", help="Store URL (default: $PARTNERGRAPH_STORE or sqlite:///partnergraph.db)."
+)
+@click.option(
+    "--lang", type=click.Choice(["pl", "en"]), help="Language of messages (default: $PARTNERGRAPH_LANG or pl)."
+)
 @click.option("--user", help="Your name for the change log (default: $PARTNERGRAPH_USER or your login).")
 @click.version_option(__version__, prog_name="partnergraph")
 @click.pass_context
@@ -91,8 +115,14 @@ def demo(cli: Cli) -> None:
 
 
 def _echo_written(summary: WriteSummary) -> None:
-    counts = {"nc": ("node", "created"), "nu": ("node", "updated"), "nn": ("node", "unchanged"),
-              "tc": ("tie", "created"), "tu": ("tie", "updated"), "tn": ("tie", "unchanged")}  # fmt: skip
+    counts = {
+        "nc": ("node", "created"),
+        "nu": ("node", "updated"),
+        "nn": ("node", "unchanged"),
+        "tc": ("tie", "created"),
+        "tu": ("tie", "updated"),
+        "tn": ("tie", "unchanged"),
+    }
     click.echo(str(Msg("cli.written", version=summary.version, **{k: summary.get(*v) for k, v in counts.items()})))
 
 
@@ -157,7 +187,9 @@ def add_tie(cli: Cli, start: str, tie_type: str, end: str, props: tuple[str, ...
 
     Example: partnergraph add tie org:gops-kwilcz REFERS org:ces-kwilcz count=6 since=2024-01-01
     """
-    written = cli.store().upsert(ties=[Tie(tie_type, start, end, key_values(props), tie_id)], source="cli add tie", user=cli.user)
+    written = cli.store().upsert(
+        ties=[Tie(tie_type, start, end, key_values(props), tie_id)], source="cli add tie", user=cli.user
+    )
     _echo_written(written)
 
 
@@ -174,7 +206,9 @@ def delete(cli: Cli, key: str, cascade: bool) -> None:
         else:
             writer.delete_node(key, cascade=cascade)
     done = writer.summary
-    click.echo(str(Msg("cli.deleted", version=done.version, n=done.get("node", "deleted"), t=done.get("tie", "deleted"))))
+    click.echo(
+        str(Msg("cli.deleted", version=done.version, n=done.get("node", "deleted"), t=done.get("tie", "deleted")))
+    )
 
 
 @main.command()
@@ -189,7 +223,10 @@ def show(cli: Cli, key: str, fmt: str) -> None:
         raise NotFoundError(Msg("store.node_missing", key=key))
     ties = store.neighbours(key)
     if fmt == "json":
-        data = {**node.as_json(), "ties": [{**t.as_json(), "other": n.key, "other_name": n.props.get("name")} for t, n in ties]}
+        data = {
+            **node.as_json(),
+            "ties": [{**t.as_json(), "other": n.key, "other_name": n.props.get("name")} for t, n in ties],
+        }
         emit_rows([data], "json")
         return
     props = node.props
@@ -211,7 +248,13 @@ def _tie_row(key: str, tie: Tie, other: Node, symmetric: bool) -> dict[str, Any]
 @main.command()
 @click.argument("text", required=False)
 @click.option("--type", "node_type", help="Only nodes of this type (e.g. Organisation).")
-@click.option("--where", "where", multiple=True, metavar="PROPERTY=VALUE", help="Only nodes with this property value (repeatable).")
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="PROPERTY=VALUE",
+    help="Only nodes with this property value (repeatable).",
+)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
 @output_option
 @pass_cli
@@ -225,7 +268,13 @@ def find(cli: Cli, text: str | None, node_type: str | None, where: tuple[str, ..
     if not nodes and fmt == "table":
         click.echo(str(Msg("cli.none_found")))
         return
-    emit_rows([{"key": n.key, "type": n.type, "name": n.props.get("name", ""), "kind": n.props.get("kind", "")} for n in nodes], fmt)
+    emit_rows(
+        [
+            {"key": n.key, "type": n.type, "name": n.props.get("name", ""), "kind": n.props.get("kind", "")}
+            for n in nodes
+        ],
+        fmt,
+    )
 
 
 def _typed_filters(cli: Cli, raw: dict[str, str]) -> dict[str, Any]:
@@ -287,17 +336,32 @@ def log(cli: Cli, version: int | None, key: str | None, limit: int, fmt: str) ->
     if not changes and fmt == "table":
         click.echo(str(Msg("cli.no_changes")))
         return
-    rows = [{"version": c.version, "at": c.at, "user": c.user, "source": c.source, "op": c.op, "entity": c.entity, "key": c.key,
-             **({"before": c.before, "after": c.after} if fmt == "json" else {})} for c in changes]  # fmt: skip
+    rows = [
+        {
+            "version": c.version,
+            "at": c.at,
+            "user": c.user,
+            "source": c.source,
+            "op": c.op,
+            "entity": c.entity,
+            "key": c.key,
+            **({"before": c.before, "after": c.after} if fmt == "json" else {}),
+        }
+        for c in changes
+    ]
     emit_rows(rows, fmt)
 
 
-register_messages({
-    "cli.reverted": ("Cofnięto wersję {reverted} (nowa wersja {version}): węzły usunięte {nd}, przywrócone {nc}, zmienione {nu}; "
-                     "powiązania usunięte {td}, przywrócone {tc}, zmienione {tu}",
-                     "Reverted version {reverted} (new version {version}): nodes deleted {nd}, restored {nc}, changed {nu}; "
-                     "ties deleted {td}, restored {tc}, changed {tu}"),
-})  # fmt: skip
+register_messages(
+    {
+        "cli.reverted": (
+            "Cofnięto wersję {reverted} (nowa wersja {version}): węzły usunięte {nd}, przywrócone {nc}, zmienione {nu}; "
+            "powiązania usunięte {td}, przywrócone {tc}, zmienione {tu}",
+            "Reverted version {reverted} (new version {version}): nodes deleted {nd}, restored {nc}, changed {nu}; "
+            "ties deleted {td}, restored {tc}, changed {tu}",
+        ),
+    }
+)
 
 
 @db.command()

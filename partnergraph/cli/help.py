@@ -15,17 +15,17 @@ __all__ = ["COMMANDS_PL", "OPTIONS_PL", "localize"]
 
 COMMANDS_PL: dict[str, str] = {
     "": "partnergraph: mapa sieci partnerstwa ekonomii społecznej.\n\n"
-        "Partnerzy, gminy, firmy, spółdzielnie socjalne, instytucje wsparcia i powiązania między nimi — "
-        "we wbudowanym magazynie (jeden plik SQLite) albo w Neo4j.",
+    "Partnerzy, gminy, firmy, spółdzielnie socjalne, instytucje wsparcia i powiązania między nimi — "
+    "we wbudowanym magazynie (jeden plik SQLite) albo w Neo4j.",
     "init": "Utwórz magazyn (plik SQLite albo ograniczenia w Neo4j), jeśli jeszcze go nie ma.",
     "demo": "Wczytaj wbudowaną sieć przykładową (dane ilustracyjne) i pokaż podsumowanie.",
     "stats": "Liczby węzłów według typu, powiązań według typu i organizacji według gminy.",
     "add": "Dodaj lub zmień jeden węzeł albo powiązanie (sprawdzane według models.ttl).",
     "add node": "Dodaj lub zmień węzeł typu NODE_TYPE.\n\n"
-                "KEY można pominąć, gdy podano identyfikator (krs=, nip=, regon=, teryt=) lub nazwę.\n"
-                'Przykład: partnergraph add node Organisation org:ces-kwilcz name="CES Kwilcz" kind=ces',
+    "KEY można pominąć, gdy podano identyfikator (krs=, nip=, regon=, teryt=) lub nazwę.\n"
+    'Przykład: partnergraph add node Organisation org:ces-kwilcz name="CES Kwilcz" kind=ces',
     "add tie": "Dodaj lub zmień powiązanie START -[TIE_TYPE]-> END.\n\n"
-               "Przykład: partnergraph add tie org:gops-kwilcz REFERS org:ces-kwilcz count=6 since=2024-01-01",
+    "Przykład: partnergraph add tie org:gops-kwilcz REFERS org:ces-kwilcz count=6 since=2024-01-01",
     "delete": "Usuń węzeł KEY (albo powiązanie o tym identyfikatorze); cofnięcie: 'db revert'.",
     "show": "Pokaż węzeł KEY z jego właściwościami i powiązaniami.",
     "find": "Znajdź węzły, których nazwa ma słowa zaczynające się od TEXT (bez względu na wielkość liter i ą/ę/ł/ó/ś/ź/ż).",
@@ -34,7 +34,7 @@ COMMANDS_PL: dict[str, str] = {
     "db check": "Sprawdź spójność magazynu i każdy rekord według models.ttl.",
     "db log": "Dziennik zmian, od najnowszych: kto, co, kiedy i z jakiego źródła zmienił.",
     "db revert": "Cofnij wszystkie zmiany zapisu VERSION (odmowa, jeśli coś zmieniono później).",
-}  # fmt: skip
+}
 
 # Keyed by option flag, or by "command path flag" where one flag means different things.
 OPTIONS_PL: dict[str, str] = {
@@ -50,7 +50,7 @@ OPTIONS_PL: dict[str, str] = {
     "--limit": "Najwyżej tyle wyników.",
     "db log --version": "Tylko ten zapis (wersja).",
     "--key": "Tylko zmiany węzła o tym kluczu lub powiązania o tym identyfikatorze.",
-}  # fmt: skip
+}
 
 
 def _walk(command: click.Command, path: str) -> list[tuple[str, click.Command]]:

@@ -28,31 +28,45 @@ SHOWN = 100
 BAR_FROM = 5000
 """Records read before a progress bar appears."""
 
-register_messages({
-    "cli.import.done": (
-        "Zaimportowano {name} ({format}): rekordów {records}, odrzuconych {rejected}",
-        "Imported {name} ({format}): {records} records, {rejected} rejected",
-    ),
-    "cli.import.dry": (
-        "Próba (--dry-run) {name} ({format}): rekordów {records}, odrzuconych {rejected}; nic nie zapisano",
-        "Dry run (--dry-run) of {name} ({format}): {records} records, {rejected} rejected; nothing was written",
-    ),
-    "cli.import.counts": (
-        "nowe {created}, zmienione {updated}, bez zmian {unchanged} (węzły: {nc}/{nu}/{nn}, powiązania: {tc}/{tu}/{tn})",
-        "new {created}, updated {updated}, unchanged {unchanged} (nodes: {nc}/{nu}/{nn}, ties: {tc}/{tu}/{tn})",
-    ),
-    "cli.import.version": ("wersja zapisu {version}; w dzienniku zmian: {source}", "write version {version}; in the change log: {source}"),
-    "cli.import.unchanged": ("magazyn bez zmian (wersja zapisu nadal {version})", "the store is unchanged (write version still {version})"),
-    "cli.import.rejected_file": ("odrzucone rekordy z powodami: {path}", "rejected records with their reasons: {path}"),
-    "cli.import.notice": ("uwaga", "note"),
-    "cli.import.check": ("sprawdzanie", "checking"),
-    "cli.import.write": ("zapis", "writing"),
-    "cli.import.exists": ("{path} już istnieje", "{path} already exists"),
-    "cli.import.exists.hint": ("podaj inną nazwę albo dodaj --force", "give another name or add --force"),
-    "cli.import.exported": ("Zapisano {path}: węzły {nodes}, powiązania {ties}", "Wrote {path}: {nodes} nodes, {ties} ties"),
-    "cli.import.tables": ("Zapisano {path}: {counts}", "Wrote {path}: {counts}"),
-    "cli.import.template": ("Zapisano pusty szablon {path}", "Wrote an empty template {path}"),
-})  # fmt: skip
+register_messages(
+    {
+        "cli.import.done": (
+            "Zaimportowano {name} ({format}): rekordów {records}, odrzuconych {rejected}",
+            "Imported {name} ({format}): {records} records, {rejected} rejected",
+        ),
+        "cli.import.dry": (
+            "Próba (--dry-run) {name} ({format}): rekordów {records}, odrzuconych {rejected}; nic nie zapisano",
+            "Dry run (--dry-run) of {name} ({format}): {records} records, {rejected} rejected; nothing was written",
+        ),
+        "cli.import.counts": (
+            "nowe {created}, zmienione {updated}, bez zmian {unchanged} (węzły: {nc}/{nu}/{nn}, powiązania: {tc}/{tu}/{tn})",
+            "new {created}, updated {updated}, unchanged {unchanged} (nodes: {nc}/{nu}/{nn}, ties: {tc}/{tu}/{tn})",
+        ),
+        "cli.import.version": (
+            "wersja zapisu {version}; w dzienniku zmian: {source}",
+            "write version {version}; in the change log: {source}",
+        ),
+        "cli.import.unchanged": (
+            "magazyn bez zmian (wersja zapisu nadal {version})",
+            "the store is unchanged (write version still {version})",
+        ),
+        "cli.import.rejected_file": (
+            "odrzucone rekordy z powodami: {path}",
+            "rejected records with their reasons: {path}",
+        ),
+        "cli.import.notice": ("uwaga", "note"),
+        "cli.import.check": ("sprawdzanie", "checking"),
+        "cli.import.write": ("zapis", "writing"),
+        "cli.import.exists": ("{path} już istnieje", "{path} already exists"),
+        "cli.import.exists.hint": ("podaj inną nazwę albo dodaj --force", "give another name or add --force"),
+        "cli.import.exported": (
+            "Zapisano {path}: węzły {nodes}, powiązania {ties}",
+            "Wrote {path}: {nodes} nodes, {ties} ties",
+        ),
+        "cli.import.tables": ("Zapisano {path}: {counts}", "Wrote {path}: {counts}"),
+        "cli.import.template": ("Zapisano pusty szablon {path}", "Wrote an empty template {path}"),
+    }
+)
 
 
 class _Bar:
@@ -70,7 +84,14 @@ class _Bar:
             from tqdm import tqdm
 
             self.close()
-            self.bar = tqdm(total=total, desc=str(Msg(f"cli.import.{phase}")), unit=" rec", file=sys.stderr, leave=False, disable=None)
+            self.bar = tqdm(
+                total=total,
+                desc=str(Msg(f"cli.import.{phase}")),
+                unit=" rec",
+                file=sys.stderr,
+                leave=False,
+                disable=None,
+            )
             self.phase, self.done = phase, 0
         self.bar.update(done - self.done)
         self.done = done
@@ -97,7 +118,9 @@ def _echo_notices(report: ImportReport) -> None:
 
 def _echo_report(report: ImportReport) -> None:
     done = "cli.import.dry" if report.dry_run else "cli.import.done"
-    click.echo(str(Msg(done, name=report.path.name, format=report.format, records=report.records, rejected=report.rejected)))
+    click.echo(
+        str(Msg(done, name=report.path.name, format=report.format, records=report.records, rejected=report.rejected))
+    )
     summary = report.summary
     short = {"created": "c", "updated": "u", "unchanged": "n"}
     counts = {f"{e[0]}{short[o]}": summary.get(e, o) for e in ("node", "tie") for o in short}
@@ -111,15 +134,23 @@ def _echo_report(report: ImportReport) -> None:
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), help="The file's format (default: guessed from the file).")
+@click.option(
+    "--format", "fmt", type=click.Choice(list(FORMATS)), help="The file's format (default: guessed from the file)."
+)
 @click.option("--dry-run", is_flag=True, help="Check everything and report what would change; write nothing.")
-@click.option("--skip-invalid", is_flag=True, help="Import the valid records; write the rejected ones, with reasons, beside FILE.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="GraphML/GEXF: a JSON mapping of attributes to node types, kinds, tie types and properties.")  # fmt: skip
+@click.option(
+    "--skip-invalid", is_flag=True, help="Import the valid records; write the rejected ones, with reasons, beside FILE."
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="GraphML/GEXF: a JSON mapping of attributes to node types, kinds, tie types and properties.",
+)
 @click.option("--allow-older", is_flag=True, help="TERYT/KRS: apply a register state older than the one stored.")
 @pass_cli
-def import_file(cli: Cli, file: Path, fmt: str | None, dry_run: bool, skip_invalid: bool, mapping: Path | None,
-                allow_older: bool) -> None:  # fmt: skip
+def import_file(
+    cli: Cli, file: Path, fmt: str | None, dry_run: bool, skip_invalid: bool, mapping: Path | None, allow_older: bool
+) -> None:
     """Import FILE (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS, GraphML/GEXF) all-or-nothing.
 
     FILE may also be a folder of CSV files (organizacje.csv, powiazania.csv …). Every record is
@@ -135,8 +166,16 @@ def import_file(cli: Cli, file: Path, fmt: str | None, dry_run: bool, skip_inval
         # openpyxl warns about workbook parts it drops ("Unknown extension …"): not the user's concern
         warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
         try:
-            report = run_import(cli.store(), file, format=fmt, dry_run=dry_run, skip_invalid=skip_invalid, user=cli.user,
-                                progress=bar, options=options)  # fmt: skip
+            report = run_import(
+                cli.store(),
+                file,
+                format=fmt,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                user=cli.user,
+                progress=bar,
+                options=options,
+            )
         except ImportFailed as exc:
             bar.close()
             _echo_notices(exc.report)
@@ -156,8 +195,14 @@ def _target(path: Path, force: bool) -> None:
 
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
-              help="A workbook, or a folder with one CSV file per sheet.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default="xlsx",
+    show_default=True,
+    help="A workbook, or a folder with one CSV file per sheet.",
+)
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @pass_cli
 def template(cli: Cli, out: Path, fmt: str, force: bool) -> None:
@@ -221,14 +266,14 @@ COMMANDS: list[click.Command] = [import_file, template, export]
 
 COMMANDS_PL: dict[str, str] = {
     "import": "Zaimportuj FILE (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS, GraphML/GEXF) — wszystko albo nic.\n\n"
-              "FILE może też być folderem plików CSV (organizacje.csv, powiazania.csv …). Każdy rekord jest najpierw "
-              "sprawdzany według models.ttl; jeden problem odrzuca cały plik, chyba że podano --skip-invalid.",
+    "FILE może też być folderem plików CSV (organizacje.csv, powiazania.csv …). Każdy rekord jest najpierw "
+    "sprawdzany według models.ttl; jeden problem odrzuca cały plik, chyba że podano --skip-invalid.",
     "template": "Zapisz pusty szablon importu do OUT: arkusz na każdy typ węzła, powiązania i dozwolone wartości.",
     "export": "Zapisz cały magazyn do plików: JSON Lines (bez strat), tabele CSV albo XLSX.",
     "export jsonl": "Zapisz wszystkie węzły, potem powiązania, jako JSON Lines do OUT (domyślnie na standardowe wyjście).",
     "export csv": "Zapisz magazyn jako pliki CSV szablonu (separator ;, UTF-8) w folderze OUT.",
     "export xlsx": "Zapisz magazyn jako skoroszyt XLSX szablonu OUT.",
-}  # fmt: skip
+}
 OPTIONS_PL: dict[str, str] = {
     "import --format": "Format pliku (domyślnie rozpoznawany z pliku).",
     "import --dry-run": "Sprawdź wszystko i pokaż, co by się zmieniło; nic nie zapisuj.",
@@ -236,4 +281,4 @@ OPTIONS_PL: dict[str, str] = {
     "import --mapping": "GraphML/GEXF: plik JSON przypisujący atrybuty do typów węzłów, rodzajów, typów powiązań i właściwości.",
     "template --format": "Skoroszyt albo folder z plikiem CSV na każdy arkusz.",
     "--force": "Nadpisz OUT, jeśli istnieje.",
-}  # fmt: skip
+}

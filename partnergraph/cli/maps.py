@@ -24,17 +24,27 @@ from partnergraph.viz.page import write_map
 
 __all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL"]
 
-register_messages({
-    "cli.maps.written": ("Zapisano mapę {path}: {nodes} węzłów, {edges} krawędzi{how}",
-                         "Saved the map {path}: {nodes} nodes, {edges} edges{how}"),
-    "cli.maps.geo_written": ("Zapisano mapę Polski {path}: {marks} punktów, {lines} linii",
-                             "Saved the map of Poland {path}: {marks} points, {lines} lines"),
-    "cli.maps.geo_only": ("{flag} działa tylko z --geo", "{flag} works only with --geo"),
-    "cli.maps.not_geo": ("{flag} nie działa z --geo (mapa Polski pokazuje całą sieć według gmin)",
-                         "{flag} does not work with --geo (the map of Poland shows the whole network by gmina)"),
-    "cli.maps.precomputed": ("; duża mapa — położenia policzone wcześniej, fizyka wyłączona",
-                             "; a large map — positions precomputed, physics off"),
-})  # fmt: skip
+register_messages(
+    {
+        "cli.maps.written": (
+            "Zapisano mapę {path}: {nodes} węzłów, {edges} krawędzi{how}",
+            "Saved the map {path}: {nodes} nodes, {edges} edges{how}",
+        ),
+        "cli.maps.geo_written": (
+            "Zapisano mapę Polski {path}: {marks} punktów, {lines} linii",
+            "Saved the map of Poland {path}: {marks} points, {lines} lines",
+        ),
+        "cli.maps.geo_only": ("{flag} działa tylko z --geo", "{flag} works only with --geo"),
+        "cli.maps.not_geo": (
+            "{flag} nie działa z --geo (mapa Polski pokazuje całą sieć według gmin)",
+            "{flag} does not work with --geo (the map of Poland shows the whole network by gmina)",
+        ),
+        "cli.maps.precomputed": (
+            "; duża mapa — położenia policzone wcześniej, fizyka wyłączona",
+            "; a large map — positions precomputed, physics off",
+        ),
+    }
+)
 
 
 _SHARED = tuple(p for p in MAP_PARAMS if p.name != "aggregate")
@@ -43,13 +53,23 @@ _AGGREGATE = next(p for p in MAP_PARAMS if p.name == "aggregate")
 
 
 @pass_cli
-def _map(cli: Cli, /, out: Path, aggregate: str | None, geo: bool, indicator: str | None, spread: bool, **raw: Any) -> None:
+def _map(
+    cli: Cli, /, out: Path, aggregate: str | None, geo: bool, indicator: str | None, spread: bool, **raw: Any
+) -> None:
     values = {p.name: p.parse(raw.get(p.name)) for p in _SHARED}
     filters = {p.name: values.pop(p.name) for p in FILTER_PARAMS}
     if geo:
         network_only = {p.flag: values[p.name] for p in _SHARED if p.name in ("ego", "partnership", "with_partners")}
-        _geo_map(cli, out, filters, color=values["color"], aggregate=aggregate, indicator=indicator, spread=spread,
-                 network_only=network_only)  # fmt: skip
+        _geo_map(
+            cli,
+            out,
+            filters,
+            color=values["color"],
+            aggregate=aggregate,
+            indicator=indicator,
+            spread=spread,
+            network_only=network_only,
+        )
         return
     for flag, value in (("--indicator", indicator), ("--spread", spread)):
         if value:
@@ -57,11 +77,22 @@ def _map(cli: Cli, /, out: Path, aggregate: str | None, geo: bool, indicator: st
     result = network_map(cli.store(), aggregate="municipality" if aggregate else None, **values, **filters)
     write_map(result, out)
     how = "" if result.physics else str(Msg("cli.maps.precomputed"))
-    click.echo(str(Msg("cli.maps.written", path=out, nodes=len(result.nodes), edges=len(result.edges), how=how)), err=True)
+    click.echo(
+        str(Msg("cli.maps.written", path=out, nodes=len(result.nodes), edges=len(result.edges), how=how)), err=True
+    )
 
 
-def _geo_map(cli: Cli, out: Path, filters: dict[str, Any], *, color: str, aggregate: str | None, indicator: str | None,
-             spread: bool, network_only: dict[str, Any]) -> None:  # fmt: skip
+def _geo_map(
+    cli: Cli,
+    out: Path,
+    filters: dict[str, Any],
+    *,
+    color: str,
+    aggregate: str | None,
+    indicator: str | None,
+    spread: bool,
+    network_only: dict[str, Any],
+) -> None:
     for flag, value in network_only.items():
         if value:
             raise ConfigError(Msg("cli.maps.not_geo", flag=flag))
@@ -78,16 +109,31 @@ map_command = click.Command(
     f"size by a node metric, ego and partnership views; above {LARGE} nodes positions are precomputed.",
     params=[
         *(param_option(p) for p in _SHARED),
-        click.Option(["--out", "out"], type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="FILE.html",
-                     help="The HTML file to write (replaced atomically)."),
+        click.Option(
+            ["--out", "out"],
+            type=click.Path(dir_okay=False, path_type=Path),
+            required=True,
+            metavar="FILE.html",
+            help="The HTML file to write (replaced atomically).",
+        ),
         click.Option(["--aggregate", "aggregate"], type=click.Choice(["municipality"]), help=_AGGREGATE.help_en),
-        click.Option(["--geo", "geo"], is_flag=True,
-                     help="Draw the network on the map of Poland (offline SVG) instead of a network layout."),
-        click.Option(["--indicator", "indicator"], metavar="NAME",
-                     help="With --geo: colour each gmina by kind:KIND, referrals, services or service:CATEGORY."),
-        click.Option(["--spread", "spread"], is_flag=True, help="With --geo: one point per organisation even above 1,500 organisations."),
+        click.Option(
+            ["--geo", "geo"],
+            is_flag=True,
+            help="Draw the network on the map of Poland (offline SVG) instead of a network layout.",
+        ),
+        click.Option(
+            ["--indicator", "indicator"],
+            metavar="NAME",
+            help="With --geo: colour each gmina by kind:KIND, referrals, services or service:CATEGORY.",
+        ),
+        click.Option(
+            ["--spread", "spread"],
+            is_flag=True,
+            help="With --geo: one point per organisation even above 1,500 organisations.",
+        ),
     ],
-)  # fmt: skip
+)
 
 COMMANDS: list[click.Command] = [map_command]
 COMMANDS_PL: dict[str, str] = {

@@ -28,16 +28,28 @@ SUFFIXES = {
     ".owl": "rdfxml",
 }
 
-register_messages({
-    "cli.rdf.context": ("Zapisano kontekst JSON-LD {path} (terminy z models.ttl, do kompaktowania)",
-                        "Saved the JSON-LD context {path} (terms from models.ttl, for compaction)"),
-    "cli.rdf.done": ("Zapisano {path} ({format}): trójek {triples} (węzły {nodes}, powiązania {ties})",
-                     "Wrote {path} ({format}): {triples} triples ({nodes} nodes, {ties} ties)"),
-    "cli.rdf.valid": ("SHACL: zgodny z kształtami models.ttl (0 naruszeń)", "SHACL: conforms to the shapes of models.ttl (0 violations)"),
-    "cli.rdf.invalid": ("SHACL: naruszeń {count}; nic nie zapisano", "SHACL: {count} violations; nothing was written"),
-    "cli.rdf.exists": ("{path} już istnieje", "{path} already exists"),
-    "cli.rdf.exists.hint": ("podaj inną nazwę albo dodaj --force", "give another name or add --force"),
-})  # fmt: skip
+register_messages(
+    {
+        "cli.rdf.context": (
+            "Zapisano kontekst JSON-LD {path} (terminy z models.ttl, do kompaktowania)",
+            "Saved the JSON-LD context {path} (terms from models.ttl, for compaction)",
+        ),
+        "cli.rdf.done": (
+            "Zapisano {path} ({format}): trójek {triples} (węzły {nodes}, powiązania {ties})",
+            "Wrote {path} ({format}): {triples} triples ({nodes} nodes, {ties} ties)",
+        ),
+        "cli.rdf.valid": (
+            "SHACL: zgodny z kształtami models.ttl (0 naruszeń)",
+            "SHACL: conforms to the shapes of models.ttl (0 violations)",
+        ),
+        "cli.rdf.invalid": (
+            "SHACL: naruszeń {count}; nic nie zapisano",
+            "SHACL: {count} violations; nothing was written",
+        ),
+        "cli.rdf.exists": ("{path} już istnieje", "{path} already exists"),
+        "cli.rdf.exists.hint": ("podaj inną nazwę albo dodaj --force", "give another name or add --force"),
+    }
+)
 
 
 def _format(fmt: str | None, out: Path | None) -> str:
@@ -48,17 +60,33 @@ def _format(fmt: str | None, out: Path | None) -> str:
 
 @click.command("rdf")
 @click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", metavar="turtle|jsonld|ntriples|rdfxml", help="RDF syntax (default: from OUT's extension, else turtle).")
 @click.option(
-    "--validate", is_flag=True, help="Check the graph against the SHACL shapes of models.ttl first; write nothing if it breaks one."
+    "--format",
+    "fmt",
+    metavar="turtle|jsonld|ntriples|rdfxml",
+    help="RDF syntax (default: from OUT's extension, else turtle).",
 )
-@click.option("--base", default=None, metavar="IRI", help="Base of the node and tie IRIs (default: https://w3id.org/partnergraph/id).")
 @click.option(
-    "--include-private", is_flag=True, help="Include the private contact properties (e-mail, phone, contact role; not for publication)."
+    "--validate",
+    is_flag=True,
+    help="Check the graph against the SHACL shapes of models.ttl first; write nothing if it breaks one.",
+)
+@click.option(
+    "--base",
+    default=None,
+    metavar="IRI",
+    help="Base of the node and tie IRIs (default: https://w3id.org/partnergraph/id).",
+)
+@click.option(
+    "--include-private",
+    is_flag=True,
+    help="Include the private contact properties (e-mail, phone, contact role; not for publication).",
 )
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @pass_cli
-def rdf_command(cli: Cli, out: Path | None, fmt: str | None, validate: bool, base: str | None, include_private: bool, force: bool) -> None:
+def rdf_command(
+    cli: Cli, out: Path | None, fmt: str | None, validate: bool, base: str | None, include_private: bool, force: bool
+) -> None:
     """Write the store as RDF to OUT (default: standard output): W3C ORG, RegOrg, schema.org, SKOS, PROV."""
     from partnergraph.rdf.export import DEFAULT_BASE, check_format, write_rdf
 
@@ -67,7 +95,14 @@ def rdf_command(cli: Cli, out: Path | None, fmt: str | None, validate: bool, bas
     if isinstance(target, Path) and target.exists() and not force:
         raise UserError(f"{Msg('cli.rdf.exists', path=target)} ({Msg('cli.rdf.exists.hint')})")
     try:
-        report = write_rdf(cli.store(), target, format=name, base=base or DEFAULT_BASE, include_private=include_private, validate=validate)
+        report = write_rdf(
+            cli.store(),
+            target,
+            format=name,
+            base=base or DEFAULT_BASE,
+            include_private=include_private,
+            validate=validate,
+        )
     except ValidationError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -75,7 +110,18 @@ def rdf_command(cli: Cli, out: Path | None, fmt: str | None, validate: bool, bas
     if validate:
         click.echo(str(Msg("cli.rdf.valid")), err=True)
     if isinstance(target, Path):
-        click.echo(str(Msg("cli.rdf.done", path=target, format=name, triples=report.triples, nodes=report.nodes, ties=report.ties)))
+        click.echo(
+            str(
+                Msg(
+                    "cli.rdf.done",
+                    path=target,
+                    format=name,
+                    triples=report.triples,
+                    nodes=report.nodes,
+                    ties=report.ties,
+                )
+            )
+        )
         if name == "jsonld":
             _write_context(cli, target)
 
@@ -103,4 +149,4 @@ OPTIONS_PL: dict[str, str] = {
     "export rdf --base": "Początek adresów IRI węzłów i powiązań (domyślnie https://w3id.org/partnergraph/id).",
     "export rdf --include-private": "Dołącz prywatne dane kontaktowe (e-mail, telefon, rola kontaktowa; nie do publikacji).",
     "export rdf --force": "Nadpisz OUT, jeśli istnieje.",
-}  # fmt: skip
+}

@@ -17,16 +17,25 @@ from partnergraph.i18n import Msg, current_language, register_messages
 
 __all__ = ["COMMANDS", "COMMANDS_PL", "EXPORT_COMMANDS", "OPTIONS_PL"]
 
-register_messages({
-    "cli.research.no_query": ("podaj zapytanie (tekst lub plik .rq), --example NAZWA albo --list",
-                              "give a query (text or an .rq file), --example NAME or --list"),
-    "cli.research.wrote": ("Zapisano {path}: węzły {nodes}, powiązania {ties}", "Wrote {path}: {nodes} nodes, {ties} ties"),
-    "cli.research.tables": ("Zapisano {path}: {counts}", "Wrote {path}: {counts}"),
-    "cli.research.bundle": ("Zapisano pakiet {path}: plików {files}, węzły {nodes}, powiązania {ties}, przebiegi analiz {runs}",
-                            "Wrote the bundle {path}: {files} files, {nodes} nodes, {ties} ties, {runs} analysis runs"),
-    "cli.research.exists": ("{path} już istnieje", "{path} already exists"),
-    "cli.research.exists.hint": ("podaj inną nazwę albo dodaj --force", "give another name or add --force"),
-})  # fmt: skip
+register_messages(
+    {
+        "cli.research.no_query": (
+            "podaj zapytanie (tekst lub plik .rq), --example NAZWA albo --list",
+            "give a query (text or an .rq file), --example NAME or --list",
+        ),
+        "cli.research.wrote": (
+            "Zapisano {path}: węzły {nodes}, powiązania {ties}",
+            "Wrote {path}: {nodes} nodes, {ties} ties",
+        ),
+        "cli.research.tables": ("Zapisano {path}: {counts}", "Wrote {path}: {counts}"),
+        "cli.research.bundle": (
+            "Zapisano pakiet {path}: plików {files}, węzły {nodes}, powiązania {ties}, przebiegi analiz {runs}",
+            "Wrote the bundle {path}: {files} files, {nodes} nodes, {ties} ties, {runs} analysis runs",
+        ),
+        "cli.research.exists": ("{path} już istnieje", "{path} already exists"),
+        "cli.research.exists.hint": ("podaj inną nazwę albo dodaj --force", "give another name or add --force"),
+    }
+)
 
 PRIVATE_HELP = "Include private properties (e-mail, phone, contact role); referral counts below 5 stay hidden."
 private_option = click.option("--include-private", is_flag=True, help=PRIVATE_HELP)
@@ -40,7 +49,9 @@ force_option = click.option("--force", is_flag=True, help="Replace OUT if it exi
 @private_option
 @output_option
 @pass_cli
-def sparql(cli: Cli, query: str | None, example_name: str | None, list_examples: bool, include_private: bool, fmt: str) -> None:
+def sparql(
+    cli: Cli, query: str | None, example_name: str | None, list_examples: bool, include_private: bool, fmt: str
+) -> None:
     """Run a SPARQL query (text or a .rq file) over the current graph, as exported to RDF.
 
     Example: partnergraph sparql --example cooperatives-per-municipality-type
@@ -49,7 +60,10 @@ def sparql(cli: Cli, query: str | None, example_name: str | None, list_examples:
 
     if list_examples:
         language = current_language()
-        rows = [{"name": e.name, "title": e.title(language), "description": e.description(language)} for e in examples().values()]
+        rows = [
+            {"name": e.name, "title": e.title(language), "description": e.description(language)}
+            for e in examples().values()
+        ]
         emit_rows(rows, fmt, ["name", "title", "description"])
         return
     if example_name is not None:
@@ -129,8 +143,21 @@ def bundle(cli: Cli, out: Path, include_private: bool, force: bool) -> None:
     """Write the research bundle into folder OUT: RDF, GraphML, GEXF, CSV tables, saved runs, DCAT + PROV, README."""
     from partnergraph.exports.bundle import write_bundle
 
-    report = write_bundle(cli.store(), out, runs_folder=Path(cli.settings.runs), include_private=include_private, force=force)
-    click.echo(str(Msg("cli.research.bundle", path=out, files=len(report.files), nodes=report.nodes, ties=report.ties, runs=report.runs)))
+    report = write_bundle(
+        cli.store(), out, runs_folder=Path(cli.settings.runs), include_private=include_private, force=force
+    )
+    click.echo(
+        str(
+            Msg(
+                "cli.research.bundle",
+                path=out,
+                files=len(report.files),
+                nodes=report.nodes,
+                ties=report.ties,
+                runs=report.runs,
+            )
+        )
+    )
 
 
 COMMANDS: list[click.Command] = [sparql]
@@ -139,12 +166,12 @@ EXPORT_COMMANDS: list[click.Command] = [graphml, gexf, tables, bundle]
 
 COMMANDS_PL: dict[str, str] = {
     "sparql": "Wykonaj zapytanie SPARQL (tekst albo plik .rq) na bieżącym grafie, takim jak w eksporcie RDF.\n\n"
-              "Przykład: partnergraph sparql --example cooperatives-per-municipality-type",
+    "Przykład: partnergraph sparql --example cooperatives-per-municipality-type",
     "export graphml": "Zapisz graf jako GraphML z typami atrybutów do OUT (- na standardowe wyjście).",
     "export gexf": "Zapisz graf jako GEXF dla Gephi do OUT (- na standardowe wyjście); powiązania symetryczne jako krawędzie mutual.",
     "export tables": "Zapisz nodes.csv, ties.csv, metrics.csv i codebook.csv (separator ;, UTF-8 z BOM) w folderze OUT.",
     "export bundle": "Zapisz pakiet badawczy w folderze OUT: RDF, GraphML, GEXF, tabele CSV, zapisane przebiegi, DCAT + PROV, README.",
-}  # fmt: skip
+}
 OPTIONS_PL: dict[str, str] = {
     "--include-private": "Dołącz właściwości prywatne (e-mail, telefon, rola kontaktowa); liczby skierowań poniżej 5 pozostają ukryte.",
     "sparql --example": "Wykonaj przykładowe zapytanie NAME (zob. --list).",
@@ -153,4 +180,4 @@ OPTIONS_PL: dict[str, str] = {
     "export gexf --force": "Zastąp OUT, jeśli istnieje.",
     "export tables --force": "Zastąp folder OUT, jeśli nie jest pusty.",
     "export bundle --force": "Zastąp folder OUT, jeśli nie jest pusty.",
-}  # fmt: skip
+}

@@ -14,11 +14,15 @@ from partnergraph.queries.runs import compare_runs, list_runs, load_run
 
 __all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL"]
 
-register_messages({
-    "cli.runs.none": ("Brak zapisanych przebiegów w {folder} (zapisz je przez analyze … --save).",
-                      "No saved runs in {folder} (save one with analyze … --save)."),
-    "cli.runs.same": ("Przebiegi nie różnią się.", "The runs do not differ."),
-})  # fmt: skip
+register_messages(
+    {
+        "cli.runs.none": (
+            "Brak zapisanych przebiegów w {folder} (zapisz je przez analyze … --save).",
+            "No saved runs in {folder} (save one with analyze … --save).",
+        ),
+        "cli.runs.same": ("Przebiegi nie różnią się.", "The runs do not differ."),
+    }
+)
 
 
 def _folder(cli: Cli) -> Path:
@@ -40,8 +44,18 @@ def list_command(cli: Cli, analysis: str | None, fmt: str) -> None:
     if not found and fmt == "table":
         click.echo(str(Msg("cli.runs.none", folder=_folder(cli))))
         return
-    rows = [{"id": r.id, "analysis": r.analysis, "at": r.at, "store": r.store, "store_version": r.store_version,
-             "params": json.dumps(r.params, ensure_ascii=False), "rows": len(r.rows)} for r in found]  # fmt: skip
+    rows = [
+        {
+            "id": r.id,
+            "analysis": r.analysis,
+            "at": r.at,
+            "store": r.store,
+            "store_version": r.store_version,
+            "params": json.dumps(r.params, ensure_ascii=False),
+            "rows": len(r.rows),
+        }
+        for r in found
+    ]
     emit_rows(rows, fmt, ["id", "analysis", "at", "store", "store_version", "params", "rows"])
 
 
@@ -56,9 +70,14 @@ def show_command(cli: Cli, run_id: str, fmt: str) -> None:
         click.echo(json.dumps(run.as_json(), ensure_ascii=False, indent=2, default=str))
         return
     if fmt == "table":
-        header = [{"": "id", "value": run.id}, {"": "analysis", "value": run.analysis}, {"": "algorithm", "value": run.algorithm},
-                  {"": "at", "value": run.at}, {"": "store", "value": f"{run.store} (v{run.store_version})"},
-                  {"": "params", "value": json.dumps(run.params, ensure_ascii=False)}]  # fmt: skip
+        header = [
+            {"": "id", "value": run.id},
+            {"": "analysis", "value": run.analysis},
+            {"": "algorithm", "value": run.algorithm},
+            {"": "at", "value": run.at},
+            {"": "store", "value": f"{run.store} (v{run.store_version})"},
+            {"": "params", "value": json.dumps(run.params, ensure_ascii=False)},
+        ]
         emit_rows(header, "table", header=False)
         for note in run.notes:
             click.echo(note)
@@ -73,7 +92,9 @@ def show_command(cli: Cli, run_id: str, fmt: str) -> None:
 @pass_cli
 def compare_command(cli: Cli, first: str, second: str, fmt: str) -> None:
     """Compare two saved runs of one analysis, row by row (added, removed, changed values)."""
-    diffs = [d for d in compare_runs(load_run(_folder(cli), first), load_run(_folder(cli), second)) if d.status != "same"]
+    diffs = [
+        d for d in compare_runs(load_run(_folder(cli), first), load_run(_folder(cli), second)) if d.status != "same"
+    ]
     if not diffs and fmt == "table":
         click.echo(str(Msg("cli.runs.same")))
         return
@@ -84,8 +105,16 @@ def compare_command(cli: Cli, first: str, second: str, fmt: str) -> None:
     empty: dict[str, dict[str, Any]] = {"": {}}
     for diff in diffs:
         for column, change in (diff.changes or empty).items():
-            rows.append({"key": diff.key, "status": diff.status, "column": column, "before": change.get("before"),
-                         "after": change.get("after"), "delta": change.get("delta")})  # fmt: skip
+            rows.append(
+                {
+                    "key": diff.key,
+                    "status": diff.status,
+                    "column": column,
+                    "before": change.get("before"),
+                    "after": change.get("after"),
+                    "delta": change.get("delta"),
+                }
+            )
     emit_rows(rows, fmt, ["key", "status", "column", "before", "after", "delta"])
 
 

@@ -53,16 +53,18 @@ def printable(text: str, *, lines: bool = True) -> str:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-register_messages({
-    "cli.error": ("Błąd", "Error"),
-    "cli.internal": (
-        "nieoczekiwany błąd ({kind}: {detail}); to błąd partnergraph — zgłoś go, "
-        "a szczegóły pokaże PARTNERGRAPH_DEBUG=1",
-        "unexpected error ({kind}: {detail}); this is a partnergraph bug — please report it; "
-        "PARTNERGRAPH_DEBUG=1 shows the details",
-    ),
-    "cli.interrupted": ("przerwano; magazyn pozostał bez zmian", "interrupted; the store was left unchanged"),
-})  # fmt: skip
+register_messages(
+    {
+        "cli.error": ("Błąd", "Error"),
+        "cli.internal": (
+            "nieoczekiwany błąd ({kind}: {detail}); to błąd partnergraph — zgłoś go, "
+            "a szczegóły pokaże PARTNERGRAPH_DEBUG=1",
+            "unexpected error ({kind}: {detail}); this is a partnergraph bug — please report it; "
+            "PARTNERGRAPH_DEBUG=1 shows the details",
+        ),
+        "cli.interrupted": ("przerwano; magazyn pozostał bez zmian", "interrupted; the store was left unchanged"),
+    }
+)
 
 
 class UserError(click.ClickException):
@@ -94,7 +96,9 @@ def _usage_error(exc: click.UsageError) -> click.ClickException:
 class GuardedGroup(click.Group):
     """A click group that reports every error as one clear line, never a traceback."""
 
-    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as exc:  # the group's own options (partnergraph --bogus)
@@ -159,8 +163,14 @@ FORMATS = ("table", "csv", "json")
 
 def output_option(function: F) -> F:
     """Add ``--format table|csv|json`` to a command that prints rows."""
-    option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                          help="Output format: an aligned table, CSV (; separated, for Polish Excel) or JSON.")  # fmt: skip
+    option = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="Output format: an aligned table, CSV (; separated, for Polish Excel) or JSON.",
+    )
     return option(function)
 
 
@@ -177,7 +187,9 @@ def _cell(value: Any) -> str:
     return printable(str(value), lines=False)
 
 
-def emit_rows(rows: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[str] | None = None, *, header: bool = True) -> None:
+def emit_rows(
+    rows: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[str] | None = None, *, header: bool = True
+) -> None:
     """Print ``rows`` as an aligned table (``header=False``: without the header row), CSV or JSON."""
     stream = io.StringIO()
     _write_rows(stream, rows, fmt, list(columns or (rows[0].keys() if rows else [])), header)

@@ -17,28 +17,33 @@ from partnergraph.i18n import Msg, register_messages
 
 __all__ = ["usage_message"]
 
-register_messages({
-    "cli.usage.no_command": ("nieznane polecenie {name!r}; dostępne: {commands}", "no such command {name!r}; available: {commands}"),
-    "cli.usage.no_option": ("nieznana opcja {name}", "no such option {name}"),
-    "cli.usage.similar": ("{message} (czy chodziło o {similar}?)", "{message} (did you mean {similar}?)"),
-    "cli.usage.missing_argument": ("brak argumentu {name}", "missing argument {name}"),
-    "cli.usage.missing_option": ("brak wymaganej opcji {name}", "missing required option {name}"),
-    "cli.usage.missing_command": ("brak polecenia; dostępne: {commands}", "missing command; available: {commands}"),
-    "cli.usage.bad_value": ("zła wartość {param}: {detail}", "invalid value for {param}: {detail}"),
-    "cli.usage.extra": ("nadmiarowe argumenty: {args}", "unexpected extra arguments: {args}"),
-    "cli.usage.needs_value": ("opcja {name} wymaga wartości", "option {name} requires a value"),
-    "cli.usage.help": ("{message} (pomoc: {command} --help)", "{message} (help: {command} --help)"),
-    "cli.usage.not_one_of": ("{value} nie jest żadną z wartości: {choices}", "{value} is not one of {choices}"),
-    "cli.usage.not_number": ("{value} nie jest liczbą", "{value} is not a number"),
-    "cli.usage.not_whole": ("{value} nie jest liczbą całkowitą", "{value} is not a whole number"),
-    "cli.usage.range": ("{value} jest poza zakresem {range}", "{value} is not in the range {range}"),
-    "cli.usage.not_boolean": ("{value} nie jest wartością tak/nie", "{value} is not a yes/no value"),
-    "cli.usage.missing_path": ("{path} nie istnieje", "{path} does not exist"),
-    "cli.usage.is_file": ("{path} jest plikiem, a potrzebny jest folder", "{path} is a file, a folder is needed"),
-    "cli.usage.is_folder": ("{path} jest folderem, a potrzebny jest plik", "{path} is a folder, a file is needed"),
-    "cli.usage.unreadable": ("{path} nie daje się odczytać (uprawnienia)", "{path} cannot be read (permissions)"),
-    "cli.usage.unwritable": ("{path} nie daje się zapisać (uprawnienia)", "{path} cannot be written (permissions)"),
-})  # fmt: skip
+register_messages(
+    {
+        "cli.usage.no_command": (
+            "nieznane polecenie {name!r}; dostępne: {commands}",
+            "no such command {name!r}; available: {commands}",
+        ),
+        "cli.usage.no_option": ("nieznana opcja {name}", "no such option {name}"),
+        "cli.usage.similar": ("{message} (czy chodziło o {similar}?)", "{message} (did you mean {similar}?)"),
+        "cli.usage.missing_argument": ("brak argumentu {name}", "missing argument {name}"),
+        "cli.usage.missing_option": ("brak wymaganej opcji {name}", "missing required option {name}"),
+        "cli.usage.missing_command": ("brak polecenia; dostępne: {commands}", "missing command; available: {commands}"),
+        "cli.usage.bad_value": ("zła wartość {param}: {detail}", "invalid value for {param}: {detail}"),
+        "cli.usage.extra": ("nadmiarowe argumenty: {args}", "unexpected extra arguments: {args}"),
+        "cli.usage.needs_value": ("opcja {name} wymaga wartości", "option {name} requires a value"),
+        "cli.usage.help": ("{message} (pomoc: {command} --help)", "{message} (help: {command} --help)"),
+        "cli.usage.not_one_of": ("{value} nie jest żadną z wartości: {choices}", "{value} is not one of {choices}"),
+        "cli.usage.not_number": ("{value} nie jest liczbą", "{value} is not a number"),
+        "cli.usage.not_whole": ("{value} nie jest liczbą całkowitą", "{value} is not a whole number"),
+        "cli.usage.range": ("{value} jest poza zakresem {range}", "{value} is not in the range {range}"),
+        "cli.usage.not_boolean": ("{value} nie jest wartością tak/nie", "{value} is not a yes/no value"),
+        "cli.usage.missing_path": ("{path} nie istnieje", "{path} does not exist"),
+        "cli.usage.is_file": ("{path} jest plikiem, a potrzebny jest folder", "{path} is a file, a folder is needed"),
+        "cli.usage.is_folder": ("{path} jest folderem, a potrzebny jest plik", "{path} is a folder, a file is needed"),
+        "cli.usage.unreadable": ("{path} nie daje się odczytać (uprawnienia)", "{path} cannot be read (permissions)"),
+        "cli.usage.unwritable": ("{path} nie daje się zapisać (uprawnienia)", "{path} cannot be written (permissions)"),
+    }
+)
 
 # click's own texts for a bad value (click/types.py) → our message and the groups it takes
 _VALUES = [

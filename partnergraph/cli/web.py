@@ -29,7 +29,9 @@ def _users(cli: Cli) -> UserStore:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker threads of waitress.")
+@click.option(
+    "--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker threads of waitress."
+)
 @pass_cli
 def serve(cli: Cli, host: str, port: int, threads: int) -> None:
     """Run the web application with waitress (a production WSGI server) until Ctrl+C."""
@@ -42,7 +44,9 @@ def serve(cli: Cli, host: str, port: int, threads: int) -> None:
     if not users.all() and not app.config["PUBLIC"]:
         click.echo(str(Msg("web.serve.no_users", path=users.path)), err=True)
     click.echo(str(Msg("web.serve.listening", host=host, port=port, store=app.config["STORE"])))
-    waitress.serve(app, host=host, port=port, threads=threads)  # each worker thread keeps its store until the process ends
+    waitress.serve(
+        app, host=host, port=port, threads=threads
+    )  # each worker thread keeps its store until the process ends
 
 
 @click.group("user")
@@ -63,8 +67,9 @@ def user() -> None:
 @pass_cli
 def add(cli: Cli, name: str, role: str, update: bool) -> None:
     """Add the web account NAME; the password is asked (or read from PARTNERGRAPH_USER_PASSWORD)."""
-    password = os.environ.get(PASSWORD_ENV) or click.prompt(str(Msg("web.user.password")), hide_input=True,
-                                                            confirmation_prompt=True)  # fmt: skip
+    password = os.environ.get(PASSWORD_ENV) or click.prompt(
+        str(Msg("web.user.password")), hide_input=True, confirmation_prompt=True
+    )
     users = _users(cli)
     users.add(name, password, role, update=update)
     done = "web.user.updated" if update else "web.user.added"

@@ -46,20 +46,33 @@ __all__ = ["MEDIA_TYPES", "BundleReport", "write_bundle"]
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SCHEMA = Namespace("https://schema.org/")
 IANA = "http://www.iana.org/assignments/media-types/"
-MEDIA_TYPES = {".ttl": "text/turtle", ".graphml": "application/graphml+xml", ".gexf": "application/gexf+xml",
-               ".csv": "text/csv", ".json": "application/json", ".txt": "text/plain"}  # fmt: skip
+MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".graphml": "application/graphml+xml",
+    ".gexf": "application/gexf+xml",
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".txt": "text/plain",
+}
 SOFTWARE = ("partnergraph", "rdflib", "networkx", "igraph", "pyshacl", "pyoxigraph")
 
-register_messages({
-    "exp.bundle.title": ("Sieć partnerstwa ekonomii społecznej — pakiet badawczy", "Social-economy partnership network — research bundle"),
-    "exp.bundle.export": ("Eksport magazynu do formatów badawczych", "Export of the store to research formats"),
-    "exp.bundle.private": ("Właściwości prywatne (e-mail, telefon, rola kontaktowa): {state}. "
-                           "Liczby skierowań od 1 do 4 ukryte (<5, count_suppressed).",
-                           "Private properties (e-mail, phone, contact role): {state}. "
-                           "Referral counts from 1 to 4 hidden (<5, count_suppressed)."),
-    "exp.bundle.included": ("dołączone", "included"),
-    "exp.bundle.left_out": ("pominięte", "left out"),
-})  # fmt: skip
+register_messages(
+    {
+        "exp.bundle.title": (
+            "Sieć partnerstwa ekonomii społecznej — pakiet badawczy",
+            "Social-economy partnership network — research bundle",
+        ),
+        "exp.bundle.export": ("Eksport magazynu do formatów badawczych", "Export of the store to research formats"),
+        "exp.bundle.private": (
+            "Właściwości prywatne (e-mail, telefon, rola kontaktowa): {state}. "
+            "Liczby skierowań od 1 do 4 ukryte (<5, count_suppressed).",
+            "Private properties (e-mail, phone, contact role): {state}. "
+            "Referral counts from 1 to 4 hidden (<5, count_suppressed).",
+        ),
+        "exp.bundle.included": ("dołączone", "included"),
+        "exp.bundle.left_out": ("pominięte", "left out"),
+    }
+)
 
 README = """\
 {title_pl}
@@ -163,7 +176,14 @@ class _Description:
     def __init__(self, base: str, created: dt.datetime) -> None:
         self.base = base
         self.g = Graph(base=base)
-        for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("prov", PROV), ("spdx", SPDX), ("schema", SCHEMA), ("pg", PG)):
+        for prefix, ns in (
+            ("dcat", DCAT),
+            ("dct", DCTERMS),
+            ("prov", PROV),
+            ("spdx", SPDX),
+            ("schema", SCHEMA),
+            ("pg", PG),
+        ):
             self.g.bind(prefix, ns)
         self.dataset = URIRef(base)
         self.created = Literal(created.isoformat(timespec="seconds"), datatype=XSD.dateTime)
@@ -208,8 +228,15 @@ class _Description:
         return node
 
 
-def _describe(store: GraphStore, folder: Path, files: Sequence[str], result: Result, runs: list[SavedRun],
-              created: dt.datetime, include_private: bool) -> None:  # fmt: skip
+def _describe(
+    store: GraphStore,
+    folder: Path,
+    files: Sequence[str],
+    result: Result,
+    runs: list[SavedRun],
+    created: dt.datetime,
+    include_private: bool,
+) -> None:
     d = _Description(f"{DEFAULT_BASE}/bundle/{created.strftime('%Y%m%dT%H%M%SZ')}/", created)
     g, dataset = d.g, d.dataset
     g.add((dataset, RDF.type, DCAT.Dataset))
@@ -235,7 +262,9 @@ def _describe(store: GraphStore, folder: Path, files: Sequence[str], result: Res
     for run in runs:
         node = d.activity(f"run-{run.id}", run.analysis, run.algorithm, source, agent)
         g.add((node, PROV.startedAtTime, Literal(run.at, datatype=XSD.dateTime)))
-        g.add((node, RDFS.comment, Literal("parameters: " + json.dumps(run.params, ensure_ascii=False, sort_keys=True))))
+        g.add(
+            (node, RDFS.comment, Literal("parameters: " + json.dumps(run.params, ensure_ascii=False, sort_keys=True)))
+        )
         for library, version in sorted(run.libraries.items()):
             g.add((node, SCHEMA.softwareRequirements, Literal(f"{library} {version}")))
         g.add((dists[f"runs/{run.id}.json"], PROV.wasGeneratedBy, node))
@@ -245,14 +274,28 @@ def _describe(store: GraphStore, folder: Path, files: Sequence[str], result: Res
 def _readme(store: GraphStore, folder: Path, created: dt.datetime, include_private: bool) -> None:
     state = "exp.bundle.included" if include_private else "exp.bundle.left_out"
     private = {lang: Msg("exp.bundle.private", state=Msg(state)).render(lang) for lang in ("pl", "en")}
-    text = README.format(title_pl=Msg("exp.bundle.title").render("pl"), title_en=Msg("exp.bundle.title").render("en"), rule="=" * 60,
-                         created=created.isoformat(timespec="seconds"), store=public_url(store.url), version=store.version(),
-                         private_pl=private["pl"], private_en=private["en"])  # fmt: skip
+    text = README.format(
+        title_pl=Msg("exp.bundle.title").render("pl"),
+        title_en=Msg("exp.bundle.title").render("en"),
+        rule="=" * 60,
+        created=created.isoformat(timespec="seconds"),
+        store=public_url(store.url),
+        version=store.version(),
+        private_pl=private["pl"],
+        private_en=private["en"],
+    )
     (folder / "README.txt").write_text(text, encoding="utf-8")
 
 
-def write_bundle(store: GraphStore, target: Path, *, runs_folder: Path, include_private: bool = False, force: bool = False,
-                 now: dt.datetime | None = None) -> BundleReport:  # fmt: skip
+def write_bundle(
+    store: GraphStore,
+    target: Path,
+    *,
+    runs_folder: Path,
+    include_private: bool = False,
+    force: bool = False,
+    now: dt.datetime | None = None,
+) -> BundleReport:
     """Write the research bundle into folder ``target`` (refused if it is not empty, unless ``force``)."""
     created = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     report = BundleReport(target)

@@ -40,27 +40,44 @@ __all__ = [
 ]
 
 
-register_messages({
-    "exp.col.type": ("typ", "type"),
-    "exp.col.type.comment": ("Typ węzła lub powiązania z models.ttl.", "The node type or tie type from models.ttl."),
-    "exp.col.label": ("etykieta", "label"),
-    "exp.col.label.comment": ("Nazwa węzła (albo jego klucz), dla Gephi.", "The node's name (or its key), for Gephi."),
-    "exp.col.key": ("klucz", "key"),
-    "exp.col.key.comment": ("Stały klucz naturalny węzła (krs:…, teryt:…, org:…).",
-                            "The node's stable natural key (krs:…, teryt:…, org:…)."),
-    "exp.col.id": ("identyfikator", "id"),
-    "exp.col.id.comment": ("Identyfikator powiązania (początek, typ, koniec, data od).", "The tie's id (start, type, end, since)."),
-    "exp.col.start": ("początek", "start"),
-    "exp.col.start.comment": ("Klucz węzła, z którego wychodzi powiązanie.", "Key of the node the tie starts at."),
-    "exp.col.end": ("koniec", "end"),
-    "exp.col.end.comment": ("Klucz węzła, do którego prowadzi powiązanie.", "Key of the node the tie ends at."),
-    "exp.col.symmetric": ("symetryczne", "symmetric"),
-    "exp.col.symmetric.comment": ("Prawda dla powiązań bez kierunku (COOPERATES_WITH), zapisanych raz, końce w kolejności kluczy.",
-                                  "True for ties without direction (COOPERATES_WITH), written once, ends in key order."),
-    "exp.col.count_suppressed": ("liczba ukryta", "count suppressed"),
-    "exp.col.count_suppressed.comment": ("Prawda, gdy liczba skierowań od 1 do 4 została ukryta (ochrona osób).",
-                                         "True when a referral count from 1 to 4 was hidden (to protect people)."),
-})  # fmt: skip
+register_messages(
+    {
+        "exp.col.type": ("typ", "type"),
+        "exp.col.type.comment": (
+            "Typ węzła lub powiązania z models.ttl.",
+            "The node type or tie type from models.ttl.",
+        ),
+        "exp.col.label": ("etykieta", "label"),
+        "exp.col.label.comment": (
+            "Nazwa węzła (albo jego klucz), dla Gephi.",
+            "The node's name (or its key), for Gephi.",
+        ),
+        "exp.col.key": ("klucz", "key"),
+        "exp.col.key.comment": (
+            "Stały klucz naturalny węzła (krs:…, teryt:…, org:…).",
+            "The node's stable natural key (krs:…, teryt:…, org:…).",
+        ),
+        "exp.col.id": ("identyfikator", "id"),
+        "exp.col.id.comment": (
+            "Identyfikator powiązania (początek, typ, koniec, data od).",
+            "The tie's id (start, type, end, since).",
+        ),
+        "exp.col.start": ("początek", "start"),
+        "exp.col.start.comment": ("Klucz węzła, z którego wychodzi powiązanie.", "Key of the node the tie starts at."),
+        "exp.col.end": ("koniec", "end"),
+        "exp.col.end.comment": ("Klucz węzła, do którego prowadzi powiązanie.", "Key of the node the tie ends at."),
+        "exp.col.symmetric": ("symetryczne", "symmetric"),
+        "exp.col.symmetric.comment": (
+            "Prawda dla powiązań bez kierunku (COOPERATES_WITH), zapisanych raz, końce w kolejności kluczy.",
+            "True for ties without direction (COOPERATES_WITH), written once, ends in key order.",
+        ),
+        "exp.col.count_suppressed": ("liczba ukryta", "count suppressed"),
+        "exp.col.count_suppressed.comment": (
+            "Prawda, gdy liczba skierowań od 1 do 4 została ukryta (ochrona osób).",
+            "True when a referral count from 1 to 4 was hidden (to protect people).",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -96,7 +113,9 @@ def _union(owners: list[dict[str, PropertyDef]], include_private: bool) -> list[
 
 def node_columns(schema: Schema, include_private: bool = False) -> list[Column]:
     """``type``, ``label``, then every node property of models.ttl (private ones only if asked)."""
-    owners = sorted(schema.node_types.values(), key=lambda t: -len(t.properties))  # the richest type (Organisation) first
+    owners = sorted(
+        schema.node_types.values(), key=lambda t: -len(t.properties)
+    )  # the richest type (Organisation) first
     props = _union([t.properties for t in owners], include_private)
     return [Column("type", "string"), Column("label", "string"), *props]
 

@@ -102,7 +102,15 @@ def write_graphml(store: GraphStore, out: IO[bytes], *, include_private: bool = 
     with xml.element("graphml", {"xmlns": GRAPHML_NS}):
         for domain, columns in (("node", ncols), ("edge", tcols)):
             for c in columns:
-                xml.leaf("key", {"id": f"{domain[0]}_{c.name}", "for": domain, "attr.name": c.name, "attr.type": GRAPHML_TYPES[c.datatype]})
+                xml.leaf(
+                    "key",
+                    {
+                        "id": f"{domain[0]}_{c.name}",
+                        "for": domain,
+                        "attr.name": c.name,
+                        "attr.type": GRAPHML_TYPES[c.datatype],
+                    },
+                )
         with xml.element("graph", {"id": "partnergraph", "edgedefault": "directed"}):
             for node in store.iter_nodes():
                 with xml.element("node", {"id": node.key}):
@@ -150,7 +158,9 @@ def write_gexf(store: GraphStore, out: IO[bytes], *, include_private: bool = Fal
                 for tie in store.iter_ties():
                     values = tie_values(schema, tie, include_private)
                     kind = "mutual" if values["symmetric"] else "directed"
-                    with xml.element("edge", {"id": tie.id, "source": tie.start, "target": tie.end, "type": kind, "label": tie.type}):
+                    with xml.element(
+                        "edge", {"id": tie.id, "source": tie.start, "target": tie.end, "type": kind, "label": tie.type}
+                    ):
                         _attvalues(xml, values, tcols)
                     ties += 1
     xml.gen.endDocument()

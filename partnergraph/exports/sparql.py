@@ -34,19 +34,30 @@ from partnergraph.rdf.mapping import DEFAULT_BASE
 
 __all__ = ["Example", "QueryResult", "example", "examples", "load_query", "rdf_graph", "run_query"]
 
-register_messages({
-    "sparql.syntax": ("zapytanie SPARQL, wiersz {line}, kolumna {column}: błąd składni ({detail})",
-                      "SPARQL query, line {line}, column {column}: syntax error ({detail})"),
-    "sparql.syntax.hint": ("sprawdź nawiasy, kropki i prefiksy; przykłady: partnergraph sparql --list",
-                           "check brackets, full stops and prefixes; examples: partnergraph sparql --list"),
-    "sparql.invalid": ("zapytanie SPARQL: {detail}", "SPARQL query: {detail}"),
-    "sparql.no_file": ("nie ma pliku z zapytaniem {path}", "there is no query file {path}"),
-    "sparql.no_file.hint": ("podaj ścieżkę pliku .rq albo tekst zapytania", "give the path of an .rq file or the query text"),
-    "sparql.no_example": ("nie ma przykładowego zapytania {name!r}", "there is no example query {name!r}"),
-    "sparql.no_example.hint": ("dostępne: {names}", "available: {names}"),
-    "sparql.update": ("zapytanie SPARQL: tylko odczyt (SELECT, ASK, CONSTRUCT, DESCRIBE); zmiany wprowadza się importem",
-                      "SPARQL query: read only (SELECT, ASK, CONSTRUCT, DESCRIBE); change the data by importing"),
-})  # fmt: skip
+register_messages(
+    {
+        "sparql.syntax": (
+            "zapytanie SPARQL, wiersz {line}, kolumna {column}: błąd składni ({detail})",
+            "SPARQL query, line {line}, column {column}: syntax error ({detail})",
+        ),
+        "sparql.syntax.hint": (
+            "sprawdź nawiasy, kropki i prefiksy; przykłady: partnergraph sparql --list",
+            "check brackets, full stops and prefixes; examples: partnergraph sparql --list",
+        ),
+        "sparql.invalid": ("zapytanie SPARQL: {detail}", "SPARQL query: {detail}"),
+        "sparql.no_file": ("nie ma pliku z zapytaniem {path}", "there is no query file {path}"),
+        "sparql.no_file.hint": (
+            "podaj ścieżkę pliku .rq albo tekst zapytania",
+            "give the path of an .rq file or the query text",
+        ),
+        "sparql.no_example": ("nie ma przykładowego zapytania {name!r}", "there is no example query {name!r}"),
+        "sparql.no_example.hint": ("dostępne: {names}", "available: {names}"),
+        "sparql.update": (
+            "zapytanie SPARQL: tylko odczyt (SELECT, ASK, CONSTRUCT, DESCRIBE); zmiany wprowadza się importem",
+            "SPARQL query: read only (SELECT, ASK, CONSTRUCT, DESCRIBE); change the data by importing",
+        ),
+    }
+)
 
 QUERIES = "queries"
 """The package folder of example queries (partnergraph/exports/queries/*.rq)."""
@@ -91,7 +102,11 @@ def _example(name: str, text: str) -> Example:
 def examples() -> dict[str, Example]:
     """The shipped example queries by name (file name without ``.rq``), sorted."""
     folder = resources.files("partnergraph.exports").joinpath(QUERIES)
-    found = {f.name[:-3]: _example(f.name[:-3], f.read_text(encoding="utf-8")) for f in folder.iterdir() if f.name.endswith(".rq")}
+    found = {
+        f.name[:-3]: _example(f.name[:-3], f.read_text(encoding="utf-8"))
+        for f in folder.iterdir()
+        if f.name.endswith(".rq")
+    }
     return dict(sorted(found.items()))
 
 
@@ -99,7 +114,9 @@ def example(name: str) -> Example:
     """The example query ``name`` (NotFoundError listing the names if there is none)."""
     found = examples()
     if name not in found:
-        raise NotFoundError(Msg("sparql.no_example", name=name), hint=Msg("sparql.no_example.hint", names=", ".join(found)))
+        raise NotFoundError(
+            Msg("sparql.no_example", name=name), hint=Msg("sparql.no_example.hint", names=", ".join(found))
+        )
     return found[name]
 
 
@@ -153,7 +170,9 @@ def _syntax_error(exc: Exception) -> ValidationError:
     detail = str(getattr(exc, "msg", "") or exc).strip().splitlines()[0][:200]
     if line is None:
         return ValidationError([Problem(Msg("sparql.invalid", detail=detail), "", Msg("sparql.syntax.hint"))])
-    return ValidationError([Problem(Msg("sparql.syntax", line=line, column=column, detail=detail), "", Msg("sparql.syntax.hint"))])
+    return ValidationError(
+        [Problem(Msg("sparql.syntax", line=line, column=column, detail=detail), "", Msg("sparql.syntax.hint"))]
+    )
 
 
 def _is_update(text: str) -> bool:
@@ -181,8 +200,14 @@ def _parse(text: str, prefixes: dict[str, str]) -> Any:
         raise _syntax_error(exc) from exc
 
 
-def run_query(store: GraphStore, text: str, *, include_private: bool = False, base: str | None = None,
-              engine: EngineName | None = None) -> QueryResult:  # fmt: skip
+def run_query(
+    store: GraphStore,
+    text: str,
+    *,
+    include_private: bool = False,
+    base: str | None = None,
+    engine: EngineName | None = None,
+) -> QueryResult:
     """Run the SPARQL query ``text`` over the store's current graph (``engine``: the fastest installed by default).
 
     The syntax is checked with rdflib's parser first, whichever engine runs the query, so that

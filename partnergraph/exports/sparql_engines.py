@@ -31,7 +31,9 @@ __all__ = ["ENGINES", "Answer", "EngineName", "default_engine", "export_triples"
 EngineName = Literal["oxigraph", "rdflib"]
 ENGINES: tuple[EngineName, ...] = ("oxigraph", "rdflib")
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger", "unsignedInt")}
+_INTEGERS = {
+    XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger", "unsignedInt")
+}
 _DECIMALS = {XSD + t for t in ("decimal", "double", "float")}
 
 
@@ -122,7 +124,10 @@ def _rdflib_query(graph: Graph, text: str, names: dict[str, str]) -> Answer:
         built.bind(prefix, namespace)
     for triple in result:
         built.add(triple)  # type: ignore[arg-type]
-    rows = [{"subject": _rdflib_value(s), "predicate": _rdflib_value(p), "object": _rdflib_value(o)} for s, p, o in sorted(built)]
+    rows = [
+        {"subject": _rdflib_value(s), "predicate": _rdflib_value(p), "object": _rdflib_value(o)}
+        for s, p, o in sorted(built)
+    ]
     return Answer("graph", ["subject", "predicate", "object"], rows, built.serialize(format="turtle"))
 
 
@@ -166,7 +171,10 @@ def _oxigraph_store(store: GraphStore, base: str, include_private: bool) -> Any:
     import pyoxigraph
 
     oxi = pyoxigraph.Store()
-    oxi.bulk_load(io.BufferedReader(_Chunks(_ntriples(store, base, include_private)), 1 << 20), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    oxi.bulk_load(
+        io.BufferedReader(_Chunks(_ntriples(store, base, include_private)), 1 << 20),
+        format=pyoxigraph.RdfFormat.N_TRIPLES,
+    )
     return oxi
 
 
@@ -190,8 +198,14 @@ def _oxigraph_query(oxi: Any, text: str, names: dict[str, str]) -> Answer:
         columns = [v.value for v in result.variables]
         return Answer("select", columns, [{c: _oxigraph_value(row[c]) for c in columns} for row in result])
     found = sorted(set(result), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    rows = [{"subject": _oxigraph_value(t.subject), "predicate": _oxigraph_value(t.predicate), "object": _oxigraph_value(t.object)}
-            for t in found]  # fmt: skip
+    rows = [
+        {
+            "subject": _oxigraph_value(t.subject),
+            "predicate": _oxigraph_value(t.predicate),
+            "object": _oxigraph_value(t.object),
+        }
+        for t in found
+    ]
     used = {p: ns for p, ns in names.items() if any(str(v).startswith(ns) for r in rows for v in r.values())}
     turtle = pyoxigraph.serialize(found, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used) or b""
     return Answer("graph", ["subject", "predicate", "object"], rows, turtle.decode("utf-8"))
@@ -199,7 +213,9 @@ def _oxigraph_query(oxi: Any, text: str, names: dict[str, str]) -> Answer:
 
 # -- the cache --------------------------------------------------------------------------------------
 
-_cache: weakref.WeakKeyDictionary[GraphStore, dict[tuple[str, bool, str], tuple[int, Any]]] = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[GraphStore, dict[tuple[str, bool, str], tuple[int, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def load(store: GraphStore, engine: EngineName, base: str, include_private: bool) -> Any:
@@ -211,7 +227,11 @@ def load(store: GraphStore, engine: EngineName, base: str, include_private: bool
         return entries[key][1]
     for stale in [k for k, (v, _) in entries.items() if v != version]:
         del entries[stale]
-    loaded = _oxigraph_store(store, base, include_private) if engine == "oxigraph" else _rdflib_graph(store, base, include_private)
+    loaded = (
+        _oxigraph_store(store, base, include_private)
+        if engine == "oxigraph"
+        else _rdflib_graph(store, base, include_private)
+    )
     entries[key] = (version, loaded)
     return loaded
 

@@ -43,14 +43,30 @@ from partnergraph.schema import Schema
 __all__ = ["CODEBOOK_COLUMNS", "FILES", "cell", "codebook_rows", "metrics_result", "write_tables"]
 
 FILES = ("nodes.csv", "ties.csv", "metrics.csv", "codebook.csv")
-CODEBOOK_COLUMNS = ("file", "column", "label_pl", "label_en", "datatype", "values", "description_pl", "description_en", "method")
+CODEBOOK_COLUMNS = (
+    "file",
+    "column",
+    "label_pl",
+    "label_en",
+    "datatype",
+    "values",
+    "description_pl",
+    "description_en",
+    "method",
+)
 
-register_messages({
-    "exp.tables.count_values": ("liczba całkowita albo <5 (liczba od 1 do 4, ukryta dla ochrony osób)",
-                                "a whole number, or <5 (a count from 1 to 4, hidden to protect people)"),
-    "exp.tables.metric": ("Miara sieciowa organizacji (zob. kolumnę method).",
-                          "A network metric of the organisation (see the method column)."),
-})  # fmt: skip
+register_messages(
+    {
+        "exp.tables.count_values": (
+            "liczba całkowita albo <5 (liczba od 1 do 4, ukryta dla ochrony osób)",
+            "a whole number, or <5 (a count from 1 to 4, hidden to protect people)",
+        ),
+        "exp.tables.metric": (
+            "Miara sieciowa organizacji (zob. kolumnę method).",
+            "A network metric of the organisation (see the method column).",
+        ),
+    }
+)
 
 
 def cell(value: Any) -> str:
@@ -107,7 +123,9 @@ _METRIC_COLUMNS = [f.name for f in dataclasses.fields(MetricRow) if f.name not i
 _FIELD_TYPES = {f.name: str(f.type) for f in dataclasses.fields(MetricRow)}
 
 
-def write_tables(store: GraphStore, folder: Path, *, include_private: bool = False, result: Result | None = None) -> dict[str, int]:
+def write_tables(
+    store: GraphStore, folder: Path, *, include_private: bool = False, result: Result | None = None
+) -> dict[str, int]:
     """Write the four files into the existing ``folder``; rows written per file (codebook: its rows).
 
     ``result`` is a :func:`metrics_result` already computed (the bundle reuses it).
@@ -116,14 +134,24 @@ def write_tables(store: GraphStore, folder: Path, *, include_private: bool = Fal
     ncols, tcols = _node_columns(schema, include_private), tie_columns(schema, include_private)
     result = result or metrics_result(store)
     counts = {
-        "nodes.csv": _write(folder / "nodes.csv", ["key", *(c.name for c in ncols)], _nodes(store, ncols, include_private)),
-        "ties.csv": _write(folder / "ties.csv", ["id", "type", "start", "end", *(c.name for c in tcols[1:])],
-                           _ties(store, tcols, include_private)),
-        "metrics.csv": _write(folder / "metrics.csv", _METRIC_COLUMNS,
-                              ([getattr(row, c) for c in _METRIC_COLUMNS] for row in sorted(result.rows, key=lambda r: r.key))),
-    }  # fmt: skip
+        "nodes.csv": _write(
+            folder / "nodes.csv", ["key", *(c.name for c in ncols)], _nodes(store, ncols, include_private)
+        ),
+        "ties.csv": _write(
+            folder / "ties.csv",
+            ["id", "type", "start", "end", *(c.name for c in tcols[1:])],
+            _ties(store, tcols, include_private),
+        ),
+        "metrics.csv": _write(
+            folder / "metrics.csv",
+            _METRIC_COLUMNS,
+            ([getattr(row, c) for c in _METRIC_COLUMNS] for row in sorted(result.rows, key=lambda r: r.key)),
+        ),
+    }
     book = codebook_rows(schema, include_private, result)
-    counts["codebook.csv"] = _write(folder / "codebook.csv", CODEBOOK_COLUMNS, ([r[c] for c in CODEBOOK_COLUMNS] for r in book))
+    counts["codebook.csv"] = _write(
+        folder / "codebook.csv", CODEBOOK_COLUMNS, ([r[c] for c in CODEBOOK_COLUMNS] for r in book)
+    )
     return counts
 
 
@@ -140,12 +168,26 @@ def _values(column: Column) -> str:
     return prop.pattern or ""
 
 
-def _entry(file: str, column: Column | None, name: str, datatype: str, method: str = "", **texts: str) -> dict[str, str]:
+def _entry(
+    file: str, column: Column | None, name: str, datatype: str, method: str = "", **texts: str
+) -> dict[str, str]:
     if column is not None:
         pl, en = column.labels()
-        texts = {"label_pl": pl, "label_en": en, "description_pl": column.comment("pl"), "description_en": column.comment("en"),
-                 "values": _values(column), **texts}  # fmt: skip
-    return {"file": file, "column": name, "datatype": datatype, "method": method, **{k: texts.get(k, "") for k in _TEXTS}}
+        texts = {
+            "label_pl": pl,
+            "label_en": en,
+            "description_pl": column.comment("pl"),
+            "description_en": column.comment("en"),
+            "values": _values(column),
+            **texts,
+        }
+    return {
+        "file": file,
+        "column": name,
+        "datatype": datatype,
+        "method": method,
+        **{k: texts.get(k, "") for k in _TEXTS},
+    }
 
 
 _TEXTS = ("label_pl", "label_en", "values", "description_pl", "description_en")
@@ -165,6 +207,17 @@ def codebook_rows(schema: Schema, include_private: bool, result: Result) -> list
             rows.append(_entry("metrics.csv", None, name, "string", label_pl=pl, label_en=en))
             continue
         datatype = "integer" if _FIELD_TYPES[name] == "int" else "decimal"
-        rows.append(_entry("metrics.csv", None, name, datatype, result.algorithm, label_pl=pl, label_en=en,
-                           description_pl=note.render("pl"), description_en=note.render("en")))  # fmt: skip
+        rows.append(
+            _entry(
+                "metrics.csv",
+                None,
+                name,
+                datatype,
+                result.algorithm,
+                label_pl=pl,
+                label_en=en,
+                description_pl=note.render("pl"),
+                description_en=note.render("en"),
+            )
+        )
     return rows

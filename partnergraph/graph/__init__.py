@@ -35,7 +35,11 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Grap
         try:
             from partnergraph.graph.neo4j import Neo4jStore
         except ImportError as exc:  # the driver is a dependency, but a broken install should say so
-            raise StoreError(Msg("store.driver_missing", url=url, package="neo4j"),
-                             hint=Msg("store.driver_missing.hint", package="neo4j")) from exc  # fmt: skip
-        return Neo4jStore(url, user=settings.neo4j_user, password=settings.neo4j_password, database=settings.neo4j_database)
+            raise StoreError(
+                Msg("store.driver_missing", url=url, package="neo4j"),
+                hint=Msg("store.driver_missing.hint", package="neo4j"),
+            ) from exc
+        return Neo4jStore(
+            url, user=settings.neo4j_user, password=settings.neo4j_password, database=settings.neo4j_database
+        )
     raise ConfigError(Msg("config.bad_url", url=url), hint=Msg("config.bad_url.hint"))

@@ -121,7 +121,9 @@ class Transaction(ABC):
 
         Backends may override this with a lighter query than :meth:`get_nodes`.
         """
-        return {k: Node(k, n.type, {p: n.props[p] for p in props if p in n.props}) for k, n in self.get_nodes(keys).items()}
+        return {
+            k: Node(k, n.type, {p: n.props[p] for p in props if p in n.props}) for k, n in self.get_nodes(keys).items()
+        }
 
     @abstractmethod
     def get_ties(self, ids: Sequence[str]) -> dict[str, Tie]:
@@ -171,7 +173,9 @@ def _label(record: Node | Tie) -> str:
 class Writer:
     """The write API inside :meth:`GraphStore.write`; every method works in batches."""
 
-    def __init__(self, tx: Transaction, validator: Validator, *, source: str, user: str, rules: Invariants | None = None) -> None:
+    def __init__(
+        self, tx: Transaction, validator: Validator, *, source: str, user: str, rules: Invariants | None = None
+    ) -> None:
         self.tx, self.validator, self.source, self.user = tx, validator, source, user
         self.rules = rules or Invariants(validator.schema)
         self.version = tx.next_version()
@@ -181,8 +185,18 @@ class Writer:
 
     def _change(self, op: Any, entity: Any, key: str, before: Node | Tie | None, after: Node | Tie | None) -> Change:
         self._seq += 1
-        return Change(self.version, self._seq, self.at, self.user, self.source, op, entity, key,
-                      record_json(before) if before else None, record_json(after) if after else None)  # fmt: skip
+        return Change(
+            self.version,
+            self._seq,
+            self.at,
+            self.user,
+            self.source,
+            op,
+            entity,
+            key,
+            record_json(before) if before else None,
+            record_json(after) if after else None,
+        )
 
     def _stamp(self, record: T) -> T:
         return replace(record, origin=self.source, updated=self.at, version=self.version)  # type: ignore[type-var]
@@ -208,8 +222,13 @@ class Writer:
             self._check_kinds(self.rules.rekinded(self.validator, stored, updated.values()))
             self.tx.log(log)
 
-    def _merge(self, entity: Literal["node", "tie"], records: list[R], stored: Mapping[str, R],
-               stamp: Callable[[R, dict[str, Any]], R]) -> tuple[dict[str, R], dict[str, R], list[Change]]:  # fmt: skip
+    def _merge(
+        self,
+        entity: Literal["node", "tie"],
+        records: list[R],
+        stored: Mapping[str, R],
+        stamp: Callable[[R, dict[str, Any]], R],
+    ) -> tuple[dict[str, R], dict[str, R], list[Change]]:
         """Merge one chunk of nodes or ties into what is stored: the records to create and to update
         (properties not given keep their stored values; a key given twice merges in order) and their log."""
         created: dict[str, R] = {}
@@ -280,7 +299,9 @@ class Writer:
         hierarchy = [t for t in ties if t.type == HIERARCHY_TIE] if not problems else []
         level: list[Tie] = []
         if hierarchy:
-            codes = self.tx.get_endpoints(list({k for t in hierarchy for k in (t.start, t.end)}), self.rules.code_properties)
+            codes = self.tx.get_endpoints(
+                list({k for t in hierarchy for k in (t.start, t.end)}), self.rules.code_properties
+            )
             for tie in hierarchy:
                 found, same = self.rules.level_problems(tie, codes[tie.start], codes[tie.end])
                 problems += found
@@ -387,8 +408,15 @@ class GraphStore(ABC):
         except _DryRun:
             writer.summary.version = self.version()
 
-    def upsert(self, nodes: Iterable[Node] = (), ties: Iterable[Tie] = (), *, source: str, user: str = "",
-               dry_run: bool = False) -> WriteSummary:  # fmt: skip
+    def upsert(
+        self,
+        nodes: Iterable[Node] = (),
+        ties: Iterable[Tie] = (),
+        *,
+        source: str,
+        user: str = "",
+        dry_run: bool = False,
+    ) -> WriteSummary:
         """Upsert ``nodes`` then ``ties`` in one transaction (or only count, with ``dry_run``)."""
         with self.write(source=source, user=user, dry_run=dry_run) as writer:
             writer.upsert_nodes(nodes)
@@ -413,7 +441,10 @@ class GraphStore(ABC):
 
     def decode_props(self, raw: Mapping[str, Any]) -> dict[str, Value]:
         """Typed values from JSON values (dates from ISO strings)."""
-        return {k: (PARSERS["date"](v) if self._datatypes.get(k) == "date" and isinstance(v, str) else v) for k, v in raw.items()}
+        return {
+            k: (PARSERS["date"](v) if self._datatypes.get(k) == "date" and isinstance(v, str) else v)
+            for k, v in raw.items()
+        }
 
     @staticmethod
     def encode_props(props: Mapping[str, Value]) -> dict[str, Any]:
@@ -430,14 +461,23 @@ class GraphStore(ABC):
         """The tie with ``tie_id``, or None."""
 
     @abstractmethod
-    def find_nodes(self, *, type: str | None = None, text: str | None = None, where: Mapping[str, Value] | None = None,
-                   limit: int | None = 50, offset: int = 0) -> list[Node]:  # fmt: skip
+    def find_nodes(
+        self,
+        *,
+        type: str | None = None,
+        text: str | None = None,
+        where: Mapping[str, Value] | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+    ) -> list[Node]:
         """Nodes of ``type`` whose properties equal ``where`` and whose name or short name has
         words starting with every word of ``text`` (case and Polish diacritics folded),
         ordered by folded name, then key."""
 
     @abstractmethod
-    def neighbours(self, key: str, *, tie_types: Sequence[str] | None = None, direction: Direction = "both") -> list[tuple[Tie, Node]]:
+    def neighbours(
+        self, key: str, *, tie_types: Sequence[str] | None = None, direction: Direction = "both"
+    ) -> list[tuple[Tie, Node]]:
         """Ties at node ``key`` with the node at their other end, ordered by tie type, other
         node's key, tie id. Symmetric ties are found in every direction."""
 

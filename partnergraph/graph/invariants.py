@@ -48,19 +48,32 @@ SHOWN = 3  # blocking ties named per node, cycle members named per cycle
 _FIXED = re.compile(r"^\^\[0-9\]\{(\d+)\}\$$")
 _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
 
-register_messages({
-    "store.inv.kind_blocked": ("nie można zmienić {prop} na {kind}: węzeł nie pasowałby do {count} swoich powiązań ({ties})",
-                               "cannot change {prop} to {kind}: the node would not fit {count} of its ties ({ties})"),
-    "store.inv.kind_blocked.hint": ("najpierw usuń albo zmień te powiązania, albo zostaw dotychczasową wartość",
-                                    "delete or change these ties first, or keep the kind"),
-    "store.inv.hierarchy": ("{tie} łączy różne hierarchie ({start} → {end})", "{tie} joins different hierarchies ({start} → {end})"),
-    "store.inv.inverted": ("{tie} idzie w górę hierarchii w złą stronę: {start} {a} nie może być częścią {end} {b}",
-                           "{tie} runs the wrong way up the hierarchy: {start} {a} cannot be part of {end} {b}"),
-    "store.inv.inverted.hint": ("część wskazuje na całość: gmina → powiat → województwo, kod PKD → krótszy kod, którym się zaczyna",
-                                "the part points at the whole: municipality → county → voivodeship, a PKD code → the code it starts with"),
-    "store.inv.cycle": ("{tie} tworzy cykl: {path}", "{tie} makes a cycle: {path}"),
-    "store.inv.cycle.hint": ("usuń jedno z tych powiązań", "delete one of these ties"),
-})  # fmt: skip
+register_messages(
+    {
+        "store.inv.kind_blocked": (
+            "nie można zmienić {prop} na {kind}: węzeł nie pasowałby do {count} swoich powiązań ({ties})",
+            "cannot change {prop} to {kind}: the node would not fit {count} of its ties ({ties})",
+        ),
+        "store.inv.kind_blocked.hint": (
+            "najpierw usuń albo zmień te powiązania, albo zostaw dotychczasową wartość",
+            "delete or change these ties first, or keep the kind",
+        ),
+        "store.inv.hierarchy": (
+            "{tie} łączy różne hierarchie ({start} → {end})",
+            "{tie} joins different hierarchies ({start} → {end})",
+        ),
+        "store.inv.inverted": (
+            "{tie} idzie w górę hierarchii w złą stronę: {start} {a} nie może być częścią {end} {b}",
+            "{tie} runs the wrong way up the hierarchy: {start} {a} cannot be part of {end} {b}",
+        ),
+        "store.inv.inverted.hint": (
+            "część wskazuje na całość: gmina → powiat → województwo, kod PKD → krótszy kod, którym się zaczyna",
+            "the part points at the whole: municipality → county → voivodeship, a PKD code → the code it starts with",
+        ),
+        "store.inv.cycle": ("{tie} tworzy cykl: {path}", "{tie} makes a cycle: {path}"),
+        "store.inv.cycle.hint": ("usuń jedno z tych powiązań", "delete one of these ties"),
+    }
+)
 
 
 class Invariants:
@@ -143,7 +156,9 @@ class Invariants:
 
     # -- kinds under ties ----------------------------------------------------------------------------------------------------
     @staticmethod
-    def rekinded(validator: Validator, before: Mapping[str, Node], after: Iterable[Node]) -> dict[str, tuple[str, object]]:
+    def rekinded(
+        validator: Validator, before: Mapping[str, Node], after: Iterable[Node]
+    ) -> dict[str, tuple[str, object]]:
         """Key → (property, new value) of the nodes in ``after`` whose kind differs from ``before`` (new nodes left out)."""
         found: dict[str, tuple[str, object]] = {}
         for node in after:
@@ -154,7 +169,9 @@ class Invariants:
         return found
 
     @staticmethod
-    def blocked_kinds(tx: Transaction, validator: Validator, changed: Mapping[str, tuple[str, object]]) -> list[Problem]:
+    def blocked_kinds(
+        tx: Transaction, validator: Validator, changed: Mapping[str, tuple[str, object]]
+    ) -> list[Problem]:
         """A problem per re-kinded node (``changed``: key → (property, new value), already written) naming the ties it breaks."""
         ties = tx.ties_touching(list(changed))
         ends = tx.get_endpoints(list({k for t in ties for k in (t.start, t.end)}), validator.kind_properties)

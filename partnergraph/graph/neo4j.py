@@ -54,25 +54,46 @@ NEEDED = (5, 26)  # dynamic relationship types in CREATE, COLLECT subqueries, CA
 T = TypeVar("T")
 _LUCENE = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-register_messages({
-    "neo4j.write_lost": ("połączenie z magazynem {url} zerwało się w trakcie zapisu ({detail}); nic z tego zapisu nie zostało zapisane",
-                         "the connection to store {url} broke during the write ({detail}); nothing of this write was stored"),
-    "neo4j.write_lost.hint": ("sprawdź, czy serwer działa, i powtórz zapis (ponowny import jest bezpieczny)",
-                              "check that the server is running and repeat the write (re-importing is safe)"),
-    "neo4j.commit_unknown": ("połączenie z magazynem {url} zerwało się przy zatwierdzaniu zapisu; nie wiadomo, czy został zapisany",
-                             "the connection to store {url} broke while committing; the write may or may not be stored"),
-    "neo4j.commit_unknown.hint": ("sprawdź wersję magazynu i dziennik zmian, potem w razie potrzeby powtórz zapis",
-                                  "check the store's version and change log, then repeat the write if needed"),
-    "neo4j.too_big": ("zapis nie mieści się w pamięci transakcji serwera {url} ({detail})",
-                      "the write does not fit in the transaction memory of the server {url} ({detail})"),
-    "neo4j.too_big.hint": ("podziel import na części albo zwiększ na serwerze pamięć JVM i dbms.memory.transaction.total.max",
-                           "split the import into parts or give the server more JVM heap and dbms.memory.transaction.total.max"),
-    "neo4j.too_old": ("magazyn {url} to {agent}, a partnergraph potrzebuje Neo4j {needed} lub nowszego",
-                      "store {url} is {agent}, and partnergraph needs Neo4j {needed} or newer"),
-    "neo4j.too_old.hint": ("zaktualizuj serwer, np. do obrazu Docker neo4j:5.26, albo użyj magazynu wbudowanego",
-                           "upgrade the server, e.g. to the Docker image neo4j:5.26, or use the embedded store"),
-    "neo4j.error": ("Neo4j pod adresem {url} odrzucił zapytanie: {detail}", "Neo4j at {url} refused a query: {detail}"),
-})  # fmt: skip
+register_messages(
+    {
+        "neo4j.write_lost": (
+            "połączenie z magazynem {url} zerwało się w trakcie zapisu ({detail}); nic z tego zapisu nie zostało zapisane",
+            "the connection to store {url} broke during the write ({detail}); nothing of this write was stored",
+        ),
+        "neo4j.write_lost.hint": (
+            "sprawdź, czy serwer działa, i powtórz zapis (ponowny import jest bezpieczny)",
+            "check that the server is running and repeat the write (re-importing is safe)",
+        ),
+        "neo4j.commit_unknown": (
+            "połączenie z magazynem {url} zerwało się przy zatwierdzaniu zapisu; nie wiadomo, czy został zapisany",
+            "the connection to store {url} broke while committing; the write may or may not be stored",
+        ),
+        "neo4j.commit_unknown.hint": (
+            "sprawdź wersję magazynu i dziennik zmian, potem w razie potrzeby powtórz zapis",
+            "check the store's version and change log, then repeat the write if needed",
+        ),
+        "neo4j.too_big": (
+            "zapis nie mieści się w pamięci transakcji serwera {url} ({detail})",
+            "the write does not fit in the transaction memory of the server {url} ({detail})",
+        ),
+        "neo4j.too_big.hint": (
+            "podziel import na części albo zwiększ na serwerze pamięć JVM i dbms.memory.transaction.total.max",
+            "split the import into parts or give the server more JVM heap and dbms.memory.transaction.total.max",
+        ),
+        "neo4j.too_old": (
+            "magazyn {url} to {agent}, a partnergraph potrzebuje Neo4j {needed} lub nowszego",
+            "store {url} is {agent}, and partnergraph needs Neo4j {needed} or newer",
+        ),
+        "neo4j.too_old.hint": (
+            "zaktualizuj serwer, np. do obrazu Docker neo4j:5.26, albo użyj magazynu wbudowanego",
+            "upgrade the server, e.g. to the Docker image neo4j:5.26, or use the embedded store",
+        ),
+        "neo4j.error": (
+            "Neo4j pod adresem {url} odrzucił zapytanie: {detail}",
+            "Neo4j at {url} refused a query: {detail}",
+        ),
+    }
+)
 
 
 def _terms(text: str) -> list[str]:
@@ -89,7 +110,9 @@ def _detail(exc: Exception) -> str:
     """One short line from a driver exception."""
     text = str(getattr(exc, "message", None) or exc)
     reason = re.search(r"\[Errno -?\d+\] ([^)\n]+)", text)
-    text = reason.group(1) if reason else re.sub(r" \(?(Resolved)?IPv[46]Address\(\(.*?\)\)\)?", "", text)  # the URL says where
+    text = (
+        reason.group(1) if reason else re.sub(r" \(?(Resolved)?IPv[46]Address\(\(.*?\)\)\)?", "", text)
+    )  # the URL says where
     return " ".join(text.split())[:300]
 
 
@@ -100,17 +123,36 @@ class Neo4jStore(GraphStore):
     ``retry_time`` seconds; each write is one explicit transaction. ``timeout`` bounds connecting.
     """
 
-    def __init__(self, url: str, *, user: str = "neo4j", password: str = "", database: str = "neo4j",
-                 schema: Schema | None = None, timeout: float = 5.0, retry_time: float = 15.0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        url: str,
+        *,
+        user: str = "neo4j",
+        password: str = "",
+        database: str = "neo4j",
+        schema: Schema | None = None,
+        timeout: float = 5.0,
+        retry_time: float = 15.0,
+    ) -> None:
         super().__init__(url, schema)
         self.user, self.database = user, database
         self.layout = Neo4jLayout(self.schema, self._datatypes)
         self.labels, self.types, self.tie_patterns = self.layout.labels, self.layout.types, self.layout.tie_patterns
-        self.node_of, self.tie_of, self.ties_by_id, self.count_query = (self.layout.node_of, self.layout.tie_of,
-                                                                         self.layout.ties_by_id, self.layout.count_query)  # fmt: skip
+        self.node_of, self.tie_of, self.ties_by_id, self.count_query = (
+            self.layout.node_of,
+            self.layout.tie_of,
+            self.layout.ties_by_id,
+            self.layout.count_query,
+        )
         try:
-            self.driver = neo4j.GraphDatabase.driver(url, auth=(user, password), connection_timeout=timeout, user_agent="partnergraph",
-                                                     max_transaction_retry_time=retry_time, notifications_min_severity="OFF")  # fmt: skip
+            self.driver = neo4j.GraphDatabase.driver(
+                url,
+                auth=(user, password),
+                connection_timeout=timeout,
+                user_agent="partnergraph",
+                max_transaction_retry_time=retry_time,
+                notifications_min_severity="OFF",
+            )
         except (nx.ConfigurationError, ValueError) as exc:
             raise ConfigError(Msg("config.bad_url", url=url), hint=Msg("config.bad_url.hint")) from exc
         try:
@@ -129,7 +171,9 @@ class Neo4jStore(GraphStore):
         agent = self.driver.get_server_info().agent
         if too_old(agent):
             needed = ".".join(map(str, NEEDED))
-            raise StoreError(Msg("neo4j.too_old", url=self.url, agent=agent, needed=needed), hint=Msg("neo4j.too_old.hint"))
+            raise StoreError(
+                Msg("neo4j.too_old", url=self.url, agent=agent, needed=needed), hint=Msg("neo4j.too_old.hint")
+            )
         existing = {r["name"] for r in self._read("SHOW INDEXES YIELD name")}
         missing = [statement for name, statement in self._ddl().items() if name not in existing]
         for statement in missing:
@@ -138,7 +182,10 @@ class Neo4jStore(GraphStore):
             self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
         found = self._read("MATCH (m:PGMeta {name: 'store'}) RETURN m.schema AS schema")
         if found and (found[0]["schema"] or 0) > SCHEMA_VERSION:
-            raise StoreError(Msg("store.newer", url=self.url, found=found[0]["schema"], known=SCHEMA_VERSION), hint=Msg("store.newer.hint"))
+            raise StoreError(
+                Msg("store.newer", url=self.url, found=found[0]["schema"], known=SCHEMA_VERSION),
+                hint=Msg("store.newer.hint"),
+            )
         if not found:
             self.driver.execute_query(LOCK, {"schema": SCHEMA_VERSION}, database_=self.database)
 
@@ -149,8 +196,10 @@ class Neo4jStore(GraphStore):
         unique.update({f"pg_tie_{name}_id": f"()-[t:{label}]-() REQUIRE t.id" for name, label in self.types.items()})
         ddl = {name: f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR {body} IS UNIQUE" for name, body in unique.items()}
         ddl["pg_changes_version"] = "CREATE INDEX pg_changes_version IF NOT EXISTS FOR (b:PGChanges) ON (b.version)"
-        for name, target, analyzer in (("pg_search", "(n:PGNode) ON EACH [n._search]", "whitespace"),
-                                       ("pg_changes_keys", "(b:PGChanges) ON EACH [b.keys]", "keyword")):  # fmt: skip
+        for name, target, analyzer in (
+            ("pg_search", "(n:PGNode) ON EACH [n._search]", "whitespace"),
+            ("pg_changes_keys", "(b:PGChanges) ON EACH [b.keys]", "keyword"),
+        ):
             options = f"{{indexConfig: {{`fulltext.analyzer`: '{analyzer}'}}}}"
             ddl[name] = f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR {target} OPTIONS {options}"
         return ddl
@@ -172,15 +221,23 @@ class Neo4jStore(GraphStore):
         if "Memory" in code:  # the transaction outgrew the server's transaction memory
             return StoreError(Msg("neo4j.too_big", url=url, detail=detail), hint=Msg("neo4j.too_big.hint"))
         if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired) and writing:
-            return StoreUnavailableError(Msg("neo4j.write_lost", url=url, detail=detail), hint=Msg("neo4j.write_lost.hint"))
+            return StoreUnavailableError(
+                Msg("neo4j.write_lost", url=url, detail=detail), hint=Msg("neo4j.write_lost.hint")
+            )
         if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired):
-            return StoreUnavailableError(Msg("store.unavailable", url=url, detail=detail), hint=Msg("store.unreachable.hint"))
-        hint = Msg("store.busy.hint") if isinstance(exc, nx.TransientError) else None  # a deadlock, a timeout: try again
+            return StoreUnavailableError(
+                Msg("store.unavailable", url=url, detail=detail), hint=Msg("store.unreachable.hint")
+            )
+        hint = (
+            Msg("store.busy.hint") if isinstance(exc, nx.TransientError) else None
+        )  # a deadlock, a timeout: try again
         return StoreError(Msg("neo4j.error", url=url, detail=f"{code}: {detail}" if code else detail), hint=hint)
 
     def _read(self, cypher: str, **params: Any) -> list[neo4j.Record]:
         with self._translated():
-            result = self.driver.execute_query(cypher, params, database_=self.database, routing_=neo4j.RoutingControl.READ)
+            result = self.driver.execute_query(
+                cypher, params, database_=self.database, routing_=neo4j.RoutingControl.READ
+            )
         return list(result.records)
 
     @contextmanager
@@ -190,7 +247,9 @@ class Neo4jStore(GraphStore):
         # consumed and a retry could not replay it. A lost connection rolls the write back on
         # the server; the error says so, and re-running the import is safe.
         with self._translated(writing=True):
-            session = self.driver.session(database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager)
+            session = self.driver.session(
+                database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+            )
             try:
                 tx = session.begin_transaction()
                 primitives = Neo4jTransaction(self.layout, self.validator.kind_properties, tx)
@@ -218,9 +277,18 @@ class Neo4jStore(GraphStore):
         found = self._read(" UNION ALL ".join(self.ties_by_id(name) for name in self.types), ids=[tie_id])
         return self.tie_of(found[0]) if found else None
 
-    def find_nodes(self, *, type: str | None = None, text: str | None = None, where: Mapping[str, Value] | None = None,
-                   limit: int | None = 50, offset: int = 0) -> list[Node]:  # fmt: skip
-        if (type is not None and type not in self.labels) or any(k in ("key", "id") or k.startswith("_") for k in where or {}):
+    def find_nodes(
+        self,
+        *,
+        type: str | None = None,
+        text: str | None = None,
+        where: Mapping[str, Value] | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+    ) -> list[Node]:
+        if (type is not None and type not in self.labels) or any(
+            k in ("key", "id") or k.startswith("_") for k in where or {}
+        ):
             return []
         match, conditions, params = f"MATCH (n:{self.labels[type] if type else 'PGNode'})", ["true"], dict[str, Any]()
         if text is not None:
@@ -251,7 +319,9 @@ class Neo4jStore(GraphStore):
                 return dt.date.fromisoformat(value)
         return value
 
-    def neighbours(self, key: str, *, tie_types: Sequence[str] | None = None, direction: Direction = "both") -> list[tuple[Tie, Node]]:
+    def neighbours(
+        self, key: str, *, tie_types: Sequence[str] | None = None, direction: Direction = "both"
+    ) -> list[tuple[Tie, Node]]:
         types = list(self.types) if tie_types is None else [t for t in tie_types if t in self.types]
         if not types:
             return []
@@ -260,7 +330,11 @@ class Neo4jStore(GraphStore):
         found: list[tuple[Tie, Node]] = []
         for record in self._read(query, key=key, types=types):
             tie = self.tie_of(record)
-            if direction == "both" or self.schema.tie_types[tie.type].symmetric or (tie.start == key) == (direction == "out"):
+            if (
+                direction == "both"
+                or self.schema.tie_types[tie.type].symmetric
+                or (tie.start == key) == (direction == "out")
+            ):
                 found.append((tie, self.node_of(record, "o_")))
         return sorted(found, key=lambda pair: (pair[0].type, pair[1].key, pair[0].id))
 
@@ -278,17 +352,29 @@ class Neo4jStore(GraphStore):
         if type is not None and type not in self.labels:
             return iter(())
         label = self.labels[type] if type else "PGNode"
-        return self._pages(f"MATCH (n:{label}) WHERE n.key > $after RETURN {NODE} ORDER BY n.key LIMIT $page", "key", self.node_of)
+        return self._pages(
+            f"MATCH (n:{label}) WHERE n.key > $after RETURN {NODE} ORDER BY n.key LIMIT $page", "key", self.node_of
+        )
 
     def iter_ties(self, type: str | None = None) -> Iterator[Tie]:
         """Every tie by id: one index-ordered stream per tie type, merged."""
         names = list(self.types) if type is None else [type] if type in self.types else []
-        streams = [self._pages(f"MATCH ()-[t:{self.types[name]}]->() WHERE t.id > $after RETURN {TIE} ORDER BY t.id LIMIT $page",
-                               "id", self.tie_of) for name in names]  # fmt: skip
+        streams = [
+            self._pages(
+                f"MATCH ()-[t:{self.types[name]}]->() WHERE t.id > $after RETURN {TIE} ORDER BY t.id LIMIT $page",
+                "id",
+                self.tie_of,
+            )
+            for name in names
+        ]
         return heapq.merge(*streams, key=lambda tie: tie.id)
 
     def _counts(self, patterns: Mapping[str, str]) -> dict[str, int]:
-        return {r["type"]: r["n"] for r in sorted(self._read(self.count_query(patterns)), key=lambda r: str(r["type"])) if r["n"]}
+        return {
+            r["type"]: r["n"]
+            for r in sorted(self._read(self.count_query(patterns)), key=lambda r: str(r["type"]))
+            if r["n"]
+        }
 
     def count_nodes(self) -> dict[str, int]:
         return self._counts({name: f"(:{label})" for name, label in self.labels.items()})
@@ -316,7 +402,9 @@ class Neo4jStore(GraphStore):
     def _since(self, count: int) -> int:
         """The oldest version among the newest ones that together hold ``count`` changes."""
         total = 0
-        for record in self._read("MATCH (b:PGChanges) WHERE b.version > 0 RETURN b.version AS v, size(b.keys) AS n ORDER BY v DESC"):
+        for record in self._read(
+            "MATCH (b:PGChanges) WHERE b.version > 0 RETURN b.version AS v, size(b.keys) AS n ORDER BY v DESC"
+        ):
             total += record["n"]
             if total >= count:
                 return int(record["v"])
@@ -324,18 +412,22 @@ class Neo4jStore(GraphStore):
 
     def _check_storage(self) -> list[Problem]:
         indexes = {r["name"]: r["state"] for r in self._read("SHOW INDEXES YIELD name, state")}
-        problems = [Problem(f"index or constraint {name} is {indexes.get(name, 'missing')}", "neo4j")
-                    for name in self._ddl() if indexes.get(name) != "ONLINE"]  # fmt: skip
+        problems = [
+            Problem(f"index or constraint {name} is {indexes.get(name, 'missing')}", "neo4j")
+            for name in self._ddl()
+            if indexes.get(name) != "ONLINE"
+        ]
         ties = "MATCH (a)-[t]->(b) WHERE type(t) IN $types"
         checks = {
             "nodes labelled PGNode without a key": "MATCH (n:PGNode) WHERE n.key IS NULL RETURN count(n) AS n",
-            "nodes without exactly one node type":
-                "MATCH (n:PGNode) WHERE size([l IN labels(n) WHERE l IN $labels]) <> 1 RETURN count(n) AS n",
+            "nodes without exactly one node type": (
+                "MATCH (n:PGNode) WHERE size([l IN labels(n) WHERE l IN $labels]) <> 1 RETURN count(n) AS n"
+            ),
             "ties without an id": f"{ties} AND t.id IS NULL RETURN count(t) AS n",
             "ties at a node that is not a PGNode": f"{ties} AND NOT (a:PGNode AND b:PGNode) RETURN count(t) AS n",
             "tie ids used more than once": f"{ties} WITH t.id AS id, count(*) AS c WHERE c > 1 RETURN count(id) AS n",
             "store meta nodes (expected 1)": "MATCH (m:PGMeta {name: 'store'}) WITH count(m) AS c WHERE c <> 1 RETURN c AS n",
-        }  # fmt: skip
+        }
         for what, query in checks.items():
             found = self._read(query, labels=list(self.labels), types=list(self.types))
             if found and found[0]["n"]:

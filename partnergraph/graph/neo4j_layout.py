@@ -37,8 +37,10 @@ _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 STAMP = "COLLECT {{ MATCH (b:PGChanges {{version: {0}._version}}) RETURN [b.source, b.at] LIMIT 1 }} AS {1}stamp"
 NODE = "n {.*} AS p, labels(n) AS labels, " + STAMP.format("n", "")
 TIE = "t {.*} AS p, type(t) AS type, startNode(t).key AS start, endNode(t).key AS end, " + STAMP.format("t", "")
-LOCK = ("MERGE (m:PGMeta {name: 'store'}) ON CREATE SET m.version = 0, m.schema = $schema "
-        "SET m.writes = coalesce(m.writes, 0) + 1 RETURN m.version AS version")  # fmt: skip
+LOCK = (
+    "MERGE (m:PGMeta {name: 'store'}) ON CREATE SET m.version = 0, m.schema = $schema "
+    "SET m.writes = coalesce(m.writes, 0) + 1 RETURN m.version AS version"
+)
 
 
 def ident(name: str) -> str:
@@ -50,7 +52,11 @@ def ident(name: str) -> str:
 
 def _native(props: Mapping[str, Any]) -> dict[str, Value]:
     """Stored properties without the system ones, dates as ``datetime.date``."""
-    return {k: (v.to_native() if isinstance(v, Neo4jDate) else v) for k, v in props.items() if k not in ("key", "id") and k[0] != "_"}
+    return {
+        k: (v.to_native() if isinstance(v, Neo4jDate) else v)
+        for k, v in props.items()
+        if k not in ("key", "id") and k[0] != "_"
+    }
 
 
 def _stamp(props: Mapping[str, Any], stamp: list[list[str]]) -> tuple[str | None, str | None]:
@@ -69,8 +75,10 @@ class Neo4jLayout:
         self.tie_patterns = {name: f"()-[:{label}]->()" for name, label in self.types.items()}
         self.dates = tuple(name for name, kind in datatypes.items() if kind == "date")
         owners: dict[str, NodeType | TieType] = {**schema.node_types, **schema.tie_types}
-        self.date_props = {name: [ident(p.name) for p in owner.properties.values() if p.datatype == "date"]
-                           for name, owner in owners.items()}  # fmt: skip
+        self.date_props = {
+            name: [ident(p.name) for p in owner.properties.values() if p.datatype == "date"]
+            for name, owner in owners.items()
+        }
         self.date_props["*"] = sorted({p for name in schema.node_types for p in self.date_props[name]})
         self.date_props["*tie"] = sorted({p for name in schema.tie_types for p in self.date_props[name]})
         reserved = sorted(p for p in datatypes if p in ("key", "id") or p.startswith("_"))
@@ -92,8 +100,15 @@ class Neo4jLayout:
     def node_row(self, node: Node) -> dict[str, Any]:
         folded = [fold(str(node.props[name])) for name in SEARCHED if name in node.props]
         sort = folded[0] if "name" in node.props else ""
-        return self._iso({**node.props, "key": node.key, "_version": node.version,
-                          "_search": " ".join(w for text in folded for w in WORD.findall(text)), "_sort": sort})  # fmt: skip
+        return self._iso(
+            {
+                **node.props,
+                "key": node.key,
+                "_version": node.version,
+                "_search": " ".join(w for text in folded for w in WORD.findall(text)),
+                "_sort": sort,
+            }
+        )
 
     def tie_row(self, tie: Tie) -> dict[str, Any]:
         props = self._iso({**tie.props, "id": tie.id, "_version": tie.version})
@@ -106,7 +121,15 @@ class Neo4jLayout:
 
     def tie_of(self, record: neo4j.Record) -> Tie:
         p = record["p"]
-        return Tie(record["type"], record["start"], record["end"], _native(p), p["id"], *_stamp(p, record["stamp"]), p.get("_version", 0))
+        return Tie(
+            record["type"],
+            record["start"],
+            record["end"],
+            _native(p),
+            p["id"],
+            *_stamp(p, record["stamp"]),
+            p.get("_version", 0),
+        )
 
     def ties_by_id(self, name: str, param: str = "ids") -> str:
         """A query for the ties of type ``name`` with ids ``$param`` (an index seek each).
@@ -119,4 +142,6 @@ class Neo4jLayout:
 
     def count_query(self, patterns: Mapping[str, str]) -> str:
         """A query counting each pattern (from the count store), as rows of (type, n); none for a pattern with no match."""
-        return " UNION ALL ".join(f"MATCH {pattern} RETURN '{name}' AS type, count(*) AS n" for name, pattern in patterns.items())
+        return " UNION ALL ".join(
+            f"MATCH {pattern} RETURN '{name}' AS type, count(*) AS n" for name, pattern in patterns.items()
+        )

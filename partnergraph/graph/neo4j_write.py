@@ -49,9 +49,15 @@ def log_batch(changes: Sequence[Change]) -> dict[str, Any]:
     changes with previous or new values, which ``befores`` and ``afters`` hold as JSON.
     """
     first = changes[0]
-    batch: dict[str, Any] = {"version": first.version, "at": first.at, "user": first.user, "source": first.source,
-                             "keys": [c.key for c in changes], "ops": "".join(OPS[c.op] for c in changes),
-                             "entities": "".join(ENTITIES[c.entity] for c in changes)}  # fmt: skip
+    batch: dict[str, Any] = {
+        "version": first.version,
+        "at": first.at,
+        "user": first.user,
+        "source": first.source,
+        "keys": [c.key for c in changes],
+        "ops": "".join(OPS[c.op] for c in changes),
+        "entities": "".join(ENTITIES[c.entity] for c in changes),
+    }
     if all(c.seq == first.seq + i for i, c in enumerate(changes)):
         batch["first"] = first.seq
     else:
@@ -59,8 +65,12 @@ def log_batch(changes: Sequence[Change]) -> dict[str, Any]:
     changed = [i for i, c in enumerate(changes) if c.before or c.after]
     if changed:
         batch["changed"] = changed
-        batch["befores"] = [json.dumps(changes[i].before, ensure_ascii=False) if changes[i].before else "" for i in changed]
-        batch["afters"] = [json.dumps(changes[i].after, ensure_ascii=False) if changes[i].after else "" for i in changed]
+        batch["befores"] = [
+            json.dumps(changes[i].before, ensure_ascii=False) if changes[i].before else "" for i in changed
+        ]
+        batch["afters"] = [
+            json.dumps(changes[i].after, ensure_ascii=False) if changes[i].after else "" for i in changed
+        ]
     return batch
 
 
@@ -73,9 +83,18 @@ def log_entries(batch: Mapping[str, Any]) -> Iterator[Change]:
     names = {letter: op for op, letter in (OPS | ENTITIES).items()}
     for i, key in enumerate(keys):
         before, after = values.get(i, ("", ""))
-        yield Change(batch["version"], seqs[i], batch["at"], batch["user"], batch["source"], names.get(ops[i], ops[i]),
-                     names.get(entities[i], entities[i]), key, json.loads(before) if before else None,
-                     json.loads(after) if after else None)  # fmt: skip
+        yield Change(
+            batch["version"],
+            seqs[i],
+            batch["at"],
+            batch["user"],
+            batch["source"],
+            names.get(ops[i], ops[i]),
+            names.get(entities[i], entities[i]),
+            key,
+            json.loads(before) if before else None,
+            json.loads(after) if after else None,
+        )
 
 
 class Neo4jTransaction(Transaction):
@@ -92,7 +111,9 @@ class Neo4jTransaction(Transaction):
 
     def __init__(self, layout: Neo4jLayout, kind_properties: Sequence[str], tx: neo4j.Transaction) -> None:
         self.layout, self.tx = layout, tx
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="partnergraph-neo4j")  # runs every query, in order
+        self.worker = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="partnergraph-neo4j"
+        )  # runs every query, in order
         self.sent: deque[Future[neo4j.Result]] = deque()  # writes handed to the worker, not yet known to have finished
         self.nodes: dict[str, Node] = {}  # stored nodes this transaction has read or written (a cache)
         self.written: set[str] = set()  # keys of the nodes this transaction wrote and has not removed
@@ -137,7 +158,10 @@ class Neo4jTransaction(Transaction):
 
     def next_version(self) -> int:
         version = int(self.read(LOCK, schema=SCHEMA_VERSION)[0]["version"]) + 1
-        counts = {r["type"]: r["n"] for r in self.read(self.layout.count_query({"(nodes)": "(:PGNode)", **self.layout.tie_patterns}))}
+        counts = {
+            r["type"]: r["n"]
+            for r in self.read(self.layout.count_query({"(nodes)": "(:PGNode)", **self.layout.tie_patterns}))
+        }
         self.had_nodes, self.had_ties = bool(counts.pop("(nodes)", 0)), set(counts)
         return version
 
@@ -151,7 +175,9 @@ class Neo4jTransaction(Transaction):
         if missing:
             if len(self.nodes) + len(missing) > CACHE:
                 self.nodes.clear()
-            records = self.read(f"UNWIND $keys AS k MATCH (n:PGNode {{key: k}}) RETURN {NODE}, elementId(n) AS eid", keys=missing)
+            records = self.read(
+                f"UNWIND $keys AS k MATCH (n:PGNode {{key: k}}) RETURN {NODE}, elementId(n) AS eid", keys=missing
+            )
             self.node_eids.update((r["p"]["key"], r["eid"]) for r in records)
             found.update((r["p"]["key"], self.layout.node_of(r)) for r in records)
             self.nodes.update(found)
@@ -172,7 +198,9 @@ class Neo4jTransaction(Transaction):
         that type, and what is still not found in every type that held ties."""
         by_type = _grouped((self.seen[i][0], i) for i in ids if i in self.seen)
         unknown = [i for i in ids if i not in self.seen]
-        for name, group in _grouped((m[1], i) for i in unknown if (m := _TYPED.search(i)) and m[1] in self.had_ties).items():
+        for name, group in _grouped(
+            (m[1], i) for i in unknown if (m := _TYPED.search(i)) and m[1] in self.had_ties
+        ).items():
             by_type.setdefault(name, []).extend(group)
         found = self._ties_of(by_type)
         unknown = [i for i in unknown if i not in found]
@@ -202,7 +230,10 @@ class Neo4jTransaction(Transaction):
             self.write(f"UNWIND $data AS r CREATE (n:PGNode:{label}) SET n = r{dates}", rows)
         if updated:  # a node never changes its type (the Writer refuses it), so its labels stay
             rows = [self.layout.node_row(n) for n in updated]
-            self.write(f"UNWIND $data AS r MATCH (n:PGNode {{key: r.key}}) SET n = r{self.layout.set_dates('*', 'n', 'r')}", rows)
+            self.write(
+                f"UNWIND $data AS r MATCH (n:PGNode {{key: r.key}}) SET n = r{self.layout.set_dates('*', 'n', 'r')}",
+                rows,
+            )
 
     def put_ties(self, created: Sequence[Tie], updated: Sequence[Tie]) -> None:
         self.get_ties([t.id for t in updated if t.id not in self.seen])
@@ -213,12 +244,18 @@ class Neo4jTransaction(Transaction):
             if unknown := {t.type for t in new} - self.layout.types.keys():  # the Writer refuses them first
                 raise SchemaError(Msg("schema.term", term=min(unknown), detail="not a tie type of models.ttl"))
             dates = self.layout.set_dates("*tie", "t", "r.p")
-            self.write(f"UNWIND $data AS r MATCH (a:PGNode {{key: r.start}}) MATCH (b:PGNode {{key: r.end}}) "
-                       f"CREATE (a)-[t:$(r.type)]->(b) SET t = r.p{dates}", [self.layout.tie_row(t) for t in new])  # fmt: skip
+            self.write(
+                f"UNWIND $data AS r MATCH (a:PGNode {{key: r.start}}) MATCH (b:PGNode {{key: r.end}}) "
+                f"CREATE (a)-[t:$(r.type)]->(b) SET t = r.p{dates}",
+                [self.layout.tie_row(t) for t in new],
+            )
         in_place = (t for t in updated if t.id in self.seen)
         for name, rows in _grouped((t.type, self.layout.tie_row(t)) for t in in_place).items():
             label, dates = self.layout.types[name], self.layout.set_dates(name, "t", "r.p")
-            self.write(f"UNWIND $data AS r MATCH ()-[t:{label} {{id: r.p.id}}]->() USING INDEX SEEK t:{label}(id) SET t = r.p{dates}", rows)
+            self.write(
+                f"UNWIND $data AS r MATCH ()-[t:{label} {{id: r.p.id}}]->() USING INDEX SEEK t:{label}(id) SET t = r.p{dates}",
+                rows,
+            )
         self.seen.update({t.id: (t.type, t.start, t.end) for t in (*created, *updated)})
 
     def _delete_ties(self, ids: Sequence[str]) -> None:
@@ -227,14 +264,18 @@ class Neo4jTransaction(Transaction):
             if known := [self.tie_eids[i] for i in group if i in self.tie_eids]:
                 self.write(f"UNWIND $data AS e MATCH ()-[t:{label}]->() WHERE elementId(t) = e DELETE t", known)
             if others := [i for i in group if i not in self.tie_eids]:
-                self.write(f"UNWIND $data AS id MATCH ()-[t:{label} {{id: id}}]->() USING INDEX SEEK t:{label}(id) DELETE t", others)
+                self.write(
+                    f"UNWIND $data AS id MATCH ()-[t:{label} {{id: id}}]->() USING INDEX SEEK t:{label}(id) DELETE t",
+                    others,
+                )
         for tie_id in ids:
             self.seen.pop(tie_id, None)
             self.tie_eids.pop(tie_id, None)
 
     def ties_touching(self, keys: Sequence[str]) -> list[Tie]:
         query = (
-            f"UNWIND $keys AS k MATCH (:PGNode {{key: k}})-[t]-() WHERE type(t) IN $types WITH DISTINCT t RETURN {TIE}, elementId(t) AS e"
+            "UNWIND $keys AS k MATCH (:PGNode {key: k})-[t]-() WHERE type(t) IN $types "
+            f"WITH DISTINCT t RETURN {TIE}, elementId(t) AS e"
         )
         records = self.read(query, keys=list(keys), types=list(self.layout.types))
         self.tie_eids.update((r["p"]["id"], r["e"]) for r in records)

@@ -129,11 +129,17 @@ class Structure:
 
 
 _GRAPHS: weakref.WeakKeyDictionary[GraphStore, OrderedDict[Filters, tuple[int, Graph]]] = weakref.WeakKeyDictionary()
-_STRUCTURES: weakref.WeakKeyDictionary[GraphStore, OrderedDict[Filters, tuple[int, Structure]]] = weakref.WeakKeyDictionary()
+_STRUCTURES: weakref.WeakKeyDictionary[GraphStore, OrderedDict[Filters, tuple[int, Structure]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _cached(cache: weakref.WeakKeyDictionary[GraphStore, OrderedDict[Filters, tuple[int, T]]], store: GraphStore,
-            filters: Filters, build: Callable[[GraphStore, Filters], T]) -> T:  # fmt: skip
+def _cached(
+    cache: weakref.WeakKeyDictionary[GraphStore, OrderedDict[Filters, tuple[int, T]]],
+    store: GraphStore,
+    filters: Filters,
+    build: Callable[[GraphStore, Filters], T],
+) -> T:
     """``build(store, filters)``, reused until the store's version changes; LRU-bounded per store."""
     version = store.version()
     entries = cache.setdefault(store, OrderedDict())
@@ -149,8 +155,13 @@ def _cached(cache: weakref.WeakKeyDictionary[GraphStore, OrderedDict[Filters, tu
     return value
 
 
-def _filters(node_types: Collection[str] | None, kinds: Collection[str] | None, tie_types: Collection[str] | None,
-             municipality: str | None, as_of: dt.date | None) -> Filters:  # fmt: skip
+def _filters(
+    node_types: Collection[str] | None,
+    kinds: Collection[str] | None,
+    tie_types: Collection[str] | None,
+    municipality: str | None,
+    as_of: dt.date | None,
+) -> Filters:
     def fz(values: Collection[str] | None) -> frozenset[str] | None:
         return frozenset(values) if values is not None else None
 
@@ -206,9 +217,15 @@ def _build(store: GraphStore, f: Filters) -> Graph:
     return graph
 
 
-def project(store: GraphStore, *, node_types: Collection[str] | None = None, kinds: Collection[str] | None = None,
-            tie_types: Collection[str] | None = None, municipality: str | None = None,
-            as_of: dt.date | None = None) -> Graph:  # fmt: skip
+def project(
+    store: GraphStore,
+    *,
+    node_types: Collection[str] | None = None,
+    kinds: Collection[str] | None = None,
+    tie_types: Collection[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+) -> Graph:
     """The (filtered) store as a frozen MultiDiGraph; rebuilt only after the store changes."""
     filters = _filters(node_types, kinds, tie_types, municipality, as_of)
     return _cached(_GRAPHS, store, filters, lambda s, f: nx.freeze(_build(s, f)))
@@ -282,8 +299,14 @@ def _valid_iso(since: Any, until: Any, day: str) -> bool:
 def _structure_nodes(reader: _Reader, f: Filters) -> Structure:
     located = None
     if f.municipality is not None:
-        located = {start for _, start, end, *_ in reader.ties([LOCATION_TIE]) if end == f.municipality} | {f.municipality}
-    rows = sorted(r for r in reader.nodes(f.node_types) if _keep(f, located, r[0], r[1], {"kind": r[3]} if r[3] is not None else {}))
+        located = {start for _, start, end, *_ in reader.ties([LOCATION_TIE]) if end == f.municipality} | {
+            f.municipality
+        }
+    rows = sorted(
+        r
+        for r in reader.nodes(f.node_types)
+        if _keep(f, located, r[0], r[1], {"kind": r[3]} if r[3] is not None else {})
+    )
     keys = [r[0] for r in rows]
     index = {k: i for i, k in enumerate(keys)}
     where: list[str | None] = [None] * len(keys)
@@ -293,7 +316,9 @@ def _structure_nodes(reader: _Reader, f: Filters) -> Structure:
             where[i] = end
     names = [str(r[2]) if r[2] is not None else r[0] for r in rows]
     text = [[v if isinstance(v, str) else None for v in (r[3], r[4])] for r in rows]
-    return Structure(keys, index, names, [t[0] for t in text], [t[1] for t in text], where, version=reader.store.version())
+    return Structure(
+        keys, index, names, [t[0] for t in text], [t[1] for t in text], where, version=reader.store.version()
+    )
 
 
 def _build_structure(store: GraphStore, f: Filters, reader: _Reader | None = None) -> Structure:
@@ -301,7 +326,13 @@ def _build_structure(store: GraphStore, f: Filters, reader: _Reader | None = Non
     s = _structure_nodes(reader, f)
     index, symmetric_types = s.index, {name for name, t in store.schema.tie_types.items() if t.symmetric}
     day = f.as_of.isoformat() if f.as_of else None
-    src, dst, types, strengths, symmetric = s.src.append, s.dst.append, s.tie_type.append, s.strength.append, s.symmetric.append
+    src, dst, types, strengths, symmetric = (
+        s.src.append,
+        s.dst.append,
+        s.tie_type.append,
+        s.strength.append,
+        s.symmetric.append,
+    )
     get = index.get
     for type_, start, end, strength, since, until in reader.ties(f.tie_types, dated=day is not None):
         i, j = get(start), get(end)
@@ -315,9 +346,15 @@ def _build_structure(store: GraphStore, f: Filters, reader: _Reader | None = Non
     return s
 
 
-def project_structure(store: GraphStore, *, node_types: Collection[str] | None = ("Organisation",),
-                      kinds: Collection[str] | None = None, tie_types: Collection[str] | None = None,
-                      municipality: str | None = None, as_of: dt.date | None = None) -> Structure:  # fmt: skip
+def project_structure(
+    store: GraphStore,
+    *,
+    node_types: Collection[str] | None = ("Organisation",),
+    kinds: Collection[str] | None = None,
+    tie_types: Collection[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+) -> Structure:
     """The (filtered) network as a :class:`Structure` (organisations only by default), cached like :func:`project`.
 
     The result is shared by every caller until the store changes: do not modify it.

@@ -47,7 +47,9 @@ class Revert:
         deleting = {key for (e, key), c in first.items() if e == "tie" and c.op == "create"}
         steps: list[tuple[str, bool, list[Planned], dict[str, Any]]] = []
         for entity, restore in (("tie", False), ("node", False), ("node", True), ("tie", True)):
-            items = [(key, c, last[e, key]) for (e, key), c in first.items() if e == entity and (c.op != "create") == restore]
+            items = [
+                (key, c, last[e, key]) for (e, key), c in first.items() if e == entity and (c.op != "create") == restore
+            ]
             for chunk in batched(items, BATCH_SIZE):  # every read first: reads after many deletes are slower on Neo4j
                 current = self._unchanged_since(entity, chunk)
                 if entity == "node" and not restore:
@@ -63,7 +65,9 @@ class Revert:
 
     def _unchanged_since(self, entity: str, chunk: Sequence[Planned]) -> dict[str, Any]:
         """The current records of ``chunk``, after checking that no later write changed them."""
-        current: dict[str, Any] = (self.tx.get_nodes if entity == "node" else self.tx.get_ties)([key for key, _, _ in chunk])
+        current: dict[str, Any] = (self.tx.get_nodes if entity == "node" else self.tx.get_ties)(
+            [key for key, _, _ in chunk]
+        )
         for key, _, last in chunk:
             now = current.get(key)
             if (now is not None) if last.op == "delete" else (now is None or now.version != last.version):
@@ -82,7 +86,9 @@ class Revert:
         self.tx.log([self.writer._change("delete", entity, key, current[key], None) for key in keys])
         self.writer.summary.add(entity, "deleted", len(keys))
 
-    def _restore(self, entity: str, chunk: Sequence[Planned], current: Mapping[str, Any]) -> dict[str, tuple[str, object]]:
+    def _restore(
+        self, entity: str, chunk: Sequence[Planned], current: Mapping[str, Any]
+    ) -> dict[str, tuple[str, object]]:
         """Put back what the version changed or deleted; returns the nodes whose kind this changes."""
         writer = self.writer
         restored = {key: writer._stamp(self.decode(entity, key, first.before)) for key, first, _ in chunk}
@@ -96,8 +102,18 @@ class Revert:
             level = writer._check_ties(created + updated)
             self.tx.put_ties(created, updated)
             writer._check_cycles(level)
-        self.tx.log([writer._change("update" if key in current else "create", entity, key, current.get(key), r if key in current else None)
-                     for key, r in restored.items()])  # fmt: skip
+        self.tx.log(
+            [
+                writer._change(
+                    "update" if key in current else "create",
+                    entity,
+                    key,
+                    current.get(key),
+                    r if key in current else None,
+                )
+                for key, r in restored.items()
+            ]
+        )
         writer.summary.add(entity, "created", len(created))
         writer.summary.add(entity, "updated", len(updated))
         return rekinded
@@ -105,5 +121,6 @@ class Revert:
 
 def _conflict(entity: str, key: str, later: object) -> ConflictError:
     return ConflictError(
-        Msg("store.revert_conflict", entity=entity, key=key, later=later), hint=Msg("store.revert_conflict.hint", later=later)
+        Msg("store.revert_conflict", entity=entity, key=key, later=later),
+        hint=Msg("store.revert_conflict.hint", later=later),
     )

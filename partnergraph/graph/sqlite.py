@@ -61,47 +61,52 @@ TIE_COLUMNS = 'id, type, start, "end", props, origin, updated, version'
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
-register_messages({
-    "store.readonly": (
-        "magazyn {path} jest tylko do odczytu: można go czytać, ale nie zmieniać; nic nie zostało zapisane",
-        "store {path} is read-only: it can be read but not changed; nothing was written",
-    ),
-    "store.readonly.hint": (
-        "zapis wymaga prawa zapisu do pliku i do jego folderu (SQLite tworzy obok pliki {name}-wal i {name}-shm); "
-        "zmień uprawnienia albo skopiuj magazyn tam, gdzie możesz zapisywać",
-        "writing needs write permission on the file and on its folder (SQLite creates {name}-wal and {name}-shm "
-        "beside it); change the permissions or copy the store to a place you can write to",
-    ),
-    "store.full": (
-        "brak miejsca na dysku dla magazynu {path}; zapis został w całości wycofany",
-        "no space left on the disk of store {path}; the write was rolled back as a whole",
-    ),
-    "store.full.hint": (
-        "zwolnij miejsce na dysku i powtórz; dane sprzed zapisu są nienaruszone",
-        "free some disk space and try again; the data from before the write is intact",
-    ),
-    "store.corrupt": ("plik magazynu {path} jest uszkodzony ({detail})", "the store file {path} is damaged ({detail})"),
-    "store.corrupt.hint": (
-        "przywróć kopię zapasową; polecenie `sqlite3 {path} .recover` odzyska, co się da, "
-        "a `partnergraph db check` na kopii powie, czy jest cała",
-        "restore a backup; `sqlite3 {path} .recover` recovers what it can, and `partnergraph db check` on the copy "
-        "tells whether it is whole",
-    ),
-    "store.cantopen": ("nie można otworzyć ani utworzyć magazynu {path}", "cannot open or create store {path}"),
-    "store.cantopen.hint": (
-        "sprawdź, czy folder istnieje i czy możesz w nim zapisywać (SQLite tworzy obok magazynu pliki -wal i -shm)",
-        "check that the folder exists and that you can write to it (SQLite creates -wal and -shm files beside the store)",
-    ),
-    "store.ioerr": (
-        "błąd dysku przy magazynie {path} ({detail}); niczego nie zapisano w połowie",
-        "disk error on store {path} ({detail}); nothing was half-written",
-    ),
-    "store.ioerr.hint": (
-        "sprawdź miejsce na dysku, limity rozmiaru plików i sam dysk, potem powtórz",
-        "check the free disk space, file size limits and the disk itself, then try again",
-    ),
-    "store.sqlite": ("błąd magazynu {path}: {detail}", "store {path} failed: {detail}"),
-})  # fmt: skip
+register_messages(
+    {
+        "store.readonly": (
+            "magazyn {path} jest tylko do odczytu: można go czytać, ale nie zmieniać; nic nie zostało zapisane",
+            "store {path} is read-only: it can be read but not changed; nothing was written",
+        ),
+        "store.readonly.hint": (
+            "zapis wymaga prawa zapisu do pliku i do jego folderu (SQLite tworzy obok pliki {name}-wal i {name}-shm); "
+            "zmień uprawnienia albo skopiuj magazyn tam, gdzie możesz zapisywać",
+            "writing needs write permission on the file and on its folder (SQLite creates {name}-wal and {name}-shm "
+            "beside it); change the permissions or copy the store to a place you can write to",
+        ),
+        "store.full": (
+            "brak miejsca na dysku dla magazynu {path}; zapis został w całości wycofany",
+            "no space left on the disk of store {path}; the write was rolled back as a whole",
+        ),
+        "store.full.hint": (
+            "zwolnij miejsce na dysku i powtórz; dane sprzed zapisu są nienaruszone",
+            "free some disk space and try again; the data from before the write is intact",
+        ),
+        "store.corrupt": (
+            "plik magazynu {path} jest uszkodzony ({detail})",
+            "the store file {path} is damaged ({detail})",
+        ),
+        "store.corrupt.hint": (
+            "przywróć kopię zapasową; polecenie `sqlite3 {path} .recover` odzyska, co się da, "
+            "a `partnergraph db check` na kopii powie, czy jest cała",
+            "restore a backup; `sqlite3 {path} .recover` recovers what it can, and `partnergraph db check` on the copy "
+            "tells whether it is whole",
+        ),
+        "store.cantopen": ("nie można otworzyć ani utworzyć magazynu {path}", "cannot open or create store {path}"),
+        "store.cantopen.hint": (
+            "sprawdź, czy folder istnieje i czy możesz w nim zapisywać (SQLite tworzy obok magazynu pliki -wal i -shm)",
+            "check that the folder exists and that you can write to it (SQLite creates -wal and -shm files beside the store)",
+        ),
+        "store.ioerr": (
+            "błąd dysku przy magazynie {path} ({detail}); niczego nie zapisano w połowie",
+            "disk error on store {path} ({detail}); nothing was half-written",
+        ),
+        "store.ioerr.hint": (
+            "sprawdź miejsce na dysku, limity rozmiaru plików i sam dysk, potem powtórz",
+            "check the free disk space, file size limits and the disk itself, then try again",
+        ),
+        "store.sqlite": ("błąd magazynu {path}: {detail}", "store {path} failed: {detail}"),
+    }
+)
 
 SEARCHED = ("name", "short_name")  # properties whose words the text search looks at
 
@@ -120,7 +125,9 @@ def _iso(value: object) -> str:
     raise TypeError(value)
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_iso)  # dates through default: the C encoder does the rest
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), default=_iso
+)  # dates through default: the C encoder does the rest
 
 
 def _dumps(props: Mapping[str, Value]) -> str:
@@ -145,34 +152,48 @@ class _SqliteTransaction(Transaction):
         extracts = "".join(", json_extract(props, ?)" for _ in props)
         sql = f"SELECT key, type{extracts} FROM nodes WHERE key IN (SELECT value FROM json_each(?))"
         rows = self.db.execute(sql, [*(f'$."{p}"' for p in props), json.dumps(list(keys))])
-        return {row[0]: Node(row[0], row[1], {p: v for p, v in zip(props, row[2:], strict=True) if v is not None}) for row in rows}
+        return {
+            row[0]: Node(row[0], row[1], {p: v for p, v in zip(props, row[2:], strict=True) if v is not None})
+            for row in rows
+        }
 
     def get_ties(self, ids: Sequence[str]) -> dict[str, Tie]:
         sql = f"SELECT {TIE_COLUMNS} FROM ties WHERE id IN (SELECT value FROM json_each(?))"
         return {row[0]: self.store.tie_row(row) for row in self.db.execute(sql, (json.dumps(list(ids)),))}
 
     def put_nodes(self, created: Sequence[Node], updated: Sequence[Node]) -> None:
-        rows = [(_sort_text(n.props), _search_text(n.props), _dumps(n.props), n.origin, n.updated, n.version, n.type, n.key)
-                for n in (*created, *updated)]  # fmt: skip
+        rows = [
+            (_sort_text(n.props), _search_text(n.props), _dumps(n.props), n.origin, n.updated, n.version, n.type, n.key)
+            for n in (*created, *updated)
+        ]
         self.db.executemany(
             "INSERT INTO nodes (sort, search, props, origin, updated, version, type, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows[: len(created)])  # fmt: skip
+            rows[: len(created)],
+        )
         self.db.executemany(
             "UPDATE nodes SET sort = ?, search = ?, props = ?, origin = ?, updated = ?, version = ? WHERE type = ? AND key = ?",
-            rows[len(created) :])  # fmt: skip
+            rows[len(created) :],
+        )
 
     def put_ties(self, created: Sequence[Tie], updated: Sequence[Tie]) -> None:
-        rows = [(t.type, t.start, t.end, _dumps(t.props), t.origin, t.updated, t.version, t.id) for t in (*created, *updated)]
+        rows = [
+            (t.type, t.start, t.end, _dumps(t.props), t.origin, t.updated, t.version, t.id)
+            for t in (*created, *updated)
+        ]
         self.db.executemany(
             'INSERT INTO ties (type, start, "end", props, origin, updated, version, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-            rows[: len(created)])  # fmt: skip
+            rows[: len(created)],
+        )
         self.db.executemany(
             'UPDATE ties SET type = ?, start = ?, "end" = ?, props = ?, origin = ?, updated = ?, version = ? WHERE id = ?',
-            rows[len(created) :])  # fmt: skip
+            rows[len(created) :],
+        )
 
     def ties_touching(self, keys: Sequence[str]) -> list[Tie]:
-        sql = (f"SELECT {TIE_COLUMNS} FROM ties WHERE start IN (SELECT value FROM json_each(?1))"
-               ' OR "end" IN (SELECT value FROM json_each(?1)) ORDER BY id')  # fmt: skip
+        sql = (
+            f"SELECT {TIE_COLUMNS} FROM ties WHERE start IN (SELECT value FROM json_each(?1))"
+            ' OR "end" IN (SELECT value FROM json_each(?1)) ORDER BY id'
+        )
         return [self.store.tie_row(row) for row in self.db.execute(sql, (json.dumps(list(keys)),))]
 
     def tie_ends_from(self, keys: Sequence[str], tie_type: str) -> list[tuple[str, str]]:
@@ -186,16 +207,30 @@ class _SqliteTransaction(Transaction):
     def log(self, changes: Sequence[Change]) -> None:
         self.db.executemany(
             "INSERT INTO changes (version, seq, at, user, source, op, entity, key, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(c.version, c.seq, c.at, c.user, c.source, c.op, c.entity, c.key,
-              json.dumps(c.before, ensure_ascii=False) if c.before else None,
-              json.dumps(c.after, ensure_ascii=False) if c.after else None) for c in changes],
-        )  # fmt: skip
+            [
+                (
+                    c.version,
+                    c.seq,
+                    c.at,
+                    c.user,
+                    c.source,
+                    c.op,
+                    c.entity,
+                    c.key,
+                    json.dumps(c.before, ensure_ascii=False) if c.before else None,
+                    json.dumps(c.after, ensure_ascii=False) if c.after else None,
+                )
+                for c in changes
+            ],
+        )
 
 
 class SqliteStore(GraphStore):
     """A :class:`GraphStore` in one SQLite file (``sqlite:///path.db``)."""
 
-    def __init__(self, path: str | Path, *, url: str | None = None, schema: Schema | None = None, busy_timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: str | Path, *, url: str | None = None, schema: Schema | None = None, busy_timeout: float = 30.0
+    ) -> None:
         super().__init__(url or f"sqlite:///{path}", schema)
         self.path = Path(path)
         self.busy_timeout = busy_timeout
@@ -224,7 +259,9 @@ class SqliteStore(GraphStore):
         if "meta" in tables:
             found = int(self._meta("schema_version") or 0)
             if found > SCHEMA_VERSION:
-                raise StoreError(Msg("store.newer", url=self.url, found=found, known=SCHEMA_VERSION), hint=Msg("store.newer.hint"))
+                raise StoreError(
+                    Msg("store.newer", url=self.url, found=found, known=SCHEMA_VERSION), hint=Msg("store.newer.hint")
+                )
             if found == SCHEMA_VERSION:
                 return
         self.db.execute("PRAGMA journal_mode = WAL")
@@ -305,8 +342,15 @@ class SqliteStore(GraphStore):
         row = self.db.execute(f"SELECT {TIE_COLUMNS} FROM ties WHERE id = ?", (tie_id,)).fetchone()
         return self.tie_row(row) if row else None
 
-    def find_nodes(self, *, type: str | None = None, text: str | None = None, where: Mapping[str, Value] | None = None,
-                   limit: int | None = 50, offset: int = 0) -> list[Node]:  # fmt: skip
+    def find_nodes(
+        self,
+        *,
+        type: str | None = None,
+        text: str | None = None,
+        where: Mapping[str, Value] | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+    ) -> list[Node]:
         sql = [f"SELECT {', '.join('n.' + c for c in NODE_COLUMNS.split(', '))} FROM nodes n"]
         conditions: list[str] = []
         params: list[Any] = []
@@ -329,7 +373,9 @@ class SqliteStore(GraphStore):
         params += [-1 if limit is None else limit, offset]
         return [self.node_row(row) for row in self.db.execute(" ".join(sql), params)]
 
-    def neighbours(self, key: str, *, tie_types: Sequence[str] | None = None, direction: Direction = "both") -> list[tuple[Tie, Node]]:
+    def neighbours(
+        self, key: str, *, tie_types: Sequence[str] | None = None, direction: Direction = "both"
+    ) -> list[tuple[Tie, Node]]:
         columns = ", ".join(f"t.{c}" for c in TIE_COLUMNS.replace('"end"', "end").split(", "))
         node_columns = ", ".join(f"n.{c}" for c in NODE_COLUMNS.split(", "))
         only = " AND t.type IN (SELECT value FROM json_each(?))" if tie_types is not None else ""
@@ -382,9 +428,21 @@ class SqliteStore(GraphStore):
             sql += " WHERE " + " AND ".join(conditions)
         sql += " ORDER BY version DESC, seq DESC LIMIT ?"
         rows = self.db.execute(sql, [*params, -1 if limit is None else limit])
-        return [Change(version=row[0], seq=row[1], at=row[2], user=row[3], source=row[4], op=row[5], entity=row[6], key=row[7],
-                       before=json.loads(row[8]) if row[8] else None, after=json.loads(row[9]) if row[9] else None)
-                for row in rows]  # fmt: skip
+        return [
+            Change(
+                version=row[0],
+                seq=row[1],
+                at=row[2],
+                user=row[3],
+                source=row[4],
+                op=row[5],
+                entity=row[6],
+                key=row[7],
+                before=json.loads(row[8]) if row[8] else None,
+                after=json.loads(row[9]) if row[9] else None,
+            )
+            for row in rows
+        ]
 
     def _check_storage(self) -> list[Problem]:
         try:

@@ -32,7 +32,16 @@ from partnergraph.records import Node
 if TYPE_CHECKING:
     from partnergraph.graph.base import GraphStore
 
-__all__ = ["ENDED", "REGISTER_DATE", "VALID_FROM", "as_date", "current_nodes", "current_units", "is_current", "register_dates"]
+__all__ = [
+    "ENDED",
+    "REGISTER_DATE",
+    "VALID_FROM",
+    "as_date",
+    "current_nodes",
+    "current_units",
+    "is_current",
+    "register_dates",
+]
 
 REGISTER_DATE = "register_date"
 VALID_FROM = "valid_from"

@@ -23,18 +23,20 @@ __all__ = ["MAX_LISTED", "READERS", "ImportFailed", "ImportReport", "Located", "
 MAX_LISTED = 1000
 """Problems and notices kept in a report (all are counted)."""
 
-register_messages({
-    "imp.failed": (
-        "import odrzucony (liczba problemów: {count}); nic nie zapisano",
-        "import rejected ({count} problems); nothing was written",
-    ),
-    "imp.failed.hint": (
-        "popraw plik albo dodaj --skip-invalid, aby wczytać poprawne wiersze",
-        "fix the file, or add --skip-invalid to import the valid rows",
-    ),
-    "imp.fatal.hint": ("popraw plik i zaimportuj go ponownie", "fix the file and import it again"),
-    "imp.more": ("… i jeszcze {count}", "… and {count} more"),
-})  # fmt: skip
+register_messages(
+    {
+        "imp.failed": (
+            "import odrzucony (liczba problemów: {count}); nic nie zapisano",
+            "import rejected ({count} problems); nothing was written",
+        ),
+        "imp.failed.hint": (
+            "popraw plik albo dodaj --skip-invalid, aby wczytać poprawne wiersze",
+            "fix the file, or add --skip-invalid to import the valid rows",
+        ),
+        "imp.fatal.hint": ("popraw plik i zaimportuj go ponownie", "fix the file and import it again"),
+        "imp.more": ("… i jeszcze {count}", "… and {count} more"),
+    }
+)
 
 
 @dataclass(frozen=True)

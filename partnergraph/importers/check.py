@@ -36,38 +36,49 @@ NAMED = ("name", "short_name")
 PLACE_TYPE = "Municipality"
 """The node type whose ties (LOCATED_IN) give an organisation's place, for duplicate checks."""
 
-register_messages({
-    "imp.unknown_name": ("nie ma węzła o nazwie {name!r} ani w pliku, ani w magazynie", "no node named {name!r} in the file or the store"),
-    "imp.unknown_name.hint": (
-        "wpisz nazwę dokładnie jak w arkuszu węzłów albo klucz (np. krs:0000123456, org:nazwa)",
-        "write the name exactly as in the nodes sheet, or a key (e.g. krs:0000123456, org:name)",
-    ),
-    "imp.ambiguous_name": ("nazwa {name!r} pasuje do kilku węzłów: {keys}", "the name {name!r} fits several nodes: {keys}"),
-    "imp.ambiguous_name.hint": ("wpisz klucz zamiast nazwy", "write the key instead of the name"),
-    "imp.missing_end": ("nie ma węzła {key} ani w pliku, ani w magazynie", "no node {key} in the file or the store"),
-    "imp.missing_end.hint": ("dodaj węzeł {key} albo popraw klucz", "add node {key} or correct the key"),
-    "imp.merged": (
-        "{key} ma ten sam identyfikator ({ident}) co zapisana organizacja {stored} — scalono z nią",
-        "{key} has the same identifier ({ident}) as the stored organisation {stored} — merged into it",
-    ),
-    "imp.many_matches": (
-        "{key} ma wspólne identyfikatory z kilkoma zapisanymi organizacjami: {keys}",
-        "{key} shares identifiers with several stored organisations: {keys}",
-    ),
-    "imp.many_matches.hint": ("sprawdź numery KRS, NIP i REGON", "check the KRS, NIP and REGON numbers"),
-    "imp.shares_identifier": (
-        "{key} ma ten sam identyfikator ({ident}) co inna zapisana organizacja, {stored}",
-        "{key} has the same identifier ({ident}) as another stored organisation, {stored}",
-    ),
-    "imp.duplicate": (
-        "{key} to prawdopodobnie duplikat zapisanej organizacji {stored} (ta sama nazwa i miejsce) — nie scalono",
-        "{key} is probably a duplicate of the stored organisation {stored} (same name and place) — not merged",
-    ),
-    "imp.duplicate.hint": (
-        "jeśli to ta sama organizacja, wpisz w kolumnie klucza {stored}",
-        "if it is the same organisation, write {stored} in the key column",
-    ),
-})  # fmt: skip
+register_messages(
+    {
+        "imp.unknown_name": (
+            "nie ma węzła o nazwie {name!r} ani w pliku, ani w magazynie",
+            "no node named {name!r} in the file or the store",
+        ),
+        "imp.unknown_name.hint": (
+            "wpisz nazwę dokładnie jak w arkuszu węzłów albo klucz (np. krs:0000123456, org:nazwa)",
+            "write the name exactly as in the nodes sheet, or a key (e.g. krs:0000123456, org:name)",
+        ),
+        "imp.ambiguous_name": (
+            "nazwa {name!r} pasuje do kilku węzłów: {keys}",
+            "the name {name!r} fits several nodes: {keys}",
+        ),
+        "imp.ambiguous_name.hint": ("wpisz klucz zamiast nazwy", "write the key instead of the name"),
+        "imp.missing_end": (
+            "nie ma węzła {key} ani w pliku, ani w magazynie",
+            "no node {key} in the file or the store",
+        ),
+        "imp.missing_end.hint": ("dodaj węzeł {key} albo popraw klucz", "add node {key} or correct the key"),
+        "imp.merged": (
+            "{key} ma ten sam identyfikator ({ident}) co zapisana organizacja {stored} — scalono z nią",
+            "{key} has the same identifier ({ident}) as the stored organisation {stored} — merged into it",
+        ),
+        "imp.many_matches": (
+            "{key} ma wspólne identyfikatory z kilkoma zapisanymi organizacjami: {keys}",
+            "{key} shares identifiers with several stored organisations: {keys}",
+        ),
+        "imp.many_matches.hint": ("sprawdź numery KRS, NIP i REGON", "check the KRS, NIP and REGON numbers"),
+        "imp.shares_identifier": (
+            "{key} ma ten sam identyfikator ({ident}) co inna zapisana organizacja, {stored}",
+            "{key} has the same identifier ({ident}) as another stored organisation, {stored}",
+        ),
+        "imp.duplicate": (
+            "{key} to prawdopodobnie duplikat zapisanej organizacji {stored} (ta sama nazwa i miejsce) — nie scalono",
+            "{key} is probably a duplicate of the stored organisation {stored} (same name and place) — not merged",
+        ),
+        "imp.duplicate.hint": (
+            "jeśli to ta sama organizacja, wpisz w kolumnie klucza {stored}",
+            "if it is the same organisation, write {stored} in the key column",
+        ),
+    }
+)
 
 
 def name_ref(text: str) -> str:
@@ -95,7 +106,9 @@ class Checker:
         self.validator, schema = store.validator, store.schema
         self.empty_store = not store.count_nodes()
         schemes = sorted({t.kind_scheme for t in schema.tie_types.values() if t.kind_scheme})
-        self.kind_props = {t: tuple(p for s in schemes if (p := schema.vocabulary_property(t, s))) for t in schema.node_types}
+        self.kind_props = {
+            t: tuple(p for s in schemes if (p := schema.vocabulary_property(t, s))) for t in schema.node_types
+        }
         self.slug_prefixes = [t.slug_prefix for t in schema.node_types.values() if t.slug_prefix]
         self.reconcilable = {t.name for t in schema.node_types.values() if t.identified_by and t.slug_prefix}
         self.place_tie = next((t.name for t in schema.tie_types.values() if t.range == (PLACE_TYPE,)), None)
@@ -104,8 +117,11 @@ class Checker:
         self.known: dict[str, int] = {}  # key of a node in the file → profile
         self.first: dict[str, str] = {}  # key of a node in the file → the row it was first read at
         self.file_ids: dict[str, str] = {}  # ``prefix:value`` of an identifier in the file → key of its node
-        self.ident_props = {t.name: [(p, n) for p, n in t.key_prefixes().items() if n] for t in schema.node_types.values()
-                            if t.name in self.reconcilable}  # fmt: skip
+        self.ident_props = {
+            t.name: [(p, n) for p, n in t.key_prefixes().items() if n]
+            for t in schema.node_types.values()
+            if t.name in self.reconcilable
+        }
         self.stored: dict[str, int] = {}  # key looked up in the store → profile (-1: not there)
         self.names: dict[str, str | tuple[str, ...]] = {}  # name slug → key of the file node so named (or several)
         self.refs: dict[str, str] = {}  # name reference → key, as first resolved
@@ -192,7 +208,9 @@ class Checker:
         idents = [f"{prefix}:{node.props[name]}" for prefix, name in prefixes if name in node.props]
         hits = {self.file_ids[i]: i for i in idents if self.file_ids.get(i, node.key) != node.key}
         if len(hits) > 1:
-            problem = Problem(Msg("imp.many_in_file", key=node.key, keys=", ".join(sorted(hits))), "", Msg("imp.many_matches.hint"))
+            problem = Problem(
+                Msg("imp.many_in_file", key=node.key, keys=", ".join(sorted(hits))), "", Msg("imp.many_matches.hint")
+            )
             self._reject(ordinal, item, [problem])
             return None
         if hits:
@@ -215,7 +233,9 @@ class Checker:
         first = self.first.get(key, "?")
         if self.known[key] != profile:
             was, now = (_describe(self.profiles[p]) for p in (self.known[key], profile))
-            problem = Problem(Msg("imp.repeated_kind", key=key, first=first, was=was, now=now), "key", Msg("imp.repeated_kind.hint"))
+            problem = Problem(
+                Msg("imp.repeated_kind", key=key, first=first, was=was, now=now), "key", Msg("imp.repeated_kind.hint")
+            )
             self._reject(ordinal, item, [problem])
             return False
         if ordinal not in self.merged:  # a merge has its own notice
@@ -246,7 +266,9 @@ class Checker:
         if node_type not in self.reconcilers:
             wanted = node_type in self.reconcilable and not self.empty_store and self.store.count_nodes().get(node_type)
             schema = self.store.schema
-            self.reconcilers[node_type] = Reconciler(self.store, schema.node_types[node_type], self.place_tie) if wanted else None
+            self.reconcilers[node_type] = (
+                Reconciler(self.store, schema.node_types[node_type], self.place_tie) if wanted else None
+            )
         return self.reconcilers[node_type]
 
     def _reconcile(self, ordinal: int, item: Located, node: Node, reconciler: Reconciler) -> Node | None:
@@ -263,12 +285,16 @@ class Checker:
         if not hits:
             return node
         if len(hits) > 1:
-            problem = Problem(Msg("imp.many_matches", key=node.key, keys=", ".join(sorted(hits))), "", Msg("imp.many_matches.hint"))
+            problem = Problem(
+                Msg("imp.many_matches", key=node.key, keys=", ".join(sorted(hits))), "", Msg("imp.many_matches.hint")
+            )
             self._reject(ordinal, item, [problem])
             return None
         stored, ident = next(iter(hits.items()))
         if self._stored_profile(node.key) is not None:
-            self.report.add_notice(Notice(Msg("imp.shares_identifier", key=node.key, ident=ident, stored=stored), item.where))
+            self.report.add_notice(
+                Notice(Msg("imp.shares_identifier", key=node.key, ident=ident, stored=stored), item.where)
+            )
             return node
         try:
             merged = self.validator.node(replace(node, key=stored))
@@ -282,7 +308,9 @@ class Checker:
     def _check_duplicate(self, where: str, key: str, slug: str, place: str, reconciler: Reconciler) -> None:
         stored = reconciler.names.get((slug, place))
         if stored and stored != key:
-            notice = Notice(Msg("imp.duplicate", key=key, stored=stored), where, Msg("imp.duplicate.hint", stored=stored))
+            notice = Notice(
+                Msg("imp.duplicate", key=key, stored=stored), where, Msg("imp.duplicate.hint", stored=stored)
+            )
             self.report.add_notice(notice)
 
     # -- ties ----------------------------------------------------------------------------------
@@ -341,8 +369,14 @@ class Checker:
             self._wait(ordinal, item)
             return
         if profiles[0] is None or profiles[1] is None:
-            missing = [(f, k) for f, k, p in zip(("start", "end"), (tie.start, tie.end), profiles, strict=True) if p is None]
-            self._reject(ordinal, item, [Problem(Msg("imp.missing_end", key=k), f, Msg("imp.missing_end.hint", key=k)) for f, k in missing])
+            missing = [
+                (f, k) for f, k, p in zip(("start", "end"), (tie.start, tie.end), profiles, strict=True) if p is None
+            ]
+            self._reject(
+                ordinal,
+                item,
+                [Problem(Msg("imp.missing_end", key=k), f, Msg("imp.missing_end.hint", key=k)) for f, k in missing],
+            )
             return
         problems = self.validator.endpoints(tie, self.profiles[profiles[0]], self.profiles[profiles[1]])
         if problems:

@@ -62,8 +62,22 @@ from partnergraph.validate import Validator
 
 __all__ = ["GraphMapping", "Side", "read_gexf", "read_graphml"]
 
-_NODE_ALIASES = {"label": "name", "nazwa": "name", "opis": "description", "type": "type", "typ": "type", "rodzaj": "kind"}
-_EDGE_ALIASES = {"type": "type", "label": "type", "kind": "type", "relation": "type", "relationship": "type", "typ": "type"}
+_NODE_ALIASES = {
+    "label": "name",
+    "nazwa": "name",
+    "opis": "description",
+    "type": "type",
+    "typ": "type",
+    "rodzaj": "kind",
+}
+_EDGE_ALIASES = {
+    "type": "type",
+    "label": "type",
+    "kind": "type",
+    "relation": "type",
+    "relationship": "type",
+    "typ": "type",
+}
 _DIRECTED = {"true", "directed", "1"}
 
 register_messages(
@@ -176,8 +190,13 @@ class GraphMapping:
                 unknown = set(given) - {"attributes", "values", "defaults"}
                 if unknown:
                     raise ValueError(f"{name}: {', '.join(sorted(unknown))}")
-                sides.append(Side(dict(given.get("attributes") or {}), dict(given.get("values") or {}),
-                                  {**default.defaults, **dict(given.get("defaults") or {})}))  # fmt: skip
+                sides.append(
+                    Side(
+                        dict(given.get("attributes") or {}),
+                        dict(given.get("values") or {}),
+                        {**default.defaults, **dict(given.get("defaults") or {})},
+                    )
+                )
         except (OSError, ValueError, TypeError, AttributeError) as exc:
             raise ConfigError(Msg("graph.mapping", detail=exc)) from exc
         return cls(*sides)
@@ -225,7 +244,9 @@ class _Graph:
         self.directed: Counter[str] = Counter()  # symmetric tie type → directed edges given to it
         self.merged = 0
 
-    def props(self, record: _Record, side: Side, aliases: Mapping[str, str], kind: str) -> tuple[dict[str, str], dict[str, str]]:
+    def props(
+        self, record: _Record, side: Side, aliases: Mapping[str, str], kind: str
+    ) -> tuple[dict[str, str], dict[str, str]]:
         """Properties of a record (guessed ones not of its type dropped), and their places."""
         props, places, guessed = {}, {}, {}
         for attribute, value in record.attrs.items():
@@ -417,16 +438,25 @@ class _Graph:
             notes.append(Problem(Msg("graph.dropped", names=", ".join(sorted(self.dropped))), self.name))
         for attribute, values in sorted(self.unknown.items()):
             listed = ", ".join(sorted(values))
-            notes.append(Problem(Msg("graph.unknown_value", count=sum(values.values()), attribute=attribute, values=listed), self.name))
+            notes.append(
+                Problem(
+                    Msg("graph.unknown_value", count=sum(values.values()), attribute=attribute, values=listed),
+                    self.name,
+                )
+            )
         notes += self.time_notes()
         for tie, count in sorted(self.loops.items()):
             notes.append(Problem(Msg("graph.self_loops", count=count, tie=tie), self.name))
         for (child, parent), count in sorted(self.flattened.items()):
-            notes.append(Problem(Msg("graph.flattened", count=count, child=child, parent=parent, tie=HIERARCHY_TIE), self.name))
+            notes.append(
+                Problem(Msg("graph.flattened", count=count, child=child, parent=parent, tie=HIERARCHY_TIE), self.name)
+            )
         repeated = {name: ids for name, ids in self.names.items() if len(ids) > 1}
         if repeated:
-            shown = "; ".join(f"{name} ({', '.join(ids[:SHOWN])}{', …' if len(ids) > SHOWN else ''})"
-                              for name, ids in sorted(repeated.items())[:SHOWN])  # fmt: skip
+            shown = "; ".join(
+                f"{name} ({', '.join(ids[:SHOWN])}{', …' if len(ids) > SHOWN else ''})"
+                for name, ids in sorted(repeated.items())[:SHOWN]
+            )
             more = f"; … (+{len(repeated) - SHOWN})" if len(repeated) > SHOWN else ""
             notes.append(Problem(Msg("graph.same_name", count=len(repeated), names=shown + more), self.name))
         yield from (Notice(n.message, n.where) for n in notes)
@@ -481,7 +511,9 @@ def _label(element: XmlElement) -> str:
     return ""
 
 
-def _data(element: XmlElement, names: Mapping[str, tuple[str, str]], name: str) -> tuple[dict[str, str], dict[str, str]]:
+def _data(
+    element: XmlElement, names: Mapping[str, tuple[str, str]], name: str
+) -> tuple[dict[str, str], dict[str, str]]:
     """GraphML attributes of a node or edge: key defaults, then its <data> children; the label of
     yEd graphics (``nodegraphics``/``edgegraphics`` data, yFiles ``NodeLabels``) as ``label``."""
     attrs = {attr: default for attr, default in names.values() if default}
@@ -503,7 +535,9 @@ def _with_id(side: Side, element: XmlElement, attrs: dict[str, str], places: dic
         attrs["id"], places["id"] = element.attrs["id"], element.where(name)
 
 
-def read_graphml(path: Path, *, mapping: GraphMapping | None = None, schema: Schema | None = None) -> Iterator[Located | Problem]:
+def read_graphml(
+    path: Path, *, mapping: GraphMapping | None = None, schema: Schema | None = None
+) -> Iterator[Located | Problem]:
     """Nodes and ties of a GraphML file, then notices of the defaults applied."""
     graph = _Graph(path, mapping or GraphMapping(), schema or load_schema())
     keys: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
@@ -518,7 +552,10 @@ def read_graphml(path: Path, *, mapping: GraphMapping | None = None, schema: Sch
             default = clean_text(next((d.text for d in element.find("default")), ""))
             domain = element.attrs.get("for", "all")
             for kind in ("node", "edge") if domain == "all" else (domain,) if domain in keys else ():
-                keys[kind][element.attrs.get("id", "")] = (element.attrs.get("attr.name") or element.attrs.get("id", ""), default)
+                keys[kind][element.attrs.get("id", "")] = (
+                    element.attrs.get("attr.name") or element.attrs.get("id", ""),
+                    default,
+                )
         elif element.tag in ("node", "edge"):
             yield from _graphml_record(graph, element, keys, directed, "")
         elif element.tag == "hyperedge":
@@ -526,14 +563,17 @@ def read_graphml(path: Path, *, mapping: GraphMapping | None = None, schema: Sch
     yield from graph.finish()
 
 
-def _graphml_record(graph: _Graph, element: XmlElement, keys: Mapping[str, Mapping[str, tuple[str, str]]], directed: bool,
-                    parent: str) -> Iterator[Located | Problem]:  # fmt: skip
+def _graphml_record(
+    graph: _Graph, element: XmlElement, keys: Mapping[str, Mapping[str, tuple[str, str]]], directed: bool, parent: str
+) -> Iterator[Located | Problem]:
     """A GraphML node (with the nodes and edges of its nested graphs: yEd groups) or edge."""
     attrs, places = _data(element, keys[element.tag], graph.name)
     if element.tag == "edge":
         is_directed = element.attrs.get("directed", str(directed)).lower() in _DIRECTED
         yield from graph.edge(
-            _Record(element, attrs, places, element.attrs.get("source", ""), element.attrs.get("target", ""), is_directed)
+            _Record(
+                element, attrs, places, element.attrs.get("source", ""), element.attrs.get("target", ""), is_directed
+            )
         )
         return
     _with_id(graph.mapping.nodes, element, attrs, places, graph.name)
@@ -550,7 +590,9 @@ def _graphml_record(graph: _Graph, element: XmlElement, keys: Mapping[str, Mappi
                 yield Problem(Msg("graph.unsupported", what="hyperedges"), child.where(graph.name))
 
 
-def read_gexf(path: Path, *, mapping: GraphMapping | None = None, schema: Schema | None = None) -> Iterator[Located | Problem]:
+def read_gexf(
+    path: Path, *, mapping: GraphMapping | None = None, schema: Schema | None = None
+) -> Iterator[Located | Problem]:
     """Nodes and ties of a GEXF file (1.1–1.3), then notices of the defaults applied."""
     graph = _Graph(path, mapping or GraphMapping(), schema or load_schema())
     titles: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
@@ -564,7 +606,10 @@ def read_gexf(path: Path, *, mapping: GraphMapping | None = None, schema: Schema
         elif element.tag == "attributes" and element.attrs.get("class") in titles:
             for attribute in element.find("attribute"):
                 default = clean_text(next((d.text for d in attribute.find("default")), ""))
-                titles[element.attrs["class"]][attribute.attrs.get("id", "")] = (attribute.attrs.get("title", ""), default)
+                titles[element.attrs["class"]][attribute.attrs.get("id", "")] = (
+                    attribute.attrs.get("title", ""),
+                    default,
+                )
         elif element.tag in ("node", "edge"):
             yield from _gexf_record(graph, element, titles, directed, "")
     yield from graph.finish()
@@ -573,15 +618,23 @@ def read_gexf(path: Path, *, mapping: GraphMapping | None = None, schema: Schema
 def _spans(element: XmlElement) -> list[tuple[str, str]]:
     """A GEXF element's time spans: its ``start``/``end`` (open bounds taken as bounds), else its
     ``<spells>`` (1.2, 1.3) or ``<slices>`` (1.1)."""
-    own = [(element.attrs.get("start") or element.attrs.get("startopen", ""),
-            element.attrs.get("end") or element.attrs.get("endopen", ""))]  # fmt: skip
-    listed = [(s.attrs.get("start") or s.attrs.get("startopen", ""), s.attrs.get("end") or s.attrs.get("endopen", ""))
-              for group in (*element.find("spells"), *element.find("slices")) for s in group.children]  # fmt: skip
+    own = [
+        (
+            element.attrs.get("start") or element.attrs.get("startopen", ""),
+            element.attrs.get("end") or element.attrs.get("endopen", ""),
+        )
+    ]
+    listed = [
+        (s.attrs.get("start") or s.attrs.get("startopen", ""), s.attrs.get("end") or s.attrs.get("endopen", ""))
+        for group in (*element.find("spells"), *element.find("slices"))
+        for s in group.children
+    ]
     return [span for span in (*own, *listed) if span != ("", "")]
 
 
-def _gexf_record(graph: _Graph, element: XmlElement, titles: Mapping[str, Mapping[str, tuple[str, str]]], directed: bool,
-                 parent: str) -> Iterator[Located | Problem]:  # fmt: skip
+def _gexf_record(
+    graph: _Graph, element: XmlElement, titles: Mapping[str, Mapping[str, tuple[str, str]]], directed: bool, parent: str
+) -> Iterator[Located | Problem]:
     """A GEXF node (with its nested nodes and edges, its ``pid`` and ``<parents>``) or edge."""
     name = graph.name
     attrs = {title: default for title, default in titles[element.tag].values() if default}
@@ -601,7 +654,9 @@ def _gexf_record(graph: _Graph, element: XmlElement, titles: Mapping[str, Mappin
     attrs = {k: v for k, v in attrs.items() if v}
     if element.tag == "edge":
         is_directed = element.attrs.get("type", "directed" if directed else "undirected") == "directed"
-        record = _Record(element, attrs, places, element.attrs.get("source", ""), element.attrs.get("target", ""), is_directed)
+        record = _Record(
+            element, attrs, places, element.attrs.get("source", ""), element.attrs.get("target", ""), is_directed
+        )
         record.spans = _spans(element)
         yield from graph.edge(record)
         return

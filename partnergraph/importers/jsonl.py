@@ -26,20 +26,22 @@ from partnergraph.records import Node, Tie
 
 __all__ = ["export_jsonl", "parse_line", "read_jsonl"]
 
-register_messages({
-    "jsonl.encoding": ("wiersz nie jest zapisany w UTF-8 (bajt {offset})", "the line is not UTF-8 (byte {offset})"),
-    "jsonl.encoding.hint": ("zapisz plik w UTF-8", "save the file as UTF-8"),
-    "jsonl.unreadable": ("nie można odczytać pliku: {detail}", "cannot read the file: {detail}"),
-    "jsonl.too_deep": ("JSON jest zagnieżdżony zbyt głęboko", "the JSON is nested too deeply"),
-    "jsonl.surrogate": (
-        "{escape} to połowa pary zastępczej UTF-16 bez drugiej połowy — to nie jest znak",
-        "{escape} is half of a UTF-16 surrogate pair without its other half — not a character",
-    ),
-    "jsonl.surrogate.hint": (
-        "zapisz znak wprost w UTF-8 albo jako pełną parę (np. \\ud83d\\ude00)",
-        "write the character as UTF-8 or as a whole pair (e.g. \\ud83d\\ude00)",
-    ),
-})  # fmt: skip
+register_messages(
+    {
+        "jsonl.encoding": ("wiersz nie jest zapisany w UTF-8 (bajt {offset})", "the line is not UTF-8 (byte {offset})"),
+        "jsonl.encoding.hint": ("zapisz plik w UTF-8", "save the file as UTF-8"),
+        "jsonl.unreadable": ("nie można odczytać pliku: {detail}", "cannot read the file: {detail}"),
+        "jsonl.too_deep": ("JSON jest zagnieżdżony zbyt głęboko", "the JSON is nested too deeply"),
+        "jsonl.surrogate": (
+            "{escape} to połowa pary zastępczej UTF-16 bez drugiej połowy — to nie jest znak",
+            "{escape} is half of a UTF-16 surrogate pair without its other half — not a character",
+        ),
+        "jsonl.surrogate.hint": (
+            "zapisz znak wprost w UTF-8 albo jako pełną parę (np. \\ud83d\\ude00)",
+            "write the character as UTF-8 or as a whole pair (e.g. \\ud83d\\ude00)",
+        ),
+    }
+)
 
 
 def _text(data: dict[str, Any], name: str, *, default: str | None = None) -> str:
@@ -82,7 +84,10 @@ _PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 def _lone_surrogate(text: str) -> re.Match[str] | None:
     """The first ``\\uD8xx``…``\\uDFxx`` escape that is not part of a high+low pair (json.loads lets it through)."""
     paired = {i for m in _PAIR.finditer(text) for i in (m.start(), m.start() + 6)}
-    return next((m for m in _ESCAPED_SURROGATE.finditer(text) if m.start() not in paired and not _escaped(text, m.start())), None)
+    return next(
+        (m for m in _ESCAPED_SURROGATE.finditer(text) if m.start() not in paired and not _escaped(text, m.start())),
+        None,
+    )
 
 
 def _escaped(text: str, at: int) -> bool:
@@ -92,7 +97,9 @@ def _escaped(text: str, at: int) -> bool:
 
 
 def lone_problem(found: re.Match[str], where: str) -> Problem:
-    return Problem(Msg("jsonl.surrogate", escape=found.group()), f"{where}:{found.start() + 1}", Msg("jsonl.surrogate.hint"))
+    return Problem(
+        Msg("jsonl.surrogate", escape=found.group()), f"{where}:{found.start() + 1}", Msg("jsonl.surrogate.hint")
+    )
 
 
 def _props(data: dict[str, Any]) -> dict[str, Any]:

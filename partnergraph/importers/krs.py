@@ -93,9 +93,15 @@ def kind_of(legal_form: str) -> str:
     return next((kind for pattern, kind in KINDS if re.search(pattern, folded)), OTHER_KIND)
 
 
-def read_krs(path: Path, *, store: GraphStore | None = None, municipalities: MunicipalityIndex | None = None,
-             activities: ActivityIndex | None = None, schema: Schema | None = None,
-             allow_older: bool = False) -> Iterator[Located | Problem]:  # fmt: skip
+def read_krs(
+    path: Path,
+    *,
+    store: GraphStore | None = None,
+    municipalities: MunicipalityIndex | None = None,
+    activities: ActivityIndex | None = None,
+    schema: Schema | None = None,
+    allow_older: bool = False,
+) -> Iterator[Located | Problem]:
     """Organisations with LOCATED_IN and OFFERS ties from KRS extracts (a file or a folder).
 
     Seats and PKD codes are matched against ``municipalities`` and ``activities``, by
@@ -126,7 +132,9 @@ def _newer_only(items: Iterator[Located | Problem], store: GraphStore) -> Iterat
             if given is not None and (node := store.get_node(item.record.key)) is not None:
                 stored = _state_date(node.props.get("source"))
             if given is not None and stored is not None and given < stored:
-                raise older_state(item.record.key.replace("krs:", "KRS "), given, stored, item.fields.get("source", item.where))
+                raise older_state(
+                    item.record.key.replace("krs:", "KRS "), given, stored, item.fields.get("source", item.where)
+                )
         yield item
 
 
@@ -136,8 +144,9 @@ def _state_date(source: object) -> dt.date | None:
     return as_date(found.group(1)) if found else None
 
 
-def _read_file(file: Path, name: str, municipalities: MunicipalityIndex, activities: ActivityIndex,
-               schema: Schema) -> Iterator[Located | Problem]:  # fmt: skip
+def _read_file(
+    file: Path, name: str, municipalities: MunicipalityIndex, activities: ActivityIndex, schema: Schema
+) -> Iterator[Located | Problem]:
     try:
         text = file.read_text(encoding="utf-8-sig")
         data = json.loads(text)
@@ -151,7 +160,11 @@ def _read_file(file: Path, name: str, municipalities: MunicipalityIndex, activit
         yield Problem(Msg("data.bad_json", detail=exc.msg), f"{name}:{exc.lineno}:{exc.colno}")
         return
     odpis = data.get("odpis", data) if isinstance(data, dict) else None
-    if not isinstance(odpis, dict) or not isinstance(odpis.get("naglowekA"), dict) or not isinstance(odpis.get("dane"), dict):
+    if (
+        not isinstance(odpis, dict)
+        or not isinstance(odpis.get("naglowekA"), dict)
+        or not isinstance(odpis.get("dane"), dict)
+    ):
         yield Problem(Msg("krs.not_extract"), name, Msg("krs.not_extract.hint"))
         return
     yield from _Extract(odpis, text, name, schema).records(municipalities, activities)
@@ -211,18 +224,31 @@ class _Extract:
         street = _text(address.get("ulica")) or _text(address.get("miejscowosc"))
         number = "/".join(n for n in (_text(address.get("nrDomu")), _text(address.get("nrLokalu"))) if n)
         props = {
-            "name": _text(_get(entity, "nazwa")), "legal_form": form, "kind": kind_of(form),
-            "krs": _text(self.header.get("numerKRS")), "nip": _text(_get(entity, "identyfikatory", "nip")),
-            "regon": _text(_get(entity, "identyfikatory", "regon")), "address": f"{street} {number}".strip(),
-            "postcode": _text(address.get("kodPocztowy")), "city": _text(address.get("miejscowosc")),
+            "name": _text(_get(entity, "nazwa")),
+            "legal_form": form,
+            "kind": kind_of(form),
+            "krs": _text(self.header.get("numerKRS")),
+            "nip": _text(_get(entity, "identyfikatory", "nip")),
+            "regon": _text(_get(entity, "identyfikatory", "regon")),
+            "address": f"{street} {number}".strip(),
+            "postcode": _text(address.get("kodPocztowy")),
+            "city": _text(address.get("miejscowosc")),
             "founded": _text(self.header.get("dataRejestracjiWKRS")),
-        }  # fmt: skip
+        }
         places = {
-            "name": ("danePodmiotu", "nazwa"), "legal_form": ("formaPrawna",), "kind": ("formaPrawna",),
-            "krs": ("numerKRS",), "key": ("numerKRS",), "nip": ("identyfikatory", "nip"),
-            "regon": ("identyfikatory", "regon"), "address": ("adres", "ulica"), "postcode": ("adres", "kodPocztowy"),
-            "city": ("adres", "miejscowosc"), "founded": ("dataRejestracjiWKRS",), "source": ("stanZDnia",),
-        }  # fmt: skip
+            "name": ("danePodmiotu", "nazwa"),
+            "legal_form": ("formaPrawna",),
+            "kind": ("formaPrawna",),
+            "krs": ("numerKRS",),
+            "key": ("numerKRS",),
+            "nip": ("identyfikatory", "nip"),
+            "regon": ("identyfikatory", "regon"),
+            "address": ("adres", "ulica"),
+            "postcode": ("adres", "kodPocztowy"),
+            "city": ("adres", "miejscowosc"),
+            "founded": ("dataRejestracjiWKRS",),
+            "source": ("stanZDnia",),
+        }
         fields = {prop: self.place(*keys) for prop, keys in places.items()}
         props |= provenance(self.schema, "Organisation", self.source())
         node = Node(f"krs:{props['krs']}", "Organisation", {k: v for k, v in props.items() if v})
@@ -262,7 +288,9 @@ class _Extract:
                     yield Problem(problem or "?", where, Msg("pkd.unknown.hint") if not len(index) else None)
                 elif target not in seen:
                     seen.add(target)
-                    props = {"source": source} | ({"note": MAIN_ACTIVITY_NOTE} if group.startswith("przedmiotPrzew") else {})
+                    props = {"source": source} | (
+                        {"note": MAIN_ACTIVITY_NOTE} if group.startswith("przedmiotPrzew") else {}
+                    )
                     yield Located(Tie("OFFERS", key, target, props), where, {"end": where})
 
 

@@ -39,59 +39,91 @@ __all__ = ["DEFAULT_KIND", "DEFAULT_TIE", "KIND_WORDS", "read_kumu"]
 DEFAULT_KIND = "other"
 DEFAULT_TIE = "COOPERATES_WITH"
 ORGANISATION = "Organisation"
-KIND_WORDS = {"company": "business", "firma": "business", "przedsiebiorstwo": "business", "business": "business",
-              "foundation": "ngo", "fundacja": "ngo", "association": "ngo", "stowarzyszenie": "ngo", "ngo": "ngo",
-              "cooperative": "social_cooperative", "spoldzielnia": "social_cooperative", "ops": "welfare_centre",
-              "mops": "welfare_centre", "gops": "welfare_centre", "pup": "labour_office", "cis": "integration_centre",
-              "kis": "integration_centre", "ces": "ces", "owes": "owes", "school": "school", "szkola": "school"}  # fmt: skip
+KIND_WORDS = {
+    "company": "business",
+    "firma": "business",
+    "przedsiebiorstwo": "business",
+    "business": "business",
+    "foundation": "ngo",
+    "fundacja": "ngo",
+    "association": "ngo",
+    "stowarzyszenie": "ngo",
+    "ngo": "ngo",
+    "cooperative": "social_cooperative",
+    "spoldzielnia": "social_cooperative",
+    "ops": "welfare_centre",
+    "mops": "welfare_centre",
+    "gops": "welfare_centre",
+    "pup": "labour_office",
+    "cis": "integration_centre",
+    "kis": "integration_centre",
+    "ces": "ces",
+    "owes": "owes",
+    "school": "school",
+    "szkola": "school",
+}
 """Folded words Kumu maps use for organisation kinds (beyond models.ttl's labels)."""
 
-register_messages({
-    "kumu.person": (
-        "element {label!r} jest osobą (typ {type!r}); partnergraph nie przechowuje danych osobowych",
-        "element {label!r} is a person (type {type!r}); partnergraph holds no personal data",
-    ),
-    "kumu.person.hint": ("usuń go albo zastąp organizacją", "remove it or replace it by an organisation"),
-    "kumu.default_kind": (
-        "typ elementu {type!r} nie jest rodzajem organizacji — przyjęto rodzaj {kind!r}",
-        "element type {type!r} is not an organisation kind — kind {kind!r} assumed",
-    ),
-    "kumu.default_tie": (
-        "typ połączenia {type!r} nie jest typem powiązania — przyjęto {tie}",
-        "connection type {type!r} is not a tie type — {tie} assumed",
-    ),
-    "kumu.mutual": (
-        "kierunek {direction!r} przy {tie}: {result}",
-        "direction {direction!r} on {tie}: {result}",
-    ),
-    "kumu.both_ways": ("po jednym powiązaniu w każdą stronę", "one tie each way"),
-    "kumu.one_way": ("jedno powiązanie od From do To", "one tie from From to To"),
-    "kumu.no_type": (
-        "połączenie bez typu (pusta kolumna {column!r}) — przyjęto {tie}",
-        "a connection without a type (empty column {column!r}) — {tie} assumed",
-    ),
-    "kumu.no_type_column": (
-        "brak kolumny Type — dla połączeń bez typu przyjęto {tie}",
-        "no Type column — {tie} assumed for connections without a type",
-    ),
-    "kumu.refused_end": (
-        "połączenie z elementem {label!r}, który odrzucono jako osobę ({where})",
-        "a connection to the element {label!r}, which was refused as a person ({where})",
-    ),
-    "kumu.refused_end.hint": (
-        "usuń to połączenie albo zastąp element organizacją",
-        "remove this connection, or replace the element by an organisation",
-    ),
-    "kumu.skipped_column": ("kolumna {header!r} pominięta", "column {header!r} skipped"),
-    "kumu.no_sheets": ("brak arkuszy Elements i Connections", "no Elements or Connections sheet"),
-    "kumu.no_sheets.hint": ("Kumu eksportuje arkusze Elements i Connections", "Kumu exports the sheets Elements and Connections"),
-    "kumu.no_label": ("element bez etykiety (Label)", "an element without a Label"),
-})  # fmt: skip
+register_messages(
+    {
+        "kumu.person": (
+            "element {label!r} jest osobą (typ {type!r}); partnergraph nie przechowuje danych osobowych",
+            "element {label!r} is a person (type {type!r}); partnergraph holds no personal data",
+        ),
+        "kumu.person.hint": ("usuń go albo zastąp organizacją", "remove it or replace it by an organisation"),
+        "kumu.default_kind": (
+            "typ elementu {type!r} nie jest rodzajem organizacji — przyjęto rodzaj {kind!r}",
+            "element type {type!r} is not an organisation kind — kind {kind!r} assumed",
+        ),
+        "kumu.default_tie": (
+            "typ połączenia {type!r} nie jest typem powiązania — przyjęto {tie}",
+            "connection type {type!r} is not a tie type — {tie} assumed",
+        ),
+        "kumu.mutual": (
+            "kierunek {direction!r} przy {tie}: {result}",
+            "direction {direction!r} on {tie}: {result}",
+        ),
+        "kumu.both_ways": ("po jednym powiązaniu w każdą stronę", "one tie each way"),
+        "kumu.one_way": ("jedno powiązanie od From do To", "one tie from From to To"),
+        "kumu.no_type": (
+            "połączenie bez typu (pusta kolumna {column!r}) — przyjęto {tie}",
+            "a connection without a type (empty column {column!r}) — {tie} assumed",
+        ),
+        "kumu.no_type_column": (
+            "brak kolumny Type — dla połączeń bez typu przyjęto {tie}",
+            "no Type column — {tie} assumed for connections without a type",
+        ),
+        "kumu.refused_end": (
+            "połączenie z elementem {label!r}, który odrzucono jako osobę ({where})",
+            "a connection to the element {label!r}, which was refused as a person ({where})",
+        ),
+        "kumu.refused_end.hint": (
+            "usuń to połączenie albo zastąp element organizacją",
+            "remove this connection, or replace the element by an organisation",
+        ),
+        "kumu.skipped_column": ("kolumna {header!r} pominięta", "column {header!r} skipped"),
+        "kumu.no_sheets": ("brak arkuszy Elements i Connections", "no Elements or Connections sheet"),
+        "kumu.no_sheets.hint": (
+            "Kumu eksportuje arkusze Elements i Connections",
+            "Kumu exports the sheets Elements and Connections",
+        ),
+        "kumu.no_label": ("element bez etykiety (Label)", "an element without a Label"),
+    }
+)
 
 ELEMENTS, CONNECTIONS = "elements", "connections"
-_FIXED = {ELEMENTS: {"label": "@label", "type": "@type", "description": "@description", "tags": "@tags"},
-          CONNECTIONS: {"from": "@start", "to": "@end", "type": "@type", "direction": "@direction",
-                        "label": "@label", "description": "@description", "tags": "@tags"}}  # fmt: skip
+_FIXED = {
+    ELEMENTS: {"label": "@label", "type": "@type", "description": "@description", "tags": "@tags"},
+    CONNECTIONS: {
+        "from": "@start",
+        "to": "@end",
+        "type": "@type",
+        "direction": "@direction",
+        "label": "@label",
+        "description": "@description",
+        "tags": "@tags",
+    },
+}
 
 
 @dataclass
@@ -159,7 +191,9 @@ class _Columns:
     """Fixed target (``@start`` …) → its header as written."""
 
 
-def _columns(kind: str, source: Source, header: Sequence[Any], row: int, state: _State) -> tuple[_Columns, dict[str, Any]]:
+def _columns(
+    kind: str, source: Source, header: Sequence[Any], row: int, state: _State
+) -> tuple[_Columns, dict[str, Any]]:
     schema = state.schema
     owners = [TIES] if kind == CONNECTIONS else list(schema.node_types)
     lookups = [header_lookup(owner, schema) for owner in owners]
@@ -201,13 +235,17 @@ def _element_type(text: str, tags: list[str], schema: Schema) -> tuple[str, dict
     return None
 
 
-def _element(texts: Mapping[str, str], values: dict[str, Any], where: str, places: Places, state: _State) -> Iterator[Located | Problem]:
+def _element(
+    texts: Mapping[str, str], values: dict[str, Any], where: str, places: Places, state: _State
+) -> Iterator[Located | Problem]:
     label, kind_text = texts.get("@label", ""), texts.get("@type", "")
     if not label:
         yield Problem(Msg("kumu.no_label"), where)
         return
     if state.schema.is_person(kind_text):
-        yield Problem(Msg("kumu.person", label=label, type=kind_text), places.get("kind", where), Msg("kumu.person.hint"))
+        yield Problem(
+            Msg("kumu.person", label=label, type=kind_text), places.get("kind", where), Msg("kumu.person.hint")
+        )
         state.refused[norm(label)] = where
         return
     tags = [t.strip() for t in texts.get("@tags", "").split("|") if t.strip()]
@@ -224,8 +262,14 @@ def _element(texts: Mapping[str, str], values: dict[str, Any], where: str, place
     yield Located(Node("", node_type, props), where, places)
 
 
-def _connection(texts: Mapping[str, str], values: dict[str, Any], where: str, places: Places, state: _State,
-                headers: Mapping[str, str]) -> Iterator[Located | Problem]:  # fmt: skip
+def _connection(
+    texts: Mapping[str, str],
+    values: dict[str, Any],
+    where: str,
+    places: Places,
+    state: _State,
+    headers: Mapping[str, str],
+) -> Iterator[Located | Problem]:
     start, end, type_text = texts.get("@start", ""), texts.get("@end", ""), texts.get("@type", "")
     for name, text, target in (("start", start, "@start"), ("end", end, "@end")):
         if not text:
@@ -238,9 +282,13 @@ def _connection(texts: Mapping[str, str], values: dict[str, Any], where: str, pl
     if refused:
         return
     tie_types = state.schema.tie_types
-    tie_type = next((n for n, t in tie_types.items() if norm(type_text) in {norm(n), *(norm(v) for v in t.labels.values())}), None)
+    tie_type = next(
+        (n for n, t in tie_types.items() if norm(type_text) in {norm(n), *(norm(v) for v in t.labels.values())}), None
+    )
     if tie_type is None:
-        yield from state.tell(("tie", type_text), _default_tie(type_text, headers.get("@type"), places.get("type", where)))
+        yield from state.tell(
+            ("tie", type_text), _default_tie(type_text, headers.get("@type"), places.get("type", where))
+        )
         tie_type = DEFAULT_TIE
     note = " — ".join(t for t in (texts.get("@label", ""), texts.get("@description", "")) if t)
     props = dict(values) | ({"note": note} if note else {})
@@ -249,7 +297,8 @@ def _connection(texts: Mapping[str, str], values: dict[str, Any], where: str, pl
     if direction in ("mutual", "undirected") and not tie_types[tie_type].symmetric:
         result = Msg("kumu.both_ways" if direction == "mutual" else "kumu.one_way")
         yield from state.tell(
-            ("direction", direction + tie_type), Notice(Msg("kumu.mutual", direction=direction, tie=tie_type, result=result), where)
+            ("direction", direction + tie_type),
+            Notice(Msg("kumu.mutual", direction=direction, tie=tie_type, result=result), where),
         )
         if direction == "mutual":
             yield Located(Tie(tie_type, name_ref(end), name_ref(start), props), where, places)

@@ -78,7 +78,9 @@ register_messages(
 _BLANKS = re.compile(r"[\s\u00a0\u202f]+")
 _HYPHEN = re.compile(r"\s*[-‐‑–—]\s*")
 # Prefixes registers put before unit names; "m." and "miasto" say the unit is a town.
-_PREFIX = re.compile(r"^(?:(wojewodztwo\s|woj\.|powiat\s|pow\.|gmina\s|gm\.)|(miasto stoleczne\s|m\.\s*st\.|miasto\s|m\.))\s*")
+_PREFIX = re.compile(
+    r"^(?:(wojewodztwo\s|woj\.|powiat\s|pow\.|gmina\s|gm\.)|(miasto stoleczne\s|m\.\s*st\.|miasto\s|m\.))\s*"
+)
 _CHUNK = 1 << 16
 
 
@@ -176,7 +178,10 @@ def _telling(test: Callable[[int], bool]) -> re.Pattern[bytes]:
 _TELLING = _telling(lambda b: True)
 # The telling bytes that can speak for each encoding (see _plausibility): a letter in it, or for
 # Windows-1250 also a byte ISO-8859-2 reads as a control character.
-_SPEAKING_FOR = {"cp1250": _telling(lambda b: _CP[b].isalpha() or 0x80 <= b < 0xA0), "iso-8859-2": _telling(lambda b: _LATIN2[b].isalpha())}
+_SPEAKING_FOR = {
+    "cp1250": _telling(lambda b: _CP[b].isalpha() or 0x80 <= b < 0xA0),
+    "iso-8859-2": _telling(lambda b: _LATIN2[b].isalpha()),
+}
 _UNDEFINED = re.compile(b"[\x00\x81\x83\x88\x90\x98]")  # NUL, and the bytes Windows-1250 leaves undefined
 _POLISH = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 
@@ -263,8 +268,12 @@ class _Builder:
         self.ready: list[XmlElement] = []
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        element = XmlElement(_local(tag), {_local(k): v for k, v in attrs.items()},
-                             self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1)  # fmt: skip
+        element = XmlElement(
+            _local(tag),
+            {_local(k): v for k, v in attrs.items()},
+            self.parser.CurrentLineNumber,
+            self.parser.CurrentColumnNumber + 1,
+        )
         if self.stack:
             self.stack[-1].children.append(element)
             self.stack.append(element)

@@ -29,11 +29,30 @@ from partnergraph.validate import FREE_TEXT
 
 __all__ = ["FREE_MAIL", "personal_findings"]
 
-FREE_MAIL = frozenset({
-    "gmail.com", "googlemail.com", "wp.pl", "o2.pl", "onet.pl", "onet.eu", "op.pl", "interia.pl", "interia.eu", "poczta.fm",
-    "tlen.pl", "gazeta.pl", "vp.pl", "yahoo.com", "hotmail.com", "outlook.com", "live.com", "icloud.com", "proton.me",
-    "protonmail.com",
-})  # fmt: skip
+FREE_MAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "wp.pl",
+        "o2.pl",
+        "onet.pl",
+        "onet.eu",
+        "op.pl",
+        "interia.pl",
+        "interia.eu",
+        "poczta.fm",
+        "tlen.pl",
+        "gazeta.pl",
+        "vp.pl",
+        "yahoo.com",
+        "hotmail.com",
+        "outlook.com",
+        "live.com",
+        "icloud.com",
+        "proton.me",
+        "protonmail.com",
+    }
+)
 """Mail providers where an address is a person's own, not an organisation's."""
 
 _DIGITS11 = re.compile(r"(?<!\d)\d{11}(?!\d)")
@@ -42,22 +61,24 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\d-])(?:\+48[ -]?)?(?:\d{3}[ -]?\d{3}[ -]?\d{3}|\d{2}[ -]\d{3}[ -]\d{2}[ -]\d{2})(?![\d-])")
 _TEXT_FIELDS = ("name", "short_name", *sorted(FREE_TEXT))
 
-register_messages({
-    "personal.pesel": (
-        "{name}: {value!r} wygląda na numer PESEL; partnergraph nie przechowuje danych osobowych",
-        "{name}: {value!r} looks like a PESEL number; partnergraph holds no personal data",
-    ),
-    "personal.email": (
-        "{name}: {value!r} wygląda na prywatny adres e-mail osoby; podaj adres organizacji (biuro@…)",
-        "{name}: {value!r} looks like a person's own e-mail address; give the organisation's (office@…)",
-    ),
-    "personal.in_text": (
-        "{name} zawiera {what} ({value}); dane kontaktowe osób nie należą do opisu",
-        "{name} contains {what} ({value}); people's contact details do not belong in a description",
-    ),
-    "personal.what_email": ("adres e-mail", "an e-mail address"),
-    "personal.what_phone": ("numer telefonu", "a phone number"),
-})  # fmt: skip
+register_messages(
+    {
+        "personal.pesel": (
+            "{name}: {value!r} wygląda na numer PESEL; partnergraph nie przechowuje danych osobowych",
+            "{name}: {value!r} looks like a PESEL number; partnergraph holds no personal data",
+        ),
+        "personal.email": (
+            "{name}: {value!r} wygląda na prywatny adres e-mail osoby; podaj adres organizacji (biuro@…)",
+            "{name}: {value!r} looks like a person's own e-mail address; give the organisation's (office@…)",
+        ),
+        "personal.in_text": (
+            "{name} zawiera {what} ({value}); dane kontaktowe osób nie należą do opisu",
+            "{name} contains {what} ({value}); people's contact details do not belong in a description",
+        ),
+        "personal.what_email": ("adres e-mail", "an e-mail address"),
+        "personal.what_phone": ("numer telefonu", "a phone number"),
+    }
+)
 
 
 def personal_findings(props: Mapping[str, object]) -> list[tuple[str, Msg]]:
@@ -82,5 +103,7 @@ def personal_findings(props: Mapping[str, object]) -> list[tuple[str, Msg]]:
         for what, pattern in (("email", _EMAIL), ("phone", _PHONE)):
             hit = pattern.search(text)
             if hit and not (what == "phone" and pesel.is_valid(re.sub(r"\D", "", hit.group()))):
-                found.append((name, Msg("personal.in_text", name=name, what=Msg(f"personal.what_{what}"), value=hit.group())))
+                found.append(
+                    (name, Msg("personal.in_text", name=name, what=Msg(f"personal.what_{what}"), value=hit.group()))
+                )
     return found

@@ -76,7 +76,10 @@ register_messages(
             'dodaj do models.ttl właściwość pg:pkd2025 z pg:keyPrefix "pkd2025" (zob. docs/importers/pkd.md)',
             'add a pg:pkd2025 property with pg:keyPrefix "pkd2025" to models.ttl (see docs/importers/pkd.md)',
         ),
-        "pkd.needs": ("do odczytu tego arkusza potrzebny jest pakiet {package}", "reading this sheet needs the package {package}"),
+        "pkd.needs": (
+            "do odczytu tego arkusza potrzebny jest pakiet {package}",
+            "reading this sheet needs the package {package}",
+        ),
         "pkd.needs.hint": ("zainstaluj: pip install {package}", "install it: pip install {package}"),
         "pkd.sheet": ("nie można odczytać arkusza: {detail}", "cannot read the sheet: {detail}"),
         "pkd.no_header": (
@@ -126,7 +129,9 @@ def _classification(path: Path, given: str | None, title: str = "") -> str:
     return "PKD2007"
 
 
-def read_pkd(path: Path, *, classification: str | None = None, schema: Schema | None = None) -> Iterator[Located | Problem]:
+def read_pkd(
+    path: Path, *, classification: str | None = None, schema: Schema | None = None
+) -> Iterator[Located | Problem]:
     """Activity nodes and PART_OF ties from a GUS PKD export (CSV) or structure sheet (XLS/XLSX)."""
     schema = schema or load_schema()
     if path.suffix.lower() in (".xls", ".xlsx"):
@@ -172,9 +177,20 @@ def _read_csv(path: Path, classification: str, schema: Schema) -> Iterator[Locat
             yield from _csv_record(cells, col, f"{path.name}:{line}", classification, source, codes, schema)
 
 
-def _csv_record(cells: Sequence[str], col: dict[str, int], where: str, classification: str, source: str,
-                codes: dict[str, str], schema: Schema) -> Iterator[Located | Problem]:  # fmt: skip
-    code, name, level = cells[col["symbol"]].strip(), clean_text(cells[col["nazwa"]]), cells[col["numerPoziomu"]].strip()
+def _csv_record(
+    cells: Sequence[str],
+    col: dict[str, int],
+    where: str,
+    classification: str,
+    source: str,
+    codes: dict[str, str],
+    schema: Schema,
+) -> Iterator[Located | Problem]:
+    code, name, level = (
+        cells[col["symbol"]].strip(),
+        clean_text(cells[col["nazwa"]]),
+        cells[col["numerPoziomu"]].strip(),
+    )
     if level not in ("1", "2", "3", "4", "5"):
         yield Problem(Msg("pkd.level", value=level), f"{where}:{col['numerPoziomu'] + 1}")
         return
@@ -182,14 +198,20 @@ def _csv_record(cells: Sequence[str], col: dict[str, int], where: str, classific
         yield Problem(Msg("pkd.code", value=code, level=level), f"{where}:{col['symbol'] + 1}")
         return
     key = str(activity_key(code, classification, schema))
-    fields = {"code": f"{where}:{col['symbol'] + 1}", "key": f"{where}:{col['symbol'] + 1}", "name": f"{where}:{col['nazwa'] + 1}"}
+    fields = {
+        "code": f"{where}:{col['symbol'] + 1}",
+        "key": f"{where}:{col['symbol'] + 1}",
+        "name": f"{where}:{col['nazwa'] + 1}",
+    }
     yield Located(_node(code, name, classification, key, schema), where, fields)
     codes[cells[col["uuid"]].strip()] = key
     parent_uuid = cells[col["elementNadrzednyUuid"]].strip()
     if parent_uuid:
         parent = codes.get(parent_uuid)
         if parent is None:
-            yield Problem(Msg("pkd.parent", code=code, parent=parent_uuid), f"{where}:{col['elementNadrzednyUuid'] + 1}")
+            yield Problem(
+                Msg("pkd.parent", code=code, parent=parent_uuid), f"{where}:{col['elementNadrzednyUuid'] + 1}"
+            )
         else:
             yield Located(Tie("PART_OF", key, parent, {"source": source}), where)
 
@@ -230,7 +252,9 @@ def _read_sheet(path: Path, classification: str | None, schema: Schema) -> Itera
         yield Problem(Msg("pkd.sheet", detail=detail), path.name)
 
 
-def _sheet_records(path: Path, rows: Iterator[list[str]], given: str | None, schema: Schema) -> Iterator[Located | Problem]:
+def _sheet_records(
+    path: Path, rows: Iterator[list[str]], given: str | None, schema: Schema
+) -> Iterator[Located | Problem]:
     title, header, line = "", None, 0
     for cells in rows:
         line += 1
@@ -267,14 +291,27 @@ def _sheet_records(path: Path, rows: Iterator[list[str]], given: str | None, sch
             yield from _sheet_node(code, cells[name_col], parent, classification, schema, where, name_col, seen, source)
 
 
-def _sheet_node(code: str, name: str, parent: str, classification: str, schema: Schema, where: str, name_col: int,
-                seen: set[str], source: str) -> Iterator[Located | Problem]:  # fmt: skip
+def _sheet_node(
+    code: str,
+    name: str,
+    parent: str,
+    classification: str,
+    schema: Schema,
+    where: str,
+    name_col: int,
+    seen: set[str],
+    source: str,
+) -> Iterator[Located | Problem]:
     key = str(activity_key(code, classification, schema))
     if _depth(code) != 1 and parent not in seen:
         yield Problem(Msg("pkd.parent", code=code, parent=parent or "?"), where)
         return
     seen.add(code)
-    yield Located(_node(code, name, classification, key, schema), where, {"code": where, "key": where, "name": f"{where}:{name_col + 1}"})
+    yield Located(
+        _node(code, name, classification, key, schema),
+        where,
+        {"code": where, "key": where, "name": f"{where}:{name_col + 1}"},
+    )
     if parent:
         yield Located(Tie("PART_OF", key, str(activity_key(parent, classification, schema)), {"source": source}), where)
 
@@ -312,7 +349,10 @@ class ActivityIndex:
         for node in nodes:
             if node.type == "Activity":
                 found = index.codes.setdefault(str(node.props.get("code", "")), {})
-                found[str(node.props.get("classification", "PKD2007"))] = (node.key, slugify(str(node.props.get("name", ""))))
+                found[str(node.props.get("classification", "PKD2007"))] = (
+                    node.key,
+                    slugify(str(node.props.get("name", ""))),
+                )
         return index
 
     @classmethod
@@ -335,7 +375,9 @@ class ActivityIndex:
                 return None, Msg("pkd.ambiguous", code=code, description=description)
             return (fitting[0] if len(fitting) == 1 else found["PKD2025"][0]), None
         if not found:
-            return None, Msg("pkd.unknown", code=code, where="PKD 2007" if on and on < PKD2025_SINCE else "PKD 2007 / PKD 2025")
+            return None, Msg(
+                "pkd.unknown", code=code, where="PKD 2007" if on and on < PKD2025_SINCE else "PKD 2007 / PKD 2025"
+            )
         return next(iter(found.values()))[0], None
 
 

@@ -36,22 +36,42 @@ from partnergraph.schema import PG, load_schema
 
 __all__ = ["read_rdf"]
 
-register_messages({
-    "rdf.imp.syntax": ("to nie jest poprawny plik RDF ({format}): {detail}", "this is not a valid RDF file ({format}): {detail}"),
-    "rdf.imp.syntax.hint": ("sprawdź plik albo podaj właściwy --format", "check the file, or give the right --format"),
-    "rdf.imp.unknown_class": ("nieznana klasa {term}: plik używa innego słownika niż partnergraph",
-                              "unknown class {term}: the file uses another vocabulary than partnergraph"),
-    "rdf.imp.unknown_property": ("nieznana właściwość {term}: plik używa innego słownika niż partnergraph",
-                                 "unknown property {term}: the file uses another vocabulary than partnergraph"),
-    "rdf.imp.unknown.hint": ("wczytać można tylko RDF z eksportu partnergraph (partnergraph export rdf)",
-                             "only RDF written by partnergraph export rdf can be imported"),
-    "rdf.imp.not_iri": ("{what} musi być adresem IRI węzła z eksportu partnergraph, jest {value}",
-                        "{what} must be the IRI of a node from a partnergraph export, not {value}"),
-    "rdf.imp.suppressed": ("liczba skierowań była w eksporcie ukryta (<5), a w magazynie nie ma tego powiązania",
-                           "the referral count was hidden (<5) in the export, and the store has no such tie"),
-    "rdf.imp.suppressed.hint": ("aby przenieść magazyn z dokładnymi liczbami, użyj partnergraph export jsonl",
-                                "to move a store with its exact counts, use partnergraph export jsonl"),
-})  # fmt: skip
+register_messages(
+    {
+        "rdf.imp.syntax": (
+            "to nie jest poprawny plik RDF ({format}): {detail}",
+            "this is not a valid RDF file ({format}): {detail}",
+        ),
+        "rdf.imp.syntax.hint": (
+            "sprawdź plik albo podaj właściwy --format",
+            "check the file, or give the right --format",
+        ),
+        "rdf.imp.unknown_class": (
+            "nieznana klasa {term}: plik używa innego słownika niż partnergraph",
+            "unknown class {term}: the file uses another vocabulary than partnergraph",
+        ),
+        "rdf.imp.unknown_property": (
+            "nieznana właściwość {term}: plik używa innego słownika niż partnergraph",
+            "unknown property {term}: the file uses another vocabulary than partnergraph",
+        ),
+        "rdf.imp.unknown.hint": (
+            "wczytać można tylko RDF z eksportu partnergraph (partnergraph export rdf)",
+            "only RDF written by partnergraph export rdf can be imported",
+        ),
+        "rdf.imp.not_iri": (
+            "{what} musi być adresem IRI węzła z eksportu partnergraph, jest {value}",
+            "{what} must be the IRI of a node from a partnergraph export, not {value}",
+        ),
+        "rdf.imp.suppressed": (
+            "liczba skierowań była w eksporcie ukryta (<5), a w magazynie nie ma tego powiązania",
+            "the referral count was hidden (<5) in the export, and the store has no such tie",
+        ),
+        "rdf.imp.suppressed.hint": (
+            "aby przenieść magazyn z dokładnymi liczbami, użyj partnergraph export jsonl",
+            "to move a store with its exact counts, use partnergraph export jsonl",
+        ),
+    }
+)
 
 _SUFFIX_FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
 _TYPE = str(RDF.type)
@@ -95,7 +115,9 @@ def _parse(path: Path, fmt: str, mapping: Mapping) -> dict[str, _Subject]:
     except SyntaxError as exc:
         where = f"{path.name}:{exc.lineno}:{exc.offset}" if exc.lineno else path.name
         detail = str(exc).split(": ", 1)[-1]
-        raise ValidationError([Problem(Msg("rdf.imp.syntax", format=fmt, detail=detail), where, Msg("rdf.imp.syntax.hint"))]) from exc
+        raise ValidationError(
+            [Problem(Msg("rdf.imp.syntax", format=fmt, detail=detail), where, Msg("rdf.imp.syntax.hint"))]
+        ) from exc
     except OSError as exc:
         raise ValidationError([Problem(Msg("imp.unreadable", detail=exc.strerror or exc), path.name)]) from exc
     return subjects
@@ -103,7 +125,11 @@ def _parse(path: Path, fmt: str, mapping: Mapping) -> dict[str, _Subject]:
 
 def _unknown(message: str, path: Path, subject: str, predicate: str, term: str) -> ValidationError:
     return ValidationError(
-        [Problem(Msg(message, term=f"<{term}>"), f"{path.name}: <{subject}> <{predicate}>", Msg("rdf.imp.unknown.hint"))]
+        [
+            Problem(
+                Msg(message, term=f"<{term}>"), f"{path.name}: <{subject}> <{predicate}>", Msg("rdf.imp.unknown.hint")
+            )
+        ]
     )
 
 
@@ -129,7 +155,9 @@ def _lexical(value: Any) -> Any:
     return value if isinstance(value, str) else value.value
 
 
-def _props(reading: _Reading, subject: str, entry: _Subject, plans: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def _props(
+    reading: _Reading, subject: str, entry: _Subject, plans: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
     props: dict[str, Any] = {}
     fields: dict[str, str] = {}
     by_iri = {plan.iri: name for name, plan in plans.items()}
@@ -188,7 +216,10 @@ def _tie(reading: _Reading, subject: str, entry: _Subject) -> Located | Problem:
     types = {plan.iri: name for name, plan in reading.mapping.ties.items()}
     type_ = types.get(one(RDF.predicate) or "")
     if type_ is None:
-        return Problem(Msg("rdf.imp.not_iri", what="rdf:predicate", value=one(RDF.predicate)), reading.place(subject, str(RDF.predicate)))
+        return Problem(
+            Msg("rdf.imp.not_iri", what="rdf:predicate", value=one(RDF.predicate)),
+            reading.place(subject, str(RDF.predicate)),
+        )
     ends = []
     for predicate in (RDF.subject, RDF.object):
         key = _end(reading, one(predicate))
@@ -203,11 +234,21 @@ def _tie(reading: _Reading, subject: str, entry: _Subject) -> Located | Problem:
     if str(COUNT_SUPPRESSED) in entry.values:
         stored = reading.store.get_tie(tie_id) if reading.store is not None and tie_id else None
         if stored is None or "count" not in stored.props:
-            return Problem(Msg("rdf.imp.suppressed"), reading.place(subject, str(COUNT_SUPPRESSED)), Msg("rdf.imp.suppressed.hint"))
+            return Problem(
+                Msg("rdf.imp.suppressed"), reading.place(subject, str(COUNT_SUPPRESSED)), Msg("rdf.imp.suppressed.hint")
+            )
         props.setdefault("count", stored.props["count"])
     where = reading.place(subject)
-    located = {"start": reading.place(subject, str(RDF.subject)), "end": reading.place(subject, str(RDF.object)), **fields}
-    return Located(Tie(type_, ends[0], ends[1], props, tie_id), where, {"type": reading.place(subject, str(RDF.predicate)), **located})
+    located = {
+        "start": reading.place(subject, str(RDF.subject)),
+        "end": reading.place(subject, str(RDF.object)),
+        **fields,
+    }
+    return Located(
+        Tie(type_, ends[0], ends[1], props, tie_id),
+        where,
+        {"type": reading.place(subject, str(RDF.predicate)), **located},
+    )
 
 
 def read_rdf(path: Path, format: str = "turtle", store: GraphStore | None = None) -> Iterator[Located | Problem]:

@@ -35,8 +35,14 @@ register_messages(
             "wczytano starszy stan rejestru {register} ({given}) zamiast zapisanego ({stored}), bo podano --allow-older",
             "the older {register} register state ({given}) replaces the stored one ({stored}), as --allow-older was given",
         ),
-        "reg.added": ("{register}: nowe jednostki: {count} (np. {examples})", "{register}: units added: {count} (e.g. {examples})"),
-        "reg.renamed": ("{register}: zmienione nazwy: {count} ({examples})", "{register}: units renamed: {count} ({examples})"),
+        "reg.added": (
+            "{register}: nowe jednostki: {count} (np. {examples})",
+            "{register}: units added: {count} (e.g. {examples})",
+        ),
+        "reg.renamed": (
+            "{register}: zmienione nazwy: {count} ({examples})",
+            "{register}: units renamed: {count} ({examples})",
+        ),
         "reg.ended": (
             "{register}: jednostki zakończone (nie ma ich w stanie na {date}; zostają jako historia): {count} (np. {examples})",
             "{register}: units ended (not in the state of {date}; kept as history): {count} (e.g. {examples})",
@@ -85,6 +91,9 @@ class Changes:
             found: list[str] = getattr(self, name)
             if found:
                 examples = ", ".join(found[:EXAMPLES]) + (" …" if len(found) > EXAMPLES else "")
-                yield Notice(Msg(f"reg.{name}", register=self.register, count=len(found), examples=examples, date=self.ended_on), where)
+                yield Notice(
+                    Msg(f"reg.{name}", register=self.register, count=len(found), examples=examples, date=self.ended_on),
+                    where,
+                )
         if self.date_only:
             yield Notice(Msg("reg.date_only", register=self.register, count=self.date_only), where)

@@ -21,21 +21,23 @@ from partnergraph.records import Node, Tie
 
 __all__ = ["RejectedFile"]
 
-register_messages({
-    "tpl.rejected_unwritable": (
-        "nie można zapisać pliku odrzuconych wierszy {path}: {detail}; niczego nie zaimportowano",
-        "cannot write the file of rejected rows {path}: {detail}; nothing was imported",
-    ),
-    "tpl.rejected_unwritable.hint": (
-        "--skip-invalid zapisuje odrzucone wiersze obok pliku wejściowego: skopiuj plik do folderu, w którym możesz "
-        "zapisywać, albo popraw wiersze i importuj bez --skip-invalid",
-        "--skip-invalid writes the rejected rows beside the input file: copy the file to a folder you can write to, "
-        "or fix the rows and import without --skip-invalid",
-    ),
-    "tpl.where": ("miejsce", "place"),
-    "tpl.problems": ("problemy", "problems"),
-    "tpl.record": ("rekord", "record"),
-})  # fmt: skip
+register_messages(
+    {
+        "tpl.rejected_unwritable": (
+            "nie można zapisać pliku odrzuconych wierszy {path}: {detail}; niczego nie zaimportowano",
+            "cannot write the file of rejected rows {path}: {detail}; nothing was imported",
+        ),
+        "tpl.rejected_unwritable.hint": (
+            "--skip-invalid zapisuje odrzucone wiersze obok pliku wejściowego: skopiuj plik do folderu, w którym możesz "
+            "zapisywać, albo popraw wiersze i importuj bez --skip-invalid",
+            "--skip-invalid writes the rejected rows beside the input file: copy the file to a folder you can write to, "
+            "or fix the rows and import without --skip-invalid",
+        ),
+        "tpl.where": ("miejsce", "place"),
+        "tpl.problems": ("problemy", "problems"),
+        "tpl.record": ("rekord", "record"),
+    }
+)
 
 
 class RejectedFile:
@@ -58,8 +60,10 @@ class RejectedFile:
             self._writer.writerow([escape(where), escape(" | ".join(str(p) for p in problems)), escape(data)])
         except OSError as exc:  # the rows left out must be kept somewhere: without the file, no import
             self.discard()
-            raise ConfigError(Msg("tpl.rejected_unwritable", path=self.path, detail=os_error_text(exc)),
-                              hint=Msg("tpl.rejected_unwritable.hint")) from exc  # fmt: skip
+            raise ConfigError(
+                Msg("tpl.rejected_unwritable", path=self.path, detail=os_error_text(exc)),
+                hint=Msg("tpl.rejected_unwritable.hint"),
+            ) from exc
 
     def close(self) -> Path | None:
         """Close the file; its path, or None when nothing was rejected."""
@@ -70,8 +74,10 @@ class RejectedFile:
         except OSError as exc:  # the last rows could not be flushed (a full disk)
             self._out = None
             self.path.unlink(missing_ok=True)
-            raise ConfigError(Msg("tpl.rejected_unwritable", path=self.path, detail=os_error_text(exc)),
-                              hint=Msg("tpl.rejected_unwritable.hint")) from exc  # fmt: skip
+            raise ConfigError(
+                Msg("tpl.rejected_unwritable", path=self.path, detail=os_error_text(exc)),
+                hint=Msg("tpl.rejected_unwritable.hint"),
+            ) from exc
         return self.path
 
     def discard(self) -> None:

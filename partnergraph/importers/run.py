@@ -38,12 +38,34 @@ from partnergraph.importers.rejected import RejectedFile
 from partnergraph.records import Node, Tie
 from partnergraph.text import fold
 
-__all__ = ["FORMATS", "MAX_LISTED", "ImportFailed", "ImportReport", "Notice", "Progress", "guess_format", "name_ref",
-           "reader_for", "run_import"]  # fmt: skip
+__all__ = [
+    "FORMATS",
+    "MAX_LISTED",
+    "ImportFailed",
+    "ImportReport",
+    "Notice",
+    "Progress",
+    "guess_format",
+    "name_ref",
+    "reader_for",
+    "run_import",
+]
 
-FORMATS = {"csv": "spreadsheet", "xlsx": "spreadsheet", "kumu": "kumu", "jsonl": "jsonl", "teryt": "teryt",
-           "pkd": "pkd", "krs": "krs", "graphml": "graphml", "gexf": "graphml",
-           "turtle": "rdf", "ntriples": "rdf", "jsonld": "rdf", "rdfxml": "rdf"}  # fmt: skip
+FORMATS = {
+    "csv": "spreadsheet",
+    "xlsx": "spreadsheet",
+    "kumu": "kumu",
+    "jsonl": "jsonl",
+    "teryt": "teryt",
+    "pkd": "pkd",
+    "krs": "krs",
+    "graphml": "graphml",
+    "gexf": "graphml",
+    "turtle": "rdf",
+    "ntriples": "rdf",
+    "jsonld": "rdf",
+    "rdfxml": "rdf",
+}
 """Format name → the module of partnergraph.importers that registers its reader."""
 
 PROGRESS_EVERY = 1000
@@ -51,21 +73,29 @@ PROGRESS_EVERY = 1000
 Progress = Callable[[str, int, "int | None"], None]
 """Called as ``progress(phase, done, total)``; phase "check" (total unknown) then "write"."""
 
-register_messages({
-    "imp.changed": ("plik zmienił się w trakcie importu", "the file changed during the import"),
-    "imp.changed.hint": ("zamknij go w arkuszu i uruchom import ponownie", "close it in the spreadsheet and run the import again"),
-    "imp.missing_file": ("nie ma pliku {path}", "no file {path}"),
-    "imp.unreadable": ("nie można odczytać pliku: {detail}", "cannot read the file: {detail}"),
-    "imp.unknown_format": ("nie rozpoznano formatu pliku {name}", "cannot tell the format of {name}"),
-    "imp.unknown_format.hint": ("podaj --format: {formats}", "give --format: {formats}"),
-    "imp.no_reader": ("format {name!r} nie jest dostępny w tej instalacji", "format {name!r} is not available in this installation"),
-    "imp.no_reader.hint": ("dostępne: {formats}", "available: {formats}"),
-    "imp.xls": (
-        "stary format Excela (.xls) nie jest obsługiwany",
-        "the old Excel format (.xls) is not supported",
-    ),
-    "imp.xls.hint": ("zapisz plik jako .xlsx albo CSV UTF-8", "save the file as .xlsx or CSV UTF-8"),
-})  # fmt: skip
+register_messages(
+    {
+        "imp.changed": ("plik zmienił się w trakcie importu", "the file changed during the import"),
+        "imp.changed.hint": (
+            "zamknij go w arkuszu i uruchom import ponownie",
+            "close it in the spreadsheet and run the import again",
+        ),
+        "imp.missing_file": ("nie ma pliku {path}", "no file {path}"),
+        "imp.unreadable": ("nie można odczytać pliku: {detail}", "cannot read the file: {detail}"),
+        "imp.unknown_format": ("nie rozpoznano formatu pliku {name}", "cannot tell the format of {name}"),
+        "imp.unknown_format.hint": ("podaj --format: {formats}", "give --format: {formats}"),
+        "imp.no_reader": (
+            "format {name!r} nie jest dostępny w tej instalacji",
+            "format {name!r} is not available in this installation",
+        ),
+        "imp.no_reader.hint": ("dostępne: {formats}", "available: {formats}"),
+        "imp.xls": (
+            "stary format Excela (.xls) nie jest obsługiwany",
+            "the old Excel format (.xls) is not supported",
+        ),
+        "imp.xls.hint": ("zapisz plik jako .xlsx albo CSV UTF-8", "save the file as .xlsx or CSV UTF-8"),
+    }
+)
 
 
 def _run_id() -> str:
@@ -87,9 +117,17 @@ def _open(reader: Reader, path: Path, store: GraphStore, options: Mapping[str, o
     return reader(path, **kwargs)
 
 
-def run_import(store: GraphStore, path: Path | str, *, format: str | None = None, dry_run: bool = False,
-               skip_invalid: bool = False, user: str = "", progress: Progress | None = None,
-               options: Mapping[str, object] | None = None) -> ImportReport:  # fmt: skip
+def run_import(
+    store: GraphStore,
+    path: Path | str,
+    *,
+    format: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    user: str = "",
+    progress: Progress | None = None,
+    options: Mapping[str, object] | None = None,
+) -> ImportReport:
     """Import ``path`` into ``store`` all-or-nothing (see the module docs); raises ImportFailed.
 
     ``format`` is a reader name (csv, xlsx, kumu, jsonl, teryt, pkd, krs, graphml, gexf); by
@@ -135,7 +173,9 @@ def run_import(store: GraphStore, path: Path | str, *, format: str | None = None
     return report
 
 
-def _check(checker: Checker, items: Iterable[Located | Problem], report: ImportReport, progress: Progress | None) -> None:
+def _check(
+    checker: Checker, items: Iterable[Located | Problem], report: ImportReport, progress: Progress | None
+) -> None:
     """Pass 1: every record checked; problems and notices collected in the report."""
     for item in items:
         if not isinstance(item, Located):
@@ -151,7 +191,9 @@ def _check(checker: Checker, items: Iterable[Located | Problem], report: ImportR
         progress("check", report.records, None)
 
 
-def _batches(checker: Checker, items: Iterable[Located | Problem], expected: int) -> Iterator[tuple[list[Node], list[Tie]]]:
+def _batches(
+    checker: Checker, items: Iterable[Located | Problem], expected: int
+) -> Iterator[tuple[list[Node], list[Tie]]]:
     """Pass 2: the records to write, in file order and in batches, as pass 1 resolved them."""
     nodes: list[Node] = []
     ties: list[Tie] = []
@@ -174,41 +216,45 @@ def _batches(checker: Checker, items: Iterable[Located | Problem], expected: int
 
 
 # -- formats ---------------------------------------------------------------------------------
-register_messages({
-    "imp.gus": (
-        "to plik {catalogue} z rejestru TERYT GUS ({what}); partnergraph potrzebuje TERC",
-        "this is the GUS TERYT {catalogue} file ({what}); partnergraph needs TERC",
-    ),
-    "imp.gus.hint": (
-        "pobierz TERC (wariant „Urzędowy”) z eteryt.stat.gov.pl — ma gminy, powiaty i województwa",
-        'download TERC ("Urzędowy" variant) from eteryt.stat.gov.pl — it has the municipalities, counties and voivodeships',
-    ),
-    "imp.zip": (
-        "archiwum ZIP {name} nie zawiera pliku TERC; rozpakuj je i zaimportuj plik ze środka ({members})",
-        "the ZIP archive {name} holds no TERC file; unpack it and import the file inside ({members})",
-    ),
-    "imp.gus.simc": ("miejscowości", "localities"),
-    "imp.gus.ulic": ("ulice", "streets"),
-    "imp.gus.wmrodz": ("rodzaje miejscowości", "kinds of localities"),
-    "imp.gephi.nodes": (
-        "to tabela węzłów z Gephi (Id, Label) — jej identyfikatory znaczą coś tylko w Gephi",
-        "this is a Gephi nodes table (Id, Label) — its ids mean something only inside Gephi",
-    ),
-    "imp.gephi.edges": (
-        "to tabela krawędzi z Gephi (Source, Target) — sama nie mówi, które to organizacje",
-        "this is a Gephi edges table (Source, Target) — on its own it does not say which organisations they are",
-    ),
-    "imp.gephi.hint": (
-        "w Gephi wyeksportuj cały graf jako GraphML (Plik → Eksportuj → Plik grafu) i zaimportuj ten plik",
-        "in Gephi export the whole graph as GraphML (File → Export → Graph file) and import that file",
-    ),
-})  # fmt: skip
+register_messages(
+    {
+        "imp.gus": (
+            "to plik {catalogue} z rejestru TERYT GUS ({what}); partnergraph potrzebuje TERC",
+            "this is the GUS TERYT {catalogue} file ({what}); partnergraph needs TERC",
+        ),
+        "imp.gus.hint": (
+            "pobierz TERC (wariant „Urzędowy”) z eteryt.stat.gov.pl — ma gminy, powiaty i województwa",
+            'download TERC ("Urzędowy" variant) from eteryt.stat.gov.pl — it has the municipalities, counties and voivodeships',
+        ),
+        "imp.zip": (
+            "archiwum ZIP {name} nie zawiera pliku TERC; rozpakuj je i zaimportuj plik ze środka ({members})",
+            "the ZIP archive {name} holds no TERC file; unpack it and import the file inside ({members})",
+        ),
+        "imp.gus.simc": ("miejscowości", "localities"),
+        "imp.gus.ulic": ("ulice", "streets"),
+        "imp.gus.wmrodz": ("rodzaje miejscowości", "kinds of localities"),
+        "imp.gephi.nodes": (
+            "to tabela węzłów z Gephi (Id, Label) — jej identyfikatory znaczą coś tylko w Gephi",
+            "this is a Gephi nodes table (Id, Label) — its ids mean something only inside Gephi",
+        ),
+        "imp.gephi.edges": (
+            "to tabela krawędzi z Gephi (Source, Target) — sama nie mówi, które to organizacje",
+            "this is a Gephi edges table (Source, Target) — on its own it does not say which organisations they are",
+        ),
+        "imp.gephi.hint": (
+            "w Gephi wyeksportuj cały graf jako GraphML (Plik → Eksportuj → Plik grafu) i zaimportuj ten plik",
+            "in Gephi export the whole graph as GraphML (File → Export → Graph file) and import that file",
+        ),
+    }
+)
 
 
 def reader_for(name: str) -> Reader:
     """The reader registered as ``name``, importing its module on first use."""
     if not _load(name):
-        raise ConfigError(Msg("imp.no_reader", name=name), hint=Msg("imp.no_reader.hint", formats=", ".join(available())))
+        raise ConfigError(
+            Msg("imp.no_reader", name=name), hint=Msg("imp.no_reader.hint", formats=", ".join(available()))
+        )
     return READERS[name]
 
 
@@ -228,8 +274,19 @@ def _load(name: str) -> bool:
     return name in READERS
 
 
-_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx", ".graphml": "graphml", ".gexf": "gexf",
-             ".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".rdf": "rdfxml", ".owl": "rdfxml"}  # fmt: skip
+_SUFFIXES = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+}
 _XML_ROOTS = {"teryt": "teryt", "graphml": "graphml", "gexf": "gexf", "rdf": "rdfxml"}
 _XML_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 
@@ -261,13 +318,17 @@ def guess_format(path: Path) -> str:
     if suffix == ".xml" or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         root = _xml_root(head)
         if root in _GUS_XML_ROOTS:  # GUS writes <teryt>, <simc>, <ulic> or <SIMC> round its catalogues
-            _refuse_gus({fold((m.group(1) or m.group(2)).decode("ascii")) for m in _XML_COLUMN.finditer(head)}, path.name)
+            _refuse_gus(
+                {fold((m.group(1) or m.group(2)).decode("ascii")) for m in _XML_COLUMN.finditer(head)}, path.name
+            )
         return _XML_ROOTS.get(root, "") or _unknown(path)
     return _unknown(path)
 
 
 def _unknown(path: Path) -> str:
-    raise ConfigError(Msg("imp.unknown_format", name=path.name), hint=Msg("imp.unknown_format.hint", formats=", ".join(FORMATS)))
+    raise ConfigError(
+        Msg("imp.unknown_format", name=path.name), hint=Msg("imp.unknown_format.hint", formats=", ".join(FORMATS))
+    )
 
 
 def _head(path: Path, size: int = 1 << 16) -> bytes:
@@ -311,7 +372,11 @@ def _text(head: bytes) -> str:
 
 _GUS_XML_ROOTS = {"teryt", "simc", "ulic", "wmrodz"}
 _XML_COLUMN = re.compile(rb'<col name="([A-Za-z_0-9]+)"|<([A-Za-z_0-9]+)>')
-GUS_CATALOGUES = {"simc": {"rodz_gmi", "rm", "sym", "sympod"}, "ulic": {"rodz_gmi", "sym_ul", "cecha"}, "wmrodz": {"rm", "nazwa_rm"}}
+GUS_CATALOGUES = {
+    "simc": {"rodz_gmi", "rm", "sym", "sympod"},
+    "ulic": {"rodz_gmi", "sym_ul", "cecha"},
+    "wmrodz": {"rm", "nazwa_rm"},
+}
 """The GUS TERYT catalogues other than TERC, by the columns that tell them apart (folded)."""
 
 
@@ -350,8 +415,10 @@ def _guess_zip(path: Path) -> str:
         if any(n.upper().startswith(catalogue.upper()) for n in names):
             msg = Msg("imp.gus", catalogue=catalogue.upper(), what=Msg(f"imp.gus.{catalogue}"))
             raise ValidationError([Problem(msg, f"{path.name}/{names[0]}", Msg("imp.gus.hint"))])
-    raise ConfigError(Msg("imp.zip", name=path.name, members=", ".join(names[:10]) or "—"),
-                      hint=Msg("imp.unknown_format.hint", formats=", ".join(FORMATS)))  # fmt: skip
+    raise ConfigError(
+        Msg("imp.zip", name=path.name, members=", ".join(names[:10]) or "—"),
+        hint=Msg("imp.unknown_format.hint", formats=", ".join(FORMATS)),
+    )
 
 
 def _is_kumu_workbook(path: Path) -> bool:
@@ -363,4 +430,9 @@ def _is_kumu_workbook(path: Path) -> bool:
     except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
         return False
     sheets = {fold(m.decode("utf-8", errors="replace")) for m in re.findall(rb'<sheet [^>]*name="([^"]*)"', workbook)}
-    return {"elements", "connections"} & sheets != set() and not sheets & {"organizacje", "organisations", "powiazania", "ties"}
+    return {"elements", "connections"} & sheets != set() and not sheets & {
+        "organizacje",
+        "organisations",
+        "powiazania",
+        "ties",
+    }

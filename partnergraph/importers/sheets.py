@@ -31,21 +31,37 @@ from partnergraph.importers.names import detect_encoding
 from partnergraph.schema import PropertyDef
 from partnergraph.validate import TEXT_LIMIT
 
-__all__ = ["FORMULA", "Places", "Row", "Source", "cell_text", "cell_value", "column_letter", "escape", "open_sources", "unescape"]
+__all__ = [
+    "FORMULA",
+    "Places",
+    "Row",
+    "Source",
+    "cell_text",
+    "cell_value",
+    "column_letter",
+    "escape",
+    "open_sources",
+    "unescape",
+]
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection)."""
 Row = tuple[int, Sequence[Any]]
 
-register_messages({
-    "sheet.unreadable": ("nie można odczytać pliku {name}: {detail}", "cannot read {name}: {detail}"),
-    "sheet.unreadable.hint": ("zapisz go ponownie jako .xlsx albo CSV UTF-8", "save it again as .xlsx or CSV UTF-8"),
-    "sheet.csv": ("błąd formatu CSV: {detail}", "CSV format error: {detail}"),
-    "sheet.field_too_long": (
-        "pole ma ponad 131 072 znaki, a wartość może mieć najwyżej {limit} (albo w polu brakuje zamykającego cudzysłowu)",
-        "a field has more than 131,072 characters, a value at most {limit} (or the field lacks its closing quote)",
-    ),
-})  # fmt: skip
+register_messages(
+    {
+        "sheet.unreadable": ("nie można odczytać pliku {name}: {detail}", "cannot read {name}: {detail}"),
+        "sheet.unreadable.hint": (
+            "zapisz go ponownie jako .xlsx albo CSV UTF-8",
+            "save it again as .xlsx or CSV UTF-8",
+        ),
+        "sheet.csv": ("błąd formatu CSV: {detail}", "CSV format error: {detail}"),
+        "sheet.field_too_long": (
+            "pole ma ponad 131 072 znaki, a wartość może mieć najwyżej {limit} (albo w polu brakuje zamykającego cudzysłowu)",
+            "a field has more than 131,072 characters, a value at most {limit} (or the field lacks its closing quote)",
+        ),
+    }
+)
 
 
 def escape(text: str) -> str:
@@ -143,7 +159,9 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[Row]:
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):  # longer than any value may be anyway
                 where = f"{path.name}:{reader.line_num}"
-                raise ValidationError([Problem(Msg("sheet.field_too_long", limit=TEXT_LIMIT), where, Msg("val.too_long.hint"))]) from exc
+                raise ValidationError(
+                    [Problem(Msg("sheet.field_too_long", limit=TEXT_LIMIT), where, Msg("val.too_long.hint"))]
+                ) from exc
             raise ValidationError([Problem(Msg("sheet.csv", detail=exc), f"{path.name}:{reader.line_num}")]) from exc
 
 
@@ -188,7 +206,9 @@ def _sheet_reader(path: Path, sheet: Any) -> Callable[[], Iterator[Row]]:
 
 def _unreadable(path: Path, exc: Exception) -> ValidationError:
     detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-    return ValidationError([Problem(Msg("sheet.unreadable", name=path.name, detail=detail), path.name, Msg("sheet.unreadable.hint"))])
+    return ValidationError(
+        [Problem(Msg("sheet.unreadable", name=path.name, detail=detail), path.name, Msg("sheet.unreadable.hint"))]
+    )
 
 
 def cell_text(value: Any) -> str:

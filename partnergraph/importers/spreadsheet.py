@@ -38,53 +38,96 @@ from partnergraph.records import Node, Tie
 from partnergraph.schema import PropertyDef, Schema, load_schema
 from partnergraph.text import fold, slugify
 
-__all__ = ["SHEETS", "TIES", "TITLES", "VALUES", "Layout", "column_headers", "header_lookup", "layout", "match_header", "norm",
-           "read_csv", "read_xlsx", "sheet_kind", "sheet_title", "table_records"]  # fmt: skip
+__all__ = [
+    "SHEETS",
+    "TIES",
+    "TITLES",
+    "VALUES",
+    "Layout",
+    "column_headers",
+    "header_lookup",
+    "layout",
+    "match_header",
+    "norm",
+    "read_csv",
+    "read_xlsx",
+    "sheet_kind",
+    "sheet_title",
+    "table_records",
+]
 
-SHEETS = {"Organisation": ("Organizacje", "Organisations"), "Municipality": ("Gminy", "Municipalities"),
-          "County": ("Powiaty", "Counties"), "Voivodeship": ("Województwa", "Voivodeships"),
-          "Partnership": ("Partnerstwa", "Partnerships"), "Service": ("Usługi", "Services"),
-          "Activity": ("Działalności", "Activities"), "Event": ("Wydarzenia", "Events")}  # fmt: skip
+SHEETS = {
+    "Organisation": ("Organizacje", "Organisations"),
+    "Municipality": ("Gminy", "Municipalities"),
+    "County": ("Powiaty", "Counties"),
+    "Voivodeship": ("Województwa", "Voivodeships"),
+    "Partnership": ("Partnerstwa", "Partnerships"),
+    "Service": ("Usługi", "Services"),
+    "Activity": ("Działalności", "Activities"),
+    "Event": ("Wydarzenia", "Events"),
+}
 """Sheet names (plural, Polish and English) of node types; others use their label."""
 TIES, VALUES = "ties", "values"
 TITLES = {TIES: ("Powiązania", "Ties"), VALUES: ("Słowniki", "Allowed values")}
-SPECIAL = {"@key": ("klucz", "key"), "@start": ("od", "from"), "@end": ("do", "to"), "@type": ("typ", "type"), "@id": ("id", "id")}
+SPECIAL = {
+    "@key": ("klucz", "key"),
+    "@start": ("od", "from"),
+    "@end": ("do", "to"),
+    "@type": ("typ", "type"),
+    "@id": ("id", "id"),
+}
 """Columns that are not properties: target → (Polish, English) header; more spellings below."""
-ALIASES = {"@key": ("id", "identyfikator"), "@start": ("z", "start", "source key"), "@end": ("end", "target"),
-           "@type": ("typ powiazania", "tie type", "relacja", "relation"), "@id": ("identyfikator", "tie id")}  # fmt: skip
+ALIASES = {
+    "@key": ("id", "identyfikator"),
+    "@start": ("z", "start", "source key"),
+    "@end": ("end", "target"),
+    "@type": ("typ powiazania", "tie type", "relacja", "relation"),
+    "@id": ("identyfikator", "tie id"),
+}
 
-register_messages({
-    "sheet.duplicate_column": (
-        "kolumna {header!r} powtarza kolumnę {other!r} ({name})",
-        "column {header!r} repeats column {other!r} ({name})",
-    ),
-    "sheet.duplicate_column.hint": ("zostaw jedną z nich", "keep one of them"),
-    "sheet.missing_column": ("brak wymaganej kolumny {label!r} ({name})", "required column {label!r} ({name}) is missing"),
-    "sheet.missing_column.hint": ("dodaj kolumnę z nagłówkiem {label!r}", "add a column headed {label!r}"),
-    "sheet.unknown_column": (
-        "kolumna {header!r} nie jest właściwością ({kind}) — pominięto ją",
-        "column {header!r} is not a property ({kind}) — skipped",
-    ),
-    "sheet.unknown_column.hint": ("znane kolumny: {known}", "known columns: {known}"),
-    "sheet.unknown_sheet": ("arkusz {name!r} nie jest znany — pominięto go", "sheet {name!r} is not known — skipped"),
-    "sheet.unknown_sheet.hint": ("nazwy arkuszy: {names}", "sheet names: {names}"),
-    "sheet.no_match": (
-        "nagłówek nie pasuje do żadnej tabeli partnergraph; kolumny w pliku: {found}",
-        "the header fits no partnergraph table; the file's columns: {found}",
-    ),
-    "sheet.no_match.hint": (
-        "oczekiwane kolumny — {expected}; pusty szablon z nagłówkami daje „partnergraph template”",
-        "expected columns — {expected}; 'partnergraph template' writes an empty template with the headers",
-    ),
-    "sheet.no_tables": ("w pliku {name} nie ma arkusza do wczytania", "{name} has no sheet to import"),
-    "sheet.extra_cells": ("wiersz ma {found} pól, a nagłówek {expected}", "the row has {found} fields, the header {expected}"),
-    "sheet.extra_cells.hint": (
-        "sprawdź separator: liczbę z przecinkiem dziesiętnym ujmij w cudzysłów albo rozdzielaj pola średnikiem",
-        "check the separator: quote numbers with a decimal comma, or separate fields with semicolons",
-    ),
-    "sheet.empty_cell": ("pusta komórka w kolumnie {column!r}", "empty cell in column {column!r}"),
-    "sheet.ties": ("powiązania", "ties"),
-})  # fmt: skip
+register_messages(
+    {
+        "sheet.duplicate_column": (
+            "kolumna {header!r} powtarza kolumnę {other!r} ({name})",
+            "column {header!r} repeats column {other!r} ({name})",
+        ),
+        "sheet.duplicate_column.hint": ("zostaw jedną z nich", "keep one of them"),
+        "sheet.missing_column": (
+            "brak wymaganej kolumny {label!r} ({name})",
+            "required column {label!r} ({name}) is missing",
+        ),
+        "sheet.missing_column.hint": ("dodaj kolumnę z nagłówkiem {label!r}", "add a column headed {label!r}"),
+        "sheet.unknown_column": (
+            "kolumna {header!r} nie jest właściwością ({kind}) — pominięto ją",
+            "column {header!r} is not a property ({kind}) — skipped",
+        ),
+        "sheet.unknown_column.hint": ("znane kolumny: {known}", "known columns: {known}"),
+        "sheet.unknown_sheet": (
+            "arkusz {name!r} nie jest znany — pominięto go",
+            "sheet {name!r} is not known — skipped",
+        ),
+        "sheet.unknown_sheet.hint": ("nazwy arkuszy: {names}", "sheet names: {names}"),
+        "sheet.no_match": (
+            "nagłówek nie pasuje do żadnej tabeli partnergraph; kolumny w pliku: {found}",
+            "the header fits no partnergraph table; the file's columns: {found}",
+        ),
+        "sheet.no_match.hint": (
+            "oczekiwane kolumny — {expected}; pusty szablon z nagłówkami daje „partnergraph template”",
+            "expected columns — {expected}; 'partnergraph template' writes an empty template with the headers",
+        ),
+        "sheet.no_tables": ("w pliku {name} nie ma arkusza do wczytania", "{name} has no sheet to import"),
+        "sheet.extra_cells": (
+            "wiersz ma {found} pól, a nagłówek {expected}",
+            "the row has {found} fields, the header {expected}",
+        ),
+        "sheet.extra_cells.hint": (
+            "sprawdź separator: liczbę z przecinkiem dziesiętnym ujmij w cudzysłów albo rozdzielaj pola średnikiem",
+            "check the separator: quote numbers with a decimal comma, or separate fields with semicolons",
+        ),
+        "sheet.empty_cell": ("pusta komórka w kolumnie {column!r}", "empty cell in column {column!r}"),
+        "sheet.ties": ("powiązania", "ties"),
+    }
+)
 
 
 def norm(text: str) -> str:
@@ -130,7 +173,9 @@ def column_headers(kind: str, schema: Schema, language: str = "pl") -> list[tupl
     reserved = {norm(SPECIAL[s][language == "en"]) for s in _specials(kind)}
     columns = [(s, SPECIAL[s][language == "en"]) for s in _specials(kind) if s != "@id"]
     props = _properties(kind, schema)
-    for name, prop in sorted(props.items(), key=lambda item: kind != TIES and not item[1].required):  # required columns first
+    for name, prop in sorted(
+        props.items(), key=lambda item: kind != TIES and not item[1].required
+    ):  # required columns first
         label = prop.label(language)
         if norm(label) in reserved:
             label = f"{label} dnia" if prop.datatype == "date" and language == "pl" else name
@@ -210,7 +255,11 @@ def _missing(source: Source, table: Layout, kind: str, schema: Schema, row: int)
     else:
         node_type = schema.node_types[kind]
         keyed = "@key" in table.columns
-        wanted = [p.name for p in node_type.properties.values() if p.required and not (keyed and p.name in node_type.identified_by)]
+        wanted = [
+            p.name
+            for p in node_type.properties.values()
+            if p.required and not (keyed and p.name in node_type.identified_by)
+        ]
     headers = dict(column_headers(kind, schema))
     problems = []
     for target in wanted:
@@ -253,12 +302,16 @@ def table_records(path: Path, sources: Sequence[Source], schema: Schema) -> Iter
             raise ValidationError([unmatched_header(source, row, header, schema)])
         if kind is None:
             names = ", ".join(sheet_title(k, schema) for k in [*schema.node_types, TIES])
-            yield Notice(Msg("sheet.unknown_sheet", name=source.title), source.name, Msg("sheet.unknown_sheet.hint", names=names))
+            yield Notice(
+                Msg("sheet.unknown_sheet", name=source.title), source.name, Msg("sheet.unknown_sheet.hint", names=names)
+            )
         elif kind != VALUES:
             tables.append((source, kind, row, header))
     if not tables:
         names = ", ".join(sheet_title(k, schema) for k in [*schema.node_types, TIES])
-        raise ValidationError([Problem(Msg("sheet.no_tables", name=path.name), path.name, Msg("sheet.unknown_sheet.hint", names=names))])
+        raise ValidationError(
+            [Problem(Msg("sheet.no_tables", name=path.name), path.name, Msg("sheet.unknown_sheet.hint", names=names))]
+        )
     tables.sort(key=lambda table: table[1] == TIES)
     layouts, problems = [], []
     for source, kind, row, header in tables:
@@ -276,8 +329,10 @@ def unmatched_header(source: Source, row: int, header: Sequence[Any], schema: Sc
     """A table whose name and header fit no sheet: the columns found and the ones expected."""
     found = ", ".join(text for cell in header if (text := cell_text(cell)))
     lang = current_language()
-    expected = "; ".join(f"{sheet_title(kind, schema, lang)}: {', '.join(h for _, h in column_headers(kind, schema, lang)[:3])} …"
-                         for kind in ("Organisation", "Municipality", TIES))  # fmt: skip
+    expected = "; ".join(
+        f"{sheet_title(kind, schema, lang)}: {', '.join(h for _, h in column_headers(kind, schema, lang)[:3])} …"
+        for kind in ("Organisation", "Municipality", TIES)
+    )
     hint = Msg("sheet.no_match.hint", expected=expected)
     return Problem(Msg("sheet.no_match", found=found), source.row_place(row), hint)
 
@@ -311,7 +366,9 @@ class _TieTypes(dict[str, str]):
 
     def __init__(self, schema: Schema) -> None:
         super().__init__()
-        self.names = {norm(t): name for name, tie_type in schema.tie_types.items() for t in (name, *tie_type.labels.values())}
+        self.names = {
+            norm(t): name for name, tie_type in schema.tie_types.items() for t in (name, *tie_type.labels.values())
+        }
 
     def __missing__(self, text: str) -> str:
         self[text] = self.names.get(norm(text), text)
@@ -328,7 +385,11 @@ def _rows(source: Source, table: Layout, header_row: int, schema: Schema) -> Ite
             msg = Msg("sheet.extra_cells", found=len(cells), expected=table.width)
             yield Problem(msg, source.place(row, table.width), Msg("sheet.extra_cells.hint"))
             continue
-        record = tie_record(source, table, types, prefixes, row, cells) if table.kind == TIES else node_record(source, table, row, cells)
+        record = (
+            tie_record(source, table, types, prefixes, row, cells)
+            if table.kind == TIES
+            else node_record(source, table, row, cells)
+        )
         if record is not None:
             yield record
 
@@ -369,8 +430,9 @@ def node_record(source: Source, table: Layout, row: int, cells: Sequence[Any]) -
     return Located(Node(key, table.kind, props), source.row_place(row), Places(source, row, table.fields))
 
 
-def tie_record(source: Source, table: Layout, types: Mapping[str, str], prefixes: frozenset[str], row: int,
-               cells: Sequence[Any]) -> Located | Problem | None:  # fmt: skip
+def tie_record(
+    source: Source, table: Layout, types: Mapping[str, str], prefixes: frozenset[str], row: int, cells: Sequence[Any]
+) -> Located | Problem | None:
     """The tie in a row (None for an empty row, a problem when an end or the type is empty)."""
     size = len(cells)
     start, end, kind, own_id = (cell_text(cells[i]) if 0 <= i < size else "" for i in table.ends)

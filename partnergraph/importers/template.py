@@ -37,27 +37,29 @@ __all__ = ["allowed_values", "export_tables", "sheet_order", "text_value", "writ
 XLSX_CELL = 32_767
 """The most characters one XLSX cell holds (Excel's limit)."""
 
-register_messages({
-    "tpl.xlsx_too_long": (
-        "arkusz {sheet}, wiersz {row} ({first}): wartość ma {length} znaków, a komórka XLSX mieści najwyżej {limit}; "
-        "nic nie zapisano",
-        "sheet {sheet}, row {row} ({first}): a value has {length} characters, an XLSX cell holds at most {limit}; "
-        "nothing was written",
-    ),
-    "tpl.xlsx_too_long.hint": (
-        "wyeksportuj do JSON Lines (export jsonl) albo CSV, które mieszczą każdą wartość, albo skróć tę wartość",
-        "export to JSON Lines (export jsonl) or CSV, which hold every value, or shorten that value",
-    ),
-    "tpl.vocabulary": ("słownik", "vocabulary"),
-    "tpl.value": ("wartość", "value"),
-    "tpl.label_pl": ("etykieta (pl)", "label (pl)"),
-    "tpl.label_en": ("etykieta (en)", "label (en)"),
-    "tpl.comment": ("opis", "description"),
-    "tpl.tie_types": ("typy powiązań", "tie types"),
-    "tpl.ends": ("od: {domain} → do: {range}", "from: {domain} → to: {range}"),
-    "tpl.required": ("wymagane", "required"),
-    "tpl.see_values": ("dozwolone wartości: arkusz {sheet}", "allowed values: sheet {sheet}"),
-})  # fmt: skip
+register_messages(
+    {
+        "tpl.xlsx_too_long": (
+            "arkusz {sheet}, wiersz {row} ({first}): wartość ma {length} znaków, a komórka XLSX mieści najwyżej {limit}; "
+            "nic nie zapisano",
+            "sheet {sheet}, row {row} ({first}): a value has {length} characters, an XLSX cell holds at most {limit}; "
+            "nothing was written",
+        ),
+        "tpl.xlsx_too_long.hint": (
+            "wyeksportuj do JSON Lines (export jsonl) albo CSV, które mieszczą każdą wartość, albo skróć tę wartość",
+            "export to JSON Lines (export jsonl) or CSV, which hold every value, or shorten that value",
+        ),
+        "tpl.vocabulary": ("słownik", "vocabulary"),
+        "tpl.value": ("wartość", "value"),
+        "tpl.label_pl": ("etykieta (pl)", "label (pl)"),
+        "tpl.label_en": ("etykieta (en)", "label (en)"),
+        "tpl.comment": ("opis", "description"),
+        "tpl.tie_types": ("typy powiązań", "tie types"),
+        "tpl.ends": ("od: {domain} → do: {range}", "from: {domain} → to: {range}"),
+        "tpl.required": ("wymagane", "required"),
+        "tpl.see_values": ("dozwolone wartości: arkusz {sheet}", "allowed values: sheet {sheet}"),
+    }
+)
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XLSX cannot hold
 
@@ -75,18 +77,26 @@ def allowed_values(schema: Schema, language: str = "pl") -> list[tuple[str, str,
         for prop in node_type.properties.values():
             if prop.vocabulary is not None:
                 used = f"{node_type.label(language)} → {prop.label(language)}"
-                rows += [(used, c.name, c.label("pl"), c.label("en"), c.comment(language)) for c in prop.vocabulary.concepts.values()]
+                rows += [
+                    (used, c.name, c.label("pl"), c.label("en"), c.comment(language))
+                    for c in prop.vocabulary.concepts.values()
+                ]
     seen = set()
     for tie_type in schema.tie_types.values():
         for prop in tie_type.properties.values():
             if prop.vocabulary is not None and prop.name not in seen:
                 seen.add(prop.name)
                 used = f"{Msg('tpl.tie_types').render(language)} → {prop.label(language)}"
-                rows += [(used, c.name, c.label("pl"), c.label("en"), c.comment(language)) for c in prop.vocabulary.concepts.values()]
+                rows += [
+                    (used, c.name, c.label("pl"), c.label("en"), c.comment(language))
+                    for c in prop.vocabulary.concepts.values()
+                ]
     title = Msg("tpl.tie_types").render(language)
     for tie_type in schema.tie_types.values():
         ends = Msg("tpl.ends", domain=", ".join(tie_type.domain), range=", ".join(tie_type.range)).render(language)
-        rows.append((title, tie_type.name, tie_type.label("pl"), tie_type.label("en"), f"{tie_type.comment(language)} ({ends})"))
+        rows.append(
+            (title, tie_type.name, tie_type.label("pl"), tie_type.label("en"), f"{tie_type.comment(language)} ({ends})")
+        )
     return rows
 
 
@@ -116,7 +126,11 @@ def _row(record: Node | Tie, targets: Sequence[str]) -> list[Value | None]:
     """A record as a row of its table (a tie's id only when it is its own, not the derived one)."""
     if isinstance(record, Node):
         return [record.key if t == "@key" else record.props.get(t) for t in targets]
-    own_id = record.id if record.id and record.id != tie_id(record.start, record.type, record.end, record.props.get("since")) else ""
+    own_id = (
+        record.id
+        if record.id and record.id != tie_id(record.start, record.type, record.end, record.props.get("since"))
+        else ""
+    )
     fixed: dict[str, Value] = {"@start": record.start, "@end": record.end, "@type": record.type, "@id": own_id}
     return [fixed[t] if t in fixed else record.props.get(t) for t in targets]
 
@@ -126,8 +140,15 @@ def export_tables(store: GraphStore, out: Path, *, fmt: str = "csv", language: s
     return write_records(out, store.iter_nodes(), store.iter_ties(), fmt=fmt, schema=store.schema, language=language)
 
 
-def write_records(out: Path, nodes: Iterable[Node], ties: Iterable[Tie], *, fmt: str = "csv", schema: Schema | None = None,
-                  language: str = "pl") -> dict[str, int]:  # fmt: skip
+def write_records(
+    out: Path,
+    nodes: Iterable[Node],
+    ties: Iterable[Tie],
+    *,
+    fmt: str = "csv",
+    schema: Schema | None = None,
+    language: str = "pl",
+) -> dict[str, int]:
     """Write records (as the validator returns them) as the template's tables; rows per sheet.
 
     Streams: memory stays flat however many records there are.
@@ -163,7 +184,10 @@ def write_template(out: Path, *, fmt: str = "xlsx", schema: Schema | None = None
     if fmt == "csv":
         write_records(out, (), (), fmt=fmt, schema=schema, language=language)
         return
-    tables = [(kind, sheet_title(kind, schema, language), column_headers(kind, schema, language)) for kind in sheet_order(schema)[:-1]]
+    tables = [
+        (kind, sheet_title(kind, schema, language), column_headers(kind, schema, language))
+        for kind in sheet_order(schema)[:-1]
+    ]
     with atomic_file(out) as target:
         _template_workbook(target, schema, language, tables)
 
@@ -214,9 +238,17 @@ class _XlsxTables(_CsvTables):
         cells = [_xlsx_value(v) if v is not None else None for v in values]
         for cell in cells:
             if isinstance(cell, str) and len(cell) > XLSX_CELL:  # a store written before the limit: never cut silently
-                raise ConfigError(Msg("tpl.xlsx_too_long", sheet=self.writers[kind].title, row=self.counts[kind] + 2,
-                                      first=values[0], length=len(cell), limit=XLSX_CELL),
-                                  hint=Msg("tpl.xlsx_too_long.hint"))  # fmt: skip
+                raise ConfigError(
+                    Msg(
+                        "tpl.xlsx_too_long",
+                        sheet=self.writers[kind].title,
+                        row=self.counts[kind] + 2,
+                        first=values[0],
+                        length=len(cell),
+                        limit=XLSX_CELL,
+                    ),
+                    hint=Msg("tpl.xlsx_too_long.hint"),
+                )
         self.writers[kind].append(cells)
         self.counts[kind] += 1
 
@@ -225,7 +257,9 @@ class _XlsxTables(_CsvTables):
             self.book.save(self.out)
 
 
-def _template_workbook(out: Path, schema: Schema, language: str, tables: list[tuple[str, str, list[tuple[str, str]]]]) -> None:
+def _template_workbook(
+    out: Path, schema: Schema, language: str, tables: list[tuple[str, str, list[tuple[str, str]]]]
+) -> None:
     """An empty workbook with bold frozen headers, a comment on each, and value lists as drop-downs."""
     import openpyxl  # type: ignore[import-untyped, unused-ignore]
     from openpyxl.comments import Comment  # type: ignore[import-untyped, unused-ignore]
@@ -254,8 +288,12 @@ def _template_workbook(out: Path, schema: Schema, language: str, tables: list[tu
             listed = ranges.get(used[1] if used else "")
             if listed:
                 label_column = "C" if language == "pl" else "D"
-                check = DataValidation(type="list", formula1=f"'{values_title}'!${label_column}${listed[0]}:${label_column}${listed[1]}",
-                                       allow_blank=True, showErrorMessage=False)  # fmt: skip
+                check = DataValidation(
+                    type="list",
+                    formula1=f"'{values_title}'!${label_column}${listed[0]}:${label_column}${listed[1]}",
+                    allow_blank=True,
+                    showErrorMessage=False,
+                )
                 check.add(f"{column_letter(index)}2:{column_letter(index)}5000")
                 sheet.add_data_validation(check)
     values = book.create_sheet(values_title)

@@ -71,13 +71,19 @@ VOIVODESHIPS = 16  # since 1999; a file listing them all is a whole register
 
 register_messages(
     {
-        "teryt.columns": ("brak kolumn {missing}: to nie jest plik TERC", "columns {missing} are missing: this is not a TERC file"),
+        "teryt.columns": (
+            "brak kolumn {missing}: to nie jest plik TERC",
+            "columns {missing} are missing: this is not a TERC file",
+        ),
         "teryt.columns.hint": (
             "oczekiwany nagłówek: WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA (TERC, wariant „Urzędowy”)",
             'expected header: WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA (TERC, "Urzędowy" variant)',
         ),
         "teryt.code": ("{column} {value!r} nie jest kodem {n}-cyfrowym", "{column} {value!r} is not a {n}-digit code"),
-        "teryt.rodz": ("RODZ {value!r} nie jest rodzajem gminy TERYT", "RODZ {value!r} is not a TERYT municipality type"),
+        "teryt.rodz": (
+            "RODZ {value!r} nie jest rodzajem gminy TERYT",
+            "RODZ {value!r} is not a TERYT municipality type",
+        ),
         "teryt.rodz.hint": ("dozwolone: {allowed}", "allowed: {allowed}"),
         "teryt.structure": (
             "wiersz ma {given}, ale brak {missing}",
@@ -101,8 +107,14 @@ register_messages(
             "w archiwum ZIP nie ma pliku TERC, są: {members}",
             "the ZIP archive has no TERC file, only: {members}",
         ),
-        "teryt.zip_many": ("w archiwum ZIP jest kilka plików TERC: {members}", "the ZIP archive has several TERC files: {members}"),
-        "teryt.zip_many.hint": ("rozpakuj archiwum i zaimportuj jeden z nich", "unpack the archive and import one of them"),
+        "teryt.zip_many": (
+            "w archiwum ZIP jest kilka plików TERC: {members}",
+            "the ZIP archive has several TERC files: {members}",
+        ),
+        "teryt.zip_many.hint": (
+            "rozpakuj archiwum i zaimportuj jeden z nich",
+            "unpack the archive and import one of them",
+        ),
         "teryt.bad_zip": ("archiwum ZIP jest uszkodzone: {detail}", "the ZIP archive is damaged: {detail}"),
         "teryt.fields": (
             "liczba pól wiersza ({found}) nie zgadza się z nagłówkiem ({expected})",
@@ -191,21 +203,31 @@ def _municipality_types(schema: Schema) -> tuple[str, dict[str, str]]:
     return "", {}
 
 
-def read_teryt(path: Path, *, parts: bool = True, schema: Schema | None = None, store: GraphStore | None = None,
-               allow_older: bool = False) -> Iterator[Located | Problem]:  # fmt: skip
+def read_teryt(
+    path: Path,
+    *,
+    parts: bool = True,
+    schema: Schema | None = None,
+    store: GraphStore | None = None,
+    allow_older: bool = False,
+) -> Iterator[Located | Problem]:
     """Voivodeship, County and Municipality nodes with PART_OF ties from a TERC file (or a GUS zip).
 
     With ``store``, the file is an update of the stored register (see the module docs).
     """
     if _is_zip(path):
         with tempfile.TemporaryDirectory(prefix="partnergraph-terc-") as folder:
-            yield from read_teryt(_unzip(path, Path(folder)), parts=parts, schema=schema, store=store, allow_older=allow_older)
+            yield from read_teryt(
+                _unzip(path, Path(folder)), parts=parts, schema=schema, store=store, allow_older=allow_older
+            )
         return
     schema = schema or (store.schema if store is not None else load_schema())
     type_property, types = _municipality_types(schema)
     state = _State(schema, types, type_property, parts, allow_older=allow_older)
     if store is not None:
-        state.stored = {str(n.props.get("teryt")): n for t in ("Voivodeship", "County", "Municipality") for n in store.iter_nodes(t)}
+        state.stored = {
+            str(n.props.get("teryt")): n for t in ("Voivodeship", "County", "Municipality") for n in store.iter_nodes(t)
+        }
     rows = _xml_rows(path) if _is_xml(path) else _csv_rows(path)
     for row in rows:
         if isinstance(row, Problem):
@@ -238,11 +260,17 @@ def _unzip(path: Path, folder: Path) -> Path:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
-            terc = [m for m in members if "TERC" in Path(m.filename).name.upper() and Path(m.filename).suffix.lower() in (".csv", ".xml")]
+            terc = [
+                m
+                for m in members
+                if "TERC" in Path(m.filename).name.upper() and Path(m.filename).suffix.lower() in (".csv", ".xml")
+            ]
             names = ", ".join(Path(m.filename).name for m in (terc if len(terc) > 1 else members)) or "—"
             if len(terc) != 1:
                 message = Msg("teryt.zip_many" if terc else "teryt.zip", members=names)
-                raise ValidationError([Problem(message, path.name, Msg("teryt.zip_many.hint" if terc else "teryt.columns.hint"))])
+                raise ValidationError(
+                    [Problem(message, path.name, Msg("teryt.zip_many.hint" if terc else "teryt.columns.hint"))]
+                )
             target = folder / Path(terc[0].filename).name
             target.write_bytes(archive.read(terc[0]))
             return target
@@ -262,7 +290,9 @@ def _ended(state: _State, where: str) -> Iterator[Located | Problem]:
             continue
         state.changes.ended.append(f"{code} {node.props.get('name', '')}")
         state.changes.ended_on = on.isoformat()
-        yield Located(Node(node.key, node.type, {"name": node.props.get("name", code), "teryt": code, ENDED: on}), where)
+        yield Located(
+            Node(node.key, node.type, {"name": node.props.get("name", code), "teryt": code, ENDED: on}), where
+        )
     if skipped:
         yield Notice(Msg("reg.excerpt", voivodeships=len(state.dates)), where)
     if not any(state.dates.values()):
@@ -281,7 +311,9 @@ def _compare(node: Node, date: dt.date | None, state: _State) -> Node:
         state.changes.added.append(f"{code} {node.props['name']}")
     elif stored.props.get("name") != node.props["name"]:
         state.changes.renamed.append(f"{code} {stored.props.get('name')} → {node.props['name']}")
-    elif any(stored.props.get(k) != v for k, v in node.props.items()):  # same name and type: the source or register date
+    elif any(
+        stored.props.get(k) != v for k, v in node.props.items()
+    ):  # same name and type: the source or register date
         state.changes.date_only += 1
     if opened and date is not None:
         return Node(node.key, node.type, {**node.props, VALID_FROM: date})
@@ -305,7 +337,11 @@ def _check_date(woj: str, date: dt.date | None, row: _Row, state: _State) -> Non
         return
     if not state.allow_older:
         raise older_state(REGISTER, date, stored, row.places.get("STAN_NA", row.where))
-    state.notices.append(Notice(Msg("reg.older_applied", register=REGISTER, given=date.isoformat(), stored=stored.isoformat()), row.where))
+    state.notices.append(
+        Notice(
+            Msg("reg.older_applied", register=REGISTER, given=date.isoformat(), stored=stored.isoformat()), row.where
+        )
+    )
 
 
 def _is_xml(path: Path) -> bool:
@@ -363,8 +399,15 @@ def _xml_rows(path: Path) -> Iterator[_Row | Problem]:
         if not all(c in values for c in _REQUIRED):
             if not read:  # the very first row: the file is something else, say so once
                 missing, found = ", ".join(c for c in _REQUIRED if c not in values), ", ".join(values) or "—"
-                raise ValidationError([Problem(Msg("teryt.not_terc", missing=missing, found=found), element.where(path.name),
-                                               Msg("teryt.columns.hint"))])  # fmt: skip
+                raise ValidationError(
+                    [
+                        Problem(
+                            Msg("teryt.not_terc", missing=missing, found=found),
+                            element.where(path.name),
+                            Msg("teryt.columns.hint"),
+                        )
+                    ]
+                )
             yield Problem(Msg("teryt.row"), element.where(path.name), Msg("teryt.columns.hint"))
             continue
         read += 1
@@ -399,7 +442,9 @@ def _records(row: _Row, state: _State) -> Iterator[Located | Problem]:
         problems.append(Problem(Msg("teryt.date", value=date), row.places["STAN_NA"], Msg("teryt.fields.hint")))
     code = woj + pow_ + gmi + (rodz if gmi else "")
     if not problems and code in state.codes:
-        problems.append(Problem(Msg("teryt.duplicate", code=code, first=state.codes[code]), row.where, Msg("teryt.duplicate.hint")))
+        problems.append(
+            Problem(Msg("teryt.duplicate", code=code, first=state.codes[code]), row.where, Msg("teryt.duplicate.hint"))
+        )
     if problems:
         yield from problems
         return
@@ -409,18 +454,33 @@ def _records(row: _Row, state: _State) -> Iterator[Located | Problem]:
         _check_date(woj, on, row, state)
     source = SOURCE
     if not pow_:
-        voivodeship: dict[str, Value] = {"name": name.lower(), "teryt": woj, **provenance(state.schema, "Voivodeship", source)}
-        voivodeship |= {REGISTER_DATE: on} if on and REGISTER_DATE in state.schema.node_types["Voivodeship"].properties else {}
+        voivodeship: dict[str, Value] = {
+            "name": name.lower(),
+            "teryt": woj,
+            **provenance(state.schema, "Voivodeship", source),
+        }
+        voivodeship |= (
+            {REGISTER_DATE: on} if on and REGISTER_DATE in state.schema.node_types["Voivodeship"].properties else {}
+        )
         yield Located(_compare(Node(f"teryt:{woj}", "Voivodeship", voivodeship), on, state), row.where, _fields(row))
         return
     if not gmi:
         state.counties.add(woj + pow_)
-        county = Node(f"teryt:{woj}{pow_}", "County", {"name": name, "teryt": woj + pow_, **provenance(state.schema, "County", source)})
+        county = Node(
+            f"teryt:{woj}{pow_}",
+            "County",
+            {"name": name, "teryt": woj + pow_, **provenance(state.schema, "County", source)},
+        )
         county = _compare(county, on, state)
         yield Located(county, row.where, _fields(row))
         yield Located(Tie("PART_OF", county.key, f"teryt:{woj}", {"source": source}), row.where)
         return
-    props = {"name": name, "teryt": code, state.type_property: state.types[rodz], **provenance(state.schema, "Municipality", source)}
+    props = {
+        "name": name,
+        "teryt": code,
+        state.type_property: state.types[rodz],
+        **provenance(state.schema, "Municipality", source),
+    }
     node = _compare(Node(f"teryt:{code}", "Municipality", props), on, state)
     if rodz in GMINA_RODZ:
         state.gminas.add(code)
@@ -501,7 +561,9 @@ class MunicipalityIndex:
         """
         index, type_property = cls(), _municipality_types(load_schema())[0]
         units = list(nodes)
-        dates = {str(n.props.get("teryt")): as_date(n.props.get(REGISTER_DATE)) for n in units if n.type == "Voivodeship"}
+        dates = {
+            str(n.props.get("teryt")): as_date(n.props.get(REGISTER_DATE)) for n in units if n.type == "Voivodeship"
+        }
         for node in units:
             code, name = str(node.props.get("teryt", "")), str(node.props.get("name", ""))
             if not is_current(node.props, dates.get(code[:2])):
@@ -524,7 +586,9 @@ class MunicipalityIndex:
     @classmethod
     def from_file(cls, path: Path) -> MunicipalityIndex:
         """An index of a TERC file's units (its unreadable rows are left out)."""
-        return cls.from_nodes(i.record for i in read_teryt(path) if isinstance(i, Located) and isinstance(i.record, Node))
+        return cls.from_nodes(
+            i.record for i in read_teryt(path) if isinstance(i, Located) and isinstance(i.record, Node)
+        )
 
     def __len__(self) -> int:
         return sum(len(units) for units in self.gminas.values())
@@ -543,7 +607,9 @@ class MunicipalityIndex:
                 return Seat(None, Msg("teryt.unknown_unit", level="powiat", value=county, within=voivodeship))
         wanted, town = unit_name(gmina), unit_name(city).folded
         units = [u for c in counties for u in self.gminas.get(c.code, ()) if u.folded == wanted.folded]
-        found = [u for u in units if u.code[6] in GMINA_RODZ] or list({self._city_of(u) for u in units if u.code[6] in "89"})
+        found = [u for u in units if u.code[6] in GMINA_RODZ] or list(
+            {self._city_of(u) for u in units if u.code[6] in "89"}
+        )
         if {u.code[6] for u in found} == {"1", "2"} and (wanted.urban or town):
             urban = wanted.urban or town == wanted.folded  # a town and the rural gmina around it
             found = [u for u in found if (u.code[6] == URBAN_RODZ) == urban]

@@ -44,19 +44,28 @@ __all__ = [
     "row_labels",
 ]
 
-register_messages({
-    "q.unknown_kind": ("{param}: nieznany rodzaj organizacji {value!r}", "{param}: unknown organisation kind {value!r}"),
-    "q.unknown_tie_type": ("{param}: nieznany typ powiązania {value!r}", "{param}: unknown tie type {value!r}"),
-    "q.no_node": ("{param}: nie ma węzła o kluczu {key!r}", "{param}: no node with key {key!r}"),
-    "q.no_node.hint": (
-        "sprawdź klucz poleceniem 'partnergraph find NAZWA'",
-        "look the key up with 'partnergraph find NAME'",
-    ),
-    "q.bad_date": ("{flag}: {value!r} nie jest datą; podaj RRRR-MM-DD lub DD.MM.RRRR",
-                   "{flag}: {value!r} is not a date; give YYYY-MM-DD or DD.MM.YYYY"),
-    "q.wrong_type": ("{param}: {key} jest typu {actual}, a potrzebny jest {expected}",
-                     "{param}: {key} is a {actual}, but a {expected} is needed"),
-})  # fmt: skip
+register_messages(
+    {
+        "q.unknown_kind": (
+            "{param}: nieznany rodzaj organizacji {value!r}",
+            "{param}: unknown organisation kind {value!r}",
+        ),
+        "q.unknown_tie_type": ("{param}: nieznany typ powiązania {value!r}", "{param}: unknown tie type {value!r}"),
+        "q.no_node": ("{param}: nie ma węzła o kluczu {key!r}", "{param}: no node with key {key!r}"),
+        "q.no_node.hint": (
+            "sprawdź klucz poleceniem 'partnergraph find NAZWA'",
+            "look the key up with 'partnergraph find NAME'",
+        ),
+        "q.bad_date": (
+            "{flag}: {value!r} nie jest datą; podaj RRRR-MM-DD lub DD.MM.RRRR",
+            "{flag}: {value!r} is not a date; give YYYY-MM-DD or DD.MM.YYYY",
+        ),
+        "q.wrong_type": (
+            "{param}: {key} jest typu {actual}, a potrzebny jest {expected}",
+            "{param}: {key} is a {actual}, but a {expected} is needed",
+        ),
+    }
+)
 
 ParamKind = Literal["text", "int", "float", "date", "bool", "choice", "list", "key"]
 
@@ -176,15 +185,31 @@ class Analysis:
 
 
 FILTER_PARAMS: tuple[Param, ...] = (
-    Param("kinds", "list", "Tylko organizacje tych rodzajów (np. social_cooperative,business).",
-          "Only organisations of these kinds (e.g. social_cooperative,business)."),
-    Param("tie_types", "list", "Tylko powiązania tych typów (np. COOPERATES_WITH,TRADES_WITH).",
-          "Only ties of these types (e.g. COOPERATES_WITH,TRADES_WITH)."),
-    Param("municipality", "key", "Tylko organizacje z tej gminy (klucz, np. teryt:3014022).",
-          "Only organisations in this municipality (key, e.g. teryt:3014022)."),
-    Param("as_of", "date", "Sieć na ten dzień (powiązania ważne w dniu: od ≤ dzień ≤ do).",
-          "The network as of this date (ties valid that day: since ≤ date ≤ until)."),
-)  # fmt: skip
+    Param(
+        "kinds",
+        "list",
+        "Tylko organizacje tych rodzajów (np. social_cooperative,business).",
+        "Only organisations of these kinds (e.g. social_cooperative,business).",
+    ),
+    Param(
+        "tie_types",
+        "list",
+        "Tylko powiązania tych typów (np. COOPERATES_WITH,TRADES_WITH).",
+        "Only ties of these types (e.g. COOPERATES_WITH,TRADES_WITH).",
+    ),
+    Param(
+        "municipality",
+        "key",
+        "Tylko organizacje z tej gminy (klucz, np. teryt:3014022).",
+        "Only organisations in this municipality (key, e.g. teryt:3014022).",
+    ),
+    Param(
+        "as_of",
+        "date",
+        "Sieć na ten dzień (powiązania ważne w dniu: od ≤ dzień ≤ do).",
+        "The network as of this date (ties valid that day: since ≤ date ≤ until).",
+    ),
+)
 """The projection filters, shared by analyses over the organisation network."""
 
 
@@ -211,16 +236,26 @@ def check_node(store: GraphStore, key: str, param: str, node_type: str | None = 
     if node is None:
         raise NotFoundError(Msg("q.no_node", param=param, key=key), hint=Msg("q.no_node.hint"))
     if node_type is not None and node.type != node_type:
-        raise ValidationError([Problem(Msg("q.wrong_type", param=param, key=key, actual=node.type, expected=node_type))])
+        raise ValidationError(
+            [Problem(Msg("q.wrong_type", param=param, key=key, actual=node.type, expected=node_type))]
+        )
     return node
 
 
-def filtered_graph(store: GraphStore, *, kinds: Sequence[str] | None = None, tie_types: Sequence[str] | None = None,
-                   municipality: str | None = None, as_of: dt.date | None = None,
-                   node_types: Sequence[str] | None = ("Organisation",)) -> Graph:  # fmt: skip
+def filtered_graph(
+    store: GraphStore,
+    *,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+    node_types: Sequence[str] | None = ("Organisation",),
+) -> Graph:
     """The organisation network (by default) with the :data:`FILTER_PARAMS` applied (names checked first)."""
     check_kinds(store, kinds)
     check_tie_types(store, tie_types)
     if municipality is not None:
         check_node(store, municipality, "--municipality", "Municipality")
-    return project(store, node_types=node_types, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)
+    return project(
+        store, node_types=node_types, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of
+    )

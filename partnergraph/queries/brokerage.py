@@ -63,15 +63,26 @@ __all__ = [
     "partition_of",
 ]
 
-register_messages({
-    "q.brokerage.unknown_partition": ("--partition: organizacja nie ma właściwości {value!r}",
-                                      "--partition: an organisation has no property {value!r}"),
-    "q.brokerage.bad_top": ("--top: {value} jest ujemne; podaj 0 (wszystkie) lub więcej",
-                            "--top: {value} is negative; give 0 (all) or more"),
-    "q.brokerage.missing": ("organizacje bez wartości {partition!r}: {count}; tworzą razem grupę {group!r}",
-                            "organisations without a value of {partition!r}: {count}; together they form the group {group!r}"),
-    "q.brokerage.top": ("pokazano {shown} z {total} organizacji (--top)", "showing {shown} of {total} organisations (--top)"),
-})  # fmt: skip
+register_messages(
+    {
+        "q.brokerage.unknown_partition": (
+            "--partition: organizacja nie ma właściwości {value!r}",
+            "--partition: an organisation has no property {value!r}",
+        ),
+        "q.brokerage.bad_top": (
+            "--top: {value} jest ujemne; podaj 0 (wszystkie) lub więcej",
+            "--top: {value} is negative; give 0 (all) or more",
+        ),
+        "q.brokerage.missing": (
+            "organizacje bez wartości {partition!r}: {count}; tworzą razem grupę {group!r}",
+            "organisations without a value of {partition!r}: {count}; together they form the group {group!r}",
+        ),
+        "q.brokerage.top": (
+            "pokazano {shown} z {total} organizacji (--top)",
+            "showing {shown} of {total} organisations (--top)",
+        ),
+    }
+)
 
 FLOW_TIE_TYPES = ("COOPERATES_WITH", "FUNDS", "REFERS", "SUBCONTRACTS", "SUPPORTS", "TRADES_WITH")
 """The default ties: those between organisations that carry a flow (goods, money, clients, help,
@@ -177,8 +188,13 @@ def partition_of(store: GraphStore, graph: Graph, prop: str) -> dict[str, str]:
     return {org: names[m] for org, m in located.items()}
 
 
-def flow_graph(store: GraphStore, tie_types: Sequence[str] | None = None, kinds: Sequence[str] | None = None,
-               municipality: str | None = None, as_of: dt.date | None = None) -> Graph:  # fmt: skip
+def flow_graph(
+    store: GraphStore,
+    tie_types: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+) -> Graph:
     """The organisation network over ``tie_types`` (default :data:`FLOW_TIE_TYPES`), filters applied."""
     types = tuple(tie_types) if tie_types else FLOW_TIE_TYPES
     return filtered_graph(store, kinds=kinds, tie_types=types, municipality=municipality, as_of=as_of)
@@ -189,11 +205,16 @@ class BrokerRow:
     """One organisation's Gould–Fernandez counts (open two-paths it brokers, by role)."""
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "name": ("nazwa", "name"), "group": ("grupa", "group"),
-        "coordinator": ("koordynator", "coordinator"), "itinerant": ("konsultant", "itinerant"),
-        "gatekeeper": ("strażnik", "gatekeeper"), "representative": ("reprezentant", "representative"),
-        "liaison": ("łącznik", "liaison"), "total": ("razem", "total"),
-    }  # fmt: skip
+        "key": ("klucz", "key"),
+        "name": ("nazwa", "name"),
+        "group": ("grupa", "group"),
+        "coordinator": ("koordynator", "coordinator"),
+        "itinerant": ("konsultant", "itinerant"),
+        "gatekeeper": ("strażnik", "gatekeeper"),
+        "representative": ("reprezentant", "representative"),
+        "liaison": ("łącznik", "liaison"),
+        "total": ("razem", "total"),
+    }
 
     key: str
     name: str
@@ -214,16 +235,26 @@ ALGORITHM = (
 )
 
 
-def brokerage(store: GraphStore, *, partition: str = "sector", tie_types: Sequence[str] | None = None,
-              kinds: Sequence[str] | None = None, municipality: str | None = None, as_of: dt.date | None = None,
-              top: int = 0) -> Result:  # fmt: skip
+def brokerage(
+    store: GraphStore,
+    *,
+    partition: str = "sector",
+    tie_types: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+    top: int = 0,
+) -> Result:
     """Gould–Fernandez roles of every organisation, by total desc then key (``top`` > 0 keeps the first)."""
     if top < 0:
         raise ValidationError([Problem(Msg("q.brokerage.bad_top", value=top))])
     graph = flow_graph(store, tie_types, kinds, municipality, as_of)
     groups = partition_of(store, graph, partition)
     counts = broker_roles(graph, groups)
-    rows = [BrokerRow(key, str(graph.nodes[key].get("name", key)), groups.get(key, MISSING_GROUP), **c) for key, c in counts.items()]
+    rows = [
+        BrokerRow(key, str(graph.nodes[key].get("name", key)), groups.get(key, MISSING_GROUP), **c)
+        for key, c in counts.items()
+    ]
     rows.sort(key=lambda r: (-r.total, r.key))
     notes: list[str] = []
     missing = sum(1 for key in graph if key not in groups)
@@ -232,33 +263,56 @@ def brokerage(store: GraphStore, *, partition: str = "sector", tie_types: Sequen
     if 0 < top < len(rows):
         notes.append(str(Msg("q.brokerage.top", shown=top, total=len(rows))))
         rows = rows[:top]
-    params = {"partition": partition, "tie_types": list(tie_types or FLOW_TIE_TYPES), "kinds": list(kinds) if kinds else None,
-              "municipality": municipality, "as_of": as_of.isoformat() if as_of else None, "top": top}  # fmt: skip
-    meta = {"organisations": graph.number_of_nodes(), "directed_pairs": nx.DiGraph(graph).number_of_edges(),
-            "groups": len(set(groups.values()) | ({MISSING_GROUP} if missing else set()))}  # fmt: skip
+    params = {
+        "partition": partition,
+        "tie_types": list(tie_types or FLOW_TIE_TYPES),
+        "kinds": list(kinds) if kinds else None,
+        "municipality": municipality,
+        "as_of": as_of.isoformat() if as_of else None,
+        "top": top,
+    }
+    meta = {
+        "organisations": graph.number_of_nodes(),
+        "directed_pairs": nx.DiGraph(graph).number_of_edges(),
+        "groups": len(set(groups.values()) | ({MISSING_GROUP} if missing else set())),
+    }
     return Result("brokerage", ALGORITHM, params, rows, BrokerRow, notes, meta)
 
 
 TIE_TYPES_PARAM = Param(
-    "tie_types", "list",
-    "Typy powiązań (skierowane; COOPERATES_WITH liczy się w obie strony). Domyślnie: " + ", ".join(FLOW_TIE_TYPES) + ".",
+    "tie_types",
+    "list",
+    "Typy powiązań (skierowane; COOPERATES_WITH liczy się w obie strony). Domyślnie: "
+    + ", ".join(FLOW_TIE_TYPES)
+    + ".",
     "Tie types (directed; COOPERATES_WITH counts both ways). Default: " + ", ".join(FLOW_TIE_TYPES) + ".",
-)  # fmt: skip
-TOP_PARAM = Param("top", "int", "Pokaż tylko N pierwszych (0 = wszystkie).", "Show only the first N (0 = all).", default=0)
+)
+TOP_PARAM = Param(
+    "top", "int", "Pokaż tylko N pierwszych (0 = wszystkie).", "Show only the first N (0 = all).", default=0
+)
 OTHER_FILTERS = tuple(p for p in FILTER_PARAMS if p.name != "tie_types")
 
 ANALYSES = (
     Analysis(
-        "brokerage", "Pośrednictwo (role Goulda–Fernandeza)", "Brokerage (Gould–Fernandez roles)",
+        "brokerage",
+        "Pośrednictwo (role Goulda–Fernandeza)",
+        "Brokerage (Gould–Fernandez roles)",
         "Ile otwartych ścieżek a→b→c (bez powiązania a→c) pośredniczy każda organizacja, według ról: koordynator, "
         "konsultant, strażnik, reprezentant, łącznik — względem grup (sektor, rodzaj, gmina …).",
         "How many open two-paths a→b→c (no tie a→c) each organisation brokers, by role: coordinator, itinerant, "
         "gatekeeper, representative, liaison — relative to groups (sector, kind, municipality …).",
         (
-            Param("partition", "text", "Właściwość organizacji dzieląca na grupy: sector, kind, legal_form, municipality …",
-                  "The organisation property that forms the groups: sector, kind, legal_form, municipality …", default="sector"),
-            TIE_TYPES_PARAM, *OTHER_FILTERS, TOP_PARAM,
+            Param(
+                "partition",
+                "text",
+                "Właściwość organizacji dzieląca na grupy: sector, kind, legal_form, municipality …",
+                "The organisation property that forms the groups: sector, kind, legal_form, municipality …",
+                default="sector",
+            ),
+            TIE_TYPES_PARAM,
+            *OTHER_FILTERS,
+            TOP_PARAM,
         ),
         brokerage,
     ),
-)  # fmt: skip
+)

@@ -28,12 +28,19 @@ from partnergraph.queries.metrics import degrees, filter_params, kind_labels, mu
 
 __all__ = ["ANALYSES", "CommunityRow", "MemberRow", "communities", "community_members", "membership"]
 
-register_messages({
-    "q.communities.bad_resolution": ("{param}: potrzebna liczba > 0, podano {value}", "{param}: a number > 0 is needed, got {value}"),
-    "q.communities.small": ("Pominięto {count} społeczności mniejszych niż {size} organizacji ({orgs} organizacji).",
-                            "Left out {count} communities smaller than {size} organisations ({orgs} organisations)."),
-    "q.communities.none": ("brak", "none"),
-})  # fmt: skip
+register_messages(
+    {
+        "q.communities.bad_resolution": (
+            "{param}: potrzebna liczba > 0, podano {value}",
+            "{param}: a number > 0 is needed, got {value}",
+        ),
+        "q.communities.small": (
+            "Pominięto {count} społeczności mniejszych niż {size} organizacji ({orgs} organizacji).",
+            "Left out {count} communities smaller than {size} organisations ({orgs} organisations).",
+        ),
+        "q.communities.none": ("brak", "none"),
+    }
+)
 
 SHOWN = 3
 """Municipalities, kinds and members listed per community."""
@@ -52,10 +59,14 @@ class CommunityRow:
     largest_members: list[str]
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "id": ("nr", "id"), "size": ("organizacje", "organisations"), "internal_ties": ("powiązania wewnątrz", "internal ties"),
-        "modularity": ("wkład w modularność", "modularity share"), "municipalities": ("gminy", "municipalities"),
-        "kinds": ("rodzaje", "kinds"), "largest_members": ("najwięksi członkowie", "largest members"),
-    }  # fmt: skip
+        "id": ("nr", "id"),
+        "size": ("organizacje", "organisations"),
+        "internal_ties": ("powiązania wewnątrz", "internal ties"),
+        "modularity": ("wkład w modularność", "modularity share"),
+        "municipalities": ("gminy", "municipalities"),
+        "kinds": ("rodzaje", "kinds"),
+        "largest_members": ("najwięksi członkowie", "largest members"),
+    }
 
 
 @dataclass(frozen=True)
@@ -68,9 +79,11 @@ class MemberRow:
     community_size: int
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "name": ("nazwa", "name"), "community": ("społeczność", "community"),
+        "key": ("klucz", "key"),
+        "name": ("nazwa", "name"),
+        "community": ("społeczność", "community"),
         "community_size": ("wielkość społeczności", "community size"),
-    }  # fmt: skip
+    }
 
 
 def _check(resolution: float) -> None:
@@ -90,9 +103,16 @@ def _numbered(s: Structure, raw: Sequence[int]) -> list[int]:
     return [number[c] for c in raw]
 
 
-def membership(store: GraphStore, *, seed: int = 42, resolution: float = 1.0, kinds: Sequence[str] | None = None,
-               tie_types: Sequence[str] | None = None, municipality: str | None = None,
-               as_of: dt.date | None = None) -> dict[str, int]:  # fmt: skip
+def membership(
+    store: GraphStore,
+    *,
+    seed: int = 42,
+    resolution: float = 1.0,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+) -> dict[str, int]:
     """Organisation key → its community number (1 = the largest)."""
     _check(resolution)
     s = structure(store, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)
@@ -102,7 +122,10 @@ def membership(store: GraphStore, *, seed: int = 42, resolution: float = 1.0, ki
 def _shares(values: Sequence[str | None], names: dict[str, str]) -> str:
     counts = Counter(v for v in values if v is not None)
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:SHOWN]
-    return ", ".join(f"{names.get(v, v)} {round(100 * n / len(values))}%" for v, n in top) or Msg("q.communities.none").render()
+    return (
+        ", ".join(f"{names.get(v, v)} {round(100 * n / len(values))}%" for v, n in top)
+        or Msg("q.communities.none").render()
+    )
 
 
 def _describe(store: GraphStore, s: Structure, number: list[int], resolution: float) -> list[CommunityRow]:
@@ -124,19 +147,38 @@ def _describe(store: GraphStore, s: Structure, number: list[int], resolution: fl
     for c, nodes in sorted(members.items()):
         q = inside[c] / total - resolution * (strength[c] / (2 * total)) ** 2
         largest = sorted(nodes, key=lambda i: (-degree[i], s.keys[i]))[:SHOWN]
-        rows.append(CommunityRow(c, len(nodes), ties[c], round(q, 6), _shares([s.municipality[i] for i in nodes], places),
-                                 _shares([s.kind[i] for i in nodes], kinds), [s.names[i] for i in largest]))  # fmt: skip
+        rows.append(
+            CommunityRow(
+                c,
+                len(nodes),
+                ties[c],
+                round(q, 6),
+                _shares([s.municipality[i] for i in nodes], places),
+                _shares([s.kind[i] for i in nodes], kinds),
+                [s.names[i] for i in largest],
+            )
+        )
     return rows
 
 
 def _algorithm(seed: int, resolution: float) -> str:
-    return (f"Louvain ({engine.ENGINE} community_multilevel, seed {seed}, resolution {resolution}) on the undirected simple graph, "
-            "edge weight = summed tie strength (missing = 1); communities numbered by size, then smallest member key")  # fmt: skip
+    return (
+        f"Louvain ({engine.ENGINE} community_multilevel, seed {seed}, resolution {resolution}) on the undirected simple graph, "
+        "edge weight = summed tie strength (missing = 1); communities numbered by size, then smallest member key"
+    )
 
 
-def communities(store: GraphStore, *, seed: int = 42, resolution: float = 1.0, min_size: int = 2,
-                kinds: Sequence[str] | None = None, tie_types: Sequence[str] | None = None, municipality: str | None = None,
-                as_of: dt.date | None = None) -> Result:  # fmt: skip
+def communities(
+    store: GraphStore,
+    *,
+    seed: int = 42,
+    resolution: float = 1.0,
+    min_size: int = 2,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+) -> Result:
     """One row per community of at least ``min_size`` organisations; the overall modularity in meta."""
     _check(resolution)
     s = structure(store, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)
@@ -144,45 +186,99 @@ def communities(store: GraphStore, *, seed: int = 42, resolution: float = 1.0, m
     all_rows = _describe(store, s, _numbered(s, raw), resolution)
     rows = [r for r in all_rows if r.size >= min_size]
     small = [r for r in all_rows if r.size < min_size]
-    notes = [Msg("q.communities.small", count=len(small), size=min_size, orgs=sum(r.size for r in small)).render()] if small else []
+    notes = (
+        [Msg("q.communities.small", count=len(small), size=min_size, orgs=sum(r.size for r in small)).render()]
+        if small
+        else []
+    )
     params: dict[str, Any] = {"seed": seed, "resolution": resolution, "min_size": min_size}
     meta = {"modularity": round(q, 6), "communities": len(all_rows), "organisations": s.n, "engine": engine.ENGINE}
-    return Result("communities", _algorithm(seed, resolution), {**params, **filter_params(kinds, tie_types, municipality, as_of)},
-                  rows, CommunityRow, notes, meta)  # fmt: skip
+    return Result(
+        "communities",
+        _algorithm(seed, resolution),
+        {**params, **filter_params(kinds, tie_types, municipality, as_of)},
+        rows,
+        CommunityRow,
+        notes,
+        meta,
+    )
 
 
-def community_members(store: GraphStore, *, seed: int = 42, resolution: float = 1.0, kinds: Sequence[str] | None = None,
-                      tie_types: Sequence[str] | None = None, municipality: str | None = None,
-                      as_of: dt.date | None = None) -> Result:  # fmt: skip
+def community_members(
+    store: GraphStore,
+    *,
+    seed: int = 42,
+    resolution: float = 1.0,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+) -> Result:
     """One row per organisation with its community (the numbering of :func:`communities`), by community then key."""
-    found = membership(store, seed=seed, resolution=resolution, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)
+    found = membership(
+        store,
+        seed=seed,
+        resolution=resolution,
+        kinds=kinds,
+        tie_types=tie_types,
+        municipality=municipality,
+        as_of=as_of,
+    )
     s = structure(store, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)
     sizes = Counter(found.values())
-    rows = sorted((MemberRow(k, s.names[s.index[k]], c, sizes[c]) for k, c in found.items()), key=lambda r: (r.community, r.key))
+    rows = sorted(
+        (MemberRow(k, s.names[s.index[k]], c, sizes[c]) for k, c in found.items()), key=lambda r: (r.community, r.key)
+    )
     params = {"seed": seed, "resolution": resolution, **filter_params(kinds, tie_types, municipality, as_of)}
-    return Result("community-members", _algorithm(seed, resolution), params, rows, MemberRow, [], {"communities": len(sizes)})
+    return Result(
+        "community-members", _algorithm(seed, resolution), params, rows, MemberRow, [], {"communities": len(sizes)}
+    )
 
 
 _COMMON = (
-    Param("seed", "int", "Ziarno losowania (ten sam wynik przy tym samym ziarnie).", "Random seed (same seed, same result).", 42),
-    Param("resolution", "float", "Rozdzielczość modularności (większa = mniejsze społeczności).",
-          "Modularity resolution (higher = smaller communities).", 1.0),
-)  # fmt: skip
+    Param(
+        "seed",
+        "int",
+        "Ziarno losowania (ten sam wynik przy tym samym ziarnie).",
+        "Random seed (same seed, same result).",
+        42,
+    ),
+    Param(
+        "resolution",
+        "float",
+        "Rozdzielczość modularności (większa = mniejsze społeczności).",
+        "Modularity resolution (higher = smaller communities).",
+        1.0,
+    ),
+)
 
 ANALYSES = (
     Analysis(
-        "communities", "Społeczności", "Communities",
+        "communities",
+        "Społeczności",
+        "Communities",
         "Społeczności metodą Louvain (stałe ziarno), każda opisana dominującymi gminami i rodzajami organizacji.",
         "Louvain communities (fixed seed), each described by its dominant municipalities and organisation kinds.",
-        (*_COMMON, Param("min_size", "int", "Pomiń społeczności mniejsze niż tyle organizacji.",
-                         "Leave out communities smaller than this many organisations.", 2), *FILTER_PARAMS),
+        (
+            *_COMMON,
+            Param(
+                "min_size",
+                "int",
+                "Pomiń społeczności mniejsze niż tyle organizacji.",
+                "Leave out communities smaller than this many organisations.",
+                2,
+            ),
+            *FILTER_PARAMS,
+        ),
         communities,
     ),
     Analysis(
-        "community-members", "Członkowie społeczności", "Community members",
+        "community-members",
+        "Członkowie społeczności",
+        "Community members",
         "Każda organizacja i numer jej społeczności (numeracja jak w 'communities').",
         "Every organisation and its community number (numbered as in 'communities').",
         (*_COMMON, *FILTER_PARAMS),
         community_members,
     ),
-)  # fmt: skip
+)

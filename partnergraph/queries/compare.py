@@ -31,44 +31,72 @@ from partnergraph.queries.evolution import TieInfo, sector_of, ties_of
 from partnergraph.queries.privacy import Count, is_suppressed, suppress_sum
 from partnergraph.viz.charts import bar_chart
 
-__all__ = ["ANALYSES", "COMPARE_INDICATORS", "CompareRow", "compare", "compare_chart", "municipality_key", "shown_referrals"]
+__all__ = [
+    "ANALYSES",
+    "COMPARE_INDICATORS",
+    "CompareRow",
+    "compare",
+    "compare_chart",
+    "municipality_key",
+    "shown_referrals",
+]
 
-register_messages({
-    "q.compare.ind.organisations": ("organizacje", "organisations"),
-    "q.compare.ind.sector_public": ("sektor publiczny", "public sector"),
-    "q.compare.ind.sector_private": ("sektor prywatny", "private sector"),
-    "q.compare.ind.sector_social": ("sektor społeczny", "social sector"),
-    "q.compare.ind.social_cooperatives": ("spółdzielnie socjalne", "social cooperatives"),
-    "q.compare.ind.support_centres": ("CES i OWES", "CES and OWES"),
-    "q.compare.ind.welfare_centres": ("ośrodki pomocy społecznej", "social welfare centres"),
-    "q.compare.ind.labour_offices": ("urzędy pracy", "labour offices"),
-    "q.compare.ind.businesses": ("firmy", "businesses"),
-    "q.compare.ind.ties_inside": ("powiązania w gminie", "ties inside"),
-    "q.compare.ind.ties_outside": ("powiązania poza gminę", "ties to outside"),
-    "q.compare.ind.cross_sector_ties": ("powiązania międzysektorowe", "cross-sector ties"),
-    "q.compare.ind.services": ("kategorie oferowanych usług", "service categories offered"),
-    "q.compare.ind.referrals_received": ("skierowania otrzymane", "referrals received"),
-    "q.compare.no_population": (
-        "Brak liczby ludności dla: {names} — kolumna „na 10 tys.” jest pusta. Dodaj ją, np.: {command}",
-        "No population for: {names} — the per-10,000 column is empty. Add it, e.g.: {command}",
-    ),
-    "q.compare.suppressed": (
-        "Skierowania: suma od 1 do 4 jest pokazana jako <5, a suma zawierająca liczbę od 1 do 4 jako dolna granica ≥N "
-        "(bez wskaźników względnych; na wykresie <5 jako 0, ≥N jako N).",
-        "Referrals: a sum from 1 to 4 is shown as <5, and a sum that contains a count from 1 to 4 as a lower bound ≥N "
-        "(no ratios; in the chart <5 as 0, ≥N as N).",
-    ),
-    "q.compare.number": ("LICZBA", "NUMBER"),
-    "q.compare.chart_title": ("Gminy obok siebie", "Municipalities side by side"),
-    "q.compare.chart_hidden": ("skierowania {value}", "referrals {value}"),
-})  # fmt: skip
+register_messages(
+    {
+        "q.compare.ind.organisations": ("organizacje", "organisations"),
+        "q.compare.ind.sector_public": ("sektor publiczny", "public sector"),
+        "q.compare.ind.sector_private": ("sektor prywatny", "private sector"),
+        "q.compare.ind.sector_social": ("sektor społeczny", "social sector"),
+        "q.compare.ind.social_cooperatives": ("spółdzielnie socjalne", "social cooperatives"),
+        "q.compare.ind.support_centres": ("CES i OWES", "CES and OWES"),
+        "q.compare.ind.welfare_centres": ("ośrodki pomocy społecznej", "social welfare centres"),
+        "q.compare.ind.labour_offices": ("urzędy pracy", "labour offices"),
+        "q.compare.ind.businesses": ("firmy", "businesses"),
+        "q.compare.ind.ties_inside": ("powiązania w gminie", "ties inside"),
+        "q.compare.ind.ties_outside": ("powiązania poza gminę", "ties to outside"),
+        "q.compare.ind.cross_sector_ties": ("powiązania międzysektorowe", "cross-sector ties"),
+        "q.compare.ind.services": ("kategorie oferowanych usług", "service categories offered"),
+        "q.compare.ind.referrals_received": ("skierowania otrzymane", "referrals received"),
+        "q.compare.no_population": (
+            "Brak liczby ludności dla: {names} — kolumna „na 10 tys.” jest pusta. Dodaj ją, np.: {command}",
+            "No population for: {names} — the per-10,000 column is empty. Add it, e.g.: {command}",
+        ),
+        "q.compare.suppressed": (
+            "Skierowania: suma od 1 do 4 jest pokazana jako <5, a suma zawierająca liczbę od 1 do 4 jako dolna granica ≥N "
+            "(bez wskaźników względnych; na wykresie <5 jako 0, ≥N jako N).",
+            "Referrals: a sum from 1 to 4 is shown as <5, and a sum that contains a count from 1 to 4 as a lower bound ≥N "
+            "(no ratios; in the chart <5 as 0, ≥N as N).",
+        ),
+        "q.compare.number": ("LICZBA", "NUMBER"),
+        "q.compare.chart_title": ("Gminy obok siebie", "Municipalities side by side"),
+        "q.compare.chart_hidden": ("skierowania {value}", "referrals {value}"),
+    }
+)
 
-COMPARE_INDICATORS = ("organisations", "sector_public", "sector_private", "sector_social", "social_cooperatives", "support_centres",
-                      "welfare_centres", "labour_offices", "businesses", "ties_inside", "ties_outside", "cross_sector_ties",
-                      "services", "referrals_received")  # fmt: skip
+COMPARE_INDICATORS = (
+    "organisations",
+    "sector_public",
+    "sector_private",
+    "sector_social",
+    "social_cooperatives",
+    "support_centres",
+    "welfare_centres",
+    "labour_offices",
+    "businesses",
+    "ties_inside",
+    "ties_outside",
+    "cross_sector_ties",
+    "services",
+    "referrals_received",
+)
 """The indicators, in row order."""
-_KIND_GROUPS = {"social_cooperatives": ("social_cooperative",), "support_centres": ("ces", "owes"),
-                "welfare_centres": ("welfare_centre",), "labour_offices": ("labour_office",), "businesses": ("business",)}  # fmt: skip
+_KIND_GROUPS = {
+    "social_cooperatives": ("social_cooperative",),
+    "support_centres": ("ces", "owes"),
+    "welfare_centres": ("welfare_centre",),
+    "labour_offices": ("labour_office",),
+    "businesses": ("business",),
+}
 _CHART = ("organisations", "ties_inside", "ties_outside", "cross_sector_ties", "services", "referrals_received")
 DEFAULT_LIMIT = 5
 """Without ``--municipalities``: the municipalities with the most organisations, at most this many."""
@@ -88,10 +116,15 @@ class CompareRow:
     per_10k: float | None
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "indicator": ("wskaźnik", "indicator"), "label": ("nazwa wskaźnika", "indicator name"),
-        "municipality": ("gmina (klucz)", "municipality (key)"), "name": ("gmina", "municipality"), "value": ("wartość", "value"),
-        "per_organisation": ("na organizację", "per organisation"), "per_10k": ("na 10 tys. mieszkańców", "per 10,000 inhabitants"),
-    }  # fmt: skip
+        "key": ("klucz", "key"),
+        "indicator": ("wskaźnik", "indicator"),
+        "label": ("nazwa wskaźnika", "indicator name"),
+        "municipality": ("gmina (klucz)", "municipality (key)"),
+        "name": ("gmina", "municipality"),
+        "value": ("wartość", "value"),
+        "per_organisation": ("na organizację", "per organisation"),
+        "per_10k": ("na 10 tys. mieszkańców", "per 10,000 inhabitants"),
+    }
 
 
 def municipality_key(value: str) -> str:
@@ -156,9 +189,13 @@ def _counts(orgs: set[str], net: _Network) -> dict[str, Count]:
     counts |= {name: sum(1 for d in data.values() if d.get("kind") in kinds) for name, kinds in _KIND_GROUPS.items()}
     counts["ties_inside"] = sum(1 for t in touching if t.start in orgs and t.end in orgs)
     counts["ties_outside"] = len(touching) - sum(1 for t in touching if t.start in orgs and t.end in orgs)
-    counts["cross_sector_ties"] = sum(1 for t in touching if sectors[t.start] and sectors[t.end] and sectors[t.start] != sectors[t.end])
+    counts["cross_sector_ties"] = sum(
+        1 for t in touching if sectors[t.start] and sectors[t.end] and sectors[t.start] != sectors[t.end]
+    )
     counts["services"] = len(set().union(*(offered.get(n, set()) for n in data)))
-    counts["referrals_received"] = shown_referrals({tie: n for org in data for tie, n in referrals.get(org, {}).items()})
+    counts["referrals_received"] = shown_referrals(
+        {tie: n for org in data for tie, n in referrals.get(org, {}).items()}
+    )
     return counts
 
 
@@ -193,8 +230,13 @@ def _ratio(value: Count, base: int | None, scale: float, digits: int) -> float |
     return round(value * scale / base, digits)
 
 
-def compare(store: GraphStore, *, municipalities: Sequence[str] | None = None, tie_types: Sequence[str] | None = None,
-            as_of: dt.date | None = None) -> Result:  # fmt: skip
+def compare(
+    store: GraphStore,
+    *,
+    municipalities: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    as_of: dt.date | None = None,
+) -> Result:
     """The indicators of :data:`COMPARE_INDICATORS` for each municipality, side by side."""
     check_tie_types(store, tie_types)
     located = _located(store)
@@ -210,21 +252,39 @@ def compare(store: GraphStore, *, municipalities: Sequence[str] | None = None, t
             missing.append((key, name, str(props.get("teryt", key.removeprefix("teryt:")))))
         counts = _counts(set(located.get(key, [])), net)
         per_municipality.append((key, name, population, counts))
-    rows = [_row(ind, key, name, population, counts) for ind in COMPARE_INDICATORS for key, name, population, counts in per_municipality]
-    return Result("compare", _ALGORITHM, _params(keys, tie_types, as_of), rows, CompareRow, _notes(rows, missing), {"municipalities": keys})
+    rows = [
+        _row(ind, key, name, population, counts)
+        for ind in COMPARE_INDICATORS
+        for key, name, population, counts in per_municipality
+    ]
+    return Result(
+        "compare",
+        _ALGORITHM,
+        _params(keys, tie_types, as_of),
+        rows,
+        CompareRow,
+        _notes(rows, missing),
+        {"municipalities": keys},
+    )
 
 
-_ALGORITHM = ("municipalities side by side: organisations by LOCATED_IN; ties between organisations counted once (symmetric too), "
-              "inside = both ends there, to outside = one end there; cross-sector = ends of different sectors (a kind's default "
-              "sector where none is set); services = distinct Service categories OFFERed; referrals = sum of REFERS count into "
-              "organisations there, 1–4 shown as <5 and then no ratios; per_10k = value × 10,000 / population")  # fmt: skip
+_ALGORITHM = (
+    "municipalities side by side: organisations by LOCATED_IN; ties between organisations counted once (symmetric too), "
+    "inside = both ends there, to outside = one end there; cross-sector = ends of different sectors (a kind's default "
+    "sector where none is set); services = distinct Service categories OFFERed; referrals = sum of REFERS count into "
+    "organisations there, 1–4 shown as <5 and then no ratios; per_10k = value × 10,000 / population"
+)
 
 
 def _row(indicator: str, key: str, name: str, population: int | None, counts: dict[str, Count]) -> CompareRow:
     value, organisations = counts[indicator], counts["organisations"]
-    per_org = None if indicator == "organisations" or isinstance(organisations, str) else _ratio(value, organisations, 1.0, 4)
+    per_org = (
+        None if indicator == "organisations" or isinstance(organisations, str) else _ratio(value, organisations, 1.0, 4)
+    )
     label = str(Msg(f"q.compare.ind.{indicator}"))
-    return CompareRow(f"{indicator}@{key}", indicator, label, key, name, value, per_org, _ratio(value, population, 10_000.0, 2))
+    return CompareRow(
+        f"{indicator}@{key}", indicator, label, key, name, value, per_org, _ratio(value, population, 10_000.0, 2)
+    )
 
 
 def _params(keys: list[str], tie_types: Sequence[str] | None, as_of: dt.date | None) -> dict[str, Any]:
@@ -253,7 +313,9 @@ def compare_chart(result: Result) -> str:
     keys: list[str] = list(dict.fromkeys(r.municipality for r in rows))
     hidden = {r.municipality: r.value for r in rows if r.indicator == "referrals_received" and is_suppressed(r.value)}
     names = {r.municipality: r.name for r in rows}
-    categories = [f"{names[k]}\n({Msg('q.compare.chart_hidden', value=hidden[k])})" if k in hidden else names[k] for k in keys]
+    categories = [
+        f"{names[k]}\n({Msg('q.compare.chart_hidden', value=hidden[k])})" if k in hidden else names[k] for k in keys
+    ]
     series = {}
     for indicator in _CHART:
         by_key = {r.municipality: _bar(r.value) for r in rows if r.indicator == indicator}
@@ -274,17 +336,25 @@ def _run(store: GraphStore, **params: Any) -> Result:
 
 ANALYSES = (
     Analysis(
-        "compare", "Gminy obok siebie", "Municipalities side by side",
+        "compare",
+        "Gminy obok siebie",
+        "Municipalities side by side",
         "Te same wskaźniki dla kilku gmin: organizacje według sektora i rodzaju, powiązania w gminie i poza nią, powiązania "
         "międzysektorowe, usługi, skierowania (1–4 jako <5) — także na organizację i na 10 tys. mieszkańców; --chart rysuje słupki.",
         "The same indicators for several municipalities: organisations by sector and kind, ties inside and to outside, "
         "cross-sector ties, services, referrals (1–4 as <5) — also per organisation and per 10,000 inhabitants; --chart draws bars.",
-        (Param("municipalities", "list",
-               f"Gminy: kody TERYT lub klucze (np. 3014022,0806023,teryt:3064011); "
-               f"domyślnie do {DEFAULT_LIMIT} gmin z największą liczbą organizacji.",
-               f"Municipalities: TERYT codes or keys (e.g. 3014022,0806023,teryt:3064011); "
-               f"by default up to {DEFAULT_LIMIT} with the most organisations."),
-         *(p for p in FILTER_PARAMS if p.name in ("tie_types", "as_of"))),
-        _run, compare_chart,
+        (
+            Param(
+                "municipalities",
+                "list",
+                f"Gminy: kody TERYT lub klucze (np. 3014022,0806023,teryt:3064011); "
+                f"domyślnie do {DEFAULT_LIMIT} gmin z największą liczbą organizacji.",
+                f"Municipalities: TERYT codes or keys (e.g. 3014022,0806023,teryt:3064011); "
+                f"by default up to {DEFAULT_LIMIT} with the most organisations.",
+            ),
+            *(p for p in FILTER_PARAMS if p.name in ("tie_types", "as_of")),
+        ),
+        _run,
+        compare_chart,
     ),
-)  # fmt: skip
+)

@@ -40,19 +40,28 @@ SUPPORT_KINDS = ("ces", "owes", "welfare_centre", "labour_office", "integration_
 """Support bodies whose services count for coverage. NGOs are left out by default: many offer
 some counselling, but they are not part of the public support system the model maps."""
 
-register_messages({
-    "q.coverage.municipality": ("w gminie", "in the gmina"),
-    "q.coverage.county": ("w powiecie", "in the county"),
-    "q.coverage.missing": ("brak", "missing"),
-    "q.coverage.unknown_service": ("--services: nieznana usługa {value!r}", "--services: unknown service {value!r}"),
-    "q.coverage.services_hint": ("dozwolone: {allowed}", "allowed: {allowed}"),
-    "q.coverage.total": ("razem", "total"),
-    "q.coverage.left_out": ("Pominięto {n} okresów skierowań, które nie mieszczą się w całości w oknie dat.",
-                            "Left out {n} referral periods that do not lie wholly inside the date window."),
-    "q.coverage.suppressed": ("Liczby od 1 do 4 pokazano jako <5; sumy z ukrytą liczbą jako ≥N.",
-                              "Counts from 1 to 4 are shown as <5; totals with a hidden count as ≥N."),
-    "q.coverage.chart": ("Skierowania", "Referrals"),
-})  # fmt: skip
+register_messages(
+    {
+        "q.coverage.municipality": ("w gminie", "in the gmina"),
+        "q.coverage.county": ("w powiecie", "in the county"),
+        "q.coverage.missing": ("brak", "missing"),
+        "q.coverage.unknown_service": (
+            "--services: nieznana usługa {value!r}",
+            "--services: unknown service {value!r}",
+        ),
+        "q.coverage.services_hint": ("dozwolone: {allowed}", "allowed: {allowed}"),
+        "q.coverage.total": ("razem", "total"),
+        "q.coverage.left_out": (
+            "Pominięto {n} okresów skierowań, które nie mieszczą się w całości w oknie dat.",
+            "Left out {n} referral periods that do not lie wholly inside the date window.",
+        ),
+        "q.coverage.suppressed": (
+            "Liczby od 1 do 4 pokazano jako <5; sumy z ukrytą liczbą jako ≥N.",
+            "Counts from 1 to 4 are shown as <5; totals with a hidden count as ≥N.",
+        ),
+        "q.coverage.chart": ("Skierowania", "Referrals"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -69,10 +78,16 @@ class CoverageRow:
     status_text: str
     providers: list[str]
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "municipality": ("gmina", "municipality"), "municipality_name": ("nazwa gminy", "name"),
-        "county": ("powiat", "county"), "service": ("usługa", "service"), "service_label": ("nazwa usługi", "service name"),
-        "status": ("kod", "code"), "status_text": ("dostępność", "availability"), "providers": ("kto świadczy", "provided by"),
-    }  # fmt: skip
+        "key": ("klucz", "key"),
+        "municipality": ("gmina", "municipality"),
+        "municipality_name": ("nazwa gminy", "name"),
+        "county": ("powiat", "county"),
+        "service": ("usługa", "service"),
+        "service_label": ("nazwa usługi", "service name"),
+        "status": ("kod", "code"),
+        "status_text": ("dostępność", "availability"),
+        "providers": ("kto świadczy", "provided by"),
+    }
 
 
 @dataclass(frozen=True)
@@ -90,11 +105,17 @@ class ReferralRow:
     periods: int
     count: Count
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "level": ("poziom", "level"), "source": ("kto kieruje", "source"),
-        "source_name": ("nazwa", "name"), "source_kind": ("rodzaj", "kind"), "target": ("dokąd", "target"),
-        "target_name": ("nazwa celu", "target name"), "target_kind": ("rodzaj celu", "target kind"),
-        "periods": ("okresy", "periods"), "count": ("liczba osób", "people"),
-    }  # fmt: skip
+        "key": ("klucz", "key"),
+        "level": ("poziom", "level"),
+        "source": ("kto kieruje", "source"),
+        "source_name": ("nazwa", "name"),
+        "source_kind": ("rodzaj", "kind"),
+        "target": ("dokąd", "target"),
+        "target_name": ("nazwa celu", "target name"),
+        "target_kind": ("rodzaj celu", "target kind"),
+        "periods": ("okresy", "periods"),
+        "count": ("liczba osób", "people"),
+    }
 
 
 def _check_services(store: GraphStore, services: Sequence[str] | None) -> list[str]:
@@ -148,8 +169,13 @@ def _status(municipality: str, county: str | None, where: _Where) -> tuple[str, 
     return "missing", []
 
 
-def coverage(store: GraphStore, *, services: Sequence[str] | None = None, support_kinds: Sequence[str] | None = None,
-             missing_only: bool = False) -> Result:  # fmt: skip
+def coverage(
+    store: GraphStore,
+    *,
+    services: Sequence[str] | None = None,
+    support_kinds: Sequence[str] | None = None,
+    missing_only: bool = False,
+) -> Result:
     """Per municipality and service: offered in the gmina, in the county, or missing."""
     wanted = _check_services(store, services)
     kinds = tuple(support_kinds) if support_kinds else SUPPORT_KINDS
@@ -166,11 +192,23 @@ def coverage(store: GraphStore, *, services: Sequence[str] | None = None, suppor
             status, providers = _status(municipality, county, where.get(service, ({}, {})))
             if missing_only and status != "missing":
                 continue
-            rows.append(CoverageRow(f"{municipality}/{service}", municipality, places.name(municipality),
-                                    places.name(county) if county else None, service, vocabulary[service].label(language),
-                                    status, str(Msg(f"q.coverage.{status}")), providers))  # fmt: skip
-    algorithm = (f"coverage: OFFERS → Service.category or SUPPORTS.service by kinds {', '.join(kinds)}; located by LOCATED_IN; "
-                 "county by PART_OF or TERYT prefix")  # fmt: skip
+            rows.append(
+                CoverageRow(
+                    f"{municipality}/{service}",
+                    municipality,
+                    places.name(municipality),
+                    places.name(county) if county else None,
+                    service,
+                    vocabulary[service].label(language),
+                    status,
+                    str(Msg(f"q.coverage.{status}")),
+                    providers,
+                )
+            )
+    algorithm = (
+        f"coverage: OFFERS → Service.category or SUPPORTS.service by kinds {', '.join(kinds)}; located by LOCATED_IN; "
+        "county by PART_OF or TERYT prefix"
+    )
     params = {"services": wanted, "support_kinds": list(kinds), "missing_only": missing_only}
     return Result("coverage", algorithm, params, rows, CoverageRow)
 
@@ -182,7 +220,9 @@ def _inside(props: dict[str, Any], date_from: dt.date | None, date_to: dt.date |
     return date_to is None or (isinstance(until, dt.date) and until <= date_to)
 
 
-def _flows(places: Places, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dict[tuple[str, str], list[int]], int]:
+def _flows(
+    places: Places, date_from: dt.date | None, date_to: dt.date | None
+) -> tuple[dict[tuple[str, str], list[int]], int]:
     """(source, target) → counts of the periods inside the window; how many periods were left out."""
     flows: dict[tuple[str, str], list[int]] = {}
     left_out = 0
@@ -198,8 +238,18 @@ def _flows(places: Places, date_from: dt.date | None, date_to: dt.date | None) -
 
 def _row(places: Places, level: str, source: str, target: str, periods: int, count: Count) -> ReferralRow:
     name = places.name(source) if source else str(Msg("q.coverage.total"))
-    return ReferralRow(f"{source or '*'}->{target}", level, source, name, places.kind(source) if source else "", target,
-                       places.name(target), places.kind(target), periods, count)  # fmt: skip
+    return ReferralRow(
+        f"{source or '*'}->{target}",
+        level,
+        source,
+        name,
+        places.kind(source) if source else "",
+        target,
+        places.name(target),
+        places.kind(target),
+        periods,
+        count,
+    )
 
 
 def referrals(store: GraphStore, *, date_from: dt.date | None = None, date_to: dt.date | None = None) -> Result:
@@ -215,8 +265,10 @@ def referrals(store: GraphStore, *, date_from: dt.date | None = None, date_to: d
     notes = [str(Msg("q.coverage.suppressed"))]
     if left_out and (date_from or date_to):
         notes.append(str(Msg("q.coverage.left_out", n=left_out)))
-    algorithm = ("REFERS count summed per (source, target) over periods wholly inside the window; counts 1–4 suppressed (<5), "
-                 "totals per target ≥N when a flow is hidden")  # fmt: skip
+    algorithm = (
+        "REFERS count summed per (source, target) over periods wholly inside the window; counts 1–4 suppressed (<5), "
+        "totals per target ≥N when a flow is hidden"
+    )
     params = {"from": date_from.isoformat() if date_from else None, "to": date_to.isoformat() if date_to else None}
     return Result("referrals", algorithm, params, rows, ReferralRow, notes, {"left_out_periods": left_out})
 
@@ -232,19 +284,50 @@ def referrals_chart(result: Result) -> str:
 
 
 ANALYSES = (
-    Analysis("coverage", "Pokrycie usługami wsparcia", "Support coverage",
-             "Dla każdej gminy i usługi: świadczona w gminie, w powiecie, czy brak — i przez kogo.",
-             "For each municipality and service: offered in the gmina, in the county, or missing — and by whom.",
-             (Param("services", "list", "Tylko te usługi (np. admission,job_placement).",
-                    "Only these services (e.g. admission,job_placement)."),
-              Param("support_kinds", "list", f"Rodzaje instytucji wsparcia (domyślnie {','.join(SUPPORT_KINDS)}).",
-                    f"Kinds of support bodies (default {','.join(SUPPORT_KINDS)})."),
-              Param("missing_only", "bool", "Tylko braki.", "Only the gaps.")),
-             coverage),
-    Analysis("referrals", "Przepływy skierowań", "Referral flows",
-             "Skierowania OPS/PUP → CES → spółdzielnia jako łączne liczby; liczby 1–4 ukryte jako <5.",
-             "Referrals welfare centre/labour office → CES → cooperative as aggregate counts; counts 1–4 hidden as <5.",
-             (Param("from", "date", "Tylko okresy zaczynające się tego dnia lub później.", "Only periods starting on or after this date."),
-              Param("to", "date", "Tylko okresy kończące się tego dnia lub wcześniej.", "Only periods ending on or before this date.")),
-             _run_referrals, referrals_chart),
-)  # fmt: skip
+    Analysis(
+        "coverage",
+        "Pokrycie usługami wsparcia",
+        "Support coverage",
+        "Dla każdej gminy i usługi: świadczona w gminie, w powiecie, czy brak — i przez kogo.",
+        "For each municipality and service: offered in the gmina, in the county, or missing — and by whom.",
+        (
+            Param(
+                "services",
+                "list",
+                "Tylko te usługi (np. admission,job_placement).",
+                "Only these services (e.g. admission,job_placement).",
+            ),
+            Param(
+                "support_kinds",
+                "list",
+                f"Rodzaje instytucji wsparcia (domyślnie {','.join(SUPPORT_KINDS)}).",
+                f"Kinds of support bodies (default {','.join(SUPPORT_KINDS)}).",
+            ),
+            Param("missing_only", "bool", "Tylko braki.", "Only the gaps."),
+        ),
+        coverage,
+    ),
+    Analysis(
+        "referrals",
+        "Przepływy skierowań",
+        "Referral flows",
+        "Skierowania OPS/PUP → CES → spółdzielnia jako łączne liczby; liczby 1–4 ukryte jako <5.",
+        "Referrals welfare centre/labour office → CES → cooperative as aggregate counts; counts 1–4 hidden as <5.",
+        (
+            Param(
+                "from",
+                "date",
+                "Tylko okresy zaczynające się tego dnia lub później.",
+                "Only periods starting on or after this date.",
+            ),
+            Param(
+                "to",
+                "date",
+                "Tylko okresy kończące się tego dnia lub wcześniej.",
+                "Only periods ending on or before this date.",
+            ),
+        ),
+        _run_referrals,
+        referrals_chart,
+    ),
+)

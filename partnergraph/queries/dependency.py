@@ -40,17 +40,27 @@ HHI_THRESHOLD = 2500.0
 """US DoJ/FTC Horizontal Merger Guidelines (2010): above 2,500 a market is highly concentrated."""
 MAX_SHARE = 0.5
 
-register_messages({
-    "q.dependency.amount": ("kwoty", "amounts"),
-    "q.dependency.ties": ("liczba powiązań", "tie count"),
-    "q.dependency.no_buyers": ("brak odbiorców", "no buyers"),
-    "q.dependency.hhi": ("HHI {hhi:.0f} ≥ {limit:.0f}", "HHI {hhi:.0f} ≥ {limit:.0f}"),
-    "q.dependency.share": ("największy odbiorca {name}: {share:.0%} ≥ {limit:.0%}",
-                           "largest buyer {name}: {share:.0%} ≥ {limit:.0%}"),
-    "q.dependency.ok": ("poniżej progów", "below the thresholds"),
-    "q.dependency.bad_share": ("--max-share: {value} nie jest udziałem od 0 do 1", "--max-share: {value} is not a share from 0 to 1"),
-    "q.dependency.bad_hhi": ("--hhi-threshold: {value} nie mieści się w 0–10000", "--hhi-threshold: {value} is not within 0–10000"),
-})  # fmt: skip
+register_messages(
+    {
+        "q.dependency.amount": ("kwoty", "amounts"),
+        "q.dependency.ties": ("liczba powiązań", "tie count"),
+        "q.dependency.no_buyers": ("brak odbiorców", "no buyers"),
+        "q.dependency.hhi": ("HHI {hhi:.0f} ≥ {limit:.0f}", "HHI {hhi:.0f} ≥ {limit:.0f}"),
+        "q.dependency.share": (
+            "największy odbiorca {name}: {share:.0%} ≥ {limit:.0%}",
+            "largest buyer {name}: {share:.0%} ≥ {limit:.0%}",
+        ),
+        "q.dependency.ok": ("poniżej progów", "below the thresholds"),
+        "q.dependency.bad_share": (
+            "--max-share: {value} nie jest udziałem od 0 do 1",
+            "--max-share: {value} is not a share from 0 to 1",
+        ),
+        "q.dependency.bad_hhi": (
+            "--hhi-threshold: {value} nie mieści się w 0–10000",
+            "--hhi-threshold: {value} is not within 0–10000",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -72,13 +82,21 @@ class DependencyRow:
     flagged: bool
     reason: str
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "name": ("nazwa", "name"), "kind": ("rodzaj", "kind"), "basis": ("podstawa", "basis"),
-        "basis_text": ("liczone wg", "counted by"), "buyers": ("odbiorcy", "buyers"), "funders": ("finansujący", "funders"),
-        "largest_buyer": ("największy odbiorca", "largest buyer"), "largest_share": ("jego udział", "its share"),
-        "hhi": ("HHI (0–10000)", "HHI (0–10000)"), "public_share": ("udział środków publicznych", "public share"),
-        "social_clause": ("umowy z klauzulą społeczną", "social-clause contracts"), "flagged": ("ryzyko", "flagged"),
+        "key": ("klucz", "key"),
+        "name": ("nazwa", "name"),
+        "kind": ("rodzaj", "kind"),
+        "basis": ("podstawa", "basis"),
+        "basis_text": ("liczone wg", "counted by"),
+        "buyers": ("odbiorcy", "buyers"),
+        "funders": ("finansujący", "funders"),
+        "largest_buyer": ("największy odbiorca", "largest buyer"),
+        "largest_share": ("jego udział", "its share"),
+        "hhi": ("HHI (0–10000)", "HHI (0–10000)"),
+        "public_share": ("udział środków publicznych", "public share"),
+        "social_clause": ("umowy z klauzulą społeczną", "social-clause contracts"),
+        "flagged": ("ryzyko", "flagged"),
         "reason": ("dlaczego", "reason"),
-    }  # fmt: skip
+    }
 
 
 def hhi(values: Sequence[float]) -> float:
@@ -107,7 +125,9 @@ def _totals(pairs: list[tuple[str, dict[str, Any]]], by_amount: bool) -> dict[st
     return totals
 
 
-def _reason(places: Places, hhi_value: float | None, top: str | None, share: float | None, limits: tuple[float, float]) -> list[str]:
+def _reason(
+    places: Places, hhi_value: float | None, top: str | None, share: float | None, limits: tuple[float, float]
+) -> list[str]:
     if hhi_value is None:
         return []
     found = [str(Msg("q.dependency.hhi", hhi=hhi_value, limit=limits[0]))] if hhi_value >= limits[0] else []
@@ -131,9 +151,22 @@ def _row(places: Places, key: str, limits: tuple[float, float]) -> DependencyRow
     text = "; ".join(reasons) or str(Msg("q.dependency.ok" if bought else "q.dependency.no_buyers"))
     basis = "amount" if by_amount else "ties"
     clause = sum(1 for _, d in buyers if d["type"] == "TRADES_WITH" and d.get("social_clause"))
-    return DependencyRow(key, places.name(key), places.kind(key), basis, str(Msg(f"q.dependency.{basis}")), len(bought), len(funded),
-                         places.name(top) if top else None, round(share, 4) if share is not None else None, hhi_value,
-                         public_share, clause, bool(reasons), text)  # fmt: skip
+    return DependencyRow(
+        key,
+        places.name(key),
+        places.kind(key),
+        basis,
+        str(Msg(f"q.dependency.{basis}")),
+        len(bought),
+        len(funded),
+        places.name(top) if top else None,
+        round(share, 4) if share is not None else None,
+        hhi_value,
+        public_share,
+        clause,
+        bool(reasons),
+        text,
+    )
 
 
 def _check_limits(hhi_threshold: float, max_share: float) -> None:
@@ -146,30 +179,60 @@ def _check_limits(hhi_threshold: float, max_share: float) -> None:
         raise ValidationError(problems)
 
 
-def dependency(store: GraphStore, *, kinds: Sequence[str] | None = None, hhi_threshold: float = HHI_THRESHOLD,
-               max_share: float = MAX_SHARE) -> Result:  # fmt: skip
+def dependency(
+    store: GraphStore,
+    *,
+    kinds: Sequence[str] | None = None,
+    hhi_threshold: float = HHI_THRESHOLD,
+    max_share: float = MAX_SHARE,
+) -> Result:
     """Buyer concentration (largest share, HHI) and public share of each cooperative, flagged."""
     wanted = tuple(kinds) if kinds else DEFAULT_KINDS
     check_kinds(store, wanted)
     _check_limits(hhi_threshold, max_share)
     places = Places.of(store)
     keys = [k for k in places.nodes("Organisation") if places.kind(k) in wanted]
-    rows = sorted((_row(places, k, (hhi_threshold, max_share)) for k in keys), key=lambda r: (not r.flagged, -(r.hhi or 0), r.name, r.key))
-    algorithm = ("buyers = TRADES_WITH (seller→buyer) + SUBCONTRACTS (contractor→subcontractor); funders = FUNDS; by amount when "
-                 "every tie has one, else tie count; HHI = Σ(100·share)², 0–10000; flagged: HHI ≥ limit or top share ≥ max")  # fmt: skip
+    rows = sorted(
+        (_row(places, k, (hhi_threshold, max_share)) for k in keys),
+        key=lambda r: (not r.flagged, -(r.hhi or 0), r.name, r.key),
+    )
+    algorithm = (
+        "buyers = TRADES_WITH (seller→buyer) + SUBCONTRACTS (contractor→subcontractor); funders = FUNDS; by amount when "
+        "every tie has one, else tie count; HHI = Σ(100·share)², 0–10000; flagged: HHI ≥ limit or top share ≥ max"
+    )
     params = {"kinds": list(wanted), "hhi_threshold": hhi_threshold, "max_share": max_share}
     return Result("dependency", algorithm, params, rows, DependencyRow)
 
 
 ANALYSES = (
-    Analysis("dependency", "Zależność od odbiorców", "Dependency",
-             "Koncentracja odbiorców i finansujących każdej spółdzielni: udział największego odbiorcy, HHI, udział środków publicznych.",
-             "Concentration of each cooperative's buyers and funders: largest buyer's share, HHI, share of public money.",
-             (Param("kinds", "list", "Rodzaje organizacji (domyślnie social_cooperative).",
-                    "Organisation kinds (default social_cooperative)."),
-              Param("hhi_threshold", "float", "Próg HHI (0–10000; 2500 = rynek wysoce skoncentrowany wg US DoJ).",
-                    "HHI threshold (0–10000; 2500 = highly concentrated per the US DoJ).", default=HHI_THRESHOLD),
-              Param("max_share", "float", "Próg udziału największego odbiorcy (0–1).", "Threshold of the largest buyer's share (0–1).",
-                    default=MAX_SHARE)),
-             dependency),
-)  # fmt: skip
+    Analysis(
+        "dependency",
+        "Zależność od odbiorców",
+        "Dependency",
+        "Koncentracja odbiorców i finansujących każdej spółdzielni: udział największego odbiorcy, HHI, udział środków publicznych.",
+        "Concentration of each cooperative's buyers and funders: largest buyer's share, HHI, share of public money.",
+        (
+            Param(
+                "kinds",
+                "list",
+                "Rodzaje organizacji (domyślnie social_cooperative).",
+                "Organisation kinds (default social_cooperative).",
+            ),
+            Param(
+                "hhi_threshold",
+                "float",
+                "Próg HHI (0–10000; 2500 = rynek wysoce skoncentrowany wg US DoJ).",
+                "HHI threshold (0–10000; 2500 = highly concentrated per the US DoJ).",
+                default=HHI_THRESHOLD,
+            ),
+            Param(
+                "max_share",
+                "float",
+                "Próg udziału największego odbiorcy (0–1).",
+                "Threshold of the largest buyer's share (0–1).",
+                default=MAX_SHARE,
+            ),
+        ),
+        dependency,
+    ),
+)

@@ -80,7 +80,11 @@ class Places:
         """Keys of the nodes of ``node_type`` that are in the register as of their voivodeship's
         register date, sorted: territorial units a newer TERC ended are left out."""
         dates = register_dates(self.props(k) for k in self.nodes("Voivodeship"))
-        return [k for k in self.nodes(node_type) if is_current(self.props(k), dates.get(str(self.props(k).get("teryt", ""))[:2]))]
+        return [
+            k
+            for k in self.nodes(node_type)
+            if is_current(self.props(k), dates.get(str(self.props(k).get("teryt", ""))[:2]))
+        ]
 
     def shown(self, node_type: str) -> list[str]:
         """The current units of ``node_type`` and the ended ones that organisations are still located in, sorted."""

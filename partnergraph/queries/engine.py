@@ -170,7 +170,9 @@ def eigenvector(s: Structure) -> list[float]:
     graph = to_igraph(s, directed=False)
     if graph.ecount() == 0:
         return [0.0] * s.n
-    with warnings.catch_warnings():  # igraph warns on disconnected graphs; the values outside the leading component are ~0
+    with (
+        warnings.catch_warnings()
+    ):  # igraph warns on disconnected graphs; the values outside the leading component are ~0
         warnings.simplefilter("ignore", RuntimeWarning)
         values: list[float] = graph.eigenvector_centrality(scale=True, weights="weight")
     return values

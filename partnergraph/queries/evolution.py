@@ -54,41 +54,69 @@ __all__ = [
     "ties_of",
 ]
 
-register_messages({
-    "q.evolution.ind.organisations": ("organizacje", "organisations"),
-    "q.evolution.ind.organisations_with_ties": ("organizacje z powiązaniami", "organisations with ties"),
-    "q.evolution.ind.isolates": ("organizacje bez powiązań", "isolates"),
-    "q.evolution.ind.ties": ("powiązania", "ties"),
-    "q.evolution.ind.density": ("gęstość", "density"),
-    "q.evolution.ind.components": ("składowe (bez izolatów)", "components (isolates excluded)"),
-    "q.evolution.ind.cross_sector_ties": ("powiązania międzysektorowe", "cross-sector ties"),
-    "q.evolution.ind.cooperatives_with_business_tie": ("spółdzielnie socjalne z powiązaniem z firmą",
-                                                       "social cooperatives with a business tie"),
-    "q.evolution.ind.brokers": ("pośrednicy (Gould–Fernandez > 0)", "brokers (Gould–Fernandez > 0)"),
-    "q.evolution.need_dates": ("podaj --from DATA i --to DATA albo --dates D1,D2,…",
-                               "give --from DATE and --to DATE, or --dates D1,D2,…"),
-    "q.evolution.need_both": ("podaj oba dni: --from DATA i --to DATA", "give both days: --from DATE and --to DATE"),
-    "q.evolution.both_forms": ("podaj albo --from/--to, albo --dates, nie oba naraz",
-                               "give either --from/--to or --dates, not both"),
-    "q.evolution.order": ("--to: {to} jest wcześniej niż --from {start}", "--to: {to} is earlier than --from {start}"),
-    "q.evolution.order.hint": ("zamień daty miejscami", "swap the dates"),
-    "q.evolution.unknown_indicator": ("--indicators: nieznany wskaźnik {value!r}", "--indicators: unknown indicator {value!r}"),
-    "q.evolution.indicators.hint": ("dostępne: {allowed}", "available: {allowed}"),
-    "q.evolution.change.tie_added": ("powiązanie dodane", "tie added"),
-    "q.evolution.change.tie_ended": ("powiązanie zakończone", "tie ended"),
-    "q.evolution.change.new_isolate": ("nowy izolat", "new isolate"),
-    "q.evolution.change.newly_connected": ("nowo połączona", "newly connected"),
-    "q.evolution.change.broker_gained": ("nowy pośrednik", "broker gained"),
-    "q.evolution.change.broker_lost": ("utracony pośrednik", "broker lost"),
-    "q.evolution.change.degree": ("zmiana stopnia", "degree change"),
-    "q.evolution.change.betweenness": ("zmiana pośrednictwa (betweenness)", "betweenness change"),
-    "q.evolution.chart_title": ("Zmiany sieci w czasie", "The network over time"),
-    "q.evolution.note.undated": ("Organizacje nie mają dat: każda jest w każdym przekroju; zmieniają się tylko powiązania.",
-                                 "Organisations are not dated: each is in every snapshot; only ties change."),
-})  # fmt: skip
+register_messages(
+    {
+        "q.evolution.ind.organisations": ("organizacje", "organisations"),
+        "q.evolution.ind.organisations_with_ties": ("organizacje z powiązaniami", "organisations with ties"),
+        "q.evolution.ind.isolates": ("organizacje bez powiązań", "isolates"),
+        "q.evolution.ind.ties": ("powiązania", "ties"),
+        "q.evolution.ind.density": ("gęstość", "density"),
+        "q.evolution.ind.components": ("składowe (bez izolatów)", "components (isolates excluded)"),
+        "q.evolution.ind.cross_sector_ties": ("powiązania międzysektorowe", "cross-sector ties"),
+        "q.evolution.ind.cooperatives_with_business_tie": (
+            "spółdzielnie socjalne z powiązaniem z firmą",
+            "social cooperatives with a business tie",
+        ),
+        "q.evolution.ind.brokers": ("pośrednicy (Gould–Fernandez > 0)", "brokers (Gould–Fernandez > 0)"),
+        "q.evolution.need_dates": (
+            "podaj --from DATA i --to DATA albo --dates D1,D2,…",
+            "give --from DATE and --to DATE, or --dates D1,D2,…",
+        ),
+        "q.evolution.need_both": (
+            "podaj oba dni: --from DATA i --to DATA",
+            "give both days: --from DATE and --to DATE",
+        ),
+        "q.evolution.both_forms": (
+            "podaj albo --from/--to, albo --dates, nie oba naraz",
+            "give either --from/--to or --dates, not both",
+        ),
+        "q.evolution.order": (
+            "--to: {to} jest wcześniej niż --from {start}",
+            "--to: {to} is earlier than --from {start}",
+        ),
+        "q.evolution.order.hint": ("zamień daty miejscami", "swap the dates"),
+        "q.evolution.unknown_indicator": (
+            "--indicators: nieznany wskaźnik {value!r}",
+            "--indicators: unknown indicator {value!r}",
+        ),
+        "q.evolution.indicators.hint": ("dostępne: {allowed}", "available: {allowed}"),
+        "q.evolution.change.tie_added": ("powiązanie dodane", "tie added"),
+        "q.evolution.change.tie_ended": ("powiązanie zakończone", "tie ended"),
+        "q.evolution.change.new_isolate": ("nowy izolat", "new isolate"),
+        "q.evolution.change.newly_connected": ("nowo połączona", "newly connected"),
+        "q.evolution.change.broker_gained": ("nowy pośrednik", "broker gained"),
+        "q.evolution.change.broker_lost": ("utracony pośrednik", "broker lost"),
+        "q.evolution.change.degree": ("zmiana stopnia", "degree change"),
+        "q.evolution.change.betweenness": ("zmiana pośrednictwa (betweenness)", "betweenness change"),
+        "q.evolution.chart_title": ("Zmiany sieci w czasie", "The network over time"),
+        "q.evolution.note.undated": (
+            "Organizacje nie mają dat: każda jest w każdym przekroju; zmieniają się tylko powiązania.",
+            "Organisations are not dated: each is in every snapshot; only ties change.",
+        ),
+    }
+)
 
-INDICATORS = ("organisations", "organisations_with_ties", "isolates", "ties", "density", "components",
-              "cross_sector_ties", "cooperatives_with_business_tie", "brokers")  # fmt: skip
+INDICATORS = (
+    "organisations",
+    "organisations_with_ties",
+    "isolates",
+    "ties",
+    "density",
+    "components",
+    "cross_sector_ties",
+    "cooperatives_with_business_tie",
+    "brokers",
+)
 """The indicators of a snapshot, in row order."""
 CHART_DEFAULT = ("organisations_with_ties", "ties", "cross_sector_ties", "cooperatives_with_business_tie", "brokers")
 """Indicators drawn by ``--chart`` when ``--indicators`` is not given (density is on another scale)."""
@@ -118,9 +146,13 @@ class IndicatorRow:
     values: list[float | int]
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("wskaźnik", "indicator"), "label": ("nazwa", "name"), "value_from": ("na początku", "at start"),
-        "value_to": ("na końcu", "at end"), "delta": ("zmiana", "change"), "values": ("wartości w kolejnych datach", "values by date"),
-    }  # fmt: skip
+        "key": ("wskaźnik", "indicator"),
+        "label": ("nazwa", "name"),
+        "value_from": ("na początku", "at start"),
+        "value_to": ("na końcu", "at end"),
+        "delta": ("zmiana", "change"),
+        "values": ("wartości w kolejnych datach", "values by date"),
+    }
 
 
 def parse_dates(values: Sequence[str | dt.date], flag: str = "--dates") -> list[dt.date]:
@@ -149,7 +181,9 @@ def ties_of(graph: Graph) -> dict[str, TieInfo]:
     for start, end, key, data in graph.edges(keys=True, data=True):
         if key in found:
             continue
-        found[key] = TieInfo(key, data["type"], start, end, bool(data.get("symmetric")), data.get("since"), data.get("until"))
+        found[key] = TieInfo(
+            key, data["type"], start, end, bool(data.get("symmetric")), data.get("since"), data.get("until")
+        )
     return found
 
 
@@ -174,7 +208,9 @@ def indicator_values(store: GraphStore, graph: Graph) -> dict[str, float | int]:
     ties = ties_of(graph).values()
     sectors = {n: sector_of(store, data) for n, data in graph.nodes(data=True)}
     kinds = {n: data.get("kind") for n, data in graph.nodes(data=True)}
-    cooperatives = [n for n in simple if kinds[n] == "social_cooperative" and any(kinds[m] == "business" for m in simple[n])]
+    cooperatives = [
+        n for n in simple if kinds[n] == "social_cooperative" and any(kinds[m] == "business" for m in simple[n])
+    ]
     connected = simple.subgraph(set(simple) - isolates)
     return {
         "organisations": simple.number_of_nodes(),
@@ -183,13 +219,17 @@ def indicator_values(store: GraphStore, graph: Graph) -> dict[str, float | int]:
         "ties": len(ties),
         "density": round(nx.density(simple), 6),
         "components": nx.number_connected_components(connected),
-        "cross_sector_ties": sum(1 for t in ties if sectors[t.start] and sectors[t.end] and sectors[t.start] != sectors[t.end]),
+        "cross_sector_ties": sum(
+            1 for t in ties if sectors[t.start] and sectors[t.end] and sectors[t.start] != sectors[t.end]
+        ),
         "cooperatives_with_business_tie": len(cooperatives),
         "brokers": sum(1 for total in brokers_of(store, graph).values() if total > 0),
     }
 
 
-def _snapshots(date_from: dt.date | None, date_to: dt.date | None, dates: Sequence[str | dt.date] | None) -> list[dt.date]:
+def _snapshots(
+    date_from: dt.date | None, date_to: dt.date | None, dates: Sequence[str | dt.date] | None
+) -> list[dt.date]:
     if dates:
         if date_from is not None or date_to is not None:
             raise ConfigError(Msg("q.evolution.both_forms"))
@@ -202,7 +242,11 @@ def _snapshots(date_from: dt.date | None, date_to: dt.date | None, dates: Sequen
 def check_order(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
     """``[from, to]``, refused when ``to`` is earlier than ``from``."""
     if date_to < date_from:
-        problem = Problem(Msg("q.evolution.order", to=date_to.isoformat(), start=date_from.isoformat()), "", Msg("q.evolution.order.hint"))
+        problem = Problem(
+            Msg("q.evolution.order", to=date_to.isoformat(), start=date_from.isoformat()),
+            "",
+            Msg("q.evolution.order.hint"),
+        )
         raise ValidationError([problem])
     return [date_from, date_to]
 
@@ -215,28 +259,50 @@ def _check_indicators(indicators: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(indicators) if indicators else CHART_DEFAULT
 
 
-def evolution(store: GraphStore, *, date_from: dt.date | None = None, date_to: dt.date | None = None,
-              dates: Sequence[str | dt.date] | None = None, indicators: Sequence[str] | None = None,
-              kinds: Sequence[str] | None = None, tie_types: Sequence[str] | None = None,
-              municipality: str | None = None) -> Result:  # fmt: skip
+def evolution(
+    store: GraphStore,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    dates: Sequence[str | dt.date] | None = None,
+    indicators: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+) -> Result:
     """Indicators of the organisation network at ``date_from`` and ``date_to``, or at each of ``dates``."""
     snapshots = _snapshots(date_from, date_to, dates)
     drawn = _check_indicators(indicators)
-    by_date = [indicator_values(store, filtered_graph(store, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=day))
-               for day in snapshots]  # fmt: skip
+    by_date = [
+        indicator_values(
+            store, filtered_graph(store, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=day)
+        )
+        for day in snapshots
+    ]
     rows = []
     for name in INDICATORS:
         values = [snapshot[name] for snapshot in by_date]
         delta = round(values[-1] - values[0], 6) if name == "density" else values[-1] - values[0]
         rows.append(IndicatorRow(name, str(Msg(f"q.evolution.ind.{name}")), values[0], values[-1], delta, values))
-    params = {"from": date_from, "to": date_to, "dates": [d.isoformat() for d in snapshots], "indicators": list(drawn),
-              "kinds": kinds, "tie_types": tie_types, "municipality": municipality}  # fmt: skip
-    algorithm = ("snapshots of the organisation network (tie valid on day d when since ≤ d ≤ until, open bounds open); "
-                 "ties counted once (symmetric too); density and components on the simple undirected graph, components "
-                 "without isolates; brokers: Gould–Fernandez total > 0 with a sector partition (networkx)")  # fmt: skip
+    params = {
+        "from": date_from,
+        "to": date_to,
+        "dates": [d.isoformat() for d in snapshots],
+        "indicators": list(drawn),
+        "kinds": kinds,
+        "tie_types": tie_types,
+        "municipality": municipality,
+    }
+    algorithm = (
+        "snapshots of the organisation network (tie valid on day d when since ≤ d ≤ until, open bounds open); "
+        "ties counted once (symmetric too); density and components on the simple undirected graph, components "
+        "without isolates; brokers: Gould–Fernandez total > 0 with a sector partition (networkx)"
+    )
     meta = {"dates": [d.isoformat() for d in snapshots], "chart_indicators": list(drawn)}
     notes = [str(Msg("q.evolution.note.undated"))]
-    return Result("evolution", algorithm, {k: v for k, v in params.items() if v is not None}, rows, IndicatorRow, notes, meta)
+    return Result(
+        "evolution", algorithm, {k: v for k, v in params.items() if v is not None}, rows, IndicatorRow, notes, meta
+    )
 
 
 def evolution_chart(result: Result) -> str:
@@ -256,13 +322,30 @@ def _run_changes(store: GraphStore, **params: Any) -> Result:
 
 _FILTERS = tuple(p for p in FILTER_PARAMS if p.name != "as_of")
 _FROM = Param(
-    "from", "date", "Pierwszy dzień porównania (RRRR-MM-DD lub DD.MM.RRRR).", "The first day compared (YYYY-MM-DD or DD.MM.YYYY)."
+    "from",
+    "date",
+    "Pierwszy dzień porównania (RRRR-MM-DD lub DD.MM.RRRR).",
+    "The first day compared (YYYY-MM-DD or DD.MM.YYYY).",
 )
-_TO = Param("to", "date", "Drugi dzień porównania (RRRR-MM-DD lub DD.MM.RRRR).", "The second day compared (YYYY-MM-DD or DD.MM.YYYY).")
+_TO = Param(
+    "to",
+    "date",
+    "Drugi dzień porównania (RRRR-MM-DD lub DD.MM.RRRR).",
+    "The second day compared (YYYY-MM-DD or DD.MM.YYYY).",
+)
 
 # ---- changes between two days -------------------------------------------------------------
 
-CHANGE_KINDS = ("tie_added", "tie_ended", "new_isolate", "newly_connected", "broker_gained", "broker_lost", "degree", "betweenness")
+CHANGE_KINDS = (
+    "tie_added",
+    "tie_ended",
+    "new_isolate",
+    "newly_connected",
+    "broker_gained",
+    "broker_lost",
+    "degree",
+    "betweenness",
+)
 """The kinds of change, in row order."""
 
 
@@ -281,14 +364,28 @@ class ChangeRow:
     delta: float | int | None
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "change": ("zmiana", "change"), "change_label": ("rodzaj zmiany", "kind of change"), "key": ("klucz", "key"),
-        "name": ("nazwa", "name"), "detail": ("szczegóły", "detail"), "date": ("data", "date"),
-        "before": ("przed", "before"), "after": ("po", "after"), "delta": ("różnica", "difference"),
-    }  # fmt: skip
+        "change": ("zmiana", "change"),
+        "change_label": ("rodzaj zmiany", "kind of change"),
+        "key": ("klucz", "key"),
+        "name": ("nazwa", "name"),
+        "detail": ("szczegóły", "detail"),
+        "date": ("data", "date"),
+        "before": ("przed", "before"),
+        "after": ("po", "after"),
+        "delta": ("różnica", "difference"),
+    }
 
 
-def changes(store: GraphStore, *, date_from: dt.date | None, date_to: dt.date | None, top: int = 10, kinds: Sequence[str] | None = None,
-            tie_types: Sequence[str] | None = None, municipality: str | None = None) -> Result:  # fmt: skip
+def changes(
+    store: GraphStore,
+    *,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    top: int = 10,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+) -> Result:
     """What changed in the organisation network between ``date_from`` and ``date_to``."""
     if date_from is None or date_to is None:
         raise ConfigError(Msg("q.evolution.need_both"))
@@ -301,21 +398,50 @@ def changes(store: GraphStore, *, date_from: dt.date | None, date_to: dt.date | 
     metrics, engine = _metrics(store, filters, date_from, date_to)
     rows += _metric_changes(metrics, names, max(0, top))
     order = {kind: index for index, kind in enumerate(CHANGE_KINDS)}
-    rows.sort(key=lambda r: (order[r.change], -abs(r.delta or 0) if r.change in ("degree", "betweenness") else 0, r.date or "", r.key))
+    rows.sort(
+        key=lambda r: (
+            order[r.change],
+            -abs(r.delta or 0) if r.change in ("degree", "betweenness") else 0,
+            r.date or "",
+            r.key,
+        )
+    )
     params = {"from": date_from, "to": date_to, "top": top, **{k: v for k, v in filters.items() if v is not None}}
     algorithm = (
         "diff of two snapshots (tie valid on day d when since ≤ d ≤ until, open bounds open); isolate = no tie "
         "to another organisation; broker = Gould–Fernandez total > 0, partition by sector; "
         f"degree and betweenness from {engine}, the {top} largest absolute changes per metric"
     )
-    return Result("changes", algorithm, params, rows, ChangeRow, [str(Msg("q.evolution.note.undated"))], {"engine": engine})
+    return Result(
+        "changes", algorithm, params, rows, ChangeRow, [str(Msg("q.evolution.note.undated"))], {"engine": engine}
+    )
 
 
-def _row(change: str, key: str, name: str, detail: str = "", date: dt.date | None = None, before: float | int | None = None,
-         after: float | int | None = None) -> ChangeRow:  # fmt: skip
-    delta = None if before is None or after is None else (round(after - before, 6) if isinstance(after, float) else after - before)
-    return ChangeRow(change, str(Msg(f"q.evolution.change.{change}")), key, name, detail, date.isoformat() if date else None,
-                     before, after, delta)  # fmt: skip
+def _row(
+    change: str,
+    key: str,
+    name: str,
+    detail: str = "",
+    date: dt.date | None = None,
+    before: float | int | None = None,
+    after: float | int | None = None,
+) -> ChangeRow:
+    delta = (
+        None
+        if before is None or after is None
+        else (round(after - before, 6) if isinstance(after, float) else after - before)
+    )
+    return ChangeRow(
+        change,
+        str(Msg(f"q.evolution.change.{change}")),
+        key,
+        name,
+        detail,
+        date.isoformat() if date else None,
+        before,
+        after,
+        delta,
+    )
 
 
 def _tie_changes(store: GraphStore, before: Graph, after: Graph, names: dict[str, str]) -> list[ChangeRow]:
@@ -328,7 +454,9 @@ def _tie_changes(store: GraphStore, before: Graph, after: Graph, names: dict[str
             arrow = "↔" if tie.symmetric else "→"
             label = store.schema.tie_types[tie.type].label(current_language())
             when = tie.since if change == "tie_added" else tie.until
-            rows.append(_row(change, tie.id, f"{names[tie.start]} {arrow} {names[tie.end]}", f"{tie.type} ({label})", when))
+            rows.append(
+                _row(change, tie.id, f"{names[tie.start]} {arrow} {names[tie.end]}", f"{tie.type} ({label})", when)
+            )
     return rows
 
 
@@ -352,18 +480,24 @@ def _broker_changes(store: GraphStore, before: Graph, after: Graph, names: dict[
     return rows
 
 
-def _metrics(store: GraphStore, filters: dict[str, Any], *days: dt.date) -> tuple[list[dict[str, dict[str, float]]], str]:
+def _metrics(
+    store: GraphStore, filters: dict[str, Any], *days: dt.date
+) -> tuple[list[dict[str, dict[str, float]]], str]:
     try:
         from partnergraph.queries.metrics import node_metrics
     except ImportError:  # the metrics module is missing: the same measures from networkx
         return [_fallback_metrics(filtered_graph(store, **filters, as_of=day)) for day in days], FALLBACK_ENGINE
     measured = [node_metrics(store, metrics=("degree", "betweenness"), **filters, as_of=day) for day in days]
-    engine = ("partnergraph.queries.metrics.node_metrics (degree = ties touching, a symmetric tie once; betweenness exact "
-              "on small graphs, sampled on large ones as that module documents)")  # fmt: skip
+    engine = (
+        "partnergraph.queries.metrics.node_metrics (degree = ties touching, a symmetric tie once; betweenness exact "
+        "on small graphs, sampled on large ones as that module documents)"
+    )
     return measured, engine
 
 
-FALLBACK_ENGINE = "networkx (degree = ties touching, a symmetric tie once; exact normalised betweenness, simple undirected graph)"
+FALLBACK_ENGINE = (
+    "networkx (degree = ties touching, a symmetric tie once; exact normalised betweenness, simple undirected graph)"
+)
 
 
 def _fallback_metrics(graph: Graph) -> dict[str, dict[str, float]]:
@@ -386,37 +520,64 @@ def _metric_changes(metrics: list[dict[str, dict[str, float]]], names: dict[str,
             if round(b - a, 9) != 0:
                 deltas.append((-abs(b - a), key, a, b))
         for _, key, a, b in sorted(deltas)[:top]:
-            shown = (int(a), int(b)) if metric == "degree" and a.is_integer() and b.is_integer() else (round(a, 6), round(b, 6))
+            shown = (
+                (int(a), int(b))
+                if metric == "degree" and a.is_integer() and b.is_integer()
+                else (round(a, 6), round(b, 6))
+            )
             rows.append(_row(metric, key, names.get(key, key), before=shown[0], after=shown[1]))
     return rows
 
 
 ANALYSES = (
     Analysis(
-        "evolution", "Zmiany sieci w czasie", "Evolution of the network",
+        "evolution",
+        "Zmiany sieci w czasie",
+        "Evolution of the network",
         "Wskaźniki sieci (organizacje z powiązaniami, powiązania, gęstość, składowe, powiązania międzysektorowe, pośrednicy …) "
         "na dwa dni (--from, --to) lub na listę dni (--dates), z różnicą; --chart rysuje wykres liniowy.",
         "Network indicators (organisations with ties, ties, density, components, cross-sector ties, brokers …) as of two days "
         "(--from, --to) or a list of days (--dates), with the change; --chart draws a line chart.",
-        (_FROM, _TO,
-         Param("dates", "list", "Lista dni-przekrojów zamiast --from/--to (np. 2024-01-01,2024-07-01,2024-12-31).",
-               "A list of snapshot days instead of --from/--to (e.g. 2024-01-01,2024-07-01,2024-12-31)."),
-         Param("indicators", "list", f"Wskaźniki na wykresie (spośród: {', '.join(INDICATORS)}).",
-               f"Indicators drawn in the chart (of: {', '.join(INDICATORS)})."),
-         *_FILTERS),
-        _run_evolution, evolution_chart,
+        (
+            _FROM,
+            _TO,
+            Param(
+                "dates",
+                "list",
+                "Lista dni-przekrojów zamiast --from/--to (np. 2024-01-01,2024-07-01,2024-12-31).",
+                "A list of snapshot days instead of --from/--to (e.g. 2024-01-01,2024-07-01,2024-12-31).",
+            ),
+            Param(
+                "indicators",
+                "list",
+                f"Wskaźniki na wykresie (spośród: {', '.join(INDICATORS)}).",
+                f"Indicators drawn in the chart (of: {', '.join(INDICATORS)}).",
+            ),
+            *_FILTERS,
+        ),
+        _run_evolution,
+        evolution_chart,
     ),
     Analysis(
-        "changes", "Co się zmieniło między dwoma dniami", "What changed between two days",
+        "changes",
+        "Co się zmieniło między dwoma dniami",
+        "What changed between two days",
         "Powiązania dodane i zakończone, nowe izolaty i nowo połączone organizacje, zyskani i utraceni pośrednicy, "
         "największe zmiany stopnia i pośrednictwa między --from i --to.",
         "Ties added and ended, new isolates and newly connected organisations, brokers gained and lost, and the largest "
         "degree and betweenness changes between --from and --to.",
-        (Param(_FROM.name, "date", _FROM.help_pl, _FROM.help_en, required=True),
-         Param(_TO.name, "date", _TO.help_pl, _TO.help_en, required=True),
-         Param("top", "int", "Ile największych zmian miar pokazać (dla każdej miary).",
-               "How many of the largest metric changes to show (per metric).", 10),
-         *_FILTERS),
+        (
+            Param(_FROM.name, "date", _FROM.help_pl, _FROM.help_en, required=True),
+            Param(_TO.name, "date", _TO.help_pl, _TO.help_en, required=True),
+            Param(
+                "top",
+                "int",
+                "Ile największych zmian miar pokazać (dla każdej miary).",
+                "How many of the largest metric changes to show (per metric).",
+                10,
+            ),
+            *_FILTERS,
+        ),
         _run_changes,
     ),
-)  # fmt: skip
+)

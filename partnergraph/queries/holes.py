@@ -45,10 +45,14 @@ from partnergraph.queries.brokerage import FLOW_TIE_TYPES, OTHER_FILTERS, TIE_TY
 
 __all__ = ["ANALYSES", "MEASURES", "HolesRow", "structural_holes", "structural_holes_analysis"]
 
-register_messages({
-    "q.holes.isolated": ("organizacje bez kontaktów: {count}; ich miary są nieokreślone (puste)",
-                         "organisations without contacts: {count}; their measures are undefined (empty)"),
-})  # fmt: skip
+register_messages(
+    {
+        "q.holes.isolated": (
+            "organizacje bez kontaktów: {count}; ich miary są nieokreślone (puste)",
+            "organisations without contacts: {count}; their measures are undefined (empty)",
+        ),
+    }
+)
 
 MEASURES = ("contacts", "effective_size", "efficiency", "constraint", "hierarchy")
 Measures = dict[str, float | int | None]
@@ -86,8 +90,13 @@ def _measures(i: Any, adj: dict[Any, set[Any]]) -> Measures:
         dyadic.append(((1 + sum(1 / len(adj[q]) for q in shared)) / n) ** 2)
     effective = n - redundancy / n
     total = sum(dyadic)
-    return {"contacts": n, "effective_size": effective, "efficiency": effective / n, "constraint": total,
-            "hierarchy": _hierarchy(dyadic, total)}  # fmt: skip
+    return {
+        "contacts": n,
+        "effective_size": effective,
+        "efficiency": effective / n,
+        "constraint": total,
+        "hierarchy": _hierarchy(dyadic, total),
+    }
 
 
 def structural_holes(graph: nx.Graph[Any]) -> dict[Any, Measures]:
@@ -105,10 +114,14 @@ class HolesRow:
     """One organisation's structural-hole measures (rounded to 4 decimals)."""
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "name": ("nazwa", "name"), "contacts": ("kontakty", "contacts"),
-        "effective_size": ("efektywna wielkość", "effective size"), "efficiency": ("efektywność", "efficiency"),
-        "constraint": ("ograniczenie", "constraint"), "hierarchy": ("hierarchia", "hierarchy"),
-    }  # fmt: skip
+        "key": ("klucz", "key"),
+        "name": ("nazwa", "name"),
+        "contacts": ("kontakty", "contacts"),
+        "effective_size": ("efektywna wielkość", "effective size"),
+        "efficiency": ("efektywność", "efficiency"),
+        "constraint": ("ograniczenie", "constraint"),
+        "hierarchy": ("hierarchia", "hierarchy"),
+    }
 
     key: str
     name: str
@@ -131,18 +144,29 @@ def _round(value: float | int | None) -> float | None:
     return None if value is None else round(float(value), 4) + 0.0  # + 0.0: no "-0.0" from rounding
 
 
-def structural_holes_analysis(store: GraphStore, *, tie_types: Sequence[str] | None = None, kinds: Sequence[str] | None = None,
-                              municipality: str | None = None, as_of: dt.date | None = None, top: int = 0) -> Result:  # fmt: skip
+def structural_holes_analysis(
+    store: GraphStore,
+    *,
+    tie_types: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+    top: int = 0,
+) -> Result:
     """Burt's measures of every organisation, least constrained first (then by key; isolates last)."""
     if top < 0:
         raise ValidationError([Problem(Msg("q.brokerage.bad_top", value=top))])
     graph = flow_graph(store, tie_types, kinds, municipality, as_of)
     measures = structural_holes(graph)
     rows = [
-        HolesRow(key, str(graph.nodes[key].get("name", key)), int(m["contacts"] or 0),
-                 *(_round(m[name]) for name in MEASURES[1:]))
+        HolesRow(
+            key,
+            str(graph.nodes[key].get("name", key)),
+            int(m["contacts"] or 0),
+            *(_round(m[name]) for name in MEASURES[1:]),
+        )
         for key, m in measures.items()
-    ]  # fmt: skip
+    ]
     rows.sort(key=lambda r: (r.constraint is None, r.constraint or 0.0, r.key))
     notes: list[str] = []
     isolated = sum(1 for r in rows if r.contacts == 0)
@@ -151,15 +175,22 @@ def structural_holes_analysis(store: GraphStore, *, tie_types: Sequence[str] | N
     if 0 < top < len(rows):
         notes.append(str(Msg("q.brokerage.top", shown=top, total=len(rows))))
         rows = rows[:top]
-    params = {"tie_types": list(tie_types or FLOW_TIE_TYPES), "kinds": list(kinds) if kinds else None,
-              "municipality": municipality, "as_of": as_of.isoformat() if as_of else None, "top": top}  # fmt: skip
+    params = {
+        "tie_types": list(tie_types or FLOW_TIE_TYPES),
+        "kinds": list(kinds) if kinds else None,
+        "municipality": municipality,
+        "as_of": as_of.isoformat() if as_of else None,
+        "top": top,
+    }
     meta = {"organisations": graph.number_of_nodes(), "contacts_pairs": nx.Graph(graph).number_of_edges()}
     return Result("structural-holes", ALGORITHM, params, rows, HolesRow, notes, meta)
 
 
 ANALYSES = (
     Analysis(
-        "structural-holes", "Dziury strukturalne (Burt)", "Structural holes (Burt)",
+        "structural-holes",
+        "Dziury strukturalne (Burt)",
+        "Structural holes (Burt)",
         "Na ile kontakty organizacji nie są ze sobą powiązane: efektywna wielkość sieci, efektywność, ograniczenie "
         "i hierarchia (Burt 1992), w nieskierowanym widoku wybranych powiązań; najmniej ograniczone najpierw.",
         "How far an organisation's contacts are not tied to each other: effective size, efficiency, constraint and "
@@ -167,4 +198,4 @@ ANALYSES = (
         (TIE_TYPES_PARAM, *OTHER_FILTERS, TOP_PARAM),
         structural_holes_analysis,
     ),
-)  # fmt: skip
+)

@@ -71,26 +71,38 @@ W_NEED, W_PLACE, W_TRUST = 0.5, 0.3, 0.2
 OFFERS, NEEDS = "OFFERS", "NEEDS"
 _PKD = re.compile(r"^(\d{2})(?:\.(\d)(\d)?)?(?:\.([A-Z]))?$")
 
-register_messages({
-    "q.matching.needs": ("potrzebuje: {item}", "needs {item}"),
-    "q.matching.offers": ("oferuje: {item}", "offers {item}"),
-    "q.matching.level.class": ("{text} — ta sama klasa PKD {code}", "{text} — same PKD class {code}"),
-    "q.matching.level.group": ("{text} — ta sama grupa PKD {code}", "{text} — same PKD group {code}"),
-    "q.matching.level.division": ("{text} — ten sam dział PKD {code}", "{text} — same PKD division {code}"),
-    "q.matching.level.category": ("{text} — ta sama kategoria usług ({code})", "{text} — same service category ({code})"),
-    "q.matching.place.municipality": ("ta sama gmina ({name})", "same municipality ({name})"),
-    "q.matching.place.county": ("ten sam powiat ({name})", "same county ({name})"),
-    "q.matching.place.voivodeship": ("to samo województwo ({name})", "same voivodeship ({name})"),
-    "q.matching.via": ("dostępna przez: {name}", "reachable through {name}"),
-    "q.matching.nothing": ("{key} nie ma powiązań {tie}, więc nie ma czego dopasować; dodaj je, np. "
-                           "partnergraph add tie {key} {tie} pkd:56.29.Z",
-                           "{key} has no {tie} ties, so there is nothing to match; add them, e.g. "
-                           "partnergraph add tie {key} {tie} pkd:56.29.Z"),
-    "q.matching.partners": ("pominięto obecnych partnerów ({n}): {names}", "existing partners left out ({n}): {names}"),
-    "q.matching.direction": ("--direction: {value!r} nie jest jedną z: auto, offers, needs",
-                             "--direction: {value!r} is not one of: auto, offers, needs"),
-    "q.matching.shown": ("pokazano {shown} z {total} dopasowań", "showing {shown} of {total} matches"),
-})  # fmt: skip
+register_messages(
+    {
+        "q.matching.needs": ("potrzebuje: {item}", "needs {item}"),
+        "q.matching.offers": ("oferuje: {item}", "offers {item}"),
+        "q.matching.level.class": ("{text} — ta sama klasa PKD {code}", "{text} — same PKD class {code}"),
+        "q.matching.level.group": ("{text} — ta sama grupa PKD {code}", "{text} — same PKD group {code}"),
+        "q.matching.level.division": ("{text} — ten sam dział PKD {code}", "{text} — same PKD division {code}"),
+        "q.matching.level.category": (
+            "{text} — ta sama kategoria usług ({code})",
+            "{text} — same service category ({code})",
+        ),
+        "q.matching.place.municipality": ("ta sama gmina ({name})", "same municipality ({name})"),
+        "q.matching.place.county": ("ten sam powiat ({name})", "same county ({name})"),
+        "q.matching.place.voivodeship": ("to samo województwo ({name})", "same voivodeship ({name})"),
+        "q.matching.via": ("dostępna przez: {name}", "reachable through {name}"),
+        "q.matching.nothing": (
+            "{key} nie ma powiązań {tie}, więc nie ma czego dopasować; dodaj je, np. "
+            "partnergraph add tie {key} {tie} pkd:56.29.Z",
+            "{key} has no {tie} ties, so there is nothing to match; add them, e.g. "
+            "partnergraph add tie {key} {tie} pkd:56.29.Z",
+        ),
+        "q.matching.partners": (
+            "pominięto obecnych partnerów ({n}): {names}",
+            "existing partners left out ({n}): {names}",
+        ),
+        "q.matching.direction": (
+            "--direction: {value!r} nie jest jedną z: auto, offers, needs",
+            "--direction: {value!r} is not one of: auto, offers, needs",
+        ),
+        "q.matching.shown": ("pokazano {shown} z {total} dopasowań", "showing {shown} of {total} matches"),
+    }
+)
 
 
 def pkd_levels(code: str, classification: str = "PKD2007") -> list[tuple[int, str]]:
@@ -148,9 +160,13 @@ def _items(store: GraphStore) -> dict[str, Item]:
         inherited = [a for a in ancestors(parents.get(key, ""), depth + 1) if a[0] not in ranks]
         return tuple(sorted([*own, *inherited], reverse=True))
 
-    items = {k: Item(k, f"{n.props.get('name', k)} ({n.props.get('code', k)})", ancestors(k)) for k, n in activities.items()}
+    items = {
+        k: Item(k, f"{n.props.get('name', k)} ({n.props.get('code', k)})", ancestors(k)) for k, n in activities.items()
+    }
     for node in store.iter_nodes("Service"):
-        items[node.key] = Item(node.key, str(node.props.get("name", node.key)), (), str(node.props.get("category") or "") or None)
+        items[node.key] = Item(
+            node.key, str(node.props.get("name", node.key)), (), str(node.props.get("category") or "") or None
+        )
     return items
 
 
@@ -159,7 +175,10 @@ def _build(store: GraphStore) -> MatchIndex:
     canon: dict[str, str] = {}
     for node in store.iter_nodes("Organisation"):
         canon[node.key] = node.key
-        index.orgs[node.key] = (str(node.props.get("short_name") or node.props.get("name", node.key)), str(node.props.get("kind", "")))
+        index.orgs[node.key] = (
+            str(node.props.get("short_name") or node.props.get("name", node.key)),
+            str(node.props.get("kind", "")),
+        )
     for tie_type in (OFFERS, NEEDS):
         for tie in store.iter_ties(tie_type):
             if tie.start in canon and tie.end in index.items:
@@ -215,11 +234,19 @@ class MatchRow:
     reason: str
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "rank": ("poz.", "rank"), "key": ("klucz", "key"), "name": ("nazwa", "name"), "kind": ("rodzaj", "kind"),
-        "score": ("wynik", "score"), "offered": ("oferta", "offered"), "needed": ("potrzeba", "needed"),
-        "level": ("poziom dopasowania", "match level"), "proximity": ("bliskość", "proximity"),
-        "trust": ("zaufanie (RA)", "trust (RA)"), "via": ("przez", "via"), "reason": ("uzasadnienie", "reason"),
-    }  # fmt: skip
+        "rank": ("poz.", "rank"),
+        "key": ("klucz", "key"),
+        "name": ("nazwa", "name"),
+        "kind": ("rodzaj", "kind"),
+        "score": ("wynik", "score"),
+        "offered": ("oferta", "offered"),
+        "needed": ("potrzeba", "needed"),
+        "level": ("poziom dopasowania", "match level"),
+        "proximity": ("bliskość", "proximity"),
+        "trust": ("zaufanie (RA)", "trust (RA)"),
+        "via": ("przez", "via"),
+        "reason": ("uzasadnienie", "reason"),
+    }
 
 
 @dataclass
@@ -276,7 +303,9 @@ def _resource_allocation(index: MatchIndex, subject: str) -> dict[str, tuple[flo
     return found
 
 
-def _reason(index: MatchIndex, place_index: Places, match: _Match, forward: bool, place: tuple[str | None, str], via: str | None) -> str:
+def _reason(
+    index: MatchIndex, place_index: Places, match: _Match, forward: bool, place: tuple[str | None, str], via: str | None
+) -> str:
     text = str(Msg("q.matching.needs" if forward else "q.matching.offers", item=index.items[match.their].label))
     if match.level not in ("subclass", "service"):
         text = str(Msg(f"q.matching.level.{match.level}", text=text, code=match.code))
@@ -296,15 +325,22 @@ class _Scored:
     place: tuple[str | None, str]
 
 
-def _score(place_index: Places, reach: dict[str, tuple[float, str, float]], subject: str, org: str, match: _Match) -> _Scored:
+def _score(
+    place_index: Places, reach: dict[str, tuple[float, str, float]], subject: str, org: str, match: _Match
+) -> _Scored:
     place = _nearest(place_index.of(subject), place_index.of(org))
     ra, via, _ = reach.get(org, (0.0, None, 0.0))
     score = W_NEED * match.weight + W_PLACE * PLACE_WEIGHT.get(place[0] or "", 0.0) + W_TRUST * min(1.0, ra)
     return _Scored(round(score, 4), round(ra, 4), via, place)
 
 
-def _ranked(place_index: Places, reach: dict[str, tuple[float, str, float]], subject: str,
-            candidates: list[tuple[str, _Match]], min_score: float) -> list[tuple[float, float, str]]:  # fmt: skip
+def _ranked(
+    place_index: Places,
+    reach: dict[str, tuple[float, str, float]],
+    subject: str,
+    candidates: list[tuple[str, _Match]],
+    min_score: float,
+) -> list[tuple[float, float, str]]:
     """(−score, −trust, key) of every candidate scoring at least ``min_score``: the hot loop, kept lean
     (the same arithmetic as :func:`_score`, without building its record)."""
     mine, of, nothing = place_index.of(subject), place_index.of, (0.0, "", 0.0)
@@ -318,16 +354,38 @@ def _ranked(place_index: Places, reach: dict[str, tuple[float, str, float]], sub
     return rows
 
 
-def _row(index: MatchIndex, place_index: Places, rank: int, org: str, match: _Match, scored: _Scored, forward: bool) -> MatchRow:
+def _row(
+    index: MatchIndex, place_index: Places, rank: int, org: str, match: _Match, scored: _Scored, forward: bool
+) -> MatchRow:
     """The row of a candidate (the reason text is built only for the rows shown)."""
     offered, needed = (match.own, match.their) if forward else (match.their, match.own)
     name, kind = index.orgs[org]
     reason = _reason(index, place_index, match, forward, scored.place, scored.via)
-    return MatchRow(rank, org, name, kind, scored.score, offered, needed, match.level, scored.place[0], scored.ra, scored.via, reason)
+    return MatchRow(
+        rank,
+        org,
+        name,
+        kind,
+        scored.score,
+        offered,
+        needed,
+        match.level,
+        scored.place[0],
+        scored.ra,
+        scored.via,
+        reason,
+    )
 
 
-def matching(store: GraphStore, subject: str, *, limit: int = 10, min_score: float = 0.0, direction: str = "auto",
-             kinds: Sequence[str] | None = None) -> Result:  # fmt: skip
+def matching(
+    store: GraphStore,
+    subject: str,
+    *,
+    limit: int = 10,
+    min_score: float = 0.0,
+    direction: str = "auto",
+    kinds: Sequence[str] | None = None,
+) -> Result:
     """Ranked partners for organisation ``subject`` (see the module docs for the score).
 
     ``direction``: ``offers`` — who needs what ``subject`` offers; ``needs`` — who offers what
@@ -338,7 +396,9 @@ def matching(store: GraphStore, subject: str, *, limit: int = 10, min_score: flo
         return _matching(store, subject, limit, min_score, direction, kinds)
 
 
-def _matching(store: GraphStore, subject: str, limit: int, min_score: float, direction: str, kinds: Sequence[str] | None) -> Result:
+def _matching(
+    store: GraphStore, subject: str, limit: int, min_score: float, direction: str, kinds: Sequence[str] | None
+) -> Result:
     check_node(store, subject, "--for", "Organisation")
     check_kinds(store, kinds)
     if direction not in ("auto", "offers", "needs"):
@@ -347,7 +407,13 @@ def _matching(store: GraphStore, subject: str, limit: int, min_score: float, dir
     forward = direction == "offers" or (direction == "auto" and index.orgs[subject][1] in SUPPLIER_KINDS)
     own_tie, other_tie = (OFFERS, NEEDS) if forward else (NEEDS, OFFERS)
     allowed = set(kinds) if kinds else (None if forward else set(SUPPLIER_KINDS))
-    params = {"for": subject, "limit": limit, "min_score": min_score, "direction": direction, "kinds": list(kinds or [])}
+    params = {
+        "for": subject,
+        "limit": limit,
+        "min_score": min_score,
+        "direction": direction,
+        "kinds": list(kinds or []),
+    }
     result = Result("matching", _algorithm(forward), params, [], MatchRow)
     items = index.own[own_tie].get(subject, [])
     if not items:
@@ -356,15 +422,20 @@ def _matching(store: GraphStore, subject: str, limit: int, min_score: float, dir
     partners = index.partners.get(subject, set())
     found = _best_matches(index, items, other_tie)
     left_out = sorted(org for org in found if org in partners)
-    candidates = [(org, m) for org, m in found.items() if org != subject and org not in partners
-                  and (allowed is None or index.orgs[org][1] in allowed)]  # fmt: skip
+    candidates = [
+        (org, m)
+        for org, m in found.items()
+        if org != subject and org not in partners and (allowed is None or index.orgs[org][1] in allowed)
+    ]
     reach = _resource_allocation(index, subject)
     rows = _ranked(place_index, reach, subject, candidates, min_score)
     top = heapq.nsmallest(max(limit, 0), rows)
     shown = [(org, found[org], _score(place_index, reach, subject, org, found[org])) for _, _, org in top]
     result.rows = [_row(index, place_index, i, org, match, s, forward) for i, (org, match, s) in enumerate(shown, 1)]
     if left_out:
-        result.notes.append(str(Msg("q.matching.partners", n=len(left_out), names=", ".join(index.orgs[k][0] for k in left_out))))
+        result.notes.append(
+            str(Msg("q.matching.partners", n=len(left_out), names=", ".join(index.orgs[k][0] for k in left_out)))
+        )
     if len(rows) > len(top):
         result.notes.append(str(Msg("q.matching.shown", shown=len(top), total=len(rows))))
     result.meta = {"direction": "offers" if forward else "needs", "matches": len(rows), "partners_left_out": left_out}
@@ -383,31 +454,58 @@ def _algorithm(forward: bool) -> str:
 
 
 def _run(store: GraphStore, **params: Any) -> Result:
-    return matching(store, params["for"], limit=params.get("limit", 10), min_score=params.get("min_score", 0.0),
-                    direction=params.get("direction", "auto"), kinds=params.get("kinds"))  # fmt: skip
+    return matching(
+        store,
+        params["for"],
+        limit=params.get("limit", 10),
+        min_score=params.get("min_score", 0.0),
+        direction=params.get("direction", "auto"),
+        kinds=params.get("kinds"),
+    )
 
 
 ANALYSES = (
     Analysis(
         "matching",
-        "Dobór partnerów", "Partner matching",
+        "Dobór partnerów",
+        "Partner matching",
         "Dla spółdzielni: firmy i instytucje, które potrzebują tego, co oferuje (PKD, usługi), blisko niej i dostępne przez "
         "zaufane powiązania, bez obecnych partnerów — z uzasadnieniem. Dla kupującego: spółdzielnie, które mogą go zaopatrzyć.",
         "For a cooperative: businesses and public bodies that need what it offers (PKD, services), near it and reachable "
         "through trusted ties, without existing partners — each with a reason. For a buyer: cooperatives that can supply it.",
         (
-            Param("for", "key", "Organizacja, dla której szukamy partnerów (klucz, np. org:ss-kwilecka-kuchnia).",
-                  "The organisation to find partners for (key, e.g. org:ss-kwilecka-kuchnia).", required=True),
+            Param(
+                "for",
+                "key",
+                "Organizacja, dla której szukamy partnerów (klucz, np. org:ss-kwilecka-kuchnia).",
+                "The organisation to find partners for (key, e.g. org:ss-kwilecka-kuchnia).",
+                required=True,
+            ),
             Param("limit", "int", "Najwyżej tylu kandydatów.", "At most this many candidates.", default=10),
-            Param("min_score", "float", "Tylko kandydaci z wynikiem co najmniej tyle (0–1).",
-                  "Only candidates scoring at least this (0–1).", default=0.0),
-            Param("direction", "choice", "offers: kto potrzebuje tego, co oferuje; needs: kto oferuje to, czego potrzebuje; "
-                  "auto: offers dla spółdzielni socjalnej, needs dla innych.",
-                  "offers: who needs what it offers; needs: who offers what it needs; auto: offers for a social cooperative, "
-                  "needs for others.", default="auto", choices=("auto", "offers", "needs")),
-            Param("kinds", "list", "Tylko kandydaci tych rodzajów (domyślnie: wszyscy; dla kupującego: spółdzielnie socjalne).",
-                  "Only candidates of these kinds (default: all; for a buyer: social cooperatives)."),
+            Param(
+                "min_score",
+                "float",
+                "Tylko kandydaci z wynikiem co najmniej tyle (0–1).",
+                "Only candidates scoring at least this (0–1).",
+                default=0.0,
+            ),
+            Param(
+                "direction",
+                "choice",
+                "offers: kto potrzebuje tego, co oferuje; needs: kto oferuje to, czego potrzebuje; "
+                "auto: offers dla spółdzielni socjalnej, needs dla innych.",
+                "offers: who needs what it offers; needs: who offers what it needs; auto: offers for a social cooperative, "
+                "needs for others.",
+                default="auto",
+                choices=("auto", "offers", "needs"),
+            ),
+            Param(
+                "kinds",
+                "list",
+                "Tylko kandydaci tych rodzajów (domyślnie: wszyscy; dla kupującego: spółdzielnie socjalne).",
+                "Only candidates of these kinds (default: all; for a buyer: social cooperatives).",
+            ),
         ),
         _run,
     ),
-)  # fmt: skip
+)

@@ -44,37 +44,66 @@ __all__ = [
     "structure",
 ]
 
-register_messages({
-    "q.metrics.unknown": ("{param}: nieznana miara {value!r}", "{param}: unknown metric {value!r}"),
-    "q.metrics.hint": ("dostępne: {allowed}", "available: {allowed}"),
-    "q.metrics.bad_number": ("{param}: potrzebna liczba ≥ {least}, podano {value}", "{param}: a number ≥ {least} is needed, got {value}"),
-    "q.metrics.sampled": (
-        "Pośrednictwo i bliskość oszacowane z {k} losowych źródeł (ziarno 42) dla {n} organizacji; "
-        "zmierzony błąd na sieci 10 tys. organizacji przy k=200 (bench/README.md): pośrednictwo — średni błąd bezwzględny "
-        "0,00013 przy średniej 0,00028, 37 z 50 najwyższych trafionych; bliskość — średni błąd względny 0,8%, 44 z 50.",
-        "Betweenness and closeness estimated from {k} random sources (seed 42) for {n} organisations; "
-        "measured error on a 10k-organisation network with k=200 (bench/README.md): betweenness — mean absolute error "
-        "0.00013 against a mean of 0.00028, 37 of the top 50 found; closeness — mean relative error 0.8%, 44 of the top 50.",
-    ),
-    "q.metrics.top": ("Pokazano {shown} z {total} organizacji (--top 0 pokazuje wszystkie).",
-                      "Showing {shown} of {total} organisations (--top 0 shows all)."),
-})  # fmt: skip
+register_messages(
+    {
+        "q.metrics.unknown": ("{param}: nieznana miara {value!r}", "{param}: unknown metric {value!r}"),
+        "q.metrics.hint": ("dostępne: {allowed}", "available: {allowed}"),
+        "q.metrics.bad_number": (
+            "{param}: potrzebna liczba ≥ {least}, podano {value}",
+            "{param}: a number ≥ {least} is needed, got {value}",
+        ),
+        "q.metrics.sampled": (
+            "Pośrednictwo i bliskość oszacowane z {k} losowych źródeł (ziarno 42) dla {n} organizacji; "
+            "zmierzony błąd na sieci 10 tys. organizacji przy k=200 (bench/README.md): pośrednictwo — średni błąd bezwzględny "
+            "0,00013 przy średniej 0,00028, 37 z 50 najwyższych trafionych; bliskość — średni błąd względny 0,8%, 44 z 50.",
+            "Betweenness and closeness estimated from {k} random sources (seed 42) for {n} organisations; "
+            "measured error on a 10k-organisation network with k=200 (bench/README.md): betweenness — mean absolute error "
+            "0.00013 against a mean of 0.00028, 37 of the top 50 found; closeness — mean relative error 0.8%, 44 of the top 50.",
+        ),
+        "q.metrics.top": (
+            "Pokazano {shown} z {total} organizacji (--top 0 pokazuje wszystkie).",
+            "Showing {shown} of {total} organisations (--top 0 shows all).",
+        ),
+    }
+)
 
-METRICS = ("degree", "in_degree", "out_degree", "weighted_degree", "betweenness", "closeness", "pagerank", "eigenvector", "core")
+METRICS = (
+    "degree",
+    "in_degree",
+    "out_degree",
+    "weighted_degree",
+    "betweenness",
+    "closeness",
+    "pagerank",
+    "eigenvector",
+    "core",
+)
 EXACT_MAX = 2000
 """Exact betweenness and closeness up to this many organisations; above it, sampled."""
 DEFAULT_SAMPLE = 200
 """Pivots (BFS sources) for sampled betweenness and closeness."""
 SAMPLED_ERROR = {
-    "network": "bench.generate 10,000 organisations, seed 0", "k": 200,
+    "network": "bench.generate 10,000 organisations, seed 0",
+    "k": 200,
     "betweenness": {"mean_abs_error": 0.000129, "mean_value": 0.000281, "max_abs_error": 0.012994, "top50_overlap": 37},
-    "closeness": {"mean_abs_error": 0.002135, "mean_rel_error": 0.007946, "max_abs_error": 0.011865, "top50_overlap": 44},
-}  # fmt: skip
+    "closeness": {
+        "mean_abs_error": 0.002135,
+        "mean_rel_error": 0.007946,
+        "max_abs_error": 0.011865,
+        "top50_overlap": 44,
+    },
+}
 """Errors of sampled betweenness and closeness against exact, measured by bench/bench_analyses.py."""
 
 
-def structure(store: GraphStore, *, kinds: Sequence[str] | None = None, tie_types: Sequence[str] | None = None,
-              municipality: str | None = None, as_of: dt.date | None = None) -> Structure:  # fmt: skip
+def structure(
+    store: GraphStore,
+    *,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+) -> Structure:
     """The organisation network's structure with the :data:`FILTER_PARAMS` applied (names checked first)."""
     check_kinds(store, kinds)
     check_tie_types(store, tie_types)
@@ -83,11 +112,16 @@ def structure(store: GraphStore, *, kinds: Sequence[str] | None = None, tie_type
     return project_structure(store, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)
 
 
-def filter_params(kinds: Sequence[str] | None, tie_types: Sequence[str] | None, municipality: str | None,
-                  as_of: dt.date | None) -> dict[str, Any]:  # fmt: skip
+def filter_params(
+    kinds: Sequence[str] | None, tie_types: Sequence[str] | None, municipality: str | None, as_of: dt.date | None
+) -> dict[str, Any]:
     """The :data:`FILTER_PARAMS` as JSON values, for :attr:`Result.params`."""
-    return {"kinds": list(kinds) if kinds else None, "tie_types": list(tie_types) if tie_types else None,
-            "municipality": municipality, "as_of": as_of.isoformat() if as_of else None}  # fmt: skip
+    return {
+        "kinds": list(kinds) if kinds else None,
+        "tie_types": list(tie_types) if tie_types else None,
+        "municipality": municipality,
+        "as_of": as_of.isoformat() if as_of else None,
+    }
 
 
 def degrees(s: Structure) -> dict[str, list[float]]:
@@ -131,9 +165,16 @@ def _columns(s: Structure, names: Sequence[str], sample: int | None) -> dict[str
     return columns
 
 
-def node_metrics(store: GraphStore, *, metrics: Sequence[str] = ("degree", "betweenness"), kinds: Sequence[str] | None = None,
-                 tie_types: Sequence[str] | None = None, municipality: str | None = None, as_of: dt.date | None = None,
-                 sample: int | None = None) -> dict[str, dict[str, float]]:  # fmt: skip
+def node_metrics(
+    store: GraphStore,
+    *,
+    metrics: Sequence[str] = ("degree", "betweenness"),
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+    sample: int | None = None,
+) -> dict[str, dict[str, float]]:
     """Organisation key → metric name → value, for the :data:`METRICS` asked for (module conventions)."""
     _check_metrics(metrics)
     s = structure(store, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)
@@ -171,12 +212,20 @@ class MetricRow:
     core: int
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "name": ("nazwa", "name"), "kind": ("rodzaj", "kind"), "municipality": ("gmina", "municipality"),
-        "degree": ("stopień", "degree"), "in_degree": ("wchodzące", "in"), "out_degree": ("wychodzące", "out"),
-        "weighted_degree": ("stopień ważony", "weighted degree"), "betweenness": ("pośrednictwo", "betweenness"),
-        "closeness": ("bliskość", "closeness"), "pagerank": ("PageRank", "PageRank"), "eigenvector": ("wektor własny", "eigenvector"),
+        "key": ("klucz", "key"),
+        "name": ("nazwa", "name"),
+        "kind": ("rodzaj", "kind"),
+        "municipality": ("gmina", "municipality"),
+        "degree": ("stopień", "degree"),
+        "in_degree": ("wchodzące", "in"),
+        "out_degree": ("wychodzące", "out"),
+        "weighted_degree": ("stopień ważony", "weighted degree"),
+        "betweenness": ("pośrednictwo", "betweenness"),
+        "closeness": ("bliskość", "closeness"),
+        "pagerank": ("PageRank", "PageRank"),
+        "eigenvector": ("wektor własny", "eigenvector"),
         "core": ("k-rdzeń", "k-core"),
-    }  # fmt: skip
+    }
 
 
 def _check_count(value: int | None, param: str, least: int) -> None:
@@ -190,10 +239,23 @@ def _rows(store: GraphStore, s: Structure, columns: dict[str, Sequence[float]]) 
     for i, key in enumerate(s.keys):
         where, kind = s.municipality[i], s.kind[i]
         c = {name: columns[name][i] for name in METRICS}
-        rows.append(MetricRow(key, s.names[i], kinds.get(kind, kind) if kind else None, places.get(where, where) if where else None,
-                              int(c["degree"]), int(c["in_degree"]), int(c["out_degree"]), round(c["weighted_degree"], 6),
-                              round(c["betweenness"], 6), round(c["closeness"], 6), round(c["pagerank"], 6),
-                              round(c["eigenvector"], 6), int(c["core"])))  # fmt: skip
+        rows.append(
+            MetricRow(
+                key,
+                s.names[i],
+                kinds.get(kind, kind) if kind else None,
+                places.get(where, where) if where else None,
+                int(c["degree"]),
+                int(c["in_degree"]),
+                int(c["out_degree"]),
+                round(c["weighted_degree"], 6),
+                round(c["betweenness"], 6),
+                round(c["closeness"], 6),
+                round(c["pagerank"], 6),
+                round(c["eigenvector"], 6),
+                int(c["core"]),
+            )
+        )
     return rows
 
 
@@ -202,9 +264,17 @@ def _sample_size(s: Structure, sample: int | None) -> int | None:
     return None if k is None or k >= s.n else k
 
 
-def metrics(store: GraphStore, *, top: int = 50, sort: str = "pagerank", sample: int | None = None,
-            kinds: Sequence[str] | None = None, tie_types: Sequence[str] | None = None, municipality: str | None = None,
-            as_of: dt.date | None = None) -> Result:  # fmt: skip
+def metrics(
+    store: GraphStore,
+    *,
+    top: int = 50,
+    sort: str = "pagerank",
+    sample: int | None = None,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+) -> Result:
     """Every metric per organisation, the ``top`` by ``sort`` (descending, then key); ``top=0`` gives all."""
     _check_metrics([sort], "--sort")
     _check_count(top, "--top", 0)
@@ -217,10 +287,12 @@ def metrics(store: GraphStore, *, top: int = 50, sort: str = "pagerank", sample:
     if top and len(rows) > top:
         notes.append(Msg("q.metrics.top", shown=top, total=len(rows)).render())
         rows = rows[:top]
-    algorithm = (f"degrees from the tie list (symmetric tie once, parallel ties each, strength missing = 1); "
-                 f"{engine.ENGINE}: {'sampled k=' + str(k) if k else 'exact'} betweenness (undirected, normalised) and "
-                 "closeness (undirected, Wasserman-Faust), PageRank (directed, strength-weighted, damping 0.85), "
-                 "eigenvector (undirected, strength-weighted, max 1), coreness (undirected)")  # fmt: skip
+    algorithm = (
+        f"degrees from the tie list (symmetric tie once, parallel ties each, strength missing = 1); "
+        f"{engine.ENGINE}: {'sampled k=' + str(k) if k else 'exact'} betweenness (undirected, normalised) and "
+        "closeness (undirected, Wasserman-Faust), PageRank (directed, strength-weighted, damping 0.85), "
+        "eigenvector (undirected, strength-weighted, max 1), coreness (undirected)"
+    )
     params = {"top": top, "sort": sort, "sample": sample, **filter_params(kinds, tie_types, municipality, as_of)}
     meta = {"organisations": s.n, "ties": s.m, "sample": k, "sampled_error": SAMPLED_ERROR, "engine": engine.ENGINE}
     return Result("metrics", algorithm, params, rows, MetricRow, notes, meta)
@@ -228,18 +300,35 @@ def metrics(store: GraphStore, *, top: int = 50, sort: str = "pagerank", sample:
 
 ANALYSES = (
     Analysis(
-        "metrics", "Miary węzłów", "Node metrics",
+        "metrics",
+        "Miary węzłów",
+        "Node metrics",
         "Stopnie, pośrednictwo, bliskość, PageRank, wektor własny i k-rdzeń każdej organizacji.",
         "Degrees, betweenness, closeness, PageRank, eigenvector centrality and k-core of every organisation.",
         (
-            Param("top", "int", "Ile organizacji pokazać (0 = wszystkie).", "How many organisations to show (0 = all).", 50),
-            Param("sort", "choice", "Miara, według której sortować (malejąco).", "The metric to sort by (descending).",
-                  "pagerank", METRICS),
-            Param("sample", "int",
-                  "Liczba losowych źródeł dla pośrednictwa i bliskości (domyślnie: dokładnie do 2000 organizacji, potem 200).",
-                  "Random sources for betweenness and closeness (default: exact up to 2000 organisations, then 200)."),
+            Param(
+                "top",
+                "int",
+                "Ile organizacji pokazać (0 = wszystkie).",
+                "How many organisations to show (0 = all).",
+                50,
+            ),
+            Param(
+                "sort",
+                "choice",
+                "Miara, według której sortować (malejąco).",
+                "The metric to sort by (descending).",
+                "pagerank",
+                METRICS,
+            ),
+            Param(
+                "sample",
+                "int",
+                "Liczba losowych źródeł dla pośrednictwa i bliskości (domyślnie: dokładnie do 2000 organizacji, potem 200).",
+                "Random sources for betweenness and closeness (default: exact up to 2000 organisations, then 200).",
+            ),
             *FILTER_PARAMS,
         ),
         metrics,
     ),
-)  # fmt: skip
+)

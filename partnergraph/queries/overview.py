@@ -30,24 +30,32 @@ from partnergraph.queries.metrics import filter_params, kind_labels, municipalit
 
 __all__ = ["ANALYSES", "EXACT_PATHS_MAX", "PATH_SAMPLE", "OverviewRow", "indicators", "induced", "overview"]
 
-register_messages({
-    "q.overview.all": ("cała sieć", "whole network"),
-    "q.overview.sampled": (
-        "Średnia długość ścieżki i średnica największej składowej ({groups}) oszacowane z BFS z {k} losowych źródeł "
-        "(ziarno 42); średnica z próby to dolne ograniczenie. Zmierzone na sieci 10 tys. organizacji przy k=200 (bench/README.md): "
-        "średnia długość 3,834 wobec dokładnej 3,812 (błąd 0,6%), średnica 7 wobec 8.",
-        "Average path length and diameter of the largest component ({groups}) estimated by BFS from {k} random sources "
-        "(seed 42); a sampled diameter is a lower bound. Measured on a 10k-organisation network with k=200 (bench/README.md): "
-        "average length 3.834 against exact 3.812 (error 0.6%), diameter 7 against 8.",
-    ),
-})  # fmt: skip
+register_messages(
+    {
+        "q.overview.all": ("cała sieć", "whole network"),
+        "q.overview.sampled": (
+            "Średnia długość ścieżki i średnica największej składowej ({groups}) oszacowane z BFS z {k} losowych źródeł "
+            "(ziarno 42); średnica z próby to dolne ograniczenie. Zmierzone na sieci 10 tys. organizacji przy k=200 (bench/README.md): "
+            "średnia długość 3,834 wobec dokładnej 3,812 (błąd 0,6%), średnica 7 wobec 8.",
+            "Average path length and diameter of the largest component ({groups}) estimated by BFS from {k} random sources "
+            "(seed 42); a sampled diameter is a lower bound. Measured on a 10k-organisation network with k=200 (bench/README.md): "
+            "average length 3.834 against exact 3.812 (error 0.6%), diameter 7 against 8.",
+        ),
+    }
+)
 
 EXACT_PATHS_MAX = 1000
 """Exact diameter and average path length up to this many organisations in the largest component."""
 PATH_SAMPLE = 200
-SAMPLED_PATH_ERROR = {"network": "bench.generate 10,000 organisations, seed 0 (largest component 9,998)", "k": 200,
-                      "average_path_length": 3.811781, "sampled": 3.833956, "relative_error": 0.005818, "diameter": 8,
-                      "diameter_sampled": 7}  # fmt: skip
+SAMPLED_PATH_ERROR = {
+    "network": "bench.generate 10,000 organisations, seed 0 (largest component 9,998)",
+    "k": 200,
+    "average_path_length": 3.811781,
+    "sampled": 3.833956,
+    "relative_error": 0.005818,
+    "diameter": 8,
+    "diameter_sampled": 7,
+}
 """Measured by bench/bench_analyses.py (sampled against exact on the 10k network)."""
 SCOPES = ("every", "all", "kind", "municipality")
 
@@ -73,14 +81,22 @@ class OverviewRow:
     transitivity: float
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "scope": ("zakres", "scope"), "group": ("grupa", "group"), "label": ("nazwa", "label"),
-        "organisations": ("organizacje", "organisations"), "ties": ("powiązania", "ties"), "density": ("gęstość", "density"),
-        "components": ("składowe", "components"), "strong_components": ("składowe silne", "strong components"),
-        "largest_component": ("największa składowa", "largest component"), "diameter": ("średnica", "diameter"),
-        "average_path_length": ("śr. długość ścieżki", "avg path length"), "paths_sampled": ("źródła w próbie", "sampled sources"),
-        "reciprocity": ("wzajemność", "reciprocity"), "average_clustering": ("śr. grupowanie", "avg clustering"),
+        "scope": ("zakres", "scope"),
+        "group": ("grupa", "group"),
+        "label": ("nazwa", "label"),
+        "organisations": ("organizacje", "organisations"),
+        "ties": ("powiązania", "ties"),
+        "density": ("gęstość", "density"),
+        "components": ("składowe", "components"),
+        "strong_components": ("składowe silne", "strong components"),
+        "largest_component": ("największa składowa", "largest component"),
+        "diameter": ("średnica", "diameter"),
+        "average_path_length": ("śr. długość ścieżki", "avg path length"),
+        "paths_sampled": ("źródła w próbie", "sampled sources"),
+        "reciprocity": ("wzajemność", "reciprocity"),
+        "average_clustering": ("śr. grupowanie", "avg clustering"),
         "transitivity": ("przechodniość", "transitivity"),
-    }  # fmt: skip
+    }
 
 
 def induced(s: Structure, groups: Sequence[str | None]) -> dict[str, Structure]:
@@ -130,7 +146,9 @@ def _reciprocity(s: Structure) -> float | None:
     return sum((v, u) in arcs for u, v in arcs) / len(arcs) if arcs else None
 
 
-def indicators(s: Structure, scope: str, group: str, label: str, *, sample: int = PATH_SAMPLE, seed: int = 42) -> OverviewRow:
+def indicators(
+    s: Structure, scope: str, group: str, label: str, *, sample: int = PATH_SAMPLE, seed: int = 42
+) -> OverviewRow:
     """The :class:`OverviewRow` of a whole structure."""
     undirected = engine.to_igraph(s, directed=False)
     n, simple = s.n, undirected.ecount()
@@ -138,23 +156,45 @@ def indicators(s: Structure, scope: str, group: str, label: str, *, sample: int 
     largest = weak.giant() if n else undirected
     diameter, apl, sampled = _paths(largest, sample, seed)
     return OverviewRow(
-        scope, group, label, n, s.m, round(2 * simple / (n * (n - 1)), 6) if n > 1 else 0.0, len(weak),
-        len(engine.to_igraph(s, directed=True).connected_components(mode="strong")), largest.vcount(), diameter,
-        None if apl is None else round(apl, 4), sampled, None if (r := _reciprocity(s)) is None else round(r, 6),
+        scope,
+        group,
+        label,
+        n,
+        s.m,
+        round(2 * simple / (n * (n - 1)), 6) if n > 1 else 0.0,
+        len(weak),
+        len(engine.to_igraph(s, directed=True).connected_components(mode="strong")),
+        largest.vcount(),
+        diameter,
+        None if apl is None else round(apl, 4),
+        sampled,
+        None if (r := _reciprocity(s)) is None else round(r, 6),
         round(undirected.transitivity_avglocal_undirected(mode="zero"), 6) if n else 0.0,
         round(undirected.transitivity_undirected(mode="zero"), 6) if n else 0.0,
-    )  # fmt: skip
+    )
 
 
 def _order(subs: dict[str, Structure]) -> list[str]:
     return sorted(subs, key=lambda g: (-subs[g].n, g))
 
 
-def overview(store: GraphStore, *, scope: str = "every", sample: int = PATH_SAMPLE, kinds: Sequence[str] | None = None,
-             tie_types: Sequence[str] | None = None, municipality: str | None = None, as_of: dt.date | None = None) -> Result:  # fmt: skip
+def overview(
+    store: GraphStore,
+    *,
+    scope: str = "every",
+    sample: int = PATH_SAMPLE,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+) -> Result:
     """Indicators for the whole network, each organisation kind and each municipality (``scope`` narrows)."""
     s = structure(store, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)
-    rows = [indicators(s, "all", "all", Msg("q.overview.all").render(), sample=sample)] if scope in ("every", "all") else []
+    rows = (
+        [indicators(s, "all", "all", Msg("q.overview.all").render(), sample=sample)]
+        if scope in ("every", "all")
+        else []
+    )
     if scope in ("every", "kind"):
         labels, subs = kind_labels(store), induced(s, s.kind)
         rows += [indicators(subs[g], "kind", g, labels.get(g, g), sample=sample) for g in _order(subs)]
@@ -163,27 +203,47 @@ def overview(store: GraphStore, *, scope: str = "every", sample: int = PATH_SAMP
         rows += [indicators(subs[g], "municipality", g, names.get(g, g), sample=sample) for g in _order(subs)]
     sampled = [r.label for r in rows if r.paths_sampled]
     notes = [Msg("q.overview.sampled", groups=", ".join(sampled), k=sample).render()] if sampled else []
-    algorithm = (f"{engine.ENGINE}: undirected simple graph (self-loops dropped) for density, components, paths and clustering "
-                 f"(average clustering: nodes of degree < 2 count 0); directed view for strong components; reciprocity over "
-                 f"non-symmetric ties; paths exact up to {EXACT_PATHS_MAX} nodes, else BFS from {sample} sources (seed 42)")  # fmt: skip
+    algorithm = (
+        f"{engine.ENGINE}: undirected simple graph (self-loops dropped) for density, components, paths and clustering "
+        f"(average clustering: nodes of degree < 2 count 0); directed view for strong components; reciprocity over "
+        f"non-symmetric ties; paths exact up to {EXACT_PATHS_MAX} nodes, else BFS from {sample} sources (seed 42)"
+    )
     params = {"scope": scope, "sample": sample, **filter_params(kinds, tie_types, municipality, as_of)}
-    meta = {"engine": engine.ENGINE, "path_sample": sample, "exact_paths_max": EXACT_PATHS_MAX, "sampled_groups": sampled,
-            "sampled_error": SAMPLED_PATH_ERROR}  # fmt: skip
+    meta = {
+        "engine": engine.ENGINE,
+        "path_sample": sample,
+        "exact_paths_max": EXACT_PATHS_MAX,
+        "sampled_groups": sampled,
+        "sampled_error": SAMPLED_PATH_ERROR,
+    }
     return Result("overview", algorithm, params, rows, OverviewRow, notes, meta)
 
 
 ANALYSES = (
     Analysis(
-        "overview", "Przegląd sieci", "Network overview",
+        "overview",
+        "Przegląd sieci",
+        "Network overview",
         "Liczby, gęstość, składowe, średnica, wzajemność i grupowanie — dla całej sieci, rodzajów organizacji i gmin.",
         "Counts, density, components, diameter, reciprocity and clustering — for the network, each kind and each municipality.",
         (
-            Param("scope", "choice", "Zakres: every (wszystko), all (cała sieć), kind (rodzaje), municipality (gminy).",
-                  "Scope: every, all (whole network), kind (per kind), municipality (per municipality).", "every", SCOPES),
-            Param("sample", "int", "Liczba źródeł BFS, gdy składowa ma ponad 1000 organizacji.",
-                  "BFS sources when the component has over 1000 organisations.", PATH_SAMPLE),
+            Param(
+                "scope",
+                "choice",
+                "Zakres: every (wszystko), all (cała sieć), kind (rodzaje), municipality (gminy).",
+                "Scope: every, all (whole network), kind (per kind), municipality (per municipality).",
+                "every",
+                SCOPES,
+            ),
+            Param(
+                "sample",
+                "int",
+                "Liczba źródeł BFS, gdy składowa ma ponad 1000 organizacji.",
+                "BFS sources when the component has over 1000 organisations.",
+                PATH_SAMPLE,
+            ),
             *FILTER_PARAMS,
         ),
         overview,
     ),
-)  # fmt: skip
+)

@@ -32,8 +32,20 @@ from partnergraph.queries.base import Analysis, Param, Result, check_kinds, chec
 from partnergraph.queries.domain import SECTORS, Places, kind_label, org_ties
 from partnergraph.viz.charts import bar_chart
 
-__all__ = ["ANALYSES", "KEY_KINDS", "KPIS", "LOCAL_GOVERNMENT_KINDS", "SOCIAL_ENTERPRISE_KINDS",
-           "CandidateRow", "CompositionRow", "KpiRow", "candidates", "kpi", "partnership", "sector_chart"]  # fmt: skip
+__all__ = [
+    "ANALYSES",
+    "KEY_KINDS",
+    "KPIS",
+    "LOCAL_GOVERNMENT_KINDS",
+    "SOCIAL_ENTERPRISE_KINDS",
+    "CandidateRow",
+    "CompositionRow",
+    "KpiRow",
+    "candidates",
+    "kpi",
+    "partnership",
+    "sector_chart",
+]
 
 KEY_KINDS = ("labour_office", "business", "welfare_centre", "ces")
 """The key actors a local partnership should have (``--key-kinds`` changes them)."""
@@ -43,36 +55,49 @@ are reintegration units that do not sell on a market, so they are left out."""
 LOCAL_GOVERNMENT_KINDS = frozenset({"municipality_office", "welfare_centre"})
 """Local government for the KPIs: these kinds, and a Municipality node itself."""
 KPIS: dict[str, tuple[str, str]] = {
-    "social_with_business": ("udział przedsiębiorstw społecznych z powiązaniem z firmą i samorządem",
-                             "share of social enterprises tied to a business and to local government"),
+    "social_with_business": (
+        "udział przedsiębiorstw społecznych z powiązaniem z firmą i samorządem",
+        "share of social enterprises tied to a business and to local government",
+    ),
     "cross_sector_ties": ("powiązania międzysektorowe na członka", "cross-sector ties per member"),
     "sectors_present": ("udział obecnych sektorów (z 3)", "share of the three sectors present"),
     "members_connected": ("udział członków powiązanych z innym członkiem", "share of members tied to another member"),
-}  # fmt: skip
+}
 """KPI name → (Polish, English) label; every KPI is "at least the target"."""
 
-register_messages({
-    "q.partnership.unknown_kpi": ("--target: nieznany wskaźnik {name!r}", "--target: unknown KPI {name!r}"),
-    "q.partnership.bad_target": ("--target: {item!r} nie ma postaci wskaźnik=liczba", "--target: {item!r} is not KPI=number"),
-    "q.partnership.bad_by": ("--by: nieznany podział {value!r}", "--by: unknown grouping {value!r}"),
-    "q.partnership.by_hint": ("dozwolone: {allowed}", "allowed: {allowed}"),
-    "q.partnership.kpis": ("dostępne wskaźniki: {names}", "available KPIs: {names}"),
-    "q.partnership.reason": ("współpracuje z {n} {members}: {names}", "tied to {n} {members}: {names}"),
-    "q.partnership.fills": ("uzupełnia brak: {what}", "fills a gap: {what}"),
-    "q.partnership.member1": ("członkiem", "member"),
-    "q.partnership.members": ("członkami", "members"),
-    "q.partnership.pass": ("spełniony", "met"),
-    "q.partnership.fail": ("niespełniony", "not met"),
-    "q.partnership.no_target": ("bez celu", "no target"),
-    "q.partnership.no_value": ("nie da się obliczyć", "cannot be computed"),
-    "q.partnership.chart": ("Sektory w partnerstwach", "Sectors in partnerships"),
-    "q.partnership.chart_y": ("liczba członków", "members"),
-    "q.partnership.note_municipality": ("Gmina będąca członkiem liczy się jako sektor publiczny.",
-                                        "A municipality that is a member counts as the public sector."),
-})  # fmt: skip
+register_messages(
+    {
+        "q.partnership.unknown_kpi": ("--target: nieznany wskaźnik {name!r}", "--target: unknown KPI {name!r}"),
+        "q.partnership.bad_target": (
+            "--target: {item!r} nie ma postaci wskaźnik=liczba",
+            "--target: {item!r} is not KPI=number",
+        ),
+        "q.partnership.bad_by": ("--by: nieznany podział {value!r}", "--by: unknown grouping {value!r}"),
+        "q.partnership.by_hint": ("dozwolone: {allowed}", "allowed: {allowed}"),
+        "q.partnership.kpis": ("dostępne wskaźniki: {names}", "available KPIs: {names}"),
+        "q.partnership.reason": ("współpracuje z {n} {members}: {names}", "tied to {n} {members}: {names}"),
+        "q.partnership.fills": ("uzupełnia brak: {what}", "fills a gap: {what}"),
+        "q.partnership.member1": ("członkiem", "member"),
+        "q.partnership.members": ("członkami", "members"),
+        "q.partnership.pass": ("spełniony", "met"),
+        "q.partnership.fail": ("niespełniony", "not met"),
+        "q.partnership.no_target": ("bez celu", "no target"),
+        "q.partnership.no_value": ("nie da się obliczyć", "cannot be computed"),
+        "q.partnership.chart": ("Sektory w partnerstwach", "Sectors in partnerships"),
+        "q.partnership.chart_y": ("liczba członków", "members"),
+        "q.partnership.note_municipality": (
+            "Gmina będąca członkiem liczy się jako sektor publiczny.",
+            "A municipality that is a member counts as the public sector.",
+        ),
+    }
+)
 
 _BY = ("partnership", "municipality")
-_SECTOR_LABELS = {"public": ("publiczny", "public"), "private": ("prywatny", "private"), "social": ("społeczny", "social")}
+_SECTOR_LABELS = {
+    "public": ("publiczny", "public"),
+    "private": ("prywatny", "private"),
+    "social": ("społeczny", "social"),
+}
 
 
 @dataclass(frozen=True)
@@ -89,11 +114,16 @@ class CompositionRow:
     missing_kinds: list[str]
     missing: str
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "name": ("nazwa", "name"), "members": ("członkowie", "members"),
-        "public": ("publiczny", "public"), "private": ("prywatny", "private"), "social": ("społeczny", "social"),
-        "missing_sectors": ("brak sektorów", "missing sectors"), "missing_kinds": ("brak rodzajów", "missing kinds"),
+        "key": ("klucz", "key"),
+        "name": ("nazwa", "name"),
+        "members": ("członkowie", "members"),
+        "public": ("publiczny", "public"),
+        "private": ("prywatny", "private"),
+        "social": ("społeczny", "social"),
+        "missing_sectors": ("brak sektorów", "missing sectors"),
+        "missing_kinds": ("brak rodzajów", "missing kinds"),
         "missing": ("czego brakuje", "what is missing"),
-    }  # fmt: skip
+    }
 
 
 @dataclass(frozen=True)
@@ -112,11 +142,18 @@ class CandidateRow:
     strength: int
     reason: str
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "partnership": ("partnerstwo", "partnership"), "rank": ("miejsce", "rank"),
-        "candidate": ("kandydat", "candidate"), "name": ("nazwa", "name"), "kind": ("rodzaj", "kind"),
-        "sector": ("sektor", "sector"), "members_tied": ("powiązani członkowie", "members tied"),
-        "ties": ("powiązania", "ties"), "strength": ("siła łącznie", "total strength"), "reason": ("dlaczego", "reason"),
-    }  # fmt: skip
+        "key": ("klucz", "key"),
+        "partnership": ("partnerstwo", "partnership"),
+        "rank": ("miejsce", "rank"),
+        "candidate": ("kandydat", "candidate"),
+        "name": ("nazwa", "name"),
+        "kind": ("rodzaj", "kind"),
+        "sector": ("sektor", "sector"),
+        "members_tied": ("powiązani członkowie", "members tied"),
+        "ties": ("powiązania", "ties"),
+        "strength": ("siła łącznie", "total strength"),
+        "reason": ("dlaczego", "reason"),
+    }
 
 
 @dataclass(frozen=True)
@@ -134,11 +171,17 @@ class KpiRow:
     passed: bool | None
     status: str
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "partnership": ("partnerstwo", "partnership"), "partnership_name": ("nazwa", "name"),
-        "kpi": ("wskaźnik", "KPI"), "label": ("opis", "description"), "value": ("wartość", "value"),
-        "detail": ("z czego", "from"), "target": ("cel", "target"), "passed": ("spełniony", "passed"),
+        "key": ("klucz", "key"),
+        "partnership": ("partnerstwo", "partnership"),
+        "partnership_name": ("nazwa", "name"),
+        "kpi": ("wskaźnik", "KPI"),
+        "label": ("opis", "description"),
+        "value": ("wartość", "value"),
+        "detail": ("z czego", "from"),
+        "target": ("cel", "target"),
+        "passed": ("spełniony", "passed"),
         "status": ("ocena", "status"),
-    }  # fmt: skip
+    }
 
 
 def _members(places: Places, partnership_key: str) -> list[str]:
@@ -165,14 +208,25 @@ def _composition(places: Places, key: str, name: str, members: list[str], key_ki
     missing_kinds = [k for k in key_kinds if k not in kinds]
     index = 1 if current_language() == "en" else 0
     texts = [_SECTOR_LABELS[s][index] for s in missing_sectors] + [kind_label(places.store, k) for k in missing_kinds]
-    return CompositionRow(key, name, len(members), counts["public"], counts["private"], counts["social"],
-                          missing_sectors, missing_kinds, "; ".join(texts) or "—")  # fmt: skip
+    return CompositionRow(
+        key,
+        name,
+        len(members),
+        counts["public"],
+        counts["private"],
+        counts["social"],
+        missing_sectors,
+        missing_kinds,
+        "; ".join(texts) or "—",
+    )
 
 
 def partnership(store: GraphStore, *, by: str = "partnership", key_kinds: Sequence[str] | None = None) -> Result:
     """Sectors present and key kinds missing, per partnership (or per municipality)."""
     if by not in _BY:
-        raise ValidationError([Problem(Msg("q.partnership.bad_by", value=by), "", Msg("q.partnership.by_hint", allowed=", ".join(_BY)))])
+        raise ValidationError(
+            [Problem(Msg("q.partnership.bad_by", value=by), "", Msg("q.partnership.by_hint", allowed=", ".join(_BY)))]
+        )
     kinds = tuple(key_kinds) if key_kinds else KEY_KINDS
     check_kinds(store, kinds, "--key-kinds")
     places = Places.of(store)
@@ -182,7 +236,9 @@ def partnership(store: GraphStore, *, by: str = "partnership", key_kinds: Sequen
     return Result("partnership", algorithm, {"by": by, "key_kinds": list(kinds)}, rows, CompositionRow, notes)
 
 
-def _candidate(places: Places, partnership_key: str, key: str, members: set[str], gaps: set[str]) -> CandidateRow | None:
+def _candidate(
+    places: Places, partnership_key: str, key: str, members: set[str], gaps: set[str]
+) -> CandidateRow | None:
     tied: dict[str, int] = {}
     strength = 0
     for other, _, data in org_ties(places.graph, key):
@@ -200,8 +256,19 @@ def _candidate(places: Places, partnership_key: str, key: str, members: set[str]
     fills += [_SECTOR_LABELS[s][index] for s in [places.sector(key)] if s in gaps]
     if fills:
         reason += "; " + str(Msg("q.partnership.fills", what=", ".join(fills)))
-    return CandidateRow(f"{partnership_key}/{key}", partnership_key, 0, key, places.name(key), places.kind(key), places.sector(key),
-                        len(tied), sum(tied.values()), strength, reason)  # fmt: skip
+    return CandidateRow(
+        f"{partnership_key}/{key}",
+        partnership_key,
+        0,
+        key,
+        places.name(key),
+        places.kind(key),
+        places.sector(key),
+        len(tied),
+        sum(tied.values()),
+        strength,
+        reason,
+    )
 
 
 def _candidates_of(places: Places, partnership_key: str, limit: int) -> list[CandidateRow]:
@@ -209,8 +276,14 @@ def _candidates_of(places: Places, partnership_key: str, limit: int) -> list[Can
     area = _area(places, members)
     row = _composition(places, partnership_key, "", members, KEY_KINDS)
     gaps = set(row.missing_kinds) | set(row.missing_sectors)
-    found = [_candidate(places, partnership_key, key, set(members), gaps) for key in places.located(area) if key not in members]
-    ranked = sorted((c for c in found if c is not None), key=lambda c: (-c.members_tied, -c.ties, -c.strength, c.name, c.candidate))
+    found = [
+        _candidate(places, partnership_key, key, set(members), gaps)
+        for key in places.located(area)
+        if key not in members
+    ]
+    ranked = sorted(
+        (c for c in found if c is not None), key=lambda c: (-c.members_tied, -c.ties, -c.strength, c.name, c.candidate)
+    )
     return [replace(c, rank=i) for i, c in enumerate(ranked[:limit], start=1)]
 
 
@@ -221,8 +294,10 @@ def candidates(store: GraphStore, *, partnership: str | None = None, limit: int 
     places = Places.of(store)
     keys = [partnership] if partnership is not None else places.nodes("Partnership")
     rows = [row for key in keys for row in _candidates_of(places, key, limit)]
-    algorithm = ("candidates: organisations located in the members' municipalities, not members, tied to members (any tie "
-                 "but LOCATED_IN/MEMBER_OF/PART_OF, either way); ranked by members tied, ties, summed strength (missing = 1)")  # fmt: skip
+    algorithm = (
+        "candidates: organisations located in the members' municipalities, not members, tied to members (any tie "
+        "but LOCATED_IN/MEMBER_OF/PART_OF, either way); ranked by members tied, ties, summed strength (missing = 1)"
+    )
     return Result("candidates", algorithm, {"partnership": partnership, "limit": limit}, rows, CandidateRow)
 
 
@@ -264,7 +339,9 @@ def _social_with_business(places: Places, members: list[str]) -> tuple[float | N
     for enterprise in enterprises:
         others = [other for other, _, _ in org_ties(graph, enterprise)]
         business = any(places.kind(o) == "business" for o in others)
-        local = any(places.kind(o) in LOCAL_GOVERNMENT_KINDS or graph.nodes[o].get("type") == "Municipality" for o in others)
+        local = any(
+            places.kind(o) in LOCAL_GOVERNMENT_KINDS or graph.nodes[o].get("type") == "Municipality" for o in others
+        )
         ok += business and local
     return _share(ok, len(enterprises))
 
@@ -280,8 +357,12 @@ def _kpi_values(places: Places, members: list[str]) -> dict[str, tuple[float | N
         connected += bool(others & member_set)
     present = {places.sector(m) for m in members} & set(SECTORS)
     per_member = (len(cross) / len(members) if members else None), f"{len(cross)}/{len(members)}"
-    return {"social_with_business": _social_with_business(places, members), "cross_sector_ties": per_member,
-            "sectors_present": _share(len(present), len(SECTORS)), "members_connected": _share(connected, len(members))}  # fmt: skip
+    return {
+        "social_with_business": _social_with_business(places, members),
+        "cross_sector_ties": per_member,
+        "sectors_present": _share(len(present), len(SECTORS)),
+        "members_connected": _share(connected, len(members)),
+    }
 
 
 def _kpi_row(key: str, name: str, kpi_name: str, value: float | None, detail: str, target: float | None) -> KpiRow:
@@ -307,9 +388,11 @@ def kpi(store: GraphStore, *, target: Sequence[str] | None = None, partnership: 
     for key in [partnership] if partnership is not None else places.nodes("Partnership"):
         values = _kpi_values(places, _members(places, key))
         rows += [_kpi_row(key, places.name(key), k, *values[k], targets.get(k)) for k in KPIS]
-    algorithm = ("KPIs over MEMBER_OF members; social enterprises = social_cooperative members or in the members' municipalities; "
-                 "local government = municipality_office, welfare_centre or a Municipality; cross-sector ties = distinct pairs "
-                 "(member, other) of different sectors with any non-structural tie, per member; passed = value ≥ target")  # fmt: skip
+    algorithm = (
+        "KPIs over MEMBER_OF members; social enterprises = social_cooperative members or in the members' municipalities; "
+        "local government = municipality_office, welfare_centre or a Municipality; cross-sector ties = distinct pairs "
+        "(member, other) of different sectors with any non-structural tie, per member; passed = value ≥ target"
+    )
     return Result("kpi", algorithm, {"target": targets, "partnership": partnership}, rows, KpiRow)
 
 
@@ -318,32 +401,83 @@ def sector_chart(result: Result) -> str:
     index = 1 if current_language() == "en" else 0
     rows: list[CompositionRow] = list(result.rows)
     series = {_SECTOR_LABELS[s][index]: [float(getattr(r, s)) for r in rows] for s in SECTORS}
-    return bar_chart([r.name for r in rows], series, title=str(Msg("q.partnership.chart")), ylabel=str(Msg("q.partnership.chart_y")),
-                     stacked=True, horizontal=True)  # fmt: skip
+    return bar_chart(
+        [r.name for r in rows],
+        series,
+        title=str(Msg("q.partnership.chart")),
+        ylabel=str(Msg("q.partnership.chart_y")),
+        stacked=True,
+        horizontal=True,
+    )
 
 
-_KEY_KINDS_PARAM = Param("key_kinds", "list", f"Kluczowe rodzaje organizacji (domyślnie {','.join(KEY_KINDS)}).",
-                         f"Key organisation kinds (default {','.join(KEY_KINDS)}).")  # fmt: skip
-_PARTNERSHIP_PARAM = Param("partnership", "key", "Tylko to partnerstwo (klucz, np. partnership:lokalne-kwilcz).",
-                           "Only this partnership (key, e.g. partnership:lokalne-kwilcz).")  # fmt: skip
+_KEY_KINDS_PARAM = Param(
+    "key_kinds",
+    "list",
+    f"Kluczowe rodzaje organizacji (domyślnie {','.join(KEY_KINDS)}).",
+    f"Key organisation kinds (default {','.join(KEY_KINDS)}).",
+)
+_PARTNERSHIP_PARAM = Param(
+    "partnership",
+    "key",
+    "Tylko to partnerstwo (klucz, np. partnership:lokalne-kwilcz).",
+    "Only this partnership (key, e.g. partnership:lokalne-kwilcz).",
+)
 
 ANALYSES = (
-    Analysis("partnership", "Skład partnerstw", "Partnership composition",
-             "Sektory obecne w każdym partnerstwie (lub gminie) i brakujący kluczowi aktorzy.",
-             "Sectors present in each partnership (or municipality) and the key actors missing.",
-             (Param("by", "choice", "Według partnerstw albo gmin.", "By partnership or by municipality.",
-                    default="partnership", choices=_BY), _KEY_KINDS_PARAM),
-             partnership, sector_chart),
-    Analysis("candidates", "Kandydaci do partnerstwa", "Candidate members",
-             "Organizacje z obszaru partnerstwa powiązane z członkami, ale niebędące członkami, z uzasadnieniem.",
-             "Organisations in a partnership's area tied to members but not members, with the reason.",
-             (_PARTNERSHIP_PARAM, Param("limit", "int", "Najwyżej tylu kandydatów na partnerstwo.",
-                                        "At most this many candidates per partnership.", default=10)),
-             candidates),
-    Analysis("kpi", "Wskaźniki partnerstw", "Partnership KPIs",
-             "Wskaźniki partnerstw wobec celów koordynatora, np. --target social_with_business=0.5,cross_sector_ties=1.5.",
-             "Partnership KPIs against the coordinator's targets, e.g. --target social_with_business=0.5,cross_sector_ties=1.5.",
-             (Param("target", "list", f"Cele wskaźnik=liczba, po przecinku; wskaźniki: {', '.join(KPIS)}.",
-                    f"Targets KPI=number, comma-separated; KPIs: {', '.join(KPIS)}."), _PARTNERSHIP_PARAM),
-             kpi),
-)  # fmt: skip
+    Analysis(
+        "partnership",
+        "Skład partnerstw",
+        "Partnership composition",
+        "Sektory obecne w każdym partnerstwie (lub gminie) i brakujący kluczowi aktorzy.",
+        "Sectors present in each partnership (or municipality) and the key actors missing.",
+        (
+            Param(
+                "by",
+                "choice",
+                "Według partnerstw albo gmin.",
+                "By partnership or by municipality.",
+                default="partnership",
+                choices=_BY,
+            ),
+            _KEY_KINDS_PARAM,
+        ),
+        partnership,
+        sector_chart,
+    ),
+    Analysis(
+        "candidates",
+        "Kandydaci do partnerstwa",
+        "Candidate members",
+        "Organizacje z obszaru partnerstwa powiązane z członkami, ale niebędące członkami, z uzasadnieniem.",
+        "Organisations in a partnership's area tied to members but not members, with the reason.",
+        (
+            _PARTNERSHIP_PARAM,
+            Param(
+                "limit",
+                "int",
+                "Najwyżej tylu kandydatów na partnerstwo.",
+                "At most this many candidates per partnership.",
+                default=10,
+            ),
+        ),
+        candidates,
+    ),
+    Analysis(
+        "kpi",
+        "Wskaźniki partnerstw",
+        "Partnership KPIs",
+        "Wskaźniki partnerstw wobec celów koordynatora, np. --target social_with_business=0.5,cross_sector_ties=1.5.",
+        "Partnership KPIs against the coordinator's targets, e.g. --target social_with_business=0.5,cross_sector_ties=1.5.",
+        (
+            Param(
+                "target",
+                "list",
+                f"Cele wskaźnik=liczba, po przecinku; wskaźniki: {', '.join(KPIS)}.",
+                f"Targets KPI=number, comma-separated; KPIs: {', '.join(KPIS)}.",
+            ),
+            _PARTNERSHIP_PARAM,
+        ),
+        kpi,
+    ),
+)

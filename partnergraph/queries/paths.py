@@ -39,20 +39,36 @@ __all__ = ["ANALYSES", "UNKNOWN_STRENGTH", "PathRow", "paths"]
 UNKNOWN_STRENGTH = 1
 """The strength of a tie without one, when a minimum strength is asked for."""
 
-register_messages({
-    "q.paths.same": ("--to: {key} to ta sama organizacja co --from", "--to: {key} is the same organisation as --from"),
-    "q.paths.same.hint": ("podaj dwie różne organizacje", "give two different organisations"),
-    "q.paths.bad_strength": ("--min-strength: {value} jest poza skalą 1–5", "--min-strength: {value} is outside the 1–5 scale"),
-    "q.paths.none": ("Brak ścieżki z {start} do {end}.", "No path from {start} to {end}."),
-    "q.paths.components": ("{start} i {end} są w osobnych częściach sieci: żaden ciąg powiązań ich nie łączy",
-                           "{start} and {end} are in separate components: no chain of ties joins them"),
-    "q.paths.strength": ("ścieżka istnieje, ale przez powiązania słabsze niż --min-strength {value}",
-                         "a path exists, but only through ties weaker than --min-strength {value}"),
-    "q.paths.blocked": ("ścieżka istnieje tylko przez organizacje, które nie chcą pośredniczyć: {names}",
-                        "a path exists only through organisations that asked not to be intermediaries: {names}"),
-    "q.paths.skipped": ("pominięto jako pośredników (no_intermediary): {names}",
-                        "left out as intermediaries (no_intermediary): {names}"),
-})  # fmt: skip
+register_messages(
+    {
+        "q.paths.same": (
+            "--to: {key} to ta sama organizacja co --from",
+            "--to: {key} is the same organisation as --from",
+        ),
+        "q.paths.same.hint": ("podaj dwie różne organizacje", "give two different organisations"),
+        "q.paths.bad_strength": (
+            "--min-strength: {value} jest poza skalą 1–5",
+            "--min-strength: {value} is outside the 1–5 scale",
+        ),
+        "q.paths.none": ("Brak ścieżki z {start} do {end}.", "No path from {start} to {end}."),
+        "q.paths.components": (
+            "{start} i {end} są w osobnych częściach sieci: żaden ciąg powiązań ich nie łączy",
+            "{start} and {end} are in separate components: no chain of ties joins them",
+        ),
+        "q.paths.strength": (
+            "ścieżka istnieje, ale przez powiązania słabsze niż --min-strength {value}",
+            "a path exists, but only through ties weaker than --min-strength {value}",
+        ),
+        "q.paths.blocked": (
+            "ścieżka istnieje tylko przez organizacje, które nie chcą pośredniczyć: {names}",
+            "a path exists only through organisations that asked not to be intermediaries: {names}",
+        ),
+        "q.paths.skipped": (
+            "pominięto jako pośredników (no_intermediary): {names}",
+            "left out as intermediaries (no_intermediary): {names}",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -68,9 +84,12 @@ class PathRow:
     keys: list[str]
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "rank": ("poz.", "rank"), "length": ("długość", "length"), "chain": ("ścieżka", "chain"),
-        "weakest": ("najsłabsze ogniwo", "weakest strength"), "keys": ("klucze", "keys"),
-    }  # fmt: skip
+        "rank": ("poz.", "rank"),
+        "length": ("długość", "length"),
+        "chain": ("ścieżka", "chain"),
+        "weakest": ("najsłabsze ogniwo", "weakest strength"),
+        "keys": ("klucze", "keys"),
+    }
 
 
 def _strength(props: dict[str, Any], asked: bool) -> int | None:
@@ -90,8 +109,15 @@ def _simple(graph: Graph, min_strength: int | None) -> nx.Graph[Any]:
         rank = (-1 if strength is None else strength, data["type"])
         known = simple.get_edge_data(start, end)
         if known is None or rank > known["rank"]:
-            simple.add_edge(start, end, rank=rank, type=data["type"], start=start, symmetric=data.get("symmetric", False),
-                            strength=strength)  # fmt: skip
+            simple.add_edge(
+                start,
+                end,
+                rank=rank,
+                type=data["type"],
+                start=start,
+                symmetric=data.get("symmetric", False),
+                strength=strength,
+            )
     return simple
 
 
@@ -112,7 +138,11 @@ def _chain(store: GraphStore, graph: Graph, simple: nx.Graph[Any], keys: Sequenc
 
 
 def _weakest(simple: nx.Graph[Any], keys: Sequence[str]) -> int | None:
-    known = [simple.edges[a, b]["strength"] for a, b in itertools.pairwise(keys) if simple.edges[a, b]["strength"] is not None]
+    known = [
+        simple.edges[a, b]["strength"]
+        for a, b in itertools.pairwise(keys)
+        if simple.edges[a, b]["strength"] is not None
+    ]
     return min(known) if known else None
 
 
@@ -152,9 +182,18 @@ def _shortest(graph: nx.Graph[Any], start: str, end: str, k: int, spare: int = 1
     return sorted(found, key=lambda p: (len(p), p))[: max(k, 0)]
 
 
-def paths(store: GraphStore, start: str, end: str, *, min_strength: int | None = None, k: int = 3,
-          kinds: Sequence[str] | None = None, tie_types: Sequence[str] | None = None, municipality: str | None = None,
-          as_of: dt.date | None = None) -> Result:  # fmt: skip
+def paths(
+    store: GraphStore,
+    start: str,
+    end: str,
+    *,
+    min_strength: int | None = None,
+    k: int = 3,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+) -> Result:
     """Up to ``k`` shortest warm-introduction paths from ``start`` to ``end`` (see the module docs)."""
     check_node(store, start, "--from", "Organisation")
     check_node(store, end, "--to", "Organisation")
@@ -164,9 +203,11 @@ def paths(store: GraphStore, start: str, end: str, *, min_strength: int | None =
         raise ValidationError([Problem(Msg("q.paths.bad_strength", value=min_strength))])
     graph = filtered_graph(store, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)
     params = {"from": start, "to": end, "min_strength": min_strength, "paths": k}
-    algorithm = ("networkx.shortest_simple_paths (Yen) on the undirected organisation graph, hops; per pair the strongest tie "
-                 f"at or above min_strength (a tie without strength counts as {UNKNOWN_STRENGTH} when min_strength is given); "
-                 "no_intermediary organisations only as start or end")  # fmt: skip
+    algorithm = (
+        "networkx.shortest_simple_paths (Yen) on the undirected organisation graph, hops; per pair the strongest tie "
+        f"at or above min_strength (a tie without strength counts as {UNKNOWN_STRENGTH} when min_strength is given); "
+        "no_intermediary organisations only as start or end"
+    )
     result = Result("paths", algorithm, params, [], PathRow)
     if start not in graph or end not in graph:
         result.notes.append(str(Msg("q.paths.none", start=start, end=end)))
@@ -175,7 +216,10 @@ def paths(store: GraphStore, start: str, end: str, *, min_strength: int | None =
     blocked = _blocked(graph, start, end)
     usable = simple.subgraph(set(simple) - blocked)
     found = _shortest(usable, start, end, k) if nx.has_path(usable, start, end) else []
-    result.rows = [PathRow(i, len(p) - 1, _chain(store, graph, simple, p), _weakest(simple, p), list(p)) for i, p in enumerate(found, 1)]
+    result.rows = [
+        PathRow(i, len(p) - 1, _chain(store, graph, simple, p), _weakest(simple, p), list(p))
+        for i, p in enumerate(found, 1)
+    ]
     if not found:
         result.notes += [str(Msg("q.paths.none", start=start, end=end)), *_why_none(graph, start, end, min_strength)]
     elif blocked:
@@ -186,13 +230,21 @@ def paths(store: GraphStore, start: str, end: str, *, min_strength: int | None =
 
 def _run(store: GraphStore, **params: Any) -> Result:
     filters = {p.name: params.get(p.name) for p in FILTER_PARAMS}
-    return paths(store, params["from"], params["to"], min_strength=params.get("min_strength"), k=params.get("paths") or 3, **filters)
+    return paths(
+        store,
+        params["from"],
+        params["to"],
+        min_strength=params.get("min_strength"),
+        k=params.get("paths") or 3,
+        **filters,
+    )
 
 
 ANALYSES = (
     Analysis(
         "paths",
-        "Ścieżki kontaktu", "Warm-introduction paths",
+        "Ścieżki kontaktu",
+        "Warm-introduction paths",
         "Najkrótsze ścieżki „ciepłego” kontaktu między dwiema organizacjami przez powiązania o sile co najmniej --min-strength, "
         "z pominięciem organizacji, które nie chcą pośredniczyć.",
         "The shortest warm-introduction paths between two organisations over ties of at least --min-strength, avoiding "
@@ -200,12 +252,21 @@ ANALYSES = (
         (
             Param("from", "key", "Organizacja początkowa (klucz).", "The starting organisation (key).", required=True),
             Param("to", "key", "Organizacja docelowa (klucz).", "The target organisation (key).", required=True),
-            Param("min_strength", "int", "Tylko powiązania o sile co najmniej tyle (1–5); powiązanie bez siły liczy się jako 1.",
-                  "Only ties of at least this strength (1–5); a tie without a strength counts as 1."),
-            Param("paths", "int", "Najwyżej tyle ścieżek (najkrótsze najpierw).", "At most this many paths (shortest first).",
-                  default=3),
+            Param(
+                "min_strength",
+                "int",
+                "Tylko powiązania o sile co najmniej tyle (1–5); powiązanie bez siły liczy się jako 1.",
+                "Only ties of at least this strength (1–5); a tie without a strength counts as 1.",
+            ),
+            Param(
+                "paths",
+                "int",
+                "Najwyżej tyle ścieżek (najkrótsze najpierw).",
+                "At most this many paths (shortest first).",
+                default=3,
+            ),
             *FILTER_PARAMS,
         ),
         _run,
     ),
-)  # fmt: skip
+)

@@ -24,7 +24,16 @@ from typing import TypeVar
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.projection import LOCATION_TIE
 
-__all__ = ["NOWHERE", "Place", "Places", "cached_per_version", "county_code", "no_cyclic_gc", "places", "voivodeship_code"]
+__all__ = [
+    "NOWHERE",
+    "Place",
+    "Places",
+    "cached_per_version",
+    "county_code",
+    "no_cyclic_gc",
+    "places",
+    "voivodeship_code",
+]
 
 PART_OF = "PART_OF"
 AREA_TYPES = ("Municipality", "County", "Voivodeship")
@@ -133,8 +142,12 @@ def _build(store: GraphStore) -> Places:
     for tie in store.iter_ties(LOCATION_TIE):
         if tie.end in result.names or tie.end.startswith(TERYT_PREFIX):
             known = result.located.get(tie.start)
-            result.located[tie.start] = tie.end if known is None else min(known, tie.end)  # deterministic on both backends
-    for key in result.located:  # now, not lazily during queries (long-lived objects made then slow the garbage collector)
+            result.located[tie.start] = (
+                tie.end if known is None else min(known, tie.end)
+            )  # deterministic on both backends
+    for (
+        key
+    ) in result.located:  # now, not lazily during queries (long-lived objects made then slow the garbage collector)
         result.of(key)
     return result
 

@@ -30,7 +30,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TypeAlias, TypeVar
 
-__all__ = ["SMALL_MAX", "SMALL_MIN", "SUPPRESSED", "Count", "is_suppressed", "lower_bound", "suppress", "suppress_group", "suppress_sum"]
+__all__ = [
+    "SMALL_MAX",
+    "SMALL_MIN",
+    "SUPPRESSED",
+    "Count",
+    "is_suppressed",
+    "lower_bound",
+    "suppress",
+    "suppress_group",
+    "suppress_sum",
+]
 
 SMALL_MIN, SMALL_MAX = 1, 4
 SUPPRESSED = "<5"

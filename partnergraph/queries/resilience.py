@@ -32,7 +32,16 @@ from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.queries.base import FILTER_PARAMS, Analysis, Param, Result, check_node, filtered_graph
 
-__all__ = ["ANALYSES", "BETWEENNESS_LIMIT", "BUSINESS_KIND", "NAMES_SHOWN", "SUPPORT_KINDS", "ResilienceRow", "betweenness", "resilience"]
+__all__ = [
+    "ANALYSES",
+    "BETWEENNESS_LIMIT",
+    "BUSINESS_KIND",
+    "NAMES_SHOWN",
+    "SUPPORT_KINDS",
+    "ResilienceRow",
+    "betweenness",
+    "resilience",
+]
 
 SUPPORT_KINDS = ("ces", "owes", "welfare_centre", "labour_office", "integration_centre")
 """Support bodies: social economy centres, OWES, welfare centres, labour offices, CIS/KIS."""
@@ -41,11 +50,18 @@ NAMES_SHOWN = 5
 BETWEENNESS_LIMIT = 20_000
 """With --remove or --by degree, betweenness (a column only) is computed up to this many organisations."""
 
-register_messages({
-    "q.resilience.no_betweenness": ("pośrednictwo pominięto: sieć ma {n} organizacji (więcej niż {limit})",
-                                    "betweenness left out: the network has {n} organisations (more than {limit})"),
-    "q.resilience.filtered_out": ("{key} nie należy do sieci po filtrach, pominięto", "{key} is not in the filtered network, skipped"),
-})  # fmt: skip
+register_messages(
+    {
+        "q.resilience.no_betweenness": (
+            "pośrednictwo pominięto: sieć ma {n} organizacji (więcej niż {limit})",
+            "betweenness left out: the network has {n} organisations (more than {limit})",
+        ),
+        "q.resilience.filtered_out": (
+            "{key} nie należy do sieci po filtrach, pominięto",
+            "{key} is not in the filtered network, skipped",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -71,17 +87,23 @@ class ResilienceRow:
     reach_change: float
 
     LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"), "name": ("nazwa", "name"), "kind": ("rodzaj", "kind"),
-        "betweenness": ("pośrednictwo", "betweenness"), "degree": ("stopień", "degree"),
-        "components_before": ("składowe przed", "components before"), "components_after": ("składowe po", "components after"),
-        "largest_before": ("największa przed", "largest before"), "largest_after": ("największa po", "largest after"),
+        "key": ("klucz", "key"),
+        "name": ("nazwa", "name"),
+        "kind": ("rodzaj", "kind"),
+        "betweenness": ("pośrednictwo", "betweenness"),
+        "degree": ("stopień", "degree"),
+        "components_before": ("składowe przed", "components before"),
+        "components_after": ("składowe po", "components after"),
+        "largest_before": ("największa przed", "largest before"),
+        "largest_after": ("największa po", "largest after"),
         "cut_off_business": ("odcięte od firm", "cut off from businesses"),
         "cut_off_business_names": ("np. (firmy)", "e.g. (businesses)"),
         "cut_off_support": ("odcięte od wsparcia", "cut off from support"),
         "cut_off_support_names": ("np. (wsparcie)", "e.g. (support)"),
-        "reach_before": ("zasięg przed", "reach before"), "reach_after": ("zasięg po", "reach after"),
+        "reach_before": ("zasięg przed", "reach before"),
+        "reach_after": ("zasięg po", "reach after"),
         "reach_change": ("zmiana zasięgu", "reach change"),
-    }  # fmt: skip
+    }
 
 
 @dataclass
@@ -143,17 +165,36 @@ def _row(net: _Network, removed: str, score: float | None) -> ResilienceRow:
     n = net.graph.number_of_nodes()
     reach_before, reach_after = round(_reach(sizes, n), 4), round(_reach(sizes_after, n - 1), 4)
     return ResilienceRow(
-        removed, net.names[removed], net.kinds[removed], None if score is None else round(score, 4), net.graph.degree(removed),
-        len(sizes), len(sizes_after), max(sizes), max(sizes_after, default=0),
-        len(business), [net.names[k] for k in business[:NAMES_SHOWN]],
-        len(support), [net.names[k] for k in support[:NAMES_SHOWN]],
-        reach_before, reach_after, round(reach_after - reach_before, 4),
-    )  # fmt: skip
+        removed,
+        net.names[removed],
+        net.kinds[removed],
+        None if score is None else round(score, 4),
+        net.graph.degree(removed),
+        len(sizes),
+        len(sizes_after),
+        max(sizes),
+        max(sizes_after, default=0),
+        len(business),
+        [net.names[k] for k in business[:NAMES_SHOWN]],
+        len(support),
+        [net.names[k] for k in support[:NAMES_SHOWN]],
+        reach_before,
+        reach_after,
+        round(reach_after - reach_before, 4),
+    )
 
 
-def resilience(store: GraphStore, *, remove: Sequence[str] | None = None, top: int = 10, by: str = "betweenness",
-               kinds: Sequence[str] | None = None, tie_types: Sequence[str] | None = None, municipality: str | None = None,
-               as_of: dt.date | None = None) -> Result:  # fmt: skip
+def resilience(
+    store: GraphStore,
+    *,
+    remove: Sequence[str] | None = None,
+    top: int = 10,
+    by: str = "betweenness",
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+) -> Result:
     """The network without each organisation of ``remove`` (or the ``top`` ones ``by`` betweenness or degree)."""
     for key in remove or ():
         check_node(store, key, "--remove", "Organisation")
@@ -170,36 +211,62 @@ def resilience(store: GraphStore, *, remove: Sequence[str] | None = None, top: i
         rank = scores if by == "betweenness" else dict(net.graph.degree())
         chosen = sorted(net.graph, key=lambda k: (-rank[k], k))[: max(top, 0)]
     rows = [_row(net, key, scores.get(key)) for key in chosen]
-    algorithm = ("connected components of the undirected organisation graph without each organisation in turn (networkx); "
-                 f"ranking by {'the given list' if remove else by} (betweenness: igraph exact, unnormalised); "
-                 f"support kinds: {', '.join(SUPPORT_KINDS)}; reach = Σ s(s−1)/N over component sizes")  # fmt: skip
+    algorithm = (
+        "connected components of the undirected organisation graph without each organisation in turn (networkx); "
+        f"ranking by {'the given list' if remove else by} (betweenness: igraph exact, unnormalised); "
+        f"support kinds: {', '.join(SUPPORT_KINDS)}; reach = Σ s(s−1)/N over component sizes"
+    )
     params = {"remove": list(remove or []), "top": top, "by": by}
-    return Result("resilience", algorithm, params, rows, ResilienceRow, notes, {"organisations": net.graph.number_of_nodes()})
+    return Result(
+        "resilience", algorithm, params, rows, ResilienceRow, notes, {"organisations": net.graph.number_of_nodes()}
+    )
 
 
 def _run(store: GraphStore, **params: Any) -> Result:
     filters = {p.name: params.get(p.name) for p in FILTER_PARAMS}
     top = params.get("top")
-    return resilience(store, remove=params.get("remove"), top=10 if top is None else top, by=params.get("by") or "betweenness", **filters)
+    return resilience(
+        store,
+        remove=params.get("remove"),
+        top=10 if top is None else top,
+        by=params.get("by") or "betweenness",
+        **filters,
+    )
 
 
 ANALYSES = (
     Analysis(
         "resilience",
-        "Odporność sieci", "Network resilience",
+        "Odporność sieci",
+        "Network resilience",
         "Co się stanie, gdy organizacja odejdzie: składowe, organizacje odcięte od wszystkich firm lub instytucji wsparcia, "
         "zmiana zasięgu — dla podanych organizacji albo najważniejszych według pośrednictwa lub stopnia.",
         "What happens if an organisation leaves: components, organisations cut off from every business or support body, "
         "change in reach — for the given organisations or the top ones by betweenness or degree.",
         (
-            Param("remove", "list", "Organizacje do usunięcia, każda osobno (klucze po przecinku).",
-                  "Organisations to remove, each on its own (comma-separated keys)."),
-            Param("top", "int", "Bez --remove: tyle najważniejszych organizacji.", "Without --remove: this many top organisations.",
-                  default=10),
-            Param("by", "choice", "Bez --remove: ranking według pośrednictwa (betweenness) albo stopnia (degree).",
-                  "Without --remove: rank by betweenness or degree.", default="betweenness", choices=("betweenness", "degree")),
+            Param(
+                "remove",
+                "list",
+                "Organizacje do usunięcia, każda osobno (klucze po przecinku).",
+                "Organisations to remove, each on its own (comma-separated keys).",
+            ),
+            Param(
+                "top",
+                "int",
+                "Bez --remove: tyle najważniejszych organizacji.",
+                "Without --remove: this many top organisations.",
+                default=10,
+            ),
+            Param(
+                "by",
+                "choice",
+                "Bez --remove: ranking według pośrednictwa (betweenness) albo stopnia (degree).",
+                "Without --remove: rank by betweenness or degree.",
+                default="betweenness",
+                choices=("betweenness", "degree"),
+            ),
             *FILTER_PARAMS,
         ),
         _run,
     ),
-)  # fmt: skip
+)

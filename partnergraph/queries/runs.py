@@ -33,17 +33,28 @@ __all__ = ["RunDiff", "SavedRun", "compare_runs", "list_runs", "load_run", "save
 FORMAT = "partnergraph-run/1"
 LIBRARIES = ("partnergraph", "networkx", "igraph", "pyvis", "rdflib")
 
-register_messages({
-    "runs.missing": ("nie ma zapisanego przebiegu {run!r} w {folder}", "no saved run {run!r} in {folder}"),
-    "runs.missing.hint": ("lista przebiegów: partnergraph runs list", "list the runs: partnergraph runs list"),
-    "runs.unreadable": ("{path}: to nie jest zapisany przebieg analizy ({detail})",
-                        "{path}: not a saved analysis run ({detail})"),
-    "runs.unwritable": ("nie mogę zapisać przebiegu w {folder}: {detail}", "cannot save the run in {folder}: {detail}"),
-    "runs.unwritable.hint": ("ustaw PARTNERGRAPH_RUNS na folder z prawem zapisu",
-                             "set PARTNERGRAPH_RUNS to a folder you can write to"),
-    "runs.different": ("przebiegi {a} i {b} to różne analizy ({first}, {second}); porównuję tylko tę samą analizę",
-                       "runs {a} and {b} are different analyses ({first}, {second}); only runs of one analysis compare"),
-})  # fmt: skip
+register_messages(
+    {
+        "runs.missing": ("nie ma zapisanego przebiegu {run!r} w {folder}", "no saved run {run!r} in {folder}"),
+        "runs.missing.hint": ("lista przebiegów: partnergraph runs list", "list the runs: partnergraph runs list"),
+        "runs.unreadable": (
+            "{path}: to nie jest zapisany przebieg analizy ({detail})",
+            "{path}: not a saved analysis run ({detail})",
+        ),
+        "runs.unwritable": (
+            "nie mogę zapisać przebiegu w {folder}: {detail}",
+            "cannot save the run in {folder}: {detail}",
+        ),
+        "runs.unwritable.hint": (
+            "ustaw PARTNERGRAPH_RUNS na folder z prawem zapisu",
+            "set PARTNERGRAPH_RUNS to a folder you can write to",
+        ),
+        "runs.different": (
+            "przebiegi {a} i {b} to różne analizy ({first}, {second}); porównuję tylko tę samą analizę",
+            "runs {a} and {b} are different analyses ({first}, {second}); only runs of one analysis compare",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -85,9 +96,20 @@ def save_run(result: Result, store: GraphStore, folder: Path, *, now: dt.datetim
         folder.mkdir(parents=True, exist_ok=True)
         while True:
             run_id = f"{stamp}-{result.analysis}-{secrets.token_hex(2)}"
-            run = SavedRun(run_id, result.analysis, result.algorithm, moment.isoformat(timespec="seconds"), result.params,
-                           store.url, store.version(), _versions(), result.notes, result.meta, result.columns(),
-                           result.records())  # fmt: skip
+            run = SavedRun(
+                run_id,
+                result.analysis,
+                result.algorithm,
+                moment.isoformat(timespec="seconds"),
+                result.params,
+                store.url,
+                store.version(),
+                _versions(),
+                result.notes,
+                result.meta,
+                result.columns(),
+                result.records(),
+            )
             try:
                 with (folder / f"{run_id}.json").open("x", encoding="utf-8") as stream:
                     json.dump(run.as_json(), stream, ensure_ascii=False, indent=1, default=str)
@@ -95,8 +117,9 @@ def save_run(result: Result, store: GraphStore, folder: Path, *, now: dt.datetim
             except FileExistsError:
                 continue
     except OSError as exc:
-        raise ConfigError(Msg("runs.unwritable", folder=folder, detail=exc.strerror or exc),
-                          hint=Msg("runs.unwritable.hint")) from exc  # fmt: skip
+        raise ConfigError(
+            Msg("runs.unwritable", folder=folder, detail=exc.strerror or exc), hint=Msg("runs.unwritable.hint")
+        ) from exc
 
 
 def _read(path: Path) -> SavedRun:
@@ -148,7 +171,9 @@ def _row_key(row: dict[str, Any], columns: list[str]) -> str:
 def compare_runs(first: SavedRun, second: SavedRun) -> list[RunDiff]:
     """Rows of two runs of one analysis matched by their ``key`` (or ``id``/``name``) column."""
     if first.analysis != second.analysis:
-        raise PartnergraphError(Msg("runs.different", a=first.id, b=second.id, first=first.analysis, second=second.analysis))
+        raise PartnergraphError(
+            Msg("runs.different", a=first.id, b=second.id, first=first.analysis, second=second.analysis)
+        )
     before = {_row_key(r, first.columns): r for r in first.rows}
     after = {_row_key(r, second.columns): r for r in second.rows}
     diffs: list[RunDiff] = []
@@ -163,9 +188,15 @@ def compare_runs(first: SavedRun, second: SavedRun) -> list[RunDiff]:
             if a == b:
                 continue
             change: dict[str, Any] = {"before": a, "after": b}
-            numeric = isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool) and not isinstance(b, bool)
+            numeric = (
+                isinstance(a, int | float)
+                and isinstance(b, int | float)
+                and not isinstance(a, bool)
+                and not isinstance(b, bool)
+            )
             if numeric:
-                change["delta"] = float(b) - float(a) if isinstance(a, float) or isinstance(b, float) else int(b) - int(a)  # type: ignore[arg-type]
+                floats = isinstance(a, float) or isinstance(b, float)
+                change["delta"] = float(b) - float(a) if floats else int(b) - int(a)  # type: ignore[arg-type]
             changes[column] = change
         diffs.append(RunDiff(key, "changed" if changes else "same", changes))
     return diffs

@@ -38,10 +38,13 @@ def summary(store: GraphStore) -> list[CountRow]:
     rows += [CountRow("tie_type", name, schema.tie_types[name].label(language), n) for name, n in ties]
     events = {node.key for node in store.iter_nodes("Event")}
     located = Counter(tie.end for tie in store.iter_ties(LOCATION_TIE) if tie.start not in events)
-    current = {m.key for m in current_units(store, "Municipality")}  # units a newer TERC ended: only while organisations are there
+    current = {
+        m.key for m in current_units(store, "Municipality")
+    }  # units a newer TERC ended: only while organisations are there
     municipalities = [m for m in store.iter_nodes("Municipality") if m.key in current or located.get(m.key)]
     municipalities.sort(key=lambda m: (-located.get(m.key, 0), str(m.props.get("name", ""))))
     rows += [
-        CountRow("municipality", m.key, f"{m.props.get('name')} ({m.props.get('teryt')})", located.get(m.key, 0)) for m in municipalities
+        CountRow("municipality", m.key, f"{m.props.get('name')} ({m.props.get('teryt')})", located.get(m.key, 0))
+        for m in municipalities
     ]
     return rows

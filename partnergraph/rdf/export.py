@@ -77,13 +77,20 @@ __all__ = [
 
 FORMATS = ("turtle", "jsonld", "ntriples", "rdfxml")
 
-register_messages({
-    "rdf.bad_format": ("nieznany format RDF {name!r}", "unknown RDF format {name!r}"),
-    "rdf.bad_format.hint": ("podaj jeden z: {formats}", "give one of: {formats}"),
-    "rdf.bad_base": ("--base {base!r} nie jest bezwzględnym adresem IRI http(s)", "--base {base!r} is not an absolute http(s) IRI"),
-    "rdf.bad_base.hint": ("np. https://example.org/partnergraph (bez spacji i końcowego /)",
-                          "e.g. https://example.org/partnergraph (no spaces, no trailing /)"),
-})  # fmt: skip
+register_messages(
+    {
+        "rdf.bad_format": ("nieznany format RDF {name!r}", "unknown RDF format {name!r}"),
+        "rdf.bad_format.hint": ("podaj jeden z: {formats}", "give one of: {formats}"),
+        "rdf.bad_base": (
+            "--base {base!r} nie jest bezwzględnym adresem IRI http(s)",
+            "--base {base!r} is not an absolute http(s) IRI",
+        ),
+        "rdf.bad_base.hint": (
+            "np. https://example.org/partnergraph (bez spacji i końcowego /)",
+            "e.g. https://example.org/partnergraph (no spaces, no trailing /)",
+        ),
+    }
+)
 
 _TYPE, _BOOL_TRUE = str(RDF.type), Lit("true", str(XSD.boolean))
 
@@ -163,7 +170,9 @@ def _identifiers(subject: str, node: Node, plan: NodePlan, aux: list[Triple]) ->
 
 
 def _address(subject: str, node: Node, plan: NodePlan, aux: list[Triple]) -> Iterator[Triple]:
-    parts = [(p.address, node.props[n]) for n, p in plan.props.items() if p.address and node.props.get(n) not in (None, "")]
+    parts = [
+        (p.address, node.props[n]) for n, p in plan.props.items() if p.address and node.props.get(n) not in (None, "")
+    ]
     if parts:
         address = f"{subject}/address"
         yield subject, str(LOCN.address), address
@@ -272,12 +281,22 @@ def _vocabularies(ctx: _Context, graph: Any) -> Iterator[Triple]:
                 if predicate == RDF.type or str(predicate).startswith(str(SKOS)):
                     lang = getattr(obj, "language", None)
                     datatype = getattr(obj, "datatype", None)
-                    term: Term = str(obj) if not hasattr(obj, "language") else Lit(str(obj), str(datatype) if datatype else None, lang)
+                    term: Term = (
+                        str(obj)
+                        if not hasattr(obj, "language")
+                        else Lit(str(obj), str(datatype) if datatype else None, lang)
+                    )
                     yield subject, str(predicate), term
 
 
-def raw_triples(store: GraphStore, *, base: str = DEFAULT_BASE, include_private: bool = False, provenance: bool = True,
-                report: ExportReport | None = None) -> Iterator[Triple]:  # fmt: skip
+def raw_triples(
+    store: GraphStore,
+    *,
+    base: str = DEFAULT_BASE,
+    include_private: bool = False,
+    provenance: bool = True,
+    report: ExportReport | None = None,
+) -> Iterator[Triple]:
     """Every triple as light terms (IRIs as str, literals as :class:`~partnergraph.rdf.terms.Lit`)."""
     ctx = _Context(compile_mapping(store.schema), check_base(base), include_private, provenance, report=report)
     yield from _vocabularies(ctx, store.schema.graph)
@@ -293,8 +312,9 @@ def raw_triples(store: GraphStore, *, base: str = DEFAULT_BASE, include_private:
         yield from _tie(tie, ctx)
 
 
-def triples(store: GraphStore, *, base: str = DEFAULT_BASE, include_private: bool = False,
-            provenance: bool = True) -> Iterator[tuple[RdfNode, RdfNode, RdfNode]]:  # fmt: skip
+def triples(
+    store: GraphStore, *, base: str = DEFAULT_BASE, include_private: bool = False, provenance: bool = True
+) -> Iterator[tuple[RdfNode, RdfNode, RdfNode]]:
     """Every triple of the mapping as rdflib terms, streamed (see the module docs).
 
     ``provenance=False`` leaves out the write provenance (which an import into another store
@@ -331,8 +351,16 @@ class _TextSink:
         self.text.flush()
 
 
-def write_rdf(store: GraphStore, out: Path | IO[bytes] | IO[str], *, format: str = "turtle", base: str = DEFAULT_BASE,
-              include_private: bool = False, validate: bool = False, provenance: bool = True) -> ExportReport:  # fmt: skip
+def write_rdf(
+    store: GraphStore,
+    out: Path | IO[bytes] | IO[str],
+    *,
+    format: str = "turtle",
+    base: str = DEFAULT_BASE,
+    include_private: bool = False,
+    validate: bool = False,
+    provenance: bool = True,
+) -> ExportReport:
     """Write the store as RDF to ``out`` (a path, written through ``OUT.part``, or a binary or text stream).
 
     With ``validate`` the graph is first checked against the SHACL shapes of models.ttl (this

@@ -54,16 +54,30 @@ LOCN = Namespace("http://www.w3.org/ns/locn#")
 SCHEMA = Namespace("https://schema.org/")
 
 PREFIXES: dict[str, str] = {
-    "pg": str(PG), "org": str(ORG), "rov": str(ROV), "adms": str(ADMS), "locn": str(LOCN), "schema": str(SCHEMA),
-    "skos": str(SKOS), "prov": str(PROV), "dcterms": str(DCTERMS), "time": str(TIME), "xsd": str(XSD),
-    "rdf": str(RDF), "rdfs": str(RDFS),
-}  # fmt: skip
+    "pg": str(PG),
+    "org": str(ORG),
+    "rov": str(ROV),
+    "adms": str(ADMS),
+    "locn": str(LOCN),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "time": str(TIME),
+    "xsd": str(XSD),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+}
 """Prefixes written in Turtle and the JSON-LD context."""
 
 
 def prefixes(schema: Schema) -> dict[str, str]:
     """:data:`PREFIXES` plus the vocabulary namespaces models.ttl binds (kind:, sector: …)."""
-    own = {name: str(iri) for name, iri in schema.graph.namespaces() if str(iri).startswith("https://w3id.org/partnergraph/vocab/")}
+    own = {
+        name: str(iri)
+        for name, iri in schema.graph.namespaces()
+        if str(iri).startswith("https://w3id.org/partnergraph/vocab/")
+    }
     return {**PREFIXES, **dict(sorted(own.items()))}
 
 
@@ -156,7 +170,9 @@ class TiePlan:
 
 
 def _external(schema: Schema, term: str, *predicates: URIRef) -> tuple[str, ...]:
-    found = [str(o) for p in predicates for o in schema.graph.objects(URIRef(term), p) if not str(o).startswith(str(PG))]
+    found = [
+        str(o) for p in predicates for o in schema.graph.objects(URIRef(term), p) if not str(o).startswith(str(PG))
+    ]
     return tuple(sorted(set(found)))
 
 
@@ -185,7 +201,16 @@ def _prop_plan(schema: Schema, owner: str, prop: PropertyDef) -> PropPlan:
     aligned = entailed or _external(schema, prop.iri, SKOS.closeMatch)
     links = aligned or (str(CONCEPT_LINK_DEFAULT.get(prop.name, CONCEPT_LINK_FALLBACK)),)
     concepts = {c.name: c.iri for c in prop.vocabulary.concepts.values()}
-    return PropPlan(prop.name, prop.iri, _datatype(prop), prop.private, (), concepts, _unique(*links, *extra), label=prop.label("en"))
+    return PropPlan(
+        prop.name,
+        prop.iri,
+        _datatype(prop),
+        prop.private,
+        (),
+        concepts,
+        _unique(*links, *extra),
+        label=prop.label("en"),
+    )
 
 
 def _address(name: str) -> str | None:
@@ -197,9 +222,17 @@ def _node_plan(schema: Schema, node_type: NodeType) -> NodePlan:
     aligned = _external(schema, node_type.iri, RDFS.subClassOf, SKOS.closeMatch)
     types = tuple(t for t in aligned if t != str(REGISTERED))
     props = {name: _prop_plan(schema, node_type.name, p) for name, p in sorted(node_type.properties.items())}
-    return NodePlan(node_type.name, node_type.iri, _unique(node_type.iri, *types), str(REGISTERED) in aligned, props,
-                    node_type.identified_by, node_type.slug_prefix or node_type.name.lower(), node_type.key_prefixes(),
-                    CONCEPT_SCHEME_BY.get(node_type.name))  # fmt: skip
+    return NodePlan(
+        node_type.name,
+        node_type.iri,
+        _unique(node_type.iri, *types),
+        str(REGISTERED) in aligned,
+        props,
+        node_type.identified_by,
+        node_type.slug_prefix or node_type.name.lower(),
+        node_type.key_prefixes(),
+        CONCEPT_SCHEME_BY.get(node_type.name),
+    )
 
 
 @dataclass(frozen=True)
@@ -244,10 +277,13 @@ class Mapping:
 def _tie_plan(schema: Schema, name: str) -> TiePlan:
     tie = schema.tie_types[name]
     direct = _unique(*_external(schema, tie.iri, RDFS.subPropertyOf))
-    by_source = {src: tuple(str(i) for i in iris) for (tie_name, src), iris in TIES_BY_SOURCE.items() if tie_name == name}
+    by_source = {
+        src: tuple(str(i) for i in iris) for (tie_name, src), iris in TIES_BY_SOURCE.items() if tie_name == name
+    }
     props = {p: _prop_plan(schema, name, d) for p, d in sorted(tie.properties.items())}
     member = MEMBERSHIP.get(name)
-    return TiePlan(name, tie.iri, direct, by_source, props, tuple(str(i) for i in member) if member else None, tie.symmetric)  # type: ignore[arg-type]
+    members = tuple(str(i) for i in member) if member else None
+    return TiePlan(name, tie.iri, direct, by_source, props, members, tie.symmetric)  # type: ignore[arg-type]
 
 
 _CACHE: dict[int, tuple[Schema, Mapping]] = {}
@@ -277,11 +313,40 @@ def _compile(schema: Schema) -> Mapping:
     return Mapping(nodes, ties, tie_class, vocabularies, {p.segment: p.name for p in nodes.values()}, unique, shared)
 
 
-FIXED_CLASSES = (REGISTERED, ADMS.Identifier, LOCN.Address, SKOS.ConceptScheme, SKOS.Concept, PROV.Activity, TIME.Interval, TIME.Instant)
-FIXED_PREDICATES = (RDF.type, RDF.subject, RDF.predicate, RDF.object, ADMS.identifier, ADMS.schemeAgency, ROV.registration,
-                    SKOS.notation, SKOS.prefLabel, SKOS.definition, SKOS.inScheme, LOCN.address, PROV.wasGeneratedBy,
-                    PROV.endedAtTime, DCTERMS.modified, RDFS.label, TIME.hasBeginning, TIME.hasEnd, TIME.inXSDDate,
-                    COUNT_SUPPRESSED, SKOS.exactMatch, SKOS.broadMatch)  # fmt: skip
+FIXED_CLASSES = (
+    REGISTERED,
+    ADMS.Identifier,
+    LOCN.Address,
+    SKOS.ConceptScheme,
+    SKOS.Concept,
+    PROV.Activity,
+    TIME.Interval,
+    TIME.Instant,
+)
+FIXED_PREDICATES = (
+    RDF.type,
+    RDF.subject,
+    RDF.predicate,
+    RDF.object,
+    ADMS.identifier,
+    ADMS.schemeAgency,
+    ROV.registration,
+    SKOS.notation,
+    SKOS.prefLabel,
+    SKOS.definition,
+    SKOS.inScheme,
+    LOCN.address,
+    PROV.wasGeneratedBy,
+    PROV.endedAtTime,
+    DCTERMS.modified,
+    RDFS.label,
+    TIME.hasBeginning,
+    TIME.hasEnd,
+    TIME.inXSDDate,
+    COUNT_SUPPRESSED,
+    SKOS.exactMatch,
+    SKOS.broadMatch,
+)
 """Terms of the auxiliary resources the export writes (identifiers, addresses, schemes, provenance, periods)."""
 
 

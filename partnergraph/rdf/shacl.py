@@ -31,26 +31,52 @@ from partnergraph.schema import Schema, load_schema
 
 __all__ = ["validate_graph"]
 
-register_messages({
-    "rdf.shacl.pattern": ("wartość {value} nie pasuje do wzorca {detail} (reguła {rule} kształtu {shape})",
-                          "the value {value} does not match the pattern {detail} (rule {rule} of shape {shape})"),
-    "rdf.shacl.datatype": ("wartość {value} nie jest typu {detail} (reguła {rule} kształtu {shape})",
-                           "the value {value} is not of type {detail} (rule {rule} of shape {shape})"),
-    "rdf.shacl.minCount": ("brak wymaganej właściwości (reguła {rule} {detail} kształtu {shape})",
-                           "a required property is missing (rule {rule} {detail} of shape {shape})"),
-    "rdf.shacl.maxCount": ("za dużo wartości (reguła {rule} {detail} kształtu {shape})",
-                           "too many values (rule {rule} {detail} of shape {shape})"),
-    "rdf.shacl.other": ("wartość {value} narusza regułę {rule} {detail} kształtu {shape}",
-                        "the value {value} breaks the rule {rule} {detail} of shape {shape}"),
-    "rdf.shacl.hint": ("popraw ten rekord w danych źródłowych i wyeksportuj ponownie",
-                       "fix this record in the source data and export again"),
-})  # fmt: skip
+register_messages(
+    {
+        "rdf.shacl.pattern": (
+            "wartość {value} nie pasuje do wzorca {detail} (reguła {rule} kształtu {shape})",
+            "the value {value} does not match the pattern {detail} (rule {rule} of shape {shape})",
+        ),
+        "rdf.shacl.datatype": (
+            "wartość {value} nie jest typu {detail} (reguła {rule} kształtu {shape})",
+            "the value {value} is not of type {detail} (rule {rule} of shape {shape})",
+        ),
+        "rdf.shacl.minCount": (
+            "brak wymaganej właściwości (reguła {rule} {detail} kształtu {shape})",
+            "a required property is missing (rule {rule} {detail} of shape {shape})",
+        ),
+        "rdf.shacl.maxCount": (
+            "za dużo wartości (reguła {rule} {detail} kształtu {shape})",
+            "too many values (rule {rule} {detail} of shape {shape})",
+        ),
+        "rdf.shacl.other": (
+            "wartość {value} narusza regułę {rule} {detail} kształtu {shape}",
+            "the value {value} breaks the rule {rule} {detail} of shape {shape}",
+        ),
+        "rdf.shacl.hint": (
+            "popraw ten rekord w danych źródłowych i wyeksportuj ponownie",
+            "fix this record in the source data and export again",
+        ),
+    }
+)
 
-_RULES = {"Pattern": SH.pattern, "Datatype": SH.datatype, "MinCount": SH.minCount, "MaxCount": SH.maxCount,
-          "MinInclusive": SH.minInclusive, "MaxInclusive": SH.maxInclusive, "MinLength": SH.minLength,
-          "LessThanOrEquals": SH.lessThanOrEquals, "In": SH["in"]}  # fmt: skip
-_MESSAGES = {"Pattern": "rdf.shacl.pattern", "Datatype": "rdf.shacl.datatype", "MinCount": "rdf.shacl.minCount",
-             "MaxCount": "rdf.shacl.maxCount"}  # fmt: skip
+_RULES = {
+    "Pattern": SH.pattern,
+    "Datatype": SH.datatype,
+    "MinCount": SH.minCount,
+    "MaxCount": SH.maxCount,
+    "MinInclusive": SH.minInclusive,
+    "MaxInclusive": SH.maxInclusive,
+    "MinLength": SH.minLength,
+    "LessThanOrEquals": SH.lessThanOrEquals,
+    "In": SH["in"],
+}
+_MESSAGES = {
+    "Pattern": "rdf.shacl.pattern",
+    "Datatype": "rdf.shacl.datatype",
+    "MinCount": "rdf.shacl.minCount",
+    "MaxCount": "rdf.shacl.maxCount",
+}
 
 
 def _short(graph: Graph, term: RdfNode | None) -> str:
@@ -70,14 +96,24 @@ def _value(term: RdfNode | None) -> str:
 
 def _problem(results: Graph, shapes: Graph, result: RdfNode) -> Problem:
     one: Any = lambda p: results.value(result, p)  # noqa: E731
-    focus, path, component, shape = one(SH.focusNode), one(SH.resultPath), one(SH.sourceConstraintComponent), one(SH.sourceShape)
+    focus, path, component, shape = (
+        one(SH.focusNode),
+        one(SH.resultPath),
+        one(SH.sourceConstraintComponent),
+        one(SH.sourceShape),
+    )
     name = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
     rule_term = _RULES.get(name)
     detail = shapes.value(shape, rule_term) if rule_term is not None else None
     owner = next(iter(shapes.subjects(SH.property, shape)), shape)
     shown = _short(shapes, detail) if detail is not None else ""
-    message = Msg(_MESSAGES.get(name, "rdf.shacl.other"), value=_value(one(SH.value)), detail=shown,
-                  rule=f"sh:{name[0].lower()}{name[1:]}", shape=_short(shapes, owner))  # fmt: skip
+    message = Msg(
+        _MESSAGES.get(name, "rdf.shacl.other"),
+        value=_value(one(SH.value)),
+        detail=shown,
+        rule=f"sh:{name[0].lower()}{name[1:]}",
+        shape=_short(shapes, owner),
+    )
     return Problem(message, f"<{focus}> {_short(shapes, path)}".rstrip(), Msg("rdf.shacl.hint"))
 
 
@@ -86,7 +122,9 @@ def validate_graph(graph: Graph, schema: Schema | None = None) -> list[Problem]:
     import pyshacl
 
     shapes = (schema or load_schema()).graph
-    conforms, results, _ = pyshacl.validate(graph, shacl_graph=shapes, advanced=False, inference="none", allow_warnings=True)
+    conforms, results, _ = pyshacl.validate(
+        graph, shacl_graph=shapes, advanced=False, inference="none", allow_warnings=True
+    )
     if conforms:
         return []
     assert isinstance(results, Graph)

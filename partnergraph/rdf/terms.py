@@ -74,5 +74,7 @@ def to_rdflib(term: Term) -> RdfNode:
     if isinstance(term, Lit):
         if term.lang:
             return Literal(term.lex, lang=term.lang)
-        return Literal(term.lex, datatype=URIRef(term.datatype) if term.datatype and term.datatype != XSD_STRING else None)
+        return Literal(
+            term.lex, datatype=URIRef(term.datatype) if term.datatype and term.datatype != XSD_STRING else None
+        )
     return URIRef(term)

@@ -53,7 +53,13 @@ def _oxigraph_triples(items: Iterable[Triple], count: list[int]) -> Iterator[Any
         yield from pyoxigraph.parse(chunk, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
 
-_XSD = {"string": None, "date": "xsd:date", "integer": "xsd:integer", "decimal": "xsd:decimal", "boolean": "xsd:boolean"}
+_XSD = {
+    "string": None,
+    "date": "xsd:date",
+    "integer": "xsd:integer",
+    "decimal": "xsd:decimal",
+    "boolean": "xsd:boolean",
+}
 
 
 def jsonld_context(schema: Schema) -> dict[str, Any]:
@@ -72,7 +78,9 @@ def jsonld_context(schema: Schema) -> dict[str, Any]:
     terms.update({name: f"pg:{name}" for name in schema.node_types})
     terms.update({name: {"@id": f"pg:{name}", "@type": "@id"} for name in schema.tie_types})
     owners: list[NodeType | TieType] = [*schema.node_types.values(), *schema.tie_types.values()]
-    for prop in sorted({p.name: p for owner in owners for p in owner.properties.values()}.values(), key=lambda p: p.name):
+    for prop in sorted(
+        {p.name: p for owner in owners for p in owner.properties.values()}.values(), key=lambda p: p.name
+    ):
         datatype = _XSD[prop.datatype]
         terms[prop.name] = {"@id": f"pg:{prop.name}", **({"@type": datatype} if datatype else {})}
     return {"@context": terms}
@@ -89,16 +97,24 @@ def serialize(items: Iterable[Triple], out: IO[bytes], fmt: str, names: dict[str
         import pyoxigraph
     except ModuleNotFoundError:  # pragma: no cover - pyoxigraph is a dependency; rdflib is the slow fallback
         return _serialize_rdflib(items, out, fmt, names)
-    formats = {"turtle": pyoxigraph.RdfFormat.TURTLE, "jsonld": pyoxigraph.RdfFormat.JSON_LD, "rdfxml": pyoxigraph.RdfFormat.RDF_XML}
+    formats = {
+        "turtle": pyoxigraph.RdfFormat.TURTLE,
+        "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+        "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
+    }
     if fmt == "jsonld":
         out.write(b'{"@context": ' + json.dumps(names).encode() + b', "@graph": ')
-    pyoxigraph.serialize(_oxigraph_triples(items, count), out, formats[fmt], prefixes=None if fmt == "jsonld" else names)
+    pyoxigraph.serialize(
+        _oxigraph_triples(items, count), out, formats[fmt], prefixes=None if fmt == "jsonld" else names
+    )
     if fmt == "jsonld":
         out.write(b"}\n")
     return count[0]
 
 
-def _serialize_rdflib(items: Iterable[Triple], out: IO[bytes], fmt: str, names: dict[str, str]) -> int:  # pragma: no cover
+def _serialize_rdflib(
+    items: Iterable[Triple], out: IO[bytes], fmt: str, names: dict[str, str]
+) -> int:  # pragma: no cover
     """The slow path, when pyoxigraph is not installed: an rdflib Graph, serialized."""
     graph = to_graph(items, names)
     syntax = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml"}[fmt]

@@ -24,8 +24,20 @@ from matplotlib.figure import Figure
 
 __all__ = ["PALETTE", "bar_chart", "figure", "to_svg"]
 
-PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
-           "#1f78b4", "#b2df8a", "#fb9a99", "#cab2d6")  # fmt: skip
+PALETTE = (
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#666666",
+    "#1f78b4",
+    "#b2df8a",
+    "#fb9a99",
+    "#cab2d6",
+)
 """Colour-blind-friendly colours (ColorBrewer Dark2 + Paired), used in charts and maps alike."""
 
 
@@ -42,8 +54,15 @@ def to_svg(fig: Figure) -> str:
     return stream.getvalue()
 
 
-def bar_chart(categories: Sequence[str], series: Mapping[str, Sequence[float]], *, title: str = "", ylabel: str = "",
-              stacked: bool = False, horizontal: bool = False) -> str:  # fmt: skip
+def bar_chart(
+    categories: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    *,
+    title: str = "",
+    ylabel: str = "",
+    stacked: bool = False,
+    horizontal: bool = False,
+) -> str:
     """Grouped (or stacked) bars: one bar per category and series."""
     fig = figure(max(6.0, 0.6 * len(categories) * max(1, len(series) if not stacked else 1) + 2), 4.5)
     axes = fig.add_subplot()
@@ -64,7 +83,12 @@ def bar_chart(categories: Sequence[str], series: Mapping[str, Sequence[float]], 
         axes.set_yticks(positions, categories)
         axes.set_xlabel(ylabel)
     else:
-        axes.set_xticks(positions, categories, rotation=30 if len(categories) > 4 else 0, ha="right" if len(categories) > 4 else "center")
+        axes.set_xticks(
+            positions,
+            categories,
+            rotation=30 if len(categories) > 4 else 0,
+            ha="right" if len(categories) > 4 else "center",
+        )
         axes.set_ylabel(ylabel)
     if title:
         axes.set_title(title)

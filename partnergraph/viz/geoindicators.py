@@ -29,7 +29,17 @@ from partnergraph.queries.privacy import SUPPRESSED, Count, lower_bound, suppres
 from partnergraph.records import Tie
 from partnergraph.viz.charts import PALETTE
 
-__all__ = ["AGGREGATES", "COLORS", "RAMP", "ZERO", "Indicator", "IndicatorView", "check_options", "classes", "indicator_values"]
+__all__ = [
+    "AGGREGATES",
+    "COLORS",
+    "RAMP",
+    "ZERO",
+    "Indicator",
+    "IndicatorView",
+    "check_options",
+    "classes",
+    "indicator_values",
+]
 
 AGGREGATES = ("auto", "municipality", "none")
 COLORS = ("kind", "sector")
@@ -37,44 +47,66 @@ RAMP = ("#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
 """Sequential colours for counts (ColorBrewer YlGnBu, colour-blind safe); PALETTE is for categories."""
 ZERO = "#d9d9d9"
 
-register_messages({
-    "geo.title": ("Mapa sieci partnerstwa", "Partnership network map"),
-    "geo.legend.kind": ("Rodzaj organizacji", "Organisation kind"),
-    "geo.legend.sector": ("Sektor", "Sector"),
-    "geo.tip.gmina": ("{name} — organizacje: {count} ({detail})", "{name} — organisations: {count} ({detail})"),
-    "geo.note.counts": ("Na mapie: organizacje {orgs} w gminach {places}; powiązania między nimi: {ties}.",
-                        "On the map: {orgs} organisations in {places} gminas; ties between them: {ties}."),
-    "geo.note.aggregated": ("Organizacje zsumowane na gminę: pole koła to liczba organizacji, kolor to najliczniejsza grupa, "
-                            "linia to powiązania między dwiema gminami.",
-                            "Organisations aggregated per gmina: a circle's area is the number of organisations, its colour the most "
-                            "numerous group, a line the ties between two gminas."),
-    "geo.note.auto": ("Organizacji na mapie jest {n}, więcej niż {limit}, więc są zsumowane na gminę.",
-                      "There are {n} organisations on the map, more than {limit}, so they are aggregated per gmina."),
-    "geo.note.lines": ("Narysowano {shown} par gmin o największej liczbie powiązań z {total}.",
-                       "The {shown} pairs of gminas with most ties are drawn, of {total}."),
-    "geo.note.unplaced": ("Organizacje bez położenia na mapie (brak gminy albo kod TERYT bez punktu): {n} — {names}",
-                          "Organisations not on the map (no gmina, or a TERYT code without a point): {n} — {names}"),
-    "geo.note.source": ("Punkty gmin i granice województw: GUGiK PRG (zob. docs/geo.md); odwzorowanie równoodległościowe.",
-                        "Gmina points and voivodeship boundaries: GUGiK PRG (see docs/geo.md); equirectangular projection."),
-    "geo.note.gminas": ("Gminy z magazynu na mapie: {n}.", "Gminas of the store on the map: {n}."),
-    "geo.note.suppressed": ("Liczby skierowań od 1 do 4 pokazano jako „<5”, bo małe liczby mogą wskazać osoby; łącznie: {total}.",
-                            "Referral counts from 1 to 4 are shown as “<5”, as small numbers can identify people; in all: {total}."),
-    "geo.note.services": ("Dostępność usług według analizy coverage: oferuje je instytucja wsparcia w gminie albo w tym samym powiecie.",
-                          "Service availability as in the coverage analysis: offered by a support body in the gmina or the same county."),
-    "geo.tip.services": ("w gminie {here}, w powiecie {county}, brak {missing} (z {n})",
-                         "in the gmina {here}, in the county {county}, missing {missing} (of {n})"),
-    "geo.ind.kind": ("Organizacje rodzaju: {kind}", "Organisations of kind: {kind}"),
-    "geo.ind.referrals": ("Przyjęte skierowania (REFERS)", "Referrals received (REFERS)"),
-    "geo.ind.services": ("Usługi dostępne w gminie lub powiecie", "Services available in the gmina or county"),
-    "geo.ind.service": ("Usługa: {service}", "Service: {service}"),
-    "geo.no_folder": ("--out: folder pliku {path!r} nie istnieje", "--out: the folder of {path!r} does not exist"),
-    "geo.no_folder.hint": ("utwórz folder albo podaj inną ścieżkę", "create the folder or give another path"),
-    "geo.bad_indicator": ("--indicator: nieznany wskaźnik {value!r}", "--indicator: unknown indicator {value!r}"),
-    "geo.bad_indicator.hint": ("dostępne: kind:RODZAJ (np. kind:social_cooperative), referrals, services, service:USŁUGA",
-                               "available: kind:KIND (e.g. kind:social_cooperative), referrals, services, service:SERVICE"),
-    "geo.unknown_service": ("--indicator: nie ma usługi {value!r}", "--indicator: no service {value!r}"),
-    "geo.bad_choice": ("{param}: nieznana wartość {value!r}", "{param}: unknown value {value!r}"),
-})  # fmt: skip
+register_messages(
+    {
+        "geo.title": ("Mapa sieci partnerstwa", "Partnership network map"),
+        "geo.legend.kind": ("Rodzaj organizacji", "Organisation kind"),
+        "geo.legend.sector": ("Sektor", "Sector"),
+        "geo.tip.gmina": ("{name} — organizacje: {count} ({detail})", "{name} — organisations: {count} ({detail})"),
+        "geo.note.counts": (
+            "Na mapie: organizacje {orgs} w gminach {places}; powiązania między nimi: {ties}.",
+            "On the map: {orgs} organisations in {places} gminas; ties between them: {ties}.",
+        ),
+        "geo.note.aggregated": (
+            "Organizacje zsumowane na gminę: pole koła to liczba organizacji, kolor to najliczniejsza grupa, "
+            "linia to powiązania między dwiema gminami.",
+            "Organisations aggregated per gmina: a circle's area is the number of organisations, its colour the most "
+            "numerous group, a line the ties between two gminas.",
+        ),
+        "geo.note.auto": (
+            "Organizacji na mapie jest {n}, więcej niż {limit}, więc są zsumowane na gminę.",
+            "There are {n} organisations on the map, more than {limit}, so they are aggregated per gmina.",
+        ),
+        "geo.note.lines": (
+            "Narysowano {shown} par gmin o największej liczbie powiązań z {total}.",
+            "The {shown} pairs of gminas with most ties are drawn, of {total}.",
+        ),
+        "geo.note.unplaced": (
+            "Organizacje bez położenia na mapie (brak gminy albo kod TERYT bez punktu): {n} — {names}",
+            "Organisations not on the map (no gmina, or a TERYT code without a point): {n} — {names}",
+        ),
+        "geo.note.source": (
+            "Punkty gmin i granice województw: GUGiK PRG (zob. docs/geo.md); odwzorowanie równoodległościowe.",
+            "Gmina points and voivodeship boundaries: GUGiK PRG (see docs/geo.md); equirectangular projection.",
+        ),
+        "geo.note.gminas": ("Gminy z magazynu na mapie: {n}.", "Gminas of the store on the map: {n}."),
+        "geo.note.suppressed": (
+            "Liczby skierowań od 1 do 4 pokazano jako „<5”, bo małe liczby mogą wskazać osoby; łącznie: {total}.",
+            "Referral counts from 1 to 4 are shown as “<5”, as small numbers can identify people; in all: {total}.",
+        ),
+        "geo.note.services": (
+            "Dostępność usług według analizy coverage: oferuje je instytucja wsparcia w gminie albo w tym samym powiecie.",
+            "Service availability as in the coverage analysis: offered by a support body in the gmina or the same county.",
+        ),
+        "geo.tip.services": (
+            "w gminie {here}, w powiecie {county}, brak {missing} (z {n})",
+            "in the gmina {here}, in the county {county}, missing {missing} (of {n})",
+        ),
+        "geo.ind.kind": ("Organizacje rodzaju: {kind}", "Organisations of kind: {kind}"),
+        "geo.ind.referrals": ("Przyjęte skierowania (REFERS)", "Referrals received (REFERS)"),
+        "geo.ind.services": ("Usługi dostępne w gminie lub powiecie", "Services available in the gmina or county"),
+        "geo.ind.service": ("Usługa: {service}", "Service: {service}"),
+        "geo.no_folder": ("--out: folder pliku {path!r} nie istnieje", "--out: the folder of {path!r} does not exist"),
+        "geo.no_folder.hint": ("utwórz folder albo podaj inną ścieżkę", "create the folder or give another path"),
+        "geo.bad_indicator": ("--indicator: nieznany wskaźnik {value!r}", "--indicator: unknown indicator {value!r}"),
+        "geo.bad_indicator.hint": (
+            "dostępne: kind:RODZAJ (np. kind:social_cooperative), referrals, services, service:USŁUGA",
+            "available: kind:KIND (e.g. kind:social_cooperative), referrals, services, service:SERVICE",
+        ),
+        "geo.unknown_service": ("--indicator: nie ma usługi {value!r}", "--indicator: no service {value!r}"),
+        "geo.bad_choice": ("{param}: nieznana wartość {value!r}", "{param}: unknown value {value!r}"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -128,7 +160,9 @@ def check_options(store: GraphStore, *, indicator: str | None, aggregate: str | 
         if category not in concepts:
             hint = Msg("val.types_hint", allowed=", ".join(sorted(concepts)))
             raise ValidationError([Problem(Msg("geo.unknown_service", value=arg), "", hint)])
-        return Indicator(name, category, str(Msg("geo.ind.service", service=concepts[category].label(current_language()))))
+        return Indicator(
+            name, category, str(Msg("geo.ind.service", service=concepts[category].label(current_language())))
+        )
     raise ValidationError([Problem(Msg("geo.bad_indicator", value=indicator), "", Msg("geo.bad_indicator.hint"))])
 
 
@@ -147,15 +181,22 @@ def classes(values: Sequence[int]) -> list[tuple[int, int]]:
     return bounds
 
 
-def _numeric(view: IndicatorView, counts: Mapping[str, int], codes: Sequence[str], ramp: Sequence[str] = RAMP,
-             shown: Mapping[str, Count] | None = None) -> None:  # fmt: skip
+def _numeric(
+    view: IndicatorView,
+    counts: Mapping[str, int],
+    codes: Sequence[str],
+    ramp: Sequence[str] = RAMP,
+    shown: Mapping[str, Count] | None = None,
+) -> None:
     """Colour each gmina by its class; ``shown`` (suppressed values) puts ``<5`` in a class of its own."""
     hidden = [c for c in codes if shown is not None and shown[c] == SUPPRESSED]
     bounds = classes([counts[c] for c in codes if c not in hidden])
     tally: Counter[int] = Counter()
     for code in codes:
         n = counts[code]
-        index = -2 if code in hidden else -1 if n == 0 else next(j for j, (lo, hi) in enumerate(bounds) if lo <= n <= hi)
+        index = (
+            -2 if code in hidden else -1 if n == 0 else next(j for j, (lo, hi) in enumerate(bounds) if lo <= n <= hi)
+        )
         colour = ZERO if index == -1 else RAMP[0] if index == -2 else ramp[index]
         tally[index] += 1
         view.values[code] = (str(shown[code] if shown is not None else n), colour)
@@ -166,21 +207,33 @@ def _numeric(view: IndicatorView, counts: Mapping[str, int], codes: Sequence[str
 
 def _valid(tie: Tie, as_of: dt.date | None) -> bool:
     since, until = tie.props.get("since"), tie.props.get("until")
-    return as_of is None or not ((isinstance(since, dt.date) and since > as_of) or (isinstance(until, dt.date) and until < as_of))
+    return as_of is None or not (
+        (isinstance(since, dt.date) and since > as_of) or (isinstance(until, dt.date) and until < as_of)
+    )
 
 
 def _located(s: Structure, code_of: Mapping[str, str]) -> dict[int, str]:
     return {i: code_of[m] for i, m in enumerate(s.municipality) if m is not None and m in code_of}
 
 
-def _ties(store: GraphStore, s: Structure, tie_type: str, tie_types: Sequence[str] | None, as_of: dt.date | None) -> list[Tie]:
+def _ties(
+    store: GraphStore, s: Structure, tie_type: str, tie_types: Sequence[str] | None, as_of: dt.date | None
+) -> list[Tie]:
     if tie_types is not None and tie_type not in tie_types:
         return []
     return [t for t in store.iter_ties(tie_type) if _valid(t, as_of)]
 
 
-def indicator_values(store: GraphStore, s: Structure, ind: Indicator, code_of: Mapping[str, str], codes: Sequence[str], *,
-                     tie_types: Sequence[str] | None = None, as_of: dt.date | None = None) -> IndicatorView:  # fmt: skip
+def indicator_values(
+    store: GraphStore,
+    s: Structure,
+    ind: Indicator,
+    code_of: Mapping[str, str],
+    codes: Sequence[str],
+    *,
+    tie_types: Sequence[str] | None = None,
+    as_of: dt.date | None = None,
+) -> IndicatorView:
     """The value and colour of each gmina in ``codes`` (``code_of``: municipality key → shipped code)."""
     view = IndicatorView(ind.title)
     where = _located(s, code_of)
@@ -210,7 +263,9 @@ STATUS_ORDER = ("municipality", "county", "missing")
 STATUS_COLOURS = {"municipality": PALETTE[0], "county": PALETTE[5], "missing": PALETTE[1]}
 
 
-def _services(store: GraphStore, ind: Indicator, view: IndicatorView, code_of: Mapping[str, str], codes: Sequence[str]) -> None:
+def _services(
+    store: GraphStore, ind: Indicator, view: IndicatorView, code_of: Mapping[str, str], codes: Sequence[str]
+) -> None:
     """From :func:`partnergraph.queries.coverage.coverage`: the best status of each service per shipped gmina code."""
     from partnergraph.queries.coverage import coverage  # the analysis imports the charts; import it only when asked
 
@@ -236,6 +291,14 @@ def _services(store: GraphStore, ind: Indicator, view: IndicatorView, code_of: M
         _numeric(view, {c: per[c]["municipality"] + per[c]["county"] for c in codes}, codes)
         for code in codes:
             n = per[code]
-            tip = str(Msg("geo.tip.services", here=n["municipality"], county=n["county"], missing=n["missing"], n=len(services)))
+            tip = str(
+                Msg(
+                    "geo.tip.services",
+                    here=n["municipality"],
+                    county=n["county"],
+                    missing=n["missing"],
+                    n=len(services),
+                )
+            )
             view.values[code] = (tip, view.values[code][1])
     view.notes.append(str(Msg("geo.note.services")))

@@ -41,7 +41,17 @@ from partnergraph.queries.base import check_kinds, check_node, check_tie_types
 from partnergraph.viz.geoindicators import Indicator, check_options, indicator_values
 from partnergraph.viz.mapdata import Styler
 
-__all__ = ["AGGREGATE_ABOVE", "MAX_LINES", "GeoMap", "Line", "Mark", "build_geo_map", "geo_map", "render", "save_geo_map"]
+__all__ = [
+    "AGGREGATE_ABOVE",
+    "MAX_LINES",
+    "GeoMap",
+    "Line",
+    "Mark",
+    "build_geo_map",
+    "geo_map",
+    "render",
+    "save_geo_map",
+]
 
 AGGREGATE_ABOVE = 1500
 """With more organisations than this, the map aggregates them per gmina (unless told otherwise)."""
@@ -108,7 +118,9 @@ def _gminas(store: GraphStore) -> dict[str, tuple[str, str]]:
 def _names(gminas: dict[str, tuple[str, str]]) -> dict[str, str]:
     """Shipped code → the name to show (the municipality whose own code is the gmina's, else the first key)."""
     names: dict[str, str] = {}
-    for _key, (code, name) in sorted(gminas.items(), key=lambda item: (item[0].removeprefix("teryt:")[6:] not in "123", item[0])):
+    for _key, (code, name) in sorted(
+        gminas.items(), key=lambda item: (item[0].removeprefix("teryt:")[6:] not in "123", item[0])
+    ):
         names.setdefault(code, name)
     return names
 
@@ -137,8 +149,9 @@ def _by_gmina(s: Structure, gminas: dict[str, tuple[str, str]]) -> tuple[dict[st
     return dict(sorted(placed.items())), unplaced
 
 
-def _organisations(gm: GeoMap, s: Structure, placed: dict[str, list[int]], names: dict[str, str], styler: Styler,
-                   groups: list[str]) -> None:  # fmt: skip
+def _organisations(
+    gm: GeoMap, s: Structure, placed: dict[str, list[int]], names: dict[str, str], styler: Styler, groups: list[str]
+) -> None:
     where: dict[int, tuple[float, float]] = {}
     for code, members in placed.items():
         x, y = _point(code)
@@ -162,7 +175,9 @@ def _groups(s: Structure, styler: Styler) -> list[str]:
     return groups
 
 
-def _aggregate(gm: GeoMap, s: Structure, placed: dict[str, list[int]], names: dict[str, str], styler: Styler, groups: list[str]) -> None:
+def _aggregate(
+    gm: GeoMap, s: Structure, placed: dict[str, list[int]], names: dict[str, str], styler: Styler, groups: list[str]
+) -> None:
     largest = max((len(m) for m in placed.values()), default=1)
     codes = list(placed)
     gid = [-1] * len(s.keys)  # the gmina of each organisation as an index into codes: integer pairs count fast
@@ -186,8 +201,16 @@ def _aggregate(gm: GeoMap, s: Structure, placed: dict[str, list[int]], names: di
         gm.notes.append(_t("geo.note.lines", shown=MAX_LINES, total=len(pairs)))
 
 
-def _indicator(gm: GeoMap, store: GraphStore, s: Structure, ind: Indicator, gminas: dict[str, tuple[str, str]],
-               only: str | None, tie_types: Sequence[str] | None, as_of: dt.date | None) -> None:  # fmt: skip
+def _indicator(
+    gm: GeoMap,
+    store: GraphStore,
+    s: Structure,
+    ind: Indicator,
+    gminas: dict[str, tuple[str, str]],
+    only: str | None,
+    tie_types: Sequence[str] | None,
+    as_of: dt.date | None,
+) -> None:
     codes = sorted({code for key, (code, _) in gminas.items() if only is None or key == only})
     code_of = {key: code for key, (code, _) in gminas.items()}
     view = indicator_values(store, s, ind, code_of, codes, tie_types=tie_types, as_of=as_of)
@@ -200,9 +223,18 @@ def _indicator(gm: GeoMap, store: GraphStore, s: Structure, ind: Indicator, gmin
     gm.notes.extend(view.notes)
 
 
-def build_geo_map(store: GraphStore, *, kinds: Sequence[str] | None = None, tie_types: Sequence[str] | None = None,
-                  municipality: str | None = None, as_of: dt.date | None = None, indicator: str | None = None,
-                  aggregate: str | None = None, color: str = "kind", title: str | None = None) -> GeoMap:  # fmt: skip
+def build_geo_map(
+    store: GraphStore,
+    *,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+    indicator: str | None = None,
+    aggregate: str | None = None,
+    color: str = "kind",
+    title: str | None = None,
+) -> GeoMap:
     """The map as data (see :func:`geo_map` for the options); options are checked first, naming the bad one."""
     check_kinds(store, kinds)
     check_tie_types(store, tie_types)
@@ -241,9 +273,18 @@ def _unplaced(s: Structure, unplaced: Sequence[int]) -> str:
     return _t("geo.note.unplaced", n=len(unplaced), names=listed)
 
 
-def geo_map(store: GraphStore, *, kinds: Sequence[str] | None = None, tie_types: Sequence[str] | None = None,
-            municipality: str | None = None, as_of: dt.date | None = None, indicator: str | None = None,
-            aggregate: str | None = None, color: str = "kind", title: str | None = None) -> str:  # fmt: skip
+def geo_map(
+    store: GraphStore,
+    *,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+    indicator: str | None = None,
+    aggregate: str | None = None,
+    color: str = "kind",
+    title: str | None = None,
+) -> str:
     """The geographic map as one self-contained HTML page.
 
     ``kinds``, ``tie_types``, ``municipality`` (a key such as ``teryt:3014022``) and ``as_of``
@@ -251,8 +292,17 @@ def geo_map(store: GraphStore, *, kinds: Sequence[str] | None = None, tie_types:
     :data:`AGGREGATE_ABOVE` organisations), ``"municipality"`` or ``"none"``; ``color`` is
     ``"kind"`` or ``"sector"``; ``indicator`` switches to the gmina view (module docstring).
     """
-    gm = build_geo_map(store, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of, indicator=indicator,
-                       aggregate=aggregate, color=color, title=title)  # fmt: skip
+    gm = build_geo_map(
+        store,
+        kinds=kinds,
+        tie_types=tie_types,
+        municipality=municipality,
+        as_of=as_of,
+        indicator=indicator,
+        aggregate=aggregate,
+        color=color,
+        title=title,
+    )
     return render(gm)
 
 
@@ -301,7 +351,9 @@ def _labels(gm: GeoMap, view: tuple[float, float, float, float]) -> str:
     if not named or len(named) > MAX_LABELS:
         return ""
     size = round(view[2] / 70, 2)
-    texts = "".join(f'<text x="{m.x + m.r + size / 3:.1f}" y="{m.y + size / 3:.1f}">{_a(m.label)}</text>' for m in named)
+    texts = "".join(
+        f'<text x="{m.x + m.r + size / 3:.1f}" y="{m.y + size / 3:.1f}">{_a(m.label)}</text>' for m in named
+    )
     return f'<g class="labels" font-size="{size:g}">{texts}</g>'
 
 
@@ -309,11 +361,13 @@ def _svg(gm: GeoMap) -> str:
     outlines, box = _outlines()
     lines = "".join(
         f'<line x1="{ln.x1:g}" y1="{ln.y1:g}" x2="{ln.x2:g}" y2="{ln.y2:g}"'
-        + (f' stroke-width="{0.8 + 0.6 * math.log2(ln.weight):.2f}"' if ln.weight > 1 else "") + "/>"
+        + (f' stroke-width="{0.8 + 0.6 * math.log2(ln.weight):.2f}"' if ln.weight > 1 else "")
+        + "/>"
         for ln in gm.lines
-    )  # fmt: skip
+    )
     marks = "".join(
-        f'<circle class="{m.cls}" cx="{m.x:g}" cy="{m.y:g}" r="{m.r:g}" fill="{_a(m.colour)}" data-t="{_a(m.tip)}"/>' for m in gm.marks
+        f'<circle class="{m.cls}" cx="{m.x:g}" cy="{m.y:g}" r="{m.r:g}" fill="{_a(m.colour)}" data-t="{_a(m.tip)}"/>'
+        for m in gm.marks
     )
     view = _fit(gm.marks, box)
     head = f'<svg id="geo" viewBox="{_nums(view)}" data-country="{_nums(box)}" role="img" aria-label="{_a(gm.title)}">'
@@ -326,13 +380,18 @@ def _nums(values: Sequence[float]) -> str:
 
 def render(gm: GeoMap) -> str:
     """The page for ``gm``: inline SVG, a legend, the notes, and a small script (tooltips, zoom, pan)."""
-    legend = "".join(f'<li><span class="sw" style="background:{_a(c)}"></span>{_a(label)} ({_a(n)})</li>' for label, c, n in gm.legend)
+    legend = "".join(
+        f'<li><span class="sw" style="background:{_a(c)}"></span>{_a(label)} ({_a(n)})</li>'
+        for label, c, n in gm.legend
+    )
     notes = "".join(f"<li>{_a(note)}</li>" for note in gm.notes)
-    return (f'<!DOCTYPE html>\n<html lang="{_a(current_language())}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{_a(gm.title)}</title>'
-            f"<style>{_CSS}</style></head><body><h1>{_a(gm.title)}</h1><main>{_svg(gm)}"
-            f'<aside><h2>{_a(gm.legend_title)}</h2><ul class="legend">{legend}</ul></aside></main>'
-            f'<ul class="notes">{notes}</ul><div id="tip" hidden></div><script>{_JS}</script></body></html>\n')  # fmt: skip
+    return (
+        f'<!DOCTYPE html>\n<html lang="{_a(current_language())}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{_a(gm.title)}</title>'
+        f"<style>{_CSS}</style></head><body><h1>{_a(gm.title)}</h1><main>{_svg(gm)}"
+        f'<aside><h2>{_a(gm.legend_title)}</h2><ul class="legend">{legend}</ul></aside></main>'
+        f'<ul class="notes">{notes}</ul><div id="tip" hidden></div><script>{_JS}</script></body></html>\n'
+    )
 
 
 _CSS = (

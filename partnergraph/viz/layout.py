@@ -61,7 +61,10 @@ def _scaled(coords: list[list[float]], n: int) -> list[tuple[float, float]]:
     span = max(x1 - x0, y1 - y0) or 1.0
     factor = SPACING * math.sqrt(n) / span
     cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, span * 0.55
-    return [(round(_clamp(x - cx, half) * factor, 1), round(_clamp(y - cy, half) * factor, 1)) for x, y in zip(xs, ys, strict=True)]
+    return [
+        (round(_clamp(x - cx, half) * factor, 1), round(_clamp(y - cy, half) * factor, 1))
+        for x, y in zip(xs, ys, strict=True)
+    ]
 
 
 def _central(values: list[float]) -> tuple[float, float]:

@@ -19,16 +19,21 @@ __all__ = ["line_chart"]
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
-def line_chart(points: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str = "",
-               ylabel: str = "") -> str:  # fmt: skip
+def line_chart(
+    points: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str = "", ylabel: str = ""
+) -> str:
     """One line (with markers) per series over ``points``, in order; None leaves a gap."""
     fig = figure(max(6.0, 1.1 * len(points) + 3), 4.5)
     axes = fig.add_subplot()
     positions = list(range(len(points)))
     for index, (name, values) in enumerate(series.items()):
         shown = [float("nan") if v is None else float(v) for v in values]
-        axes.plot(positions, shown, label=name, color=PALETTE[index % len(PALETTE)], marker=_MARKERS[index % len(_MARKERS)])
-    axes.set_xticks(positions, list(points), rotation=30 if len(points) > 4 else 0, ha="right" if len(points) > 4 else "center")
+        axes.plot(
+            positions, shown, label=name, color=PALETTE[index % len(PALETTE)], marker=_MARKERS[index % len(_MARKERS)]
+        )
+    axes.set_xticks(
+        positions, list(points), rotation=30 if len(points) > 4 else 0, ha="right" if len(points) > 4 else "center"
+    )
     axes.set_ylabel(ylabel)
     axes.set_ylim(bottom=0)
     if title:

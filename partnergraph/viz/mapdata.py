@@ -146,4 +146,7 @@ def sized(nodes: Sequence[MapNode], values: Mapping[str, float]) -> list[MapNode
     top = max((values.get(node.id, 0.0) for node in nodes), default=0.0)
     if top <= 0 or math.isnan(top):
         return list(nodes)
-    return [replace(node, size=MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(max(values.get(node.id, 0.0), 0.0) / top)) for node in nodes]
+    return [
+        replace(node, size=MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(max(values.get(node.id, 0.0), 0.0) / top))
+        for node in nodes
+    ]

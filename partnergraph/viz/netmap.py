@@ -38,7 +38,17 @@ __all__ = ["AGGREGATE_EDGES", "COLOURS", "LARGE", "MAP_PARAMS", "SIZES", "networ
 
 COLOURS = ("kind", "sector")
 """What node colour can show."""
-SIZES = ("degree", "in_degree", "out_degree", "weighted_degree", "betweenness", "closeness", "pagerank", "eigenvector", "core")
+SIZES = (
+    "degree",
+    "in_degree",
+    "out_degree",
+    "weighted_degree",
+    "betweenness",
+    "closeness",
+    "pagerank",
+    "eigenvector",
+    "core",
+)
 """Node metrics that can set node size (computed by :func:`partnergraph.queries.metrics.node_metrics`)."""
 MEMBER_TIE, PARTNERSHIP = "MEMBER_OF", "Partnership"
 AGGREGATE_EDGES = 20_000
@@ -46,72 +56,125 @@ AGGREGATE_EDGES = 20_000
 
 MAP_PARAMS: tuple[Param, ...] = (
     *FILTER_PARAMS,
-    Param("color", "choice", "Kolor węzłów według rodzaju organizacji (kind) albo sektora (sector).",
-          "Colour nodes by kind or by sector.", default="kind", choices=COLOURS),
-    Param("size", "choice", "Miara węzła, od której zależy jego wielkość.", "The node metric that sets node size.",
-          default="degree", choices=SIZES),
-    Param("ego", "key", "Tylko ta organizacja (klucz) i jej otoczenie.", "Only this organisation (key) and its neighbourhood."),
+    Param(
+        "color",
+        "choice",
+        "Kolor węzłów według rodzaju organizacji (kind) albo sektora (sector).",
+        "Colour nodes by kind or by sector.",
+        default="kind",
+        choices=COLOURS,
+    ),
+    Param(
+        "size",
+        "choice",
+        "Miara węzła, od której zależy jego wielkość.",
+        "The node metric that sets node size.",
+        default="degree",
+        choices=SIZES,
+    ),
+    Param(
+        "ego",
+        "key",
+        "Tylko ta organizacja (klucz) i jej otoczenie.",
+        "Only this organisation (key) and its neighbourhood.",
+    ),
     Param("depth", "int", "Ile kroków od organizacji z ego.", "How many steps from the ego organisation.", default=1),
-    Param("partnership", "key", "Tylko członkowie tego partnerstwa (klucz) i powiązania między nimi.",
-          "Only the members of this partnership (key) and the ties among them."),
-    Param("with_partners", "bool", "Z partnerstwem: także pozostali partnerzy członków.",
-          "With a partnership: also the members' other partners."),
-    Param("aggregate", "bool", "Jeden węzeł na gminę, wielkość według liczby organizacji.",
-          "One node per municipality, sized by its number of organisations."),
-)  # fmt: skip
+    Param(
+        "partnership",
+        "key",
+        "Tylko członkowie tego partnerstwa (klucz) i powiązania między nimi.",
+        "Only the members of this partnership (key) and the ties among them.",
+    ),
+    Param(
+        "with_partners",
+        "bool",
+        "Z partnerstwem: także pozostali partnerzy członków.",
+        "With a partnership: also the members' other partners.",
+    ),
+    Param(
+        "aggregate",
+        "bool",
+        "Jeden węzeł na gminę, wielkość według liczby organizacji.",
+        "One node per municipality, sized by its number of organisations.",
+    ),
+)
 """The options of ``partnergraph map`` (except ``--out`` and ``--geo``), for the CLI and the web form."""
 
-register_messages({
-    "viz.netmap.title": ("Mapa sieci", "Network map"),
-    "viz.netmap.title_ego": ("Sieć wokół: {name} (głębokość {depth})", "Network around {name} (depth {depth})"),
-    "viz.netmap.title_partnership": ("Partnerstwo: {name}", "Partnership: {name}"),
-    "viz.netmap.title_aggregate": ("{title} — gminy", "{title} — municipalities"),
-    "viz.netmap.both_views": ("--ego i --partnership wykluczają się", "--ego and --partnership exclude each other"),
-    "viz.netmap.both_views.hint": ("wybierz jeden widok", "choose one view"),
-    "viz.netmap.bad_depth": ("--depth: {value} — głębokość musi wynosić co najmniej 1",
-                             "--depth: {value} — the depth must be at least 1"),
-    "viz.netmap.filtered_out": ("--ego: {key} nie spełnia filtrów mapy (--kinds, --municipality)",
-                                "--ego: {key} does not pass the map's filters (--kinds, --municipality)"),
-    "viz.netmap.bad_choice": ("{flag}: nieznana wartość {value!r}", "{flag}: unknown value {value!r}"),
-    "viz.netmap.no_metric": ("--size {metric}: miary węzłów (partnergraph.queries.metrics) nie są dostępne",
-                             "--size {metric}: node metrics (partnergraph.queries.metrics) are not available"),
-    "viz.netmap.no_metric.hint": ("użyj --size degree", "use --size degree"),
-    "viz.netmap.no_municipality": ("(gmina nieznana)", "(municipality unknown)"),
-    "viz.netmap.no_sector": ("(sektor nieznany)", "(sector unknown)"),
-    "viz.netmap.ties": ("{label}: {n}", "{label}: {n}"),
-    "viz.netmap.referrals": ("skierowania: {count}", "referrals: {count}"),
-    "viz.netmap.orgs_in": ("{name}: {n} organizacji, {inner} powiązań wewnątrz gminy",
-                           "{name}: {n} organisations, {inner} ties inside the municipality"),
-    "viz.netmap.between": ("{a} – {b}: {n} powiązań", "{a} – {b}: {n} ties"),
-    "viz.netmap.metric": ("{metric}: {value}", "{metric}: {value}"),
-    "viz.netmap.size_orgs": ("liczba organizacji", "number of organisations"),
-    "viz.netmap.size_degree": ("stopień", "degree"),
-    "viz.netmap.size_in_degree": ("stopień wejściowy", "in-degree"),
-    "viz.netmap.size_out_degree": ("stopień wyjściowy", "out-degree"),
-    "viz.netmap.size_weighted_degree": ("stopień ważony siłą powiązań", "degree weighted by tie strength"),
-    "viz.netmap.size_core": ("k-rdzeń", "k-core"),
-    "viz.netmap.size_betweenness": ("pośrednictwo (betweenness)", "betweenness"),
-    "viz.netmap.size_pagerank": ("PageRank", "PageRank"),
-    "viz.netmap.size_closeness": ("bliskość (closeness)", "closeness"),
-    "viz.netmap.size_eigenvector": ("centralność wektora własnego", "eigenvector centrality"),
-    "viz.netmap.colour_kind": ("rodzaj organizacji", "kind of organisation"),
-    "viz.netmap.colour_sector": ("sektor", "sector"),
-    "viz.netmap.marked_ego": ("pogrubiona obwódka: {name}", "thick border: {name}"),
-    "viz.netmap.marked_members": ("pogrubiona obwódka: członkowie partnerstwa, pozostali to ich partnerzy spoza niego",
-                                  "thick border: members of the partnership; the others are their partners outside it"),
-})  # fmt: skip
+register_messages(
+    {
+        "viz.netmap.title": ("Mapa sieci", "Network map"),
+        "viz.netmap.title_ego": ("Sieć wokół: {name} (głębokość {depth})", "Network around {name} (depth {depth})"),
+        "viz.netmap.title_partnership": ("Partnerstwo: {name}", "Partnership: {name}"),
+        "viz.netmap.title_aggregate": ("{title} — gminy", "{title} — municipalities"),
+        "viz.netmap.both_views": ("--ego i --partnership wykluczają się", "--ego and --partnership exclude each other"),
+        "viz.netmap.both_views.hint": ("wybierz jeden widok", "choose one view"),
+        "viz.netmap.bad_depth": (
+            "--depth: {value} — głębokość musi wynosić co najmniej 1",
+            "--depth: {value} — the depth must be at least 1",
+        ),
+        "viz.netmap.filtered_out": (
+            "--ego: {key} nie spełnia filtrów mapy (--kinds, --municipality)",
+            "--ego: {key} does not pass the map's filters (--kinds, --municipality)",
+        ),
+        "viz.netmap.bad_choice": ("{flag}: nieznana wartość {value!r}", "{flag}: unknown value {value!r}"),
+        "viz.netmap.no_metric": (
+            "--size {metric}: miary węzłów (partnergraph.queries.metrics) nie są dostępne",
+            "--size {metric}: node metrics (partnergraph.queries.metrics) are not available",
+        ),
+        "viz.netmap.no_metric.hint": ("użyj --size degree", "use --size degree"),
+        "viz.netmap.no_municipality": ("(gmina nieznana)", "(municipality unknown)"),
+        "viz.netmap.no_sector": ("(sektor nieznany)", "(sector unknown)"),
+        "viz.netmap.ties": ("{label}: {n}", "{label}: {n}"),
+        "viz.netmap.referrals": ("skierowania: {count}", "referrals: {count}"),
+        "viz.netmap.orgs_in": (
+            "{name}: {n} organizacji, {inner} powiązań wewnątrz gminy",
+            "{name}: {n} organisations, {inner} ties inside the municipality",
+        ),
+        "viz.netmap.between": ("{a} – {b}: {n} powiązań", "{a} – {b}: {n} ties"),
+        "viz.netmap.metric": ("{metric}: {value}", "{metric}: {value}"),
+        "viz.netmap.size_orgs": ("liczba organizacji", "number of organisations"),
+        "viz.netmap.size_degree": ("stopień", "degree"),
+        "viz.netmap.size_in_degree": ("stopień wejściowy", "in-degree"),
+        "viz.netmap.size_out_degree": ("stopień wyjściowy", "out-degree"),
+        "viz.netmap.size_weighted_degree": ("stopień ważony siłą powiązań", "degree weighted by tie strength"),
+        "viz.netmap.size_core": ("k-rdzeń", "k-core"),
+        "viz.netmap.size_betweenness": ("pośrednictwo (betweenness)", "betweenness"),
+        "viz.netmap.size_pagerank": ("PageRank", "PageRank"),
+        "viz.netmap.size_closeness": ("bliskość (closeness)", "closeness"),
+        "viz.netmap.size_eigenvector": ("centralność wektora własnego", "eigenvector centrality"),
+        "viz.netmap.colour_kind": ("rodzaj organizacji", "kind of organisation"),
+        "viz.netmap.colour_sector": ("sektor", "sector"),
+        "viz.netmap.marked_ego": ("pogrubiona obwódka: {name}", "thick border: {name}"),
+        "viz.netmap.marked_members": (
+            "pogrubiona obwódka: członkowie partnerstwa, pozostali to ich partnerzy spoza niego",
+            "thick border: members of the partnership; the others are their partners outside it",
+        ),
+    }
+)
 
 
-def network_map(store: GraphStore, *, kinds: Sequence[str] | None = None, tie_types: Sequence[str] | None = None,
-                municipality: str | None = None, as_of: dt.date | None = None, color: str = "kind",
-                size: str = "degree", ego: str | None = None, depth: int = 1, partnership: str | None = None,
-                with_partners: bool = False, aggregate: Literal["municipality"] | None = None,
-                large: int = LARGE) -> NetworkMap:  # fmt: skip
+def network_map(
+    store: GraphStore,
+    *,
+    kinds: Sequence[str] | None = None,
+    tie_types: Sequence[str] | None = None,
+    municipality: str | None = None,
+    as_of: dt.date | None = None,
+    color: str = "kind",
+    size: str = "degree",
+    ego: str | None = None,
+    depth: int = 1,
+    partnership: str | None = None,
+    with_partners: bool = False,
+    aggregate: Literal["municipality"] | None = None,
+    large: int = LARGE,
+) -> NetworkMap:
     """The map of the (filtered, optionally ego or partnership) organisation network."""
     _check_options(color, size, ego, depth, partnership, aggregate)
     base = filtered_graph(store, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)
-    title, keys, marked, note = _select(store, base, ego=ego, depth=depth, partnership=partnership, with_partners=with_partners,
-                                  as_of=as_of)  # fmt: skip
+    title, keys, marked, note = _select(
+        store, base, ego=ego, depth=depth, partnership=partnership, with_partners=with_partners, as_of=as_of
+    )
     shown = _induced(base, keys)
     places = _places(store, shown)
     styler = Styler(store.schema, color)
@@ -120,17 +183,31 @@ def network_map(store: GraphStore, *, kinds: Sequence[str] | None = None, tie_ty
     else:
         values = _metric(store, shown, size, kinds=kinds, tie_types=tie_types, municipality=municipality, as_of=as_of)
         label = str(Msg(f"viz.netmap.size_{size}"))
-        nodes = [_org_node(key, shown.nodes[key], styler, places, label, values.get(key, 0.0), key in marked) for key in sorted(shown)]
-        result = NetworkMap(title, sized(nodes, values), _org_edges(store, shown), styler.legend(), label, marked_label=note)
+        nodes = [
+            _org_node(key, shown.nodes[key], styler, places, label, values.get(key, 0.0), key in marked)
+            for key in sorted(shown)
+        ]
+        result = NetworkMap(
+            title, sized(nodes, values), _org_edges(store, shown), styler.legend(), label, marked_label=note
+        )
     result.colour_label = str(Msg(f"viz.netmap.colour_{color}"))
     return precompute_positions(result, large)
 
 
-def _check_options(color: str, size: str, ego: str | None, depth: int, partnership: str | None, aggregate: str | None) -> None:
-    problems = [Problem(Msg("viz.netmap.bad_choice", flag=flag, value=value), hint=Msg("val.types_hint", allowed=", ".join(allowed)))
-                for flag, value, allowed in (("--color", color, COLOURS), ("--size", size, SIZES),
-                                             ("--aggregate", aggregate or "municipality", ("municipality",)))
-                if value not in allowed]  # fmt: skip
+def _check_options(
+    color: str, size: str, ego: str | None, depth: int, partnership: str | None, aggregate: str | None
+) -> None:
+    problems = [
+        Problem(
+            Msg("viz.netmap.bad_choice", flag=flag, value=value), hint=Msg("val.types_hint", allowed=", ".join(allowed))
+        )
+        for flag, value, allowed in (
+            ("--color", color, COLOURS),
+            ("--size", size, SIZES),
+            ("--aggregate", aggregate or "municipality", ("municipality",)),
+        )
+        if value not in allowed
+    ]
     if ego is not None and partnership is not None:
         problems.append(Problem(Msg("viz.netmap.both_views"), hint=Msg("viz.netmap.both_views.hint")))
     if depth < 1:
@@ -139,8 +216,16 @@ def _check_options(color: str, size: str, ego: str | None, depth: int, partnersh
         raise ValidationError(problems)
 
 
-def _select(store: GraphStore, base: Graph, *, ego: str | None, depth: int, partnership: str | None, with_partners: bool,
-            as_of: dt.date | None) -> tuple[str, set[str], set[str], str | None]:  # fmt: skip
+def _select(
+    store: GraphStore,
+    base: Graph,
+    *,
+    ego: str | None,
+    depth: int,
+    partnership: str | None,
+    with_partners: bool,
+    as_of: dt.date | None,
+) -> tuple[str, set[str], set[str], str | None]:
     """The title, the node keys to show, the marked ones (the ego, the partnership's members) and what marks mean."""
     if ego is not None:
         node = check_node(store, ego, "--ego", "Organisation")
@@ -148,7 +233,12 @@ def _select(store: GraphStore, base: Graph, *, ego: str | None, depth: int, part
             raise ValidationError([Problem(Msg("viz.netmap.filtered_out", key=ego))])
         around = set(nx.ego_graph(base, ego, radius=depth, undirected=True))
         name = node.props.get("name", ego)
-        return str(Msg("viz.netmap.title_ego", name=name, depth=depth)), around, {ego}, str(Msg("viz.netmap.marked_ego", name=name))
+        return (
+            str(Msg("viz.netmap.title_ego", name=name, depth=depth)),
+            around,
+            {ego},
+            str(Msg("viz.netmap.marked_ego", name=name)),
+        )
     if partnership is not None:
         node = check_node(store, partnership, "--partnership", PARTNERSHIP)
         members = _members(store, partnership, as_of) & set(base)
@@ -191,20 +281,36 @@ def _metric(store: GraphStore, graph: Graph, size: str, **filters: Any) -> dict[
         from partnergraph.queries.metrics import node_metrics
     except ImportError:
         if size != "degree":
-            raise ValidationError([Problem(Msg("viz.netmap.no_metric", metric=size), hint=Msg("viz.netmap.no_metric.hint"))]) from None
+            raise ValidationError(
+                [Problem(Msg("viz.netmap.no_metric", metric=size), hint=Msg("viz.netmap.no_metric.hint"))]
+            ) from None
         return {key: float(len(set(nx.all_neighbors(graph, key)))) for key in graph}
     found: Mapping[str, Mapping[str, float]] = node_metrics(store, metrics=(size,), **filters)
     return {key: float(found.get(key, {}).get(size, 0.0)) for key in graph}
 
 
-def _org_node(key: str, props: Mapping[str, Any], styler: Styler, places: Mapping[str, tuple[str, str]], metric: str,
-              value: float, marked: bool) -> MapNode:  # fmt: skip
+def _org_node(
+    key: str,
+    props: Mapping[str, Any],
+    styler: Styler,
+    places: Mapping[str, tuple[str, str]],
+    metric: str,
+    value: float,
+    marked: bool,
+) -> MapNode:
     group = styler.group(props)
     name = str(props.get("name", key))
-    lines = [name, styler.description(props), places.get(key, ("", str(Msg("viz.netmap.no_municipality"))))[1],
-             str(Msg("viz.netmap.metric", metric=metric, value=_number(value))), key]  # fmt: skip
+    lines = [
+        name,
+        styler.description(props),
+        places.get(key, ("", str(Msg("viz.netmap.no_municipality"))))[1],
+        str(Msg("viz.netmap.metric", metric=metric, value=_number(value))),
+        key,
+    ]
     label = str(props.get("short_name") or name)
-    return MapNode(key, _shorten(label), "\n".join(line for line in lines if line), group, styler.colour(group), marked=marked)
+    return MapNode(
+        key, _shorten(label), "\n".join(line for line in lines if line), group, styler.colour(group), marked=marked
+    )
 
 
 def _org_edges(store: GraphStore, graph: Graph) -> list[MapEdge]:
@@ -225,7 +331,9 @@ def _org_edges(store: GraphStore, graph: Graph) -> list[MapEdge]:
     return edges
 
 
-def _aggregate(store: GraphStore, graph: Graph, places: Mapping[str, tuple[str, str]], styler: Styler, title: str) -> NetworkMap:
+def _aggregate(
+    store: GraphStore, graph: Graph, places: Mapping[str, tuple[str, str]], styler: Styler, title: str
+) -> NetworkMap:
     """One node per municipality (sized by organisation count), edges weighted by the ties between them."""
     unknown = ("", str(Msg("viz.netmap.no_municipality")))
     gmina = {key: places.get(key, unknown) for key in graph}
@@ -241,16 +349,38 @@ def _aggregate(store: GraphStore, graph: Graph, places: Mapping[str, tuple[str, 
     for muni in sorted(groups):
         dominant = min(groups[muni], key=lambda g: (-groups[muni][g], g))
         dominants[dominant] += 1
-        tooltip = str(Msg("viz.netmap.orgs_in", name=names[muni], n=groups[muni].total(), inner=pairs.get((muni, muni), 0)))
-        nodes.append(MapNode(muni or "none", _shorten(names[muni]), f"{tooltip}\n{muni}".strip(), dominant, styler.colour(dominant)))
+        tooltip = str(
+            Msg("viz.netmap.orgs_in", name=names[muni], n=groups[muni].total(), inner=pairs.get((muni, muni), 0))
+        )
+        nodes.append(
+            MapNode(
+                muni or "none", _shorten(names[muni]), f"{tooltip}\n{muni}".strip(), dominant, styler.colour(dominant)
+            )
+        )
     between = sorted((-n, a, b) for (a, b), n in pairs.items() if a != b)
     kept = sorted(between[:AGGREGATE_EDGES], key=lambda item: item[1:])
-    edges = [MapEdge(a or "none", b or "none", str(Msg("viz.netmap.between", a=names[a], b=names[b], n=-n)), float(-n), arrow=False)
-             for n, a, b in kept]  # fmt: skip
+    edges = [
+        MapEdge(
+            a or "none",
+            b or "none",
+            str(Msg("viz.netmap.between", a=names[a], b=names[b], n=-n)),
+            float(-n),
+            arrow=False,
+        )
+        for n, a, b in kept
+    ]
     counts = {muni or "none": float(c.total()) for muni, c in groups.items()}
-    meta = {"edges_total": len(between), "edges_min_ties": -kept[-1][0] if kept else 0} if len(kept) < len(between) else {}
+    meta = (
+        {"edges_total": len(between), "edges_min_ties": -kept[-1][0] if kept else 0} if len(kept) < len(between) else {}
+    )
     return NetworkMap(
-        title, sized(nodes, counts), edges, styler.legend(dominants), str(Msg("viz.netmap.size_orgs")), aggregated=True, meta=meta
+        title,
+        sized(nodes, counts),
+        edges,
+        styler.legend(dominants),
+        str(Msg("viz.netmap.size_orgs")),
+        aggregated=True,
+        meta=meta,
     )
 
 

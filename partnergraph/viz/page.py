@@ -39,27 +39,44 @@ FONT = "system-ui, DejaVu Sans, Arial, sans-serif"
 VIS_NETWORK = "lib/vis-9.1.2/vis-network.min.js"
 """The vis-network build inside the pyvis package."""
 
-register_messages({
-    "viz.page.legend": ("Legenda", "Legend"),
-    "viz.page.colour": ("Kolor: {what}", "Colour: {what}"),
-    "viz.page.size": ("Wielkość węzła: {what}", "Node size: {what}"),
-    "viz.page.counts": ("{nodes} węzłów, {edges} krawędzi.", "{nodes} nodes, {edges} edges."),
-    "viz.page.physics": ("Układ liczy przeglądarka (symulacja fizyczna); węzły można przeciągać.",
-                         "The browser computes the layout (physics simulation); nodes can be dragged."),
-    "viz.page.precomputed": ("Duża mapa ({nodes} węzłów, więcej niż {limit}): fizyka wyłączona, położenia policzone wcześniej ({layout}).",
-                             "Large map ({nodes} nodes, more than {limit}): physics is off, positions were precomputed ({layout})."),
-    "viz.page.aggregated": ("Organizacje zgrupowane według gmin: jeden węzeł to gmina, grubość krawędzi to liczba powiązań między gminami.",
-                            "Organisations grouped by municipality: one node each, edge width is the number of ties between them."),
-    "viz.page.strongest": ("Pokazano {shown} najsilniejszych z {total} połączeń między gminami (każde ma co najmniej {least} powiązań).",
-                           "Showing the {shown} strongest of {total} links between municipalities (each has at least {least} ties)."),
-    "viz.page.dominant": ("kolor gminy to przeważający {what}", "a municipality's colour is its most common {what}"),
-    "viz.page.hint": ("Najedź na węzeł lub krawędź, aby zobaczyć szczegóły; kółko myszy przybliża.",
-                      "Hover over a node or edge for details; the mouse wheel zooms."),
-    "viz.page.no_script": ("Mapa wymaga włączonego JavaScriptu.", "The map needs JavaScript."),
-    "viz.page.no_vis": ("brak biblioteki vis-network w pakiecie pyvis ({detail})",
-                        "vis-network is missing from the pyvis package ({detail})"),
-    "viz.page.no_vis.hint": ("zainstaluj ponownie pyvis>=0.3.2", "reinstall pyvis>=0.3.2"),
-})  # fmt: skip
+register_messages(
+    {
+        "viz.page.legend": ("Legenda", "Legend"),
+        "viz.page.colour": ("Kolor: {what}", "Colour: {what}"),
+        "viz.page.size": ("Wielkość węzła: {what}", "Node size: {what}"),
+        "viz.page.counts": ("{nodes} węzłów, {edges} krawędzi.", "{nodes} nodes, {edges} edges."),
+        "viz.page.physics": (
+            "Układ liczy przeglądarka (symulacja fizyczna); węzły można przeciągać.",
+            "The browser computes the layout (physics simulation); nodes can be dragged.",
+        ),
+        "viz.page.precomputed": (
+            "Duża mapa ({nodes} węzłów, więcej niż {limit}): fizyka wyłączona, położenia policzone wcześniej ({layout}).",
+            "Large map ({nodes} nodes, more than {limit}): physics is off, positions were precomputed ({layout}).",
+        ),
+        "viz.page.aggregated": (
+            "Organizacje zgrupowane według gmin: jeden węzeł to gmina, grubość krawędzi to liczba powiązań między gminami.",
+            "Organisations grouped by municipality: one node each, edge width is the number of ties between them.",
+        ),
+        "viz.page.strongest": (
+            "Pokazano {shown} najsilniejszych z {total} połączeń między gminami (każde ma co najmniej {least} powiązań).",
+            "Showing the {shown} strongest of {total} links between municipalities (each has at least {least} ties).",
+        ),
+        "viz.page.dominant": (
+            "kolor gminy to przeważający {what}",
+            "a municipality's colour is its most common {what}",
+        ),
+        "viz.page.hint": (
+            "Najedź na węzeł lub krawędź, aby zobaczyć szczegóły; kółko myszy przybliża.",
+            "Hover over a node or edge for details; the mouse wheel zooms.",
+        ),
+        "viz.page.no_script": ("Mapa wymaga włączonego JavaScriptu.", "The map needs JavaScript."),
+        "viz.page.no_vis": (
+            "brak biblioteki vis-network w pakiecie pyvis ({detail})",
+            "vis-network is missing from the pyvis package ({detail})",
+        ),
+        "viz.page.no_vis.hint": ("zainstaluj ponownie pyvis>=0.3.2", "reinstall pyvis>=0.3.2"),
+    }
+)
 
 STYLE = """
 html, body { margin: 0; font-family: system-ui, "DejaVu Sans", Arial, sans-serif; color: #222; background: #fff; }
@@ -138,27 +155,59 @@ def vis_network_js() -> str:
 def _json(value: Any) -> str:
     """JSON that is safe inside an HTML ``<script>`` element."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for raw, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(raw, escaped)
     return text
 
 
 def _data(result: NetworkMap) -> dict[str, Any]:
     large = not result.physics
-    nodes = [{"id": n.id, "label": n.label, "title": n.title, "size": round(n.size, 1), "borderWidth": 4 if n.marked else 1,
-              "color": {"background": n.colour, "border": "#222" if n.marked else "#555",
-                        "highlight": {"background": n.colour, "border": "#000"}, "hover": {"background": n.colour, "border": "#000"}},
-              **({"x": n.x, "y": n.y} if n.x is not None else {})} for n in result.nodes]  # fmt: skip
-    edges = [{"from": e.source, "to": e.target, "title": e.title, "width": round(1 + math.log2(max(e.weight, 1.0)), 2),
-              "arrows": "to" if e.arrow else ""} for e in result.edges]  # fmt: skip
+    nodes = [
+        {
+            "id": n.id,
+            "label": n.label,
+            "title": n.title,
+            "size": round(n.size, 1),
+            "borderWidth": 4 if n.marked else 1,
+            "color": {
+                "background": n.colour,
+                "border": "#222" if n.marked else "#555",
+                "highlight": {"background": n.colour, "border": "#000"},
+                "hover": {"background": n.colour, "border": "#000"},
+            },
+            **({"x": n.x, "y": n.y} if n.x is not None else {}),
+        }
+        for n in result.nodes
+    ]
+    edges = [
+        {
+            "from": e.source,
+            "to": e.target,
+            "title": e.title,
+            "width": round(1 + math.log2(max(e.weight, 1.0)), 2),
+            "arrows": "to" if e.arrow else "",
+        }
+        for e in result.edges
+    ]
     options = {
         "nodes": {"shape": "dot", "font": {"size": 13, "face": FONT, "strokeWidth": 3, "strokeColor": "#ffffff"}},
-        "edges": {"color": {"color": "#9a9a9a", "highlight": "#333", "hover": "#555"}, "smooth": False if large else {"type": "continuous"},
-                  "arrows": {"to": {"scaleFactor": 0.5}}},
-        "physics": False if large else {"solver": "forceAtlas2Based", "stabilization": {"iterations": stabilization(len(nodes))}},
+        "edges": {
+            "color": {"color": "#9a9a9a", "highlight": "#333", "hover": "#555"},
+            "smooth": False if large else {"type": "continuous"},
+            "arrows": {"to": {"scaleFactor": 0.5}},
+        },
+        "physics": False
+        if large
+        else {"solver": "forceAtlas2Based", "stabilization": {"iterations": stabilization(len(nodes))}},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large, "hideEdgesOnZoom": large},
         "layout": {"randomSeed": 7, "improvedLayout": len(nodes) <= 150},
-    }  # fmt: skip
+    }
     return {"nodes": nodes, "edges": edges, "options": options}
 
 
@@ -173,12 +222,29 @@ def captions(result: NetworkMap) -> list[str]:
     if result.aggregated:
         lines.append(str(Msg("viz.page.aggregated")))
     if "edges_total" in result.meta:
-        lines.append(str(Msg("viz.page.strongest", shown=len(result.edges), total=result.meta["edges_total"],
-                             least=result.meta["edges_min_ties"])))  # fmt: skip
+        lines.append(
+            str(
+                Msg(
+                    "viz.page.strongest",
+                    shown=len(result.edges),
+                    total=result.meta["edges_total"],
+                    least=result.meta["edges_min_ties"],
+                )
+            )
+        )
     if result.physics:
         lines.append(str(Msg("viz.page.physics")))
     else:
-        lines.append(str(Msg("viz.page.precomputed", nodes=len(result.nodes), limit=result.meta.get("large", "?"), layout=result.layout)))
+        lines.append(
+            str(
+                Msg(
+                    "viz.page.precomputed",
+                    nodes=len(result.nodes),
+                    limit=result.meta.get("large", "?"),
+                    layout=result.layout,
+                )
+            )
+        )
     if result.marked_label:
         lines.append(result.marked_label[:1].upper() + result.marked_label[1:] + ".")
     lines.append(str(Msg("viz.page.hint")))
@@ -188,16 +254,27 @@ def captions(result: NetworkMap) -> list[str]:
 def render_html(result: NetworkMap) -> str:
     """The whole page as text."""
     e = html.escape
-    legend = "\n".join(f'<li><span class="swatch" style="background:{e(colour)}"></span>{e(label)} ({count})</li>'
-                       for label, colour, count in result.legend)  # fmt: skip
+    legend = "\n".join(
+        f'<li><span class="swatch" style="background:{e(colour)}"></span>{e(label)} ({count})</li>'
+        for label, colour, count in result.legend
+    )
     colour = str(Msg("viz.page.colour", what=result.colour_label))
     if result.aggregated:
         colour += f" ({Msg('viz.page.dominant', what=result.colour_label)})"
-    return PAGE.substitute(lang=e(current_language()), title=e(result.title), style=STYLE, vis=vis_network_js(),
-                           captions="\n".join(f'<p class="caption">{e(line)}</p>' for line in captions(result)),
-                           noscript=e(str(Msg("viz.page.no_script"))), legend_title=e(str(Msg("viz.page.legend"))),
-                           colour=e(colour), legend=legend, size=e(str(Msg("viz.page.size", what=result.size_label))),
-                           data=_json(_data(result)), script=SCRIPT)  # fmt: skip
+    return PAGE.substitute(
+        lang=e(current_language()),
+        title=e(result.title),
+        style=STYLE,
+        vis=vis_network_js(),
+        captions="\n".join(f'<p class="caption">{e(line)}</p>' for line in captions(result)),
+        noscript=e(str(Msg("viz.page.no_script"))),
+        legend_title=e(str(Msg("viz.page.legend"))),
+        colour=e(colour),
+        legend=legend,
+        size=e(str(Msg("viz.page.size", what=result.size_label))),
+        data=_json(_data(result)),
+        script=SCRIPT,
+    )
 
 
 def write_map(result: NetworkMap, path: Path) -> Path:

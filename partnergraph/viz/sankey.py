@@ -99,9 +99,28 @@ def _layout(flows: Sequence[Flow], columns: list[list[str]]) -> _Layout:
 
 def _band(axes: Axes, x0: float, y0: float, x1: float, y1: float, width: float, colour: str) -> None:
     middle = (x0 + x1) / 2
-    vertices = [(x0, y0), (middle, y0), (middle, y1), (x1, y1), (x1, y1 - width), (middle, y1 - width),
-                (middle, y0 - width), (x0, y0 - width), (x0, y0)]  # fmt: skip
-    codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.CLOSEPOLY]
+    vertices = [
+        (x0, y0),
+        (middle, y0),
+        (middle, y1),
+        (x1, y1),
+        (x1, y1 - width),
+        (middle, y1 - width),
+        (middle, y0 - width),
+        (x0, y0 - width),
+        (x0, y0),
+    ]
+    codes = [
+        Path.MOVETO,
+        Path.CURVE4,
+        Path.CURVE4,
+        Path.CURVE4,
+        Path.LINETO,
+        Path.CURVE4,
+        Path.CURVE4,
+        Path.CURVE4,
+        Path.CLOSEPOLY,
+    ]
     axes.add_patch(PathPatch(Path(vertices, codes), facecolor=colour, edgecolor="none", alpha=0.45))
 
 
@@ -128,8 +147,15 @@ def _draw_nodes(axes: Axes, flows: Sequence[Flow], layout: _Layout, colours: dic
         inflows = [f.value for f in flows if f.target == name]
         total = shown_total(inflows or [f.value for f in flows if f.source == name])
         left = x == 0.0 and last > 0
-        axes.text(x - 0.02 if left else x + _BAR + 0.02, top - size / 2, f"{name} ({total})", ha="right" if left else "left",
-                  va="center", fontsize=9, parse_math=False)  # fmt: skip
+        axes.text(
+            x - 0.02 if left else x + _BAR + 0.02,
+            top - size / 2,
+            f"{name} ({total})",
+            ha="right" if left else "left",
+            va="center",
+            fontsize=9,
+            parse_math=False,
+        )
 
 
 def sankey(flows: Sequence[Flow], *, title: str = "") -> str:

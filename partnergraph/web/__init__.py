@@ -39,8 +39,9 @@ def _lang_url(language: str) -> str:
 
 def _templates(app: Flask) -> None:
     app.jinja_env.globals.update(_=t, lang=current_language, lang_url=_lang_url)
-    app.jinja_env.filters.update(number=formatting.number, date=formatting.date_text, cell=formatting.cell,
-                                 timestamp=formatting.timestamp)  # fmt: skip
+    app.jinja_env.filters.update(
+        number=formatting.number, date=formatting.date_text, cell=formatting.cell, timestamp=formatting.timestamp
+    )
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
 
@@ -61,7 +62,20 @@ def _blueprints(app: Flask) -> None:
         places,
     )
 
-    for module in (auth, dashboard, editing, organisations, places, analyses, maps, changes, accounts, imports, exports_page, api):
+    for module in (
+        auth,
+        dashboard,
+        editing,
+        organisations,
+        places,
+        analyses,
+        maps,
+        changes,
+        accounts,
+        imports,
+        exports_page,
+        api,
+    ):
         app.register_blueprint(module.bp)
 
 

@@ -30,10 +30,14 @@ from partnergraph.web.users import USERS_FILE, User, UserStore
 
 __all__ = ["OPEN", "allowed", "bearer_token", "init_app", "requires", "safe_next", "token_user", "users"]
 
-register_messages({
-    "web.api.bad_token": ("Token API jest nieznany albo odwołany; utwórz nowy na stronie /api/tokens.",
-                          "The API token is unknown or revoked; create a new one on the page /api/tokens."),
-})  # fmt: skip
+register_messages(
+    {
+        "web.api.bad_token": (
+            "Token API jest nieznany albo odwołany; utwórz nowy na stronie /api/tokens.",
+            "The API token is unknown or revoked; create a new one on the page /api/tokens.",
+        ),
+    }
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 OPEN = frozenset({"auth.login", "static", "api.openapi"})
@@ -94,7 +98,13 @@ def requires(role: str) -> Callable[[F], F]:
 
 def safe_next(target: str | None) -> str:
     """``target`` if it is a path on this site (no open redirects), else the dashboard."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc and "\\" not in target:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+        and "\\" not in target
+    ):
         return target
     return url_for("dashboard.index")
 

@@ -24,27 +24,33 @@ from partnergraph.web.users import ROLES
 
 __all__ = ["bp", "tokens_bp"]
 
-register_messages({
-    "web.api.tokens.title": ("Tokeny API", "API tokens"),
-    "web.api.tokens.explain": ("Token pozwala skryptom korzystać z JSON API (/api/…) w imieniu konta i z jego rolą: "
-                               "wysyłaj go w nagłówku „Authorization: Bearer <token>”. Zapis przez API (edytorzy) "
-                               "działa tylko z tokenem. Opis API: /api/openapi.json.",
-                               "A token lets scripts use the JSON API (/api/…) on behalf of an account, with its role: "
-                               "send it in the header “Authorization: Bearer <token>”. Writing through the API (editors) "
-                               "works with a token only. The API's description: /api/openapi.json."),
-    "web.api.tokens.label": ("Opis (do czego służy)", "Label (what it is for)"),
-    "web.api.tokens.account": ("Konto", "Account"),
-    "web.api.tokens.create": ("Utwórz token", "Create a token"),
-    "web.api.tokens.new": ("Nowy token nr {number} — skopiuj go teraz, nie zostanie pokazany ponownie:",
-                           "New token number {number} — copy it now, it will not be shown again:"),
-    "web.api.tokens.none": ("Brak tokenów.", "No tokens."),
-    "web.api.tokens.number": ("Nr", "No."),
-    "web.api.tokens.created": ("Utworzony", "Created"),
-    "web.api.tokens.last_used": ("Ostatnio użyty", "Last used"),
-    "web.api.tokens.never": ("nigdy", "never"),
-    "web.api.tokens.revoke": ("Odwołaj", "Revoke"),
-    "web.api.tokens.revoked": ("Odwołano token nr {number}.", "Revoked token number {number}."),
-})  # fmt: skip
+register_messages(
+    {
+        "web.api.tokens.title": ("Tokeny API", "API tokens"),
+        "web.api.tokens.explain": (
+            "Token pozwala skryptom korzystać z JSON API (/api/…) w imieniu konta i z jego rolą: "
+            "wysyłaj go w nagłówku „Authorization: Bearer <token>”. Zapis przez API (edytorzy) "
+            "działa tylko z tokenem. Opis API: /api/openapi.json.",
+            "A token lets scripts use the JSON API (/api/…) on behalf of an account, with its role: "
+            "send it in the header “Authorization: Bearer <token>”. Writing through the API (editors) "
+            "works with a token only. The API's description: /api/openapi.json.",
+        ),
+        "web.api.tokens.label": ("Opis (do czego służy)", "Label (what it is for)"),
+        "web.api.tokens.account": ("Konto", "Account"),
+        "web.api.tokens.create": ("Utwórz token", "Create a token"),
+        "web.api.tokens.new": (
+            "Nowy token nr {number} — skopiuj go teraz, nie zostanie pokazany ponownie:",
+            "New token number {number} — copy it now, it will not be shown again:",
+        ),
+        "web.api.tokens.none": ("Brak tokenów.", "No tokens."),
+        "web.api.tokens.number": ("Nr", "No."),
+        "web.api.tokens.created": ("Utworzony", "Created"),
+        "web.api.tokens.last_used": ("Ostatnio użyty", "Last used"),
+        "web.api.tokens.never": ("nigdy", "never"),
+        "web.api.tokens.revoke": ("Odwołaj", "Revoke"),
+        "web.api.tokens.revoked": ("Odwołano token nr {number}.", "Revoked token number {number}."),
+    }
+)
 
 bp = Blueprint("accounts", __name__, url_prefix="/users")
 tokens_bp = Blueprint("tokens", __name__, url_prefix="/tokens")
@@ -57,9 +63,12 @@ def _no_store(body: str, status: int) -> ResponseReturnValue:
     return response
 
 
-def _accounts_page(errors: list[str], form: dict[str, str], new: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
-    page = render_template("accounts.html", accounts=users().all(), roles=ROLES, errors=errors, form=form, tokens=users().tokens(),
-                           new=new)  # fmt: skip
+def _accounts_page(
+    errors: list[str], form: dict[str, str], new: dict[str, Any] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    page = render_template(
+        "accounts.html", accounts=users().all(), roles=ROLES, errors=errors, form=form, tokens=users().tokens(), new=new
+    )
     return _no_store(page, status)
 
 
@@ -109,7 +118,9 @@ def create_token() -> ResponseReturnValue:
         abort(404)
     except ValidationError as exc:
         return _accounts_page([str(p) for p in exc.problems], {"name": "", "role": "viewer"}, status=400)
-    return _accounts_page([], {"name": "", "role": "viewer"}, {"id": record.id, "name": record.name, "token": token}, 201)
+    return _accounts_page(
+        [], {"name": "", "role": "viewer"}, {"id": record.id, "name": record.name, "token": token}, 201
+    )
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -68,8 +68,16 @@ def show(name: str) -> ResponseReturnValue:
     values = {p.name: form_value(p, request.args) for p in analysis.params}
     query: dict[str, Any] = request.args.to_dict(flat=True)
     query.pop("lang", None)
-    return render_template("analysis.html", analysis=analysis, result=result, errors=errors, missing=missing, values=values,
-                           query=query, chart=analysis.chart is not None and bool(result and result.rows)), status  # fmt: skip
+    return render_template(
+        "analysis.html",
+        analysis=analysis,
+        result=result,
+        errors=errors,
+        missing=missing,
+        values=values,
+        query=query,
+        chart=analysis.chart is not None and bool(result and result.rows),
+    ), status
 
 
 @bp.route("/<name>.csv")
@@ -88,4 +96,8 @@ def chart(name: str) -> ResponseReturnValue:
     if analysis.chart is None:
         abort(404)
     svg = analysis.chart(_run(analysis))
-    return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+    return Response(
+        svg,
+        mimetype="image/svg+xml",
+        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
+    )

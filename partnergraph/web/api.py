@@ -41,58 +41,95 @@ from partnergraph.web.users import User
 
 __all__ = ["ROUTES", "Route", "bp", "openapi_document"]
 
-register_messages({
-    "web.api.not_object": ("Treść żądania musi być obiektem JSON.", "The request body must be a JSON object."),
-    "web.api.bad_field": ("pole {name!r} musi być typu {kind}", "the field {name!r} must be of type {kind}"),
-    "web.api.unknown_field": ("nieznane pole {name!r}; dozwolone: {allowed}", "unknown field {name!r}; allowed: {allowed}"),
-    "web.api.required": ("brak pola {name!r}", "the field {name!r} is missing"),
-    "web.api.bad_params": ("Parametrów zapytania nie da się odczytać.", "The query parameters cannot be read."),
-    "web.api.bad_flag": ("{name}={value!r}: oczekiwano 1/0, tak/nie, true/false", "{name}={value!r}: expected 1/0, yes/no, true/false"),
-    "web.api.token_needed": ("Zapis przez API wymaga tokenu API edytora (nagłówek Authorization: Bearer …); "
-                             "sesja przeglądarki nie wystarcza. Token utworzysz na stronie /api/tokens.",
-                             "Writing through the API needs an editor's API token (header Authorization: Bearer …); "
-                             "a browser session is not enough. Create a token on the page /api/tokens."),
-    "web.api.editors_only": ("Zapisywać mogą edytorzy i administratorzy; rola tego konta: {role}.",
-                             "Editors and admins may write; this account's role: {role}."),
-    "web.api.node_exists": ("Węzeł {key} już istnieje; zmień go przez PATCH /api/nodes/{key}.",
-                            "The node {key} already exists; change it with PATCH /api/nodes/{key}."),
-    "web.api.has_ties": ("Węzeł {key} ma {count} powiązań (lista w „problems”); usuń je razem z nim: ?cascade=1.",
-                         "The node {key} has {count} ties (listed in “problems”); delete them with it: ?cascade=1."),
-    "web.api.tie_of": ("{type}: {name} ({key})", "{type}: {name} ({key})"),
-    "web.api.no_tie": ("Nie ma powiązania {tie}.", "There is no tie {tie}."),
-    "web.api.doc.title": ("partnergraph — JSON API", "partnergraph — JSON API"),
-    "web.api.doc.about": ("Sieci ekonomii społecznej: organizacje, gminy, powiązania i analizy. Czytanie: sesja, token "
-                          "albo tryb publiczny; zapis: token API edytora. Błędy: obiekt „error”.",
-                          "Social-economy networks: organisations, municipalities, ties and analyses. Reading: a session, a "
-                          "token or the public mode; writing: an editor's API token. Errors: an “error” object."),
-    "web.api.doc.bearer": ("Token API (utwórz na /api/tokens); konto i rola tokenu.",
-                           "An API token (create it on /api/tokens); the token's account and role."),
-    "web.api.doc.session": ("Sesja po zalogowaniu na /login (tylko odczyt przez API).",
-                            "The session after logging in on /login (API reading only)."),
-    "web.api.doc.lang": ("Język komunikatów: pl (domyślny) albo en.", "The language of messages: pl (default) or en."),
-    "web.api.doc.ok": ("Wynik", "The result"),
-    "web.api.doc.created": ("Utworzono", "Created"),
-    "web.api.doc.error": ("Błąd (obiekt „error”)", "An error (an “error” object)"),
-    "web.api.doc.props": ("Właściwości z models.ttl: nazwa → wartość JSON (daty jako 2024-03-01).",
-                          "Properties from models.ttl: name → JSON value (dates as 2024-03-01)."),
-    "web.api.doc.param": ("Parametr {name}", "The parameter {name}"),
-    "web.api.doc.organisations": ("Strona organizacji (wyszukiwanie i filtry jak na liście)",
-                                  "A page of organisations (search and filters as on the list)"),
-    "web.api.doc.node": ("Węzeł i jego powiązania", "A node and its ties"),
-    "web.api.doc.create_node": ("Utwórz węzeł (edytorzy, token)", "Create a node (editors, token)"),
-    "web.api.doc.update_node": ("Zmień właściwości węzła; podane wartości zastępują zapisane, pozostałe zostają (edytorzy, token)",
-                                "Change a node's properties; the values given replace the stored ones, the others stay (editors, token)"),
-    "web.api.doc.delete_node": ("Usuń węzeł; z powiązaniami tylko z ?cascade=1 (edytorzy, token)",
-                                "Delete a node; with its ties only with ?cascade=1 (editors, token)"),
-    "web.api.doc.tie": ("Powiązanie", "A tie"),
-    "web.api.doc.create_tie": ("Utwórz (albo uzupełnij istniejące) powiązanie (edytorzy, token)",
-                               "Create (or update an existing) tie (editors, token)"),
-    "web.api.doc.delete_tie": ("Usuń powiązanie (edytorzy, token)", "Delete a tie (editors, token)"),
-    "web.api.doc.analysis_list": ("Analizy i ich parametry", "The analyses and their parameters"),
-    "web.api.doc.analysis": ("Wynik analizy; parametry analizy jako parametry zapytania",
-                             "An analysis's result; its parameters as query parameters"),
-    "web.api.doc.openapi": ("Ten dokument (OpenAPI 3.1)", "This document (OpenAPI 3.1)"),
-})  # fmt: skip
+register_messages(
+    {
+        "web.api.not_object": ("Treść żądania musi być obiektem JSON.", "The request body must be a JSON object."),
+        "web.api.bad_field": ("pole {name!r} musi być typu {kind}", "the field {name!r} must be of type {kind}"),
+        "web.api.unknown_field": (
+            "nieznane pole {name!r}; dozwolone: {allowed}",
+            "unknown field {name!r}; allowed: {allowed}",
+        ),
+        "web.api.required": ("brak pola {name!r}", "the field {name!r} is missing"),
+        "web.api.bad_params": ("Parametrów zapytania nie da się odczytać.", "The query parameters cannot be read."),
+        "web.api.bad_flag": (
+            "{name}={value!r}: oczekiwano 1/0, tak/nie, true/false",
+            "{name}={value!r}: expected 1/0, yes/no, true/false",
+        ),
+        "web.api.token_needed": (
+            "Zapis przez API wymaga tokenu API edytora (nagłówek Authorization: Bearer …); "
+            "sesja przeglądarki nie wystarcza. Token utworzysz na stronie /api/tokens.",
+            "Writing through the API needs an editor's API token (header Authorization: Bearer …); "
+            "a browser session is not enough. Create a token on the page /api/tokens.",
+        ),
+        "web.api.editors_only": (
+            "Zapisywać mogą edytorzy i administratorzy; rola tego konta: {role}.",
+            "Editors and admins may write; this account's role: {role}.",
+        ),
+        "web.api.node_exists": (
+            "Węzeł {key} już istnieje; zmień go przez PATCH /api/nodes/{key}.",
+            "The node {key} already exists; change it with PATCH /api/nodes/{key}.",
+        ),
+        "web.api.has_ties": (
+            "Węzeł {key} ma {count} powiązań (lista w „problems”); usuń je razem z nim: ?cascade=1.",
+            "The node {key} has {count} ties (listed in “problems”); delete them with it: ?cascade=1.",
+        ),
+        "web.api.tie_of": ("{type}: {name} ({key})", "{type}: {name} ({key})"),
+        "web.api.no_tie": ("Nie ma powiązania {tie}.", "There is no tie {tie}."),
+        "web.api.doc.title": ("partnergraph — JSON API", "partnergraph — JSON API"),
+        "web.api.doc.about": (
+            "Sieci ekonomii społecznej: organizacje, gminy, powiązania i analizy. Czytanie: sesja, token "
+            "albo tryb publiczny; zapis: token API edytora. Błędy: obiekt „error”.",
+            "Social-economy networks: organisations, municipalities, ties and analyses. Reading: a session, a "
+            "token or the public mode; writing: an editor's API token. Errors: an “error” object.",
+        ),
+        "web.api.doc.bearer": (
+            "Token API (utwórz na /api/tokens); konto i rola tokenu.",
+            "An API token (create it on /api/tokens); the token's account and role.",
+        ),
+        "web.api.doc.session": (
+            "Sesja po zalogowaniu na /login (tylko odczyt przez API).",
+            "The session after logging in on /login (API reading only).",
+        ),
+        "web.api.doc.lang": (
+            "Język komunikatów: pl (domyślny) albo en.",
+            "The language of messages: pl (default) or en.",
+        ),
+        "web.api.doc.ok": ("Wynik", "The result"),
+        "web.api.doc.created": ("Utworzono", "Created"),
+        "web.api.doc.error": ("Błąd (obiekt „error”)", "An error (an “error” object)"),
+        "web.api.doc.props": (
+            "Właściwości z models.ttl: nazwa → wartość JSON (daty jako 2024-03-01).",
+            "Properties from models.ttl: name → JSON value (dates as 2024-03-01).",
+        ),
+        "web.api.doc.param": ("Parametr {name}", "The parameter {name}"),
+        "web.api.doc.organisations": (
+            "Strona organizacji (wyszukiwanie i filtry jak na liście)",
+            "A page of organisations (search and filters as on the list)",
+        ),
+        "web.api.doc.node": ("Węzeł i jego powiązania", "A node and its ties"),
+        "web.api.doc.create_node": ("Utwórz węzeł (edytorzy, token)", "Create a node (editors, token)"),
+        "web.api.doc.update_node": (
+            "Zmień właściwości węzła; podane wartości zastępują zapisane, pozostałe zostają (edytorzy, token)",
+            "Change a node's properties; the values given replace the stored ones, the others stay (editors, token)",
+        ),
+        "web.api.doc.delete_node": (
+            "Usuń węzeł; z powiązaniami tylko z ?cascade=1 (edytorzy, token)",
+            "Delete a node; with its ties only with ?cascade=1 (editors, token)",
+        ),
+        "web.api.doc.tie": ("Powiązanie", "A tie"),
+        "web.api.doc.create_tie": (
+            "Utwórz (albo uzupełnij istniejące) powiązanie (edytorzy, token)",
+            "Create (or update an existing) tie (editors, token)",
+        ),
+        "web.api.doc.delete_tie": ("Usuń powiązanie (edytorzy, token)", "Delete a tie (editors, token)"),
+        "web.api.doc.analysis_list": ("Analizy i ich parametry", "The analyses and their parameters"),
+        "web.api.doc.analysis": (
+            "Wynik analizy; parametry analizy jako parametry zapytania",
+            "An analysis's result; its parameters as query parameters",
+        ),
+        "web.api.doc.openapi": ("Ten dokument (OpenAPI 3.1)", "This document (OpenAPI 3.1)"),
+    }
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_blueprint(tokens_bp)  # /api/tokens: an HTML form, so CSRF-protected (only this blueprint is exempt)
@@ -127,13 +164,24 @@ ROUTES: list[Route] = []
 """Every route of the API blueprint (a test checks them against ``app.url_map``)."""
 
 
-def route(rule: str, method: str = "GET", *, result: str, ok: int = 200, also_ok: Sequence[int] = (), body: str | None = None,
-          query: Sequence[tuple[str, dict[str, Any]]] = (), errors: Sequence[int] = (),
-          write: bool = False) -> Callable[[Callable[..., ResponseReturnValue]], Callable[..., ResponseReturnValue]]:  # fmt: skip
+def route(
+    rule: str,
+    method: str = "GET",
+    *,
+    result: str,
+    ok: int = 200,
+    also_ok: Sequence[int] = (),
+    body: str | None = None,
+    query: Sequence[tuple[str, dict[str, Any]]] = (),
+    errors: Sequence[int] = (),
+    write: bool = False,
+) -> Callable[[Callable[..., ResponseReturnValue]], Callable[..., ResponseReturnValue]]:
     """Register ``view`` on the blueprint for ``method`` and describe it in :data:`ROUTES`."""
 
     def decorate(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
-        ROUTES.append(Route(rule, method, view.__name__, ok, result, tuple(also_ok), body, tuple(query), tuple(errors), write))
+        ROUTES.append(
+            Route(rule, method, view.__name__, ok, result, tuple(also_ok), body, tuple(query), tuple(errors), write)
+        )
         bp.add_url_rule(rule, view.__name__, view, methods=[method])
         return view
 
@@ -141,7 +189,9 @@ def route(rule: str, method: str = "GET", *, result: str, ok: int = 200, also_ok
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def _fail(status: int, message: str, problems: Sequence[Problem] = (), headers: dict[str, str] | None = None) -> NoReturn:
+def _fail(
+    status: int, message: str, problems: Sequence[Problem] = (), headers: dict[str, str] | None = None
+) -> NoReturn:
     abort(json_error(status, message, problems, headers))
 
 
@@ -167,9 +217,14 @@ def _body(fields: dict[str, type], required: Sequence[str]) -> dict[str, Any]:
     data = request.get_json(force=True, silent=True)
     if not isinstance(data, dict):
         _fail(400, t("web.api.not_object"))
-    problems = [Problem(Msg("web.api.unknown_field", name=k, allowed=", ".join(fields)), k) for k in data if k not in fields]
-    problems += [Problem(Msg("web.api.bad_field", name=k, kind=_KINDS[kind]), k)
-                 for k, kind in fields.items() if k in data and not isinstance(data[k], kind)]  # fmt: skip
+    problems = [
+        Problem(Msg("web.api.unknown_field", name=k, allowed=", ".join(fields)), k) for k in data if k not in fields
+    ]
+    problems += [
+        Problem(Msg("web.api.bad_field", name=k, kind=_KINDS[kind]), k)
+        for k, kind in fields.items()
+        if k in data and not isinstance(data[k], kind)
+    ]
     problems += [Problem(Msg("web.api.required", name=k), k) for k in required if k not in data]
     if problems:
         raise ValidationError(problems)
@@ -211,8 +266,17 @@ def _flag(name: str) -> bool:
 _TEXT = {"type": "string"}
 
 
-@route("/organisations", result="NodePage", query=[("q", _TEXT), ("kind", _TEXT), ("sector", _TEXT), ("municipality", _TEXT),
-                                                   ("page", {"type": "integer", "minimum": 1})])  # fmt: skip
+@route(
+    "/organisations",
+    result="NodePage",
+    query=[
+        ("q", _TEXT),
+        ("kind", _TEXT),
+        ("sector", _TEXT),
+        ("municipality", _TEXT),
+        ("page", {"type": "integer", "minimum": 1}),
+    ],
+)
 def organisations() -> ResponseReturnValue:
     """A page of organisations matching ``q``, ``kind``, ``sector``, ``municipality``."""
     size = int(current_app.config["PAGE_SIZE"])
@@ -230,8 +294,10 @@ def node(key: str) -> ResponseReturnValue:
     """One node and its ties (each with the node at its other end)."""
     store = get_store()
     found = _found(store, key)
-    ties = [{"tie": tie.as_json(), "other": {"key": other.key, "type": other.type, "name": other.props.get("name")}}
-            for tie, other in store.neighbours(key)]  # fmt: skip
+    ties = [
+        {"tie": tie.as_json(), "other": {"key": other.key, "type": other.type, "name": other.props.get("name")}}
+        for tie, other in store.neighbours(key)
+    ]
     return jsonify({"node": _node(found), "ties": ties})
 
 
@@ -247,15 +313,34 @@ def tie(tie_id: str) -> ResponseReturnValue:
 @route("/analyses", result="AnalysisList")
 def analysis_list() -> ResponseReturnValue:
     """Every analysis with its parameters (kind, default, choices, help in the current language)."""
-    items = [{"name": a.name, "title": a.title(), "help": a.help(),
-              "params": [{"name": p.name, "kind": p.kind, "default": _json(p.default), "choices": list(p.choices),
-                          "required": p.required, "help": p.help()} for p in a.params]}
-             for a in analyses().values()]  # fmt: skip
+    items = [
+        {
+            "name": a.name,
+            "title": a.title(),
+            "help": a.help(),
+            "params": [
+                {
+                    "name": p.name,
+                    "kind": p.kind,
+                    "default": _json(p.default),
+                    "choices": list(p.choices),
+                    "required": p.required,
+                    "help": p.help(),
+                }
+                for p in a.params
+            ],
+        }
+        for a in analyses().values()
+    ]
     return jsonify(items)
 
 
-@route("/analyses/<name>", result="AnalysisResult", query=[("params", {"type": "object", "additionalProperties": _TEXT})],
-       errors=[400, 404])  # fmt: skip
+@route(
+    "/analyses/<name>",
+    result="AnalysisResult",
+    query=[("params", {"type": "object", "additionalProperties": _TEXT})],
+    errors=[400, 404],
+)
 def analysis(name: str) -> ResponseReturnValue:
     """The result of analysis ``name`` with the query's parameters."""
     found = analyses().get(name)
@@ -267,9 +352,18 @@ def analysis(name: str) -> ResponseReturnValue:
         result = cached_result(key, lambda store: found.run(store, **params))
     except ValidationError as exc:
         _fail(400, t("web.api.bad_params"), exc.problems)
-    return jsonify({"analysis": result.analysis, "algorithm": result.algorithm, "params": _json(result.params),
-                    "language": current_language(), "columns": result.columns(), "labels": result.labels(),
-                    "rows": [dataclasses.asdict(row) for row in result.rows], "notes": result.notes})  # fmt: skip
+    return jsonify(
+        {
+            "analysis": result.analysis,
+            "algorithm": result.algorithm,
+            "params": _json(result.params),
+            "language": current_language(),
+            "columns": result.columns(),
+            "labels": result.labels(),
+            "rows": [dataclasses.asdict(row) for row in result.rows],
+            "notes": result.notes,
+        }
+    )
 
 
 def _json(value: Any) -> Any:
@@ -295,7 +389,12 @@ def create_node() -> ResponseReturnValue:
     if store.get_node(key) is not None:
         _fail(409, t("web.api.node_exists", key=key))
     written = _checked(lambda: store.upsert([record], source="api", user=user.name), props, key)
-    body = {"node": _node(_found(store, key)), "version": written.version, "changed": True, "warnings": _warnings(props)}
+    body = {
+        "node": _node(_found(store, key)),
+        "version": written.version,
+        "changed": True,
+        "warnings": _warnings(props),
+    }
     return jsonify(body), 201, {"Location": url_for(".node", key=key)}
 
 
@@ -310,11 +409,24 @@ def update_node(key: str) -> ResponseReturnValue:
     record = Node(key, stored.type, merged)
     _checked(lambda: store.validator.node(record), merged)
     written = _checked(lambda: store.upsert([record], source="api", user=user.name), merged, key)
-    return jsonify({"node": _node(_found(store, key)), "version": written.version, "changed": written.changed,
-                    "warnings": _warnings(props)})  # fmt: skip
+    return jsonify(
+        {
+            "node": _node(_found(store, key)),
+            "version": written.version,
+            "changed": written.changed,
+            "warnings": _warnings(props),
+        }
+    )
 
 
-@route("/nodes/<path:key>", "DELETE", result="Deleted", query=[("cascade", {"type": "boolean"})], errors=(400, 404, 409), write=True)
+@route(
+    "/nodes/<path:key>",
+    "DELETE",
+    result="Deleted",
+    query=[("cascade", {"type": "boolean"})],
+    errors=(400, 404, 409),
+    write=True,
+)
 def delete_node(key: str) -> ResponseReturnValue:
     """Delete a node; one with ties only with ``?cascade=1`` (409 listing the ties otherwise)."""
     user = _editor()
@@ -323,12 +435,18 @@ def delete_node(key: str) -> ResponseReturnValue:
     _found(store, key)
     ties = store.neighbours(key)
     if ties and not cascade:
-        problems = [Problem(Msg("web.api.tie_of", type=link.type, name=other.props.get("name", other.key), key=other.key), link.id)
-                    for link, other in ties]  # fmt: skip
+        problems = [
+            Problem(
+                Msg("web.api.tie_of", type=link.type, name=other.props.get("name", other.key), key=other.key), link.id
+            )
+            for link, other in ties
+        ]
         _fail(409, t("web.api.has_ties", key=key, count=len(ties)), problems)
     with store.write(source="api", user=user.name) as writer:
         writer.delete_node(key, cascade=cascade)
-    return jsonify({"deleted": {"nodes": 1, "ties": writer.summary.get("tie", "deleted")}, "version": writer.summary.version})
+    return jsonify(
+        {"deleted": {"nodes": 1, "ties": writer.summary.get("tie", "deleted")}, "version": writer.summary.version}
+    )
 
 
 @route("/ties", "POST", result="TieWritten", ok=201, also_ok=[200], body="TieInput", errors=_WRITE_ERRORS, write=True)
@@ -339,15 +457,23 @@ def create_tie() -> ResponseReturnValue:
     store, props = get_store(), data.get("props", {})
     record = Tie(data["type"], data["start"], data["end"], props, data.get("id", ""))
     tie_id = _checked(lambda: store.validator.tie(record), props).id
-    missing = [Problem(Msg("store.node_missing", key=data[end].strip()), end) for end in ("start", "end")
-               if store.get_node(data[end].strip()) is None]  # fmt: skip
+    missing = [
+        Problem(Msg("store.node_missing", key=data[end].strip()), end)
+        for end in ("start", "end")
+        if store.get_node(data[end].strip()) is None
+    ]
     if missing:
         raise ValidationError(missing)
     existed = store.get_tie(tie_id) is not None
     written = _checked(lambda: store.upsert(ties=[record], source="api", user=user.name), props, tie_id)
     stored = store.get_tie(tie_id)
     assert stored is not None  # just written
-    body = {"tie": stored.as_json(), "version": written.version, "changed": written.changed, "warnings": _warnings(props)}
+    body = {
+        "tie": stored.as_json(),
+        "version": written.version,
+        "changed": written.changed,
+        "warnings": _warnings(props),
+    }
     return jsonify(body), 200 if existed else 201, {"Location": url_for(".tie", tie_id=tie_id)}
 
 
@@ -382,21 +508,45 @@ def _json_content(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _operation(item: Route, public: bool) -> dict[str, Any]:
-    path_params = [{"name": name, "in": "path", "required": True, "description": t("web.api.doc.param", name=name),
-                    "schema": {"type": "integer"} if converter == "int" else _TEXT}
-                   for converter, name in _ARG.findall(item.rule)]  # fmt: skip
-    query = [{"name": name, "in": "query", "required": False, "description": t("web.api.doc.param", name=name), "schema": schema,
-              **({"style": "form", "explode": True} if schema.get("type") == "object" else {})}
-             for name, schema in (*item.query, ("lang", {"type": "string", "enum": ["pl", "en"]}))]  # fmt: skip
+    path_params = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": t("web.api.doc.param", name=name),
+            "schema": {"type": "integer"} if converter == "int" else _TEXT,
+        }
+        for converter, name in _ARG.findall(item.rule)
+    ]
+    query = [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": t("web.api.doc.param", name=name),
+            "schema": schema,
+            **({"style": "form", "explode": True} if schema.get("type") == "object" else {}),
+        }
+        for name, schema in (*item.query, ("lang", {"type": "string", "enum": ["pl", "en"]}))
+    ]
     query[-1]["description"] = t("web.api.doc.lang")
     errors = [] if item.endpoint == "openapi" else [401, *([403] if item.write else []), *item.errors, 500]
     error = {"description": t("web.api.doc.error"), "content": _json_content(_ref("Error"))}
-    success = {"description": t("web.api.doc.created" if item.ok == 201 else "web.api.doc.ok"), "content": _json_content(_ref(item.result))}
-    operation: dict[str, Any] = {"operationId": item.endpoint, "summary": t(f"web.api.doc.{item.endpoint}"),
-                                 "parameters": path_params + query,
-                                 "responses": {str(item.ok): success, **{str(code): error for code in sorted(set(errors))}}}  # fmt: skip
+    success = {
+        "description": t("web.api.doc.created" if item.ok == 201 else "web.api.doc.ok"),
+        "content": _json_content(_ref(item.result)),
+    }
+    operation: dict[str, Any] = {
+        "operationId": item.endpoint,
+        "summary": t(f"web.api.doc.{item.endpoint}"),
+        "parameters": path_params + query,
+        "responses": {str(item.ok): success, **{str(code): error for code in sorted(set(errors))}},
+    }
     for code in item.also_ok:
-        operation["responses"][str(code)] = {"description": t("web.api.doc.ok"), "content": _json_content(_ref(item.result))}
+        operation["responses"][str(code)] = {
+            "description": t("web.api.doc.ok"),
+            "content": _json_content(_ref(item.result)),
+        }
     if item.body:
         operation["requestBody"] = {"required": True, "content": _json_content(_ref(item.body))}
     if item.endpoint == "openapi":
@@ -416,7 +566,11 @@ def openapi_document(store: GraphStore, *, public: bool = False) -> dict[str, An
         paths.setdefault(path, {})[item.method.lower()] = _operation(item, public)
     return {
         "openapi": "3.1.0",
-        "info": {"title": t("web.api.doc.title"), "version": partnergraph.__version__, "description": t("web.api.doc.about")},
+        "info": {
+            "title": t("web.api.doc.title"),
+            "version": partnergraph.__version__,
+            "description": t("web.api.doc.about"),
+        },
         "servers": [{"url": request.script_root or "/"}],
         "paths": paths,
         "components": {"schemas": _schemas(store), "securitySchemes": _security()},
@@ -441,28 +595,50 @@ def _object(properties: dict[str, Any], required: Sequence[str] = (), extra: boo
 
 def _schemas(store: GraphStore) -> dict[str, Any]:
     text, integer, array = _TEXT, {"type": "integer"}, _array
-    props = {"type": "object", "description": t("web.api.doc.props"), "additionalProperties": {"type": ["string", "number", "boolean"]}}
+    props = {
+        "type": "object",
+        "description": t("web.api.doc.props"),
+        "additionalProperties": {"type": ["string", "number", "boolean"]},
+    }
     node_type = {"type": "string", "enum": list(store.schema.node_types)}
     tie_type = {"type": "string", "enum": list(store.schema.tie_types)}
-    tie = _object({"id": text, "type": tie_type, "start": text, "end": text, "props": props}, ("id", "type", "start", "end", "props"))
-    node = _object({"key": text, "type": node_type, "props": props, "version": integer, "updated": {"type": ["string", "null"]}},
-                   ("key", "type", "props"))  # fmt: skip
+    tie = _object(
+        {"id": text, "type": tie_type, "start": text, "end": text, "props": props},
+        ("id", "type", "start", "end", "props"),
+    )
+    node = _object(
+        {"key": text, "type": node_type, "props": props, "version": integer, "updated": {"type": ["string", "null"]}},
+        ("key", "type", "props"),
+    )
     written = {"version": integer, "changed": {"type": "boolean"}, "warnings": array(text)}
-    error = _object({"status": integer, "message": text, "problems": array(_ref("Problem"))}, ("status", "message", "problems"))
-    node_ties = _object({"node": _ref("Node"), "ties": array(_object({"tie": _ref("Tie"), "other": {"type": "object"}}))}, ("node", "ties"))
+    error = _object(
+        {"status": integer, "message": text, "problems": array(_ref("Problem"))}, ("status", "message", "problems")
+    )
+    node_ties = _object(
+        {"node": _ref("Node"), "ties": array(_object({"tie": _ref("Tie"), "other": {"type": "object"}}))},
+        ("node", "ties"),
+    )
     return {
-        "Problem": _object({"where": text, "message": text, "hint": {"type": ["string", "null"]}}, ("where", "message", "hint")),
+        "Problem": _object(
+            {"where": text, "message": text, "hint": {"type": ["string", "null"]}}, ("where", "message", "hint")
+        ),
         "Error": _object({"error": error}, ("error",)),
         "Node": node,
         "Tie": tie,
         "NodeInput": _object({"type": node_type, "key": text, "props": props}, ("type",)),
         "NodePatch": _object({"props": props}, ("props",)),
-        "TieInput": _object({"type": tie_type, "start": text, "end": text, "id": text, "props": props}, ("type", "start", "end")),
-        "NodePage": _object({"page": integer, "more": {"type": "boolean"}, "items": array(_ref("Node"))}, ("page", "more", "items")),
+        "TieInput": _object(
+            {"type": tie_type, "start": text, "end": text, "id": text, "props": props}, ("type", "start", "end")
+        ),
+        "NodePage": _object(
+            {"page": integer, "more": {"type": "boolean"}, "items": array(_ref("Node"))}, ("page", "more", "items")
+        ),
         "NodeWithTies": node_ties,
         "NodeWritten": _object({"node": _ref("Node"), **written}, ("node", "version")),
         "TieWritten": _object({"tie": _ref("Tie"), **written}, ("tie", "version")),
-        "Deleted": _object({"deleted": _object({"nodes": integer, "ties": integer}), "version": integer}, ("deleted", "version")),
+        "Deleted": _object(
+            {"deleted": _object({"nodes": integer, "ties": integer}), "version": integer}, ("deleted", "version")
+        ),
         "AnalysisList": array({"type": "object"}),
         "AnalysisResult": {"type": "object", "required": ["analysis", "columns", "rows"]},
         "OpenAPI": {"type": "object", "required": ["openapi", "paths"]},

@@ -31,13 +31,24 @@ GAPS_SHOWN = 12
 def index() -> ResponseReturnValue:
     """Counts, partnerships, KPIs and the first coverage gaps."""
     counts = cached("summary", summary, by_language=True)
-    groups = {group: [row for row in counts if row.group == group] for group in ("node_type", "tie_type", "municipality")}
+    groups = {
+        group: [row for row in counts if row.group == group] for group in ("node_type", "tie_type", "municipality")
+    }
     empty = not groups["node_type"]
     composition: Result | None = None if empty else cached("partnership", partnership, by_language=True)
     kpis: Result | None = None if empty else cached("kpi", kpi, by_language=True)
-    gaps: Sequence[Any] = [] if empty else cached("gaps", lambda s: coverage(s, missing_only=True), by_language=True).rows
-    return render_template("dashboard.html", groups=groups, empty=empty, composition=composition, kpi_matrix=_matrix(kpis),
-                           gaps=gaps[:GAPS_SHOWN], gap_count=len(gaps))  # fmt: skip
+    gaps: Sequence[Any] = (
+        [] if empty else cached("gaps", lambda s: coverage(s, missing_only=True), by_language=True).rows
+    )
+    return render_template(
+        "dashboard.html",
+        groups=groups,
+        empty=empty,
+        composition=composition,
+        kpi_matrix=_matrix(kpis),
+        gaps=gaps[:GAPS_SHOWN],
+        gap_count=len(gaps),
+    )
 
 
 def _matrix(result: Result | None) -> tuple[dict[str, str], list[tuple[str, dict[str, KpiRow]]]]:

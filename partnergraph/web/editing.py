@@ -40,32 +40,46 @@ NODE_TYPE = "Organisation"
 HIDDEN = frozenset({"source", "example"})
 """Properties the form leaves out: the write's source and the example-data marker are set by tools."""
 
-register_messages({
-    "web.tie.edit": ("Edytuj", "Edit"),
-    "web.tie.delete": ("Usuń", "Delete"),
-    "web.tie.actions": ("Działania", "Actions"),
-    "web.tie.edit_title": ("Edycja powiązania: {start} — {end}", "Editing the tie: {start} — {end}"),
-    "web.tie.id": ("Identyfikator", "Identifier"),
-    "web.tie.to": ("Do", "To"),
-    "web.tie.side": ("Strona", "Party"),
-    "web.tie.fixed_help": ("Typu i stron powiązania nie można zmienić: inny typ lub inna strona to inne powiązanie — "
-                           "usuń to i dodaj nowe.",
-                           "The tie's type and ends cannot be changed: another type or end makes another tie — "
-                           "delete this one and add a new one."),
-    "web.tie.since_help": ("Zmiana daty początku „od” tworzy nowe powiązanie: zapis usuwa to i dodaje nowe z tymi samymi "
-                           "danymi (jedna wersja zapisu, do cofnięcia w dzienniku zmian).",
-                           "Changing the start date “since” makes a new tie: the write deletes this one and adds a new one "
-                           "with the same values (one write version, which the change log can revert)."),
-    "web.tie.renewed": ("Nowa data początku: powiązanie ma teraz identyfikator {tie}.",
-                        "New start date: the tie's identifier is now {tie}."),
-    "web.tie.since_taken": ("powiązanie {tie} z tą datą początku już istnieje; zmień je albo usuń",
-                            "the tie {tie} with this start date already exists; edit or delete it instead"),
-    "web.tie.delete_title": ("Usunąć powiązanie: {start} — {end}?", "Delete the tie: {start} — {end}?"),
-    "web.tie.delete_explain": ("Zostanie usunięte tylko to powiązanie, obie jego strony zostają. Zmianę można cofnąć w dzienniku zmian.",
-                               "Only this tie is deleted; both ends stay. The change log can revert it."),
-    "web.tie.deleted": ("Usunięto powiązanie {start} — {end} (wersja zapisu {version}); cofniesz to w dzienniku zmian.",
-                        "Deleted the tie {start} — {end} (write version {version}); the change log can revert it."),
-})  # fmt: skip
+register_messages(
+    {
+        "web.tie.edit": ("Edytuj", "Edit"),
+        "web.tie.delete": ("Usuń", "Delete"),
+        "web.tie.actions": ("Działania", "Actions"),
+        "web.tie.edit_title": ("Edycja powiązania: {start} — {end}", "Editing the tie: {start} — {end}"),
+        "web.tie.id": ("Identyfikator", "Identifier"),
+        "web.tie.to": ("Do", "To"),
+        "web.tie.side": ("Strona", "Party"),
+        "web.tie.fixed_help": (
+            "Typu i stron powiązania nie można zmienić: inny typ lub inna strona to inne powiązanie — "
+            "usuń to i dodaj nowe.",
+            "The tie's type and ends cannot be changed: another type or end makes another tie — "
+            "delete this one and add a new one.",
+        ),
+        "web.tie.since_help": (
+            "Zmiana daty początku „od” tworzy nowe powiązanie: zapis usuwa to i dodaje nowe z tymi samymi "
+            "danymi (jedna wersja zapisu, do cofnięcia w dzienniku zmian).",
+            "Changing the start date “since” makes a new tie: the write deletes this one and adds a new one "
+            "with the same values (one write version, which the change log can revert).",
+        ),
+        "web.tie.renewed": (
+            "Nowa data początku: powiązanie ma teraz identyfikator {tie}.",
+            "New start date: the tie's identifier is now {tie}.",
+        ),
+        "web.tie.since_taken": (
+            "powiązanie {tie} z tą datą początku już istnieje; zmień je albo usuń",
+            "the tie {tie} with this start date already exists; edit or delete it instead",
+        ),
+        "web.tie.delete_title": ("Usunąć powiązanie: {start} — {end}?", "Delete the tie: {start} — {end}?"),
+        "web.tie.delete_explain": (
+            "Zostanie usunięte tylko to powiązanie, obie jego strony zostają. Zmianę można cofnąć w dzienniku zmian.",
+            "Only this tie is deleted; both ends stay. The change log can revert it.",
+        ),
+        "web.tie.deleted": (
+            "Usunięto powiązanie {start} — {end} (wersja zapisu {version}); cofniesz to w dzienniku zmian.",
+            "Deleted the tie {start} — {end} (write version {version}); the change log can revert it.",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -95,9 +109,22 @@ def _fields(properties: Mapping[str, PropertyDef]) -> list[Field]:
             options = tuple((code, concept.label(language)) for code, concept in prop.vocabulary.concepts.items())
             found.append(Field(name, prop.label(language), "select", options, prop.required, prop.private))
         elif prop.datatype == "boolean":
-            found.append(Field(name, prop.label(language), "select", (("tak", t("web.yes")), ("nie", t("web.no"))), prop.required))
+            found.append(
+                Field(
+                    name, prop.label(language), "select", (("tak", t("web.yes")), ("nie", t("web.no"))), prop.required
+                )
+            )
         else:
-            found.append(Field(name, prop.label(language), "date" if prop.datatype == "date" else "text", (), prop.required, prop.private))
+            found.append(
+                Field(
+                    name,
+                    prop.label(language),
+                    "date" if prop.datatype == "date" else "text",
+                    (),
+                    prop.required,
+                    prop.private,
+                )
+            )
     return found
 
 
@@ -109,7 +136,9 @@ def _shown(value: Value) -> str:
     return str(to_json(value))
 
 
-def _render(store: GraphStore, node: Node | None, values: dict[str, str], errors: dict[str, list[str]], status: int) -> ResponseReturnValue:
+def _render(
+    store: GraphStore, node: Node | None, values: dict[str, str], errors: dict[str, list[str]], status: int
+) -> ResponseReturnValue:
     return render_template("edit.html", node=node, fields=fields_of(store), values=values, errors=errors), status
 
 
@@ -187,11 +216,24 @@ def tie_fields(store: GraphStore, tie_type: str) -> list[Field]:
     return _fields(store.schema.tie_types[tie_type].properties)
 
 
-def _tie_form(store: GraphStore, node: Node, tie_type: str | None, values: dict[str, str], errors: dict[str, list[str]],
-              status: int) -> ResponseReturnValue:  # fmt: skip
+def _tie_form(
+    store: GraphStore,
+    node: Node,
+    tie_type: str | None,
+    values: dict[str, str],
+    errors: dict[str, list[str]],
+    status: int,
+) -> ResponseReturnValue:
     fields = tie_fields(store, tie_type) if tie_type else []
-    return render_template("tie.html", node=node, types=tie_types_from(store, node), tie_type=tie_type, fields=fields,
-                           values=values, errors=errors), status  # fmt: skip
+    return render_template(
+        "tie.html",
+        node=node,
+        types=tie_types_from(store, node),
+        tie_type=tie_type,
+        fields=fields,
+        values=values,
+        errors=errors,
+    ), status
 
 
 @bp.route("/organisations/<path:key>/ties/new", methods=["GET", "POST"])
@@ -210,8 +252,9 @@ def new_tie(key: str) -> ResponseReturnValue:
     values = {f.name: request.form.get(f.name, "").strip() for f in tie_fields(store, tie_type)}
     end = request.form.get("end", "").strip()
     try:
-        written = store.upsert(ties=[Tie(tie_type, key, end, {k: v for k, v in values.items() if v})], source="web",
-                               user=current_user.name)  # fmt: skip
+        written = store.upsert(
+            ties=[Tie(tie_type, key, end, {k: v for k, v in values.items() if v})], source="web", user=current_user.name
+        )
     except PartnergraphError as exc:
         return _tie_form(store, node, tie_type, {**values, "end": end}, field_errors(exc, {*values, "end"}), 400)
     flash(t("web.tie.saved", version=written.version), "success")
@@ -255,14 +298,29 @@ def _back(tie: Tie) -> str:
 def _details(store: GraphStore, tie: Tie) -> list[tuple[str, Value]]:
     """(label, value) of the tie's properties, in models.ttl order, without those set by tools."""
     properties, language = store.schema.tie_types[tie.type].properties, current_language()
-    return [(prop.label(language), tie.props[name]) for name, prop in properties.items() if name in tie.props and name not in HIDDEN]
+    return [
+        (prop.label(language), tie.props[name])
+        for name, prop in properties.items()
+        if name in tie.props and name not in HIDDEN
+    ]
 
 
 def _tie_page(store: GraphStore, template: str, tie: Tie, ends: tuple[Node, Node], **context: object) -> str:
     tie_type = store.schema.tie_types[tie.type]
-    return render_template(template, tie=tie, start=ends[0], end=ends[1], start_name=_name(ends[0]), end_name=_name(ends[1]),
-                           type_label=tie_type.label(current_language()), symmetric=tie_type.symmetric, back=_back(tie),
-                           details=_details(store, tie), renews=_since_in_id(tie), **context)  # fmt: skip
+    return render_template(
+        template,
+        tie=tie,
+        start=ends[0],
+        end=ends[1],
+        start_name=_name(ends[0]),
+        end_name=_name(ends[1]),
+        type_label=tie_type.label(current_language()),
+        symmetric=tie_type.symmetric,
+        back=_back(tie),
+        details=_details(store, tie),
+        renews=_since_in_id(tie),
+        **context,
+    )
 
 
 def edited_tie(store: GraphStore, tie: Tie, values: Mapping[str, str]) -> Tie:

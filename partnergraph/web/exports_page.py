@@ -34,38 +34,62 @@ __all__ = ["DOWNLOADS", "Download", "bp"]
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
 
-register_messages({
-    "web.nav.export": ("Eksport", "Export"),
-    "web.export.title": ("Eksport danych", "Data export"),
-    "web.export.intro": ("Cały magazyn do pobrania. Formaty badawcze pomijają prywatne dane kontaktowe (e-mail, telefon, rola "
-                         "kontaktowa) i ukrywają liczby skierowań od 1 do 4.",
-                         "The whole store as a download. The research formats leave out the private contact data (e-mail, "
-                         "phone, contact role) and hide referral counts from 1 to 4."),
-    "web.export.full": ("Pełna kopia (do ponownego importu)", "Full copy (to import again)"),
-    "web.export.research": ("Formaty badawcze", "Research formats"),
-    "web.export.login": ("Pełna kopia zawiera dane kontaktowe: zaloguj się, aby ją pobrać.",
-                         "The full copy holds contact data: log in to download it."),
-    "web.export.format": ("format", "format"),
-    "web.export.what": ("co zawiera", "what it holds"),
-    "web.export.jsonl": ("wszystkie węzły, potem powiązania, po jednym obiekcie JSON w wierszu (bez strat)",
-                         "every node, then every tie, one JSON object per line (lossless)"),
-    "web.export.csv": ("archiwum ZIP z plikami CSV szablonu importu (separator ;, UTF-8)",
-                       "a ZIP archive of the import template's CSV files (; separated, UTF-8)"),
-    "web.export.xlsx": ("skoroszyt szablonu importu: arkusz na typ węzła, powiązania, dozwolone wartości",
-                        "the import template's workbook: a sheet per node type, ties, the allowed values"),
-    "web.export.turtle": ("RDF (Turtle): W3C ORG, RegOrg, schema.org, SKOS, PROV", "RDF (Turtle): W3C ORG, RegOrg, schema.org, SKOS, PROV"),
-    "web.export.jsonld": ("RDF jako JSON-LD", "RDF as JSON-LD"),
-    "web.export.ntriples": ("RDF jako N-Triples (wiersz na trójkę)", "RDF as N-Triples (a line per triple)"),
-    "web.export.rdfxml": ("RDF/XML", "RDF/XML"),
-    "web.export.graphml": ("sieć dla Gephi, yEd, igraph (atrybuty z typami)", "the network for Gephi, yEd, igraph (typed attributes)"),
-    "web.export.gexf": ("sieć dla Gephi (powiązania symetryczne jako krawędzie „mutual”)",
-                        "the network for Gephi (symmetric ties as “mutual” edges)"),
-    "web.export.tables": ("archiwum ZIP: nodes.csv, ties.csv, metrics.csv i codebook.csv (opis kolumn)",
-                          "a ZIP archive: nodes.csv, ties.csv, metrics.csv and codebook.csv (the columns explained)"),
-    "web.export.bundle": ("pakiet badawczy (ZIP): RDF, GraphML, GEXF, tabele, zapisane analizy, opis DCAT + PROV, README",
-                          "the research bundle (ZIP): RDF, GraphML, GEXF, tables, saved analyses, DCAT + PROV description, README"),
-    "web.export.download": ("Pobierz", "Download"),
-})  # fmt: skip
+register_messages(
+    {
+        "web.nav.export": ("Eksport", "Export"),
+        "web.export.title": ("Eksport danych", "Data export"),
+        "web.export.intro": (
+            "Cały magazyn do pobrania. Formaty badawcze pomijają prywatne dane kontaktowe (e-mail, telefon, rola "
+            "kontaktowa) i ukrywają liczby skierowań od 1 do 4.",
+            "The whole store as a download. The research formats leave out the private contact data (e-mail, "
+            "phone, contact role) and hide referral counts from 1 to 4.",
+        ),
+        "web.export.full": ("Pełna kopia (do ponownego importu)", "Full copy (to import again)"),
+        "web.export.research": ("Formaty badawcze", "Research formats"),
+        "web.export.login": (
+            "Pełna kopia zawiera dane kontaktowe: zaloguj się, aby ją pobrać.",
+            "The full copy holds contact data: log in to download it.",
+        ),
+        "web.export.format": ("format", "format"),
+        "web.export.what": ("co zawiera", "what it holds"),
+        "web.export.jsonl": (
+            "wszystkie węzły, potem powiązania, po jednym obiekcie JSON w wierszu (bez strat)",
+            "every node, then every tie, one JSON object per line (lossless)",
+        ),
+        "web.export.csv": (
+            "archiwum ZIP z plikami CSV szablonu importu (separator ;, UTF-8)",
+            "a ZIP archive of the import template's CSV files (; separated, UTF-8)",
+        ),
+        "web.export.xlsx": (
+            "skoroszyt szablonu importu: arkusz na typ węzła, powiązania, dozwolone wartości",
+            "the import template's workbook: a sheet per node type, ties, the allowed values",
+        ),
+        "web.export.turtle": (
+            "RDF (Turtle): W3C ORG, RegOrg, schema.org, SKOS, PROV",
+            "RDF (Turtle): W3C ORG, RegOrg, schema.org, SKOS, PROV",
+        ),
+        "web.export.jsonld": ("RDF jako JSON-LD", "RDF as JSON-LD"),
+        "web.export.ntriples": ("RDF jako N-Triples (wiersz na trójkę)", "RDF as N-Triples (a line per triple)"),
+        "web.export.rdfxml": ("RDF/XML", "RDF/XML"),
+        "web.export.graphml": (
+            "sieć dla Gephi, yEd, igraph (atrybuty z typami)",
+            "the network for Gephi, yEd, igraph (typed attributes)",
+        ),
+        "web.export.gexf": (
+            "sieć dla Gephi (powiązania symetryczne jako krawędzie „mutual”)",
+            "the network for Gephi (symmetric ties as “mutual” edges)",
+        ),
+        "web.export.tables": (
+            "archiwum ZIP: nodes.csv, ties.csv, metrics.csv i codebook.csv (opis kolumn)",
+            "a ZIP archive: nodes.csv, ties.csv, metrics.csv and codebook.csv (the columns explained)",
+        ),
+        "web.export.bundle": (
+            "pakiet badawczy (ZIP): RDF, GraphML, GEXF, tabele, zapisane analizy, opis DCAT + PROV, README",
+            "the research bundle (ZIP): RDF, GraphML, GEXF, tables, saved analyses, DCAT + PROV description, README",
+        ),
+        "web.export.download": ("Pobierz", "Download"),
+    }
+)
 
 Writer = Callable[[GraphStore, Path], None]
 CHUNK = 1 << 16
@@ -148,19 +172,24 @@ def _bundle(store: GraphStore, out: Path) -> None:
     _zip(folder, out)
 
 
-DOWNLOADS = {d.name: d for d in (
-    Download("jsonl", ".jsonl", "application/x-ndjson", _jsonl, full=True),
-    Download("csv", "-csv.zip", "application/zip", _csv, full=True),
-    Download("xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _xlsx, full=True),
-    Download("turtle", ".ttl", "text/turtle", _rdf("turtle")),
-    Download("jsonld", ".jsonld", "application/ld+json", _rdf("jsonld")),
-    Download("ntriples", ".nt", "application/n-triples", _rdf("ntriples")),
-    Download("rdfxml", ".rdf", "application/rdf+xml", _rdf("rdfxml")),
-    Download("graphml", ".graphml", "application/graphml+xml", _graph(gexf=False)),
-    Download("gexf", ".gexf", "application/gexf+xml", _graph(gexf=True)),
-    Download("tables", "-tables.zip", "application/zip", _tables),
-    Download("bundle", "-bundle.zip", "application/zip", _bundle),
-)}  # fmt: skip
+DOWNLOADS = {
+    d.name: d
+    for d in (
+        Download("jsonl", ".jsonl", "application/x-ndjson", _jsonl, full=True),
+        Download("csv", "-csv.zip", "application/zip", _csv, full=True),
+        Download(
+            "xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _xlsx, full=True
+        ),
+        Download("turtle", ".ttl", "text/turtle", _rdf("turtle")),
+        Download("jsonld", ".jsonld", "application/ld+json", _rdf("jsonld")),
+        Download("ntriples", ".nt", "application/n-triples", _rdf("ntriples")),
+        Download("rdfxml", ".rdf", "application/rdf+xml", _rdf("rdfxml")),
+        Download("graphml", ".graphml", "application/graphml+xml", _graph(gexf=False)),
+        Download("gexf", ".gexf", "application/gexf+xml", _graph(gexf=True)),
+        Download("tables", "-tables.zip", "application/zip", _tables),
+        Download("bundle", "-bundle.zip", "application/zip", _bundle),
+    )
+}
 """Format name → its download, in the order the page lists them."""
 
 

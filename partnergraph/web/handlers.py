@@ -33,22 +33,34 @@ from partnergraph.web.formatting import number
 
 __all__ = ["API_PAGES", "CSP", "init_app", "is_api_request", "json_error", "problem_json", "size_text", "status_of"]
 
-register_messages({
-    "web.import.too_large": ("Największy dozwolony rozmiar to {limit} (ustawienie MAX_CONTENT_LENGTH); podziel plik albo "
-                             "zaimportuj go poleceniem 'partnergraph import'.",
-                             "The largest size allowed is {limit} (setting MAX_CONTENT_LENGTH); split the file or "
-                             "import it with 'partnergraph import'."),
-    "web.api.error.401": ("Potrzebne jest zalogowanie albo token API (nagłówek Authorization: Bearer …).",
-                          "A login or an API token (header Authorization: Bearer …) is needed."),
-    "web.api.error.403": ("Twoja rola nie pozwala na to żądanie.", "Your role does not allow this request."),
-    "web.api.error.404": ("Nie ma takiego adresu w API; spis adresów: /api/openapi.json.",
-                          "There is no such address in the API; the list of addresses: /api/openapi.json."),
-    "web.api.error.405": ("Ten adres API nie obsługuje metody {method}; dozwolone: {allowed}.",
-                          "This API address does not accept the method {method}; allowed: {allowed}."),
-    "web.api.error.other": ("Żądanie nie powiodło się (HTTP {code}).", "The request failed (HTTP {code})."),
-    "web.api.invalid": ("Dane nie pasują do modelu (models.ttl); problemów: {count}, lista w „problems”.",
-                        "The data does not fit the model (models.ttl); problems: {count}, listed in “problems”."),
-})  # fmt: skip
+register_messages(
+    {
+        "web.import.too_large": (
+            "Największy dozwolony rozmiar to {limit} (ustawienie MAX_CONTENT_LENGTH); podziel plik albo "
+            "zaimportuj go poleceniem 'partnergraph import'.",
+            "The largest size allowed is {limit} (setting MAX_CONTENT_LENGTH); split the file or "
+            "import it with 'partnergraph import'.",
+        ),
+        "web.api.error.401": (
+            "Potrzebne jest zalogowanie albo token API (nagłówek Authorization: Bearer …).",
+            "A login or an API token (header Authorization: Bearer …) is needed.",
+        ),
+        "web.api.error.403": ("Twoja rola nie pozwala na to żądanie.", "Your role does not allow this request."),
+        "web.api.error.404": (
+            "Nie ma takiego adresu w API; spis adresów: /api/openapi.json.",
+            "There is no such address in the API; the list of addresses: /api/openapi.json.",
+        ),
+        "web.api.error.405": (
+            "Ten adres API nie obsługuje metody {method}; dozwolone: {allowed}.",
+            "This API address does not accept the method {method}; allowed: {allowed}.",
+        ),
+        "web.api.error.other": ("Żądanie nie powiodło się (HTTP {code}).", "The request failed (HTTP {code})."),
+        "web.api.invalid": (
+            "Dane nie pasują do modelu (models.ttl); problemów: {count}, lista w „problems”.",
+            "The data does not fit the model (models.ttl); problems: {count}, listed in “problems”.",
+        ),
+    }
+)
 
 API_PREFIX = "/api/"
 API_PAGES = ("/api/tokens",)
@@ -85,12 +97,20 @@ def is_api_request() -> bool:
 
 def problem_json(problem: Problem) -> dict[str, str | None]:
     """One problem as the API shows it: where, what, and how to fix it (rendered in the request's language)."""
-    return {"where": problem.where, "message": str(problem.message), "hint": str(problem.hint) if problem.hint else None}
+    return {
+        "where": problem.where,
+        "message": str(problem.message),
+        "hint": str(problem.hint) if problem.hint else None,
+    }
 
 
-def json_error(status: int, message: str, problems: Sequence[Problem] = (), headers: Mapping[str, str] | None = None) -> Response:
+def json_error(
+    status: int, message: str, problems: Sequence[Problem] = (), headers: Mapping[str, str] | None = None
+) -> Response:
     """The API's error answer: ``{"error": {"status", "message", "problems"}}`` with ``status``."""
-    response = jsonify({"error": {"status": status, "message": message, "problems": [problem_json(p) for p in problems]}})
+    response = jsonify(
+        {"error": {"status": status, "message": message, "problems": [problem_json(p) for p in problems]}}
+    )
     response.status_code = status
     response.headers.update(headers or {})
     return response
@@ -107,7 +127,9 @@ def _api_http(exc: HTTPException) -> Response:
     if isinstance(exc, MethodNotAllowed):
         methods = sorted(exc.valid_methods or ())
         allowed = ", ".join(m for m in methods if m not in ("HEAD", "OPTIONS"))
-        return json_error(405, t("web.api.error.405", method=request.method, allowed=allowed), headers={"Allow": ", ".join(methods)})
+        return json_error(
+            405, t("web.api.error.405", method=request.method, allowed=allowed), headers={"Allow": ", ".join(methods)}
+        )
     if code in (401, 403, 404):
         return json_error(code, t(f"web.api.error.{code}"))
     if code in (400, 413, 500):

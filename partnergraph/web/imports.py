@@ -50,62 +50,94 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 _LATIN = str.maketrans({"ł": "l", "Ł": "L"})  # the one Polish letter NFKD does not reduce to ASCII
 _META = "upload.json"
 
-register_messages({
-    "web.nav.import": ("Import", "Import"),
-    "web.import.title": ("Import danych", "Data import"),
-    "web.import.intro": ("Wybierz plik: najpierw zostanie sprawdzony w całości (nic nie zostanie zapisane), "
-                         "potem zobaczysz, co by się zmieniło, i zatwierdzisz import.",
-                         "Choose a file: it is checked in full first (nothing is written), then you see what "
-                         "would change and confirm the import."),
-    "web.import.file": ("Plik (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS JSON, GraphML, GEXF, RDF)",
-                        "File (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS JSON, GraphML, GEXF, RDF)"),
-    "web.import.limit": ("Największy dozwolony plik: {limit}.", "The largest file allowed: {limit}."),
-    "web.import.format": ("Format", "Format"),
-    "web.import.guess": ("rozpoznaj z pliku", "tell from the file"),
-    "web.import.skip": ("pomiń błędne wiersze (zaimportuj tylko poprawne)", "skip invalid rows (import only the valid ones)"),
-    "web.import.check": ("Sprawdź plik", "Check the file"),
-    "web.import.no_file": ("Wybierz plik do importu.", "Choose a file to import."),
-    "web.import.gone": ("Ten import został już wykonany, anulowany albo wygasł; nic nie zapisano. Prześlij plik ponownie.",
-                        "This import was already run, cancelled or has expired; nothing was written. Upload the file again."),
-    "web.import.dry_title": ("Sprawdzenie pliku {name}", "Check of the file {name}"),
-    "web.import.done_title": ("Zaimportowano {name}", "Imported {name}"),
-    "web.import.failed_title": ("Import odrzucony: {name}", "Import rejected: {name}"),
-    "web.import.dry_note": ("To była próba: nic nie zapisano. Zatwierdź, aby zaimportować ten sam plik z tymi samymi ustawieniami.",
-                            "This was a dry run: nothing was written. Confirm to import the same file with the same settings."),
-    "web.import.nothing": ("Nic nie zapisano.", "Nothing was written."),
-    "web.import.records": ("Rekordy w pliku: {records}; odrzucone: {rejected}. Format: {format}.",
-                           "Records in the file: {records}; rejected: {rejected}. Format: {format}."),
-    "web.import.counts": ("Zmiany", "Changes"),
-    "web.import.would": ("Co by się zmieniło", "What would change"),
-    "web.import.entity": ("rekordy", "records"),
-    "web.import.nodes": ("węzły", "nodes"),
-    "web.import.ties": ("powiązania", "ties"),
-    "web.import.total": ("razem", "total"),
-    "web.import.created": ("nowe", "new"),
-    "web.import.updated": ("zmienione", "updated"),
-    "web.import.unchanged": ("bez zmian", "unchanged"),
-    "web.import.problems": ("Problemy ({n})", "Problems ({n})"),
-    "web.import.notices": ("Uwagi ({n})", "Notes ({n})"),
-    "web.import.place": ("miejsce", "place"),
-    "web.import.problem": ("problem", "problem"),
-    "web.import.fix": ("jak poprawić", "how to fix"),
-    "web.import.more": ("… i jeszcze {n} (pokazano pierwsze {shown}).", "… and {n} more (the first {shown} are shown)."),
-    "web.import.skipped": ("Wiersze z problemami zostaną pominięte, pozostałe zaimportowane.",
-                           "The rows with problems will be skipped, the others imported."),
-    "web.import.skipped_done": ("Wiersze z problemami pominięto (lista powyżej).", "The rows with problems were skipped (listed above)."),
-    "web.import.confirm": ("Zatwierdź import", "Confirm the import"),
-    "web.import.cancel": ("Anuluj", "Cancel"),
-    "web.import.cancelled": ("Anulowano import; przesłany plik usunięto.", "The import was cancelled; the uploaded file was deleted."),
-    "web.import.version": ("Wersja zapisu {version}; w dzienniku zmian: {source}.",
-                           "Write version {version}; in the change log: {source}."),
-    "web.import.unchanged_store": ("Magazyn bez zmian (wersja zapisu nadal {version}).",
-                                   "The store is unchanged (write version still {version})."),
-    "web.import.see_changes": ("Zobacz dziennik zmian", "See the change log"),
-    "web.import.again": ("Importuj inny plik", "Import another file"),
-    "web.import.failed_hint": ("popraw plik albo zaznacz „pomiń błędne wiersze”, aby zaimportować poprawne",
-                               "fix the file, or tick “skip invalid rows” to import the valid ones"),
-    "web.import.refused": ("Plik odrzucony; nic nie zapisano.", "The file was rejected; nothing was written."),
-})  # fmt: skip
+register_messages(
+    {
+        "web.nav.import": ("Import", "Import"),
+        "web.import.title": ("Import danych", "Data import"),
+        "web.import.intro": (
+            "Wybierz plik: najpierw zostanie sprawdzony w całości (nic nie zostanie zapisane), "
+            "potem zobaczysz, co by się zmieniło, i zatwierdzisz import.",
+            "Choose a file: it is checked in full first (nothing is written), then you see what "
+            "would change and confirm the import.",
+        ),
+        "web.import.file": (
+            "Plik (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS JSON, GraphML, GEXF, RDF)",
+            "File (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS JSON, GraphML, GEXF, RDF)",
+        ),
+        "web.import.limit": ("Największy dozwolony plik: {limit}.", "The largest file allowed: {limit}."),
+        "web.import.format": ("Format", "Format"),
+        "web.import.guess": ("rozpoznaj z pliku", "tell from the file"),
+        "web.import.skip": (
+            "pomiń błędne wiersze (zaimportuj tylko poprawne)",
+            "skip invalid rows (import only the valid ones)",
+        ),
+        "web.import.check": ("Sprawdź plik", "Check the file"),
+        "web.import.no_file": ("Wybierz plik do importu.", "Choose a file to import."),
+        "web.import.gone": (
+            "Ten import został już wykonany, anulowany albo wygasł; nic nie zapisano. Prześlij plik ponownie.",
+            "This import was already run, cancelled or has expired; nothing was written. Upload the file again.",
+        ),
+        "web.import.dry_title": ("Sprawdzenie pliku {name}", "Check of the file {name}"),
+        "web.import.done_title": ("Zaimportowano {name}", "Imported {name}"),
+        "web.import.failed_title": ("Import odrzucony: {name}", "Import rejected: {name}"),
+        "web.import.dry_note": (
+            "To była próba: nic nie zapisano. Zatwierdź, aby zaimportować ten sam plik z tymi samymi ustawieniami.",
+            "This was a dry run: nothing was written. Confirm to import the same file with the same settings.",
+        ),
+        "web.import.nothing": ("Nic nie zapisano.", "Nothing was written."),
+        "web.import.records": (
+            "Rekordy w pliku: {records}; odrzucone: {rejected}. Format: {format}.",
+            "Records in the file: {records}; rejected: {rejected}. Format: {format}.",
+        ),
+        "web.import.counts": ("Zmiany", "Changes"),
+        "web.import.would": ("Co by się zmieniło", "What would change"),
+        "web.import.entity": ("rekordy", "records"),
+        "web.import.nodes": ("węzły", "nodes"),
+        "web.import.ties": ("powiązania", "ties"),
+        "web.import.total": ("razem", "total"),
+        "web.import.created": ("nowe", "new"),
+        "web.import.updated": ("zmienione", "updated"),
+        "web.import.unchanged": ("bez zmian", "unchanged"),
+        "web.import.problems": ("Problemy ({n})", "Problems ({n})"),
+        "web.import.notices": ("Uwagi ({n})", "Notes ({n})"),
+        "web.import.place": ("miejsce", "place"),
+        "web.import.problem": ("problem", "problem"),
+        "web.import.fix": ("jak poprawić", "how to fix"),
+        "web.import.more": (
+            "… i jeszcze {n} (pokazano pierwsze {shown}).",
+            "… and {n} more (the first {shown} are shown).",
+        ),
+        "web.import.skipped": (
+            "Wiersze z problemami zostaną pominięte, pozostałe zaimportowane.",
+            "The rows with problems will be skipped, the others imported.",
+        ),
+        "web.import.skipped_done": (
+            "Wiersze z problemami pominięto (lista powyżej).",
+            "The rows with problems were skipped (listed above).",
+        ),
+        "web.import.confirm": ("Zatwierdź import", "Confirm the import"),
+        "web.import.cancel": ("Anuluj", "Cancel"),
+        "web.import.cancelled": (
+            "Anulowano import; przesłany plik usunięto.",
+            "The import was cancelled; the uploaded file was deleted.",
+        ),
+        "web.import.version": (
+            "Wersja zapisu {version}; w dzienniku zmian: {source}.",
+            "Write version {version}; in the change log: {source}.",
+        ),
+        "web.import.unchanged_store": (
+            "Magazyn bez zmian (wersja zapisu nadal {version}).",
+            "The store is unchanged (write version still {version}).",
+        ),
+        "web.import.see_changes": ("Zobacz dziennik zmian", "See the change log"),
+        "web.import.again": ("Importuj inny plik", "Import another file"),
+        "web.import.failed_hint": (
+            "popraw plik albo zaznacz „pomiń błędne wiersze”, aby zaimportować poprawne",
+            "fix the file, or tick “skip invalid rows” to import the valid ones",
+        ),
+        "web.import.refused": ("Plik odrzucony; nic nie zapisano.", "The file was rejected; nothing was written."),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -217,8 +249,15 @@ def _claim(token: str) -> Upload | None:
         os.rename(pending, folder)  # atomic: of two confirms of one token only one gets here
     except (OSError, ValueError, KeyError):
         return None
-    return Upload(token, folder, str(meta["name"]), folder / str(meta["file"]), meta["format"], bool(meta["skip_invalid"]),
-                  str(meta["user"]))  # fmt: skip
+    return Upload(
+        token,
+        folder,
+        str(meta["name"]),
+        folder / str(meta["file"]),
+        meta["format"],
+        bool(meta["skip_invalid"]),
+        str(meta["user"]),
+    )
 
 
 def _run(upload: Upload, *, dry_run: bool) -> Outcome:
@@ -226,10 +265,20 @@ def _run(upload: Upload, *, dry_run: bool) -> Outcome:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")  # parts of a workbook openpyxl drops
         try:
-            report = run_import(get_store(), upload.path, format=upload.format, dry_run=dry_run, skip_invalid=upload.skip_invalid,
-                                user=current_user.name)  # fmt: skip
+            report = run_import(
+                get_store(),
+                upload.path,
+                format=upload.format,
+                dry_run=dry_run,
+                skip_invalid=upload.skip_invalid,
+                user=current_user.name,
+            )
         except ImportFailed as exc:
-            hint = t("web.import.failed_hint") if isinstance(exc.hint, Msg) and exc.hint.id == "imp.failed.hint" else exc.hint
+            hint = (
+                t("web.import.failed_hint")
+                if isinstance(exc.hint, Msg) and exc.hint.id == "imp.failed.hint"
+                else exc.hint
+            )
             outcome.report, outcome.error, outcome.problems = exc.report, f"{exc.message} ({hint})", exc.report.problems
             outcome.hidden = exc.report.problem_count - len(exc.report.problems)
         except ValidationError as exc:
@@ -244,7 +293,9 @@ def _run(upload: Upload, *, dry_run: bool) -> Outcome:
 
 def _form(errors: list[str], status: int = 200) -> ResponseReturnValue:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    return render_template("import.html", formats=list(FORMATS), errors=errors, limit=size_text(limit) if limit else ""), status
+    return render_template(
+        "import.html", formats=list(FORMATS), errors=errors, limit=size_text(limit) if limit else ""
+    ), status
 
 
 def _report(outcome: Outcome) -> ResponseReturnValue:

@@ -22,8 +22,10 @@ __all__ = ["FRAME_CSP", "bp"]
 
 bp = Blueprint("maps", __name__, url_prefix="/map")
 
-FRAME_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-             "frame-ancestors 'self'; sandbox allow-scripts")  # fmt: skip
+FRAME_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-ancestors 'self'; sandbox allow-scripts"
+)
 """The map frame's policy: its own inline script and style only, no requests, no same-origin rights."""
 
 

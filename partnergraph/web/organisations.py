@@ -64,11 +64,17 @@ def search(store: GraphStore, filters: dict[str, str], offset: int, size: int) -
     if not filters["municipality"]:
         return store.find_nodes(type="Organisation", text=text, where=where or None, limit=size, offset=offset)
     located = [
-        n for _, n in store.neighbours(filters["municipality"], tie_types=[LOCATION_TIE], direction="in") if n.type == "Organisation"
+        n
+        for _, n in store.neighbours(filters["municipality"], tie_types=[LOCATION_TIE], direction="in")
+        if n.type == "Organisation"
     ]
     if text:  # the store's word-prefix search, narrowed to the municipality
         keys = {n.key for n in located}
-        found = [n for n in store.find_nodes(type="Organisation", text=text, where=where or None, limit=None) if n.key in keys]
+        found = [
+            n
+            for n in store.find_nodes(type="Organisation", text=text, where=where or None, limit=None)
+            if n.key in keys
+        ]
     else:  # only the municipality's organisations are read, in the store's order (folded name, then key)
         found = [n for n in located if all(n.props.get(k) == v for k, v in where.items())]
         found.sort(key=lambda n: (fold(str(n.props.get("name", ""))), n.key))
@@ -76,7 +82,10 @@ def search(store: GraphStore, filters: dict[str, str], offset: int, size: int) -
 
 
 def _municipality_of(store: GraphStore, key: str) -> str:
-    names = [str(node.props.get("name", node.key)) for _, node in store.neighbours(key, tie_types=[LOCATION_TIE], direction="out")]
+    names = [
+        str(node.props.get("name", node.key))
+        for _, node in store.neighbours(key, tie_types=[LOCATION_TIE], direction="out")
+    ]
     return ", ".join(names)
 
 
@@ -85,7 +94,9 @@ def _choices(store: GraphStore) -> dict[str, list[tuple[str, str]]]:
     vocabularies = store.schema.vocabularies
     municipalities = sorted(current_units(store, "Municipality"), key=lambda m: (str(m.props.get("name", "")), m.key))
     return {
-        "kind": sorted(((c, v.label(language)) for c, v in vocabularies["OrganisationKinds"].concepts.items()), key=lambda x: x[1]),
+        "kind": sorted(
+            ((c, v.label(language)) for c, v in vocabularies["OrganisationKinds"].concepts.items()), key=lambda x: x[1]
+        ),
         "sector": [(c, v.label(language)) for c, v in vocabularies["Sectors"].concepts.items()],
         "municipality": [(m.key, str(m.props.get("name", m.key))) for m in municipalities],
     }
@@ -100,8 +111,16 @@ def index() -> ResponseReturnValue:
     rows = [(node, _municipality_of(store, node.key)) for node in found[:size]]
     choices = _choices(store)
     labels = {name: dict(options) for name, options in choices.items()}
-    return render_template("organisations.html", rows=rows, filters=filters, page=page, more=len(found) > size,
-                           first=(page - 1) * size + 1, choices=choices, labels=labels)  # fmt: skip
+    return render_template(
+        "organisations.html",
+        rows=rows,
+        filters=filters,
+        page=page,
+        more=len(found) > size,
+        first=(page - 1) * size + 1,
+        choices=choices,
+        labels=labels,
+    )
 
 
 def _tie_lines(store: GraphStore, key: str) -> dict[str, list[TieLine]]:
@@ -110,8 +129,10 @@ def _tie_lines(store: GraphStore, key: str) -> dict[str, list[TieLine]]:
     for tie, other in store.neighbours(key):
         definition = types[tie.type]
         direction = "both" if definition.symmetric else ("out" if tie.start == key else "in")
-        labelled = [(definition.properties[n].label(language) if n in definition.properties else n, v)
-                    for n, v in _ordered(tie.props, TIE_DETAILS)]  # fmt: skip
+        labelled = [
+            (definition.properties[n].label(language) if n in definition.properties else n, v)
+            for n, v in _ordered(tie.props, TIE_DETAILS)
+        ]
         groups.setdefault(tie.type, []).append(TieLine(tie, other, direction, labelled))
     return groups
 
@@ -151,10 +172,19 @@ def show(key: str) -> ResponseReturnValue:
     tie_labels = {name: tie_type.label(current_language()) for name, tie_type in store.schema.tie_types.items()}
     metrics = _metrics(key) if node.type == "Organisation" else None
     labels = _prop_labels(store, node.type)
-    return render_template("organisation.html", node=node, ties=_tie_lines(store, key), tie_labels=tie_labels,
-                           props=_ordered(node.props, list(labels)), prop_labels=labels, vocab=_vocabulary_text(store, node),
-                           type_label=_type_label(store, node.type), metrics=metrics, metric_names=_metric_labels(),
-                           suggestions=_suggestions(store, node))  # fmt: skip
+    return render_template(
+        "organisation.html",
+        node=node,
+        ties=_tie_lines(store, key),
+        tie_labels=tie_labels,
+        props=_ordered(node.props, list(labels)),
+        prop_labels=labels,
+        vocab=_vocabulary_text(store, node),
+        type_label=_type_label(store, node.type),
+        metrics=metrics,
+        metric_names=_metric_labels(),
+        suggestions=_suggestions(store, node),
+    )
 
 
 def _type_label(store: GraphStore, node_type: str) -> str:

@@ -37,7 +37,11 @@ def _parse(param: Param, raw: str) -> Any:
 
 
 def _problem(param: Param, raw: str) -> Problem:
-    what = Msg("web.an.what_choice", choices=", ".join(param.choices)) if param.kind == "choice" else Msg(f"web.an.what_{param.kind}")
+    what = (
+        Msg("web.an.what_choice", choices=", ".join(param.choices))
+        if param.kind == "choice"
+        else Msg(f"web.an.what_{param.kind}")
+    )
     return Problem(Msg("web.an.bad_value", name=param.name, value=raw, what=what))
 
 

@@ -43,11 +43,21 @@ def municipalities() -> ResponseReturnValue:
     store = get_store()
     chosen = [m for m in request.args.getlist("m") if m] or None
     result = compare(store, municipalities=chosen)
-    every = sorted(((n.key, str(n.props.get("name", n.key))) for n in current_units(store, "Municipality")), key=lambda x: (x[1], x[0]))
+    every = sorted(
+        ((n.key, str(n.props.get("name", n.key))) for n in current_units(store, "Municipality")),
+        key=lambda x: (x[1], x[0]),
+    )
     shown = set(result.meta.get("municipalities", []))
     columns, lines = pivot(result.rows)
-    return render_template("municipalities.html", result=result, columns=columns, lines=lines, every=every, shown=shown,
-                           chart_query=",".join(k for k, _ in columns))  # fmt: skip
+    return render_template(
+        "municipalities.html",
+        result=result,
+        columns=columns,
+        lines=lines,
+        every=every,
+        shown=shown,
+        chart_query=",".join(k for k, _ in columns),
+    )
 
 
 @bp.route("/partnerships")
@@ -74,9 +84,15 @@ def partnership_page(key: str) -> ResponseReturnValue:
     node = store.get_node(key)
     if node is None or node.type != "Partnership":
         abort(404)
-    return render_template("partnership.html", node=node, members=_members(key), roles=_role_labels(store),
-                           composition=_only(partnership(store), key), kpis=kpi(store, partnership=key),
-                           candidates=candidates(store, partnership=key))  # fmt: skip
+    return render_template(
+        "partnership.html",
+        node=node,
+        members=_members(key),
+        roles=_role_labels(store),
+        composition=_only(partnership(store), key),
+        kpis=kpi(store, partnership=key),
+        candidates=candidates(store, partnership=key),
+    )
 
 
 def _role_labels(store: GraphStore) -> dict[str, str]:

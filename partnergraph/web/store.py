@@ -94,7 +94,9 @@ RESULTS_KEPT = 32
 
 def cached_result(key: tuple[Any, ...], build: Callable[[GraphStore], T]) -> T:
     """``build(store)`` kept under ``key`` (with the language) until the write version changes."""
-    results: OrderedDict[tuple[Any, ...], Any] = cached_per_version(get_store(), "web.results", lambda _s: OrderedDict())
+    results: OrderedDict[tuple[Any, ...], Any] = cached_per_version(
+        get_store(), "web.results", lambda _s: OrderedDict()
+    )
     full = (*key, current_language())
     if full in results:
         results.move_to_end(full)

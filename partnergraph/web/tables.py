@@ -33,6 +33,12 @@ def csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) if isinstance(row.get(c), int | float) and not isinstance(row.get(c), bool)
-                         else escape(_cell(row.get(c))) for c in columns])  # fmt: skip
+        writer.writerow(
+            [
+                _cell(row.get(c))
+                if isinstance(row.get(c), int | float) and not isinstance(row.get(c), bool)
+                else escape(_cell(row.get(c)))
+                for c in columns
+            ]
+        )
     return buffer.getvalue()

@@ -38,11 +38,15 @@ from partnergraph.web import messages  # noqa: F401  (registers the web.* texts)
 
 __all__ = ["MIN_PASSWORD", "ROLES", "TOKEN_PREFIX", "USERS_FILE", "ApiToken", "User", "UserStore", "token_hash"]
 
-register_messages({
-    "web.api.token.bad_label": ("opis tokenu: najwyżej {n} znaków, bez znaków sterujących",
-                                "the token's label: at most {n} characters, no control characters"),
-    "web.api.token.missing": ("nie ma tokenu API nr {number}", "there is no API token number {number}"),
-})  # fmt: skip
+register_messages(
+    {
+        "web.api.token.bad_label": (
+            "opis tokenu: najwyżej {n} znaków, bez znaków sterujących",
+            "the token's label: at most {n} characters, no control characters",
+        ),
+        "web.api.token.missing": ("nie ma tokenu API nr {number}", "there is no API token number {number}"),
+    }
+)
 
 ROLES = ("viewer", "editor", "admin")
 """Roles from the least to the most allowed: viewer reads, editor writes, admin also manages users and imports."""
@@ -172,8 +176,10 @@ class UserStore:
         with closing(self._connect()) as db, db:
             if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is None:
                 raise NotFoundError(Msg("web.user.missing", name=name))
-            cursor = db.execute("INSERT INTO api_tokens (name, hash, label, created) VALUES (?, ?, ?, ?)",
-                                (name, token_hash(token), label, created))  # fmt: skip
+            cursor = db.execute(
+                "INSERT INTO api_tokens (name, hash, label, created) VALUES (?, ?, ?, ?)",
+                (name, token_hash(token), label, created),
+            )
         return ApiToken(int(cursor.lastrowid or 0), name, label, created, None), token
 
     def tokens(self, name: str | None = None) -> list[ApiToken]:
@@ -182,7 +188,10 @@ class UserStore:
             if name is None:
                 rows = db.execute("SELECT id, name, label, created, last_used FROM api_tokens ORDER BY id DESC")
             else:
-                rows = db.execute("SELECT id, name, label, created, last_used FROM api_tokens WHERE name = ? ORDER BY id DESC", (name,))
+                rows = db.execute(
+                    "SELECT id, name, label, created, last_used FROM api_tokens WHERE name = ? ORDER BY id DESC",
+                    (name,),
+                )
             return [ApiToken(*row) for row in rows]
 
     def revoke_token(self, token_id: int, name: str | None = None) -> None:
@@ -200,8 +209,10 @@ class UserStore:
         if not token.startswith(TOKEN_PREFIX):
             return None
         with closing(self._connect()) as db, db:
-            row = db.execute("SELECT t.id, u.name, u.role FROM api_tokens t JOIN users u ON u.name = t.name WHERE t.hash = ?",
-                             (token_hash(token),)).fetchone()  # fmt: skip
+            row = db.execute(
+                "SELECT t.id, u.name, u.role FROM api_tokens t JOIN users u ON u.name = t.name WHERE t.hash = ?",
+                (token_hash(token),),
+            ).fetchone()
             if row is None:
                 return None
             db.execute("UPDATE api_tokens SET last_used = ? WHERE id = ?", (now_utc(), row[0]))

@@ -76,10 +76,18 @@ def test_without_the_teryt_file_a_built_in_excerpt_with_the_partnership_gminas_i
 def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
     with sqlite3.connect(path) as con:
         return {
-            "nodes": con.execute("SELECT key, type, sort, search, props, origin, version FROM nodes ORDER BY key").fetchall(),
-            "ties": con.execute('SELECT id, type, start, "end", props, origin, version FROM ties ORDER BY id').fetchall(),
-            "changes": con.execute("SELECT version, seq, user, source, op, entity, key, before, after FROM changes ORDER BY 2").fetchall(),
-            "search": con.execute("SELECT n.key, s.text FROM search s JOIN nodes n ON n.rowid = s.rowid ORDER BY n.key").fetchall(),
+            "nodes": con.execute(
+                "SELECT key, type, sort, search, props, origin, version FROM nodes ORDER BY key"
+            ).fetchall(),
+            "ties": con.execute(
+                'SELECT id, type, start, "end", props, origin, version FROM ties ORDER BY id'
+            ).fetchall(),
+            "changes": con.execute(
+                "SELECT version, seq, user, source, op, entity, key, before, after FROM changes ORDER BY 2"
+            ).fetchall(),
+            "search": con.execute(
+                "SELECT n.key, s.text FROM search s JOIN nodes n ON n.rowid = s.rowid ORDER BY n.key"
+            ).fetchall(),
             "meta": con.execute("SELECT name, value FROM meta ORDER BY name").fetchall(),
         }
 

@@ -31,7 +31,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(demo: Path, *args: str) -> Result:
-    env = {"PARTNERGRAPH_STORE": f"sqlite:///{demo / 'demo.db'}", "PARTNERGRAPH_RUNS": str(demo / "runs"), "PARTNERGRAPH_LANG": "pl"}
+    env = {
+        "PARTNERGRAPH_STORE": f"sqlite:///{demo / 'demo.db'}",
+        "PARTNERGRAPH_RUNS": str(demo / "runs"),
+        "PARTNERGRAPH_LANG": "pl",
+    }
     return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 
 
@@ -62,7 +66,9 @@ def test_charts_are_written_as_svg(demo: Path) -> None:
         out = demo / f"{name}.svg"
         result = _run(demo, "analyze", name, *ARGS.get(name, []), "--chart", str(out))
         assert result.exit_code == 0, result.output
-        assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml") and "<svg" in out.read_text(encoding="utf-8")
+        assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml") and "<svg" in out.read_text(
+            encoding="utf-8"
+        )
         assert f"Zapisano wykres {out}" in result.stderr
 
 
@@ -70,7 +76,9 @@ def test_a_saved_run_is_listed_shown_and_compared(demo: Path) -> None:
     first = _run(demo, "analyze", "metrics", "--top", "3", "--save")
     second = _run(demo, "analyze", "metrics", "--top", "4", "--save")
     assert first.exit_code == second.exit_code == 0
-    ids = [line.split()[2] for line in (first.stderr + second.stderr).splitlines() if line.startswith("Zapisano przebieg")]
+    ids = [
+        line.split()[2] for line in (first.stderr + second.stderr).splitlines() if line.startswith("Zapisano przebieg")
+    ]
     assert len(ids) == 2 and ids[0] != ids[1]
     listed = _run(demo, "runs", "list", "--format", "json")
     assert [r["id"] for r in json.loads(listed.stdout) if r["analysis"] == "metrics"][-2:] == ids

@@ -44,7 +44,9 @@ def test_demo_loads_the_example_and_prints_a_summary(run, tmp_path: Path) -> Non
 
 def test_add_show_find_and_revert(run) -> None:  # type: ignore[no-untyped-def]
     assert run("add", "node", "Municipality", "name=Kwilcz", "teryt=3014022").exit_code == 0
-    result = run("add", "node", "Organisation", "org:ces-kwilcz", "name=Centrum Ekonomii Społecznej w Kwilczu", "kind=ces")
+    result = run(
+        "add", "node", "Organisation", "org:ces-kwilcz", "name=Centrum Ekonomii Społecznej w Kwilczu", "kind=ces"
+    )
     assert result.output.startswith("Zapisano (wersja 2): węzły nowe 1")
     assert run("add", "tie", "org:ces-kwilcz", "LOCATED_IN", "teryt:3014022").exit_code == 0
     shown = run("show", "org:ces-kwilcz").output
@@ -79,7 +81,10 @@ def test_add_show_find_and_revert(run) -> None:  # type: ignore[no-untyped-def]
             "(najpierw dodaj węzeł org:a (albo popraw klucz))",
         ),
         (["show", "org:nikt"], "Błąd: brak węzła o kluczu org:nikt"),
-        (["add", "tie", "org:a", "SUPPORTS", "org:b", "usługa"], "Błąd: 'usługa' nie jest przypisaniem właściwość=wartość"),
+        (
+            ["add", "tie", "org:a", "SUPPORTS", "org:b", "usługa"],
+            "Błąd: 'usługa' nie jest przypisaniem właściwość=wartość",
+        ),
         (
             ["--store", "mysql://db", "stats"],
             "Błąd: nieznany adres magazynu 'mysql://db' (użyj sqlite:///ścieżka.db albo neo4j://host:7687 (lub bolt://…))",
@@ -99,7 +104,9 @@ def test_unexpected_errors_never_show_a_traceback(run, monkeypatch: pytest.Monke
     monkeypatch.setattr("partnergraph.cli.core.summary", lambda store: 1 / 0)
     result = run("stats")
     assert result.exit_code == 1
-    assert result.output.startswith("Błąd: nieoczekiwany błąd (ZeroDivisionError: division by zero); to błąd partnergraph")
+    assert result.output.startswith(
+        "Błąd: nieoczekiwany błąd (ZeroDivisionError: division by zero); to błąd partnergraph"
+    )
 
 
 def test_schema_lists_types_and_values(run) -> None:  # type: ignore[no-untyped-def]
@@ -107,7 +114,10 @@ def test_schema_lists_types_and_values(run) -> None:  # type: ignore[no-untyped-
     assert "COOPERATES_WITH" in overview and "Organisation | Municipality" in overview
     kinds = run("--lang", "en", "schema", "OrganisationKinds", "--format", "csv").output
     assert "social_cooperative;spółdzielnia socjalna;social cooperative;" in kinds
-    assert run("schema", "Nic").output.strip() == "Błąd: models.ttl nie zna 'Nic' (ani typu węzła, ani powiązania, ani słownika)"
+    assert (
+        run("schema", "Nic").output.strip()
+        == "Błąd: models.ttl nie zna 'Nic' (ani typu węzła, ani powiązania, ani słownika)"
+    )
 
 
 def test_every_command_has_help_in_both_languages(run) -> None:  # type: ignore[no-untyped-def]
@@ -142,7 +152,9 @@ def test_delete_takes_a_tie_id_as_well_as_a_node_key(run, tmp_path: Path) -> Non
     with SqliteStore(tmp_path / "cli.db") as store:
         assert store.get_tie(tie_id) is None and store.count_nodes() == {"Organisation": 2}
         assert [(c.op, c.entity, c.key) for c in store.changes(version=4)] == [("delete", "tie", tie_id)]
-    assert run("delete", "org:a").output == "Usunięto (wersja 5): węzły 1, powiązania 0\n"  # no ties left: no --cascade needed
+    assert (
+        run("delete", "org:a").output == "Usunięto (wersja 5): węzły 1, powiązania 0\n"
+    )  # no ties left: no --cascade needed
 
 
 @pytest.mark.parametrize("name", ["=1+1", "+48 600", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)"])

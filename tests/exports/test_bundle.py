@@ -21,8 +21,16 @@ from partnergraph.records import Node, Tie
 from partnergraph.schema import PG
 
 NOW = dt.datetime(2025, 1, 31, 12, 0, tzinfo=dt.UTC)
-FILES = ["README.txt", "graph.gexf", "graph.graphml", "graph.ttl", "tables/codebook.csv", "tables/metrics.csv",
-         "tables/nodes.csv", "tables/ties.csv"]  # fmt: skip
+FILES = [
+    "README.txt",
+    "graph.gexf",
+    "graph.graphml",
+    "graph.ttl",
+    "tables/codebook.csv",
+    "tables/metrics.csv",
+    "tables/nodes.csv",
+    "tables/ties.csv",
+]
 
 
 def test_the_bundle_holds_every_format_and_describes_each_file(example_store: GraphStore, tmp_path: Path) -> None:
@@ -41,7 +49,10 @@ def test_the_bundle_holds_every_format_and_describes_each_file(example_store: Gr
         name = str(description.value(dist, DCTERMS.identifier))
         checksum = description.value(dist, SPDX.checksum)
         assert description.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
-        described[name] = (str(description.value(checksum, SPDX.checksumValue)), int(str(description.value(dist, DCAT.byteSize))))
+        described[name] = (
+            str(description.value(checksum, SPDX.checksumValue)),
+            int(str(description.value(dist, DCAT.byteSize))),
+        )
         assert description.value(dist, DCAT.mediaType) is not None
     assert sorted(described) == sorted([*FILES, f"runs/{run.id}.json"])
     for name, (sha256, size) in described.items():
@@ -73,7 +84,9 @@ def test_an_existing_folder_is_refused_unless_forced(sqlite_store: GraphStore, t
     assert not (target / "notatki.txt").exists() and (target / "dataset.ttl").exists()
 
 
-def test_a_failure_leaves_nothing_behind(sqlite_store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_leaves_nothing_behind(
+    sqlite_store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
@@ -86,17 +99,21 @@ def test_a_failure_leaves_nothing_behind(sqlite_store: GraphStore, tmp_path: Pat
 
 def test_private_values_only_when_asked_and_small_counts_never(store: GraphStore, tmp_path: Path) -> None:
     store.upsert(
-        [Node("org:ops", "Organisation", {"name": "OPS", "kind": "welfare_centre", "phone": "+48 600 100 200"}),
-         Node("org:ces", "Organisation", {"name": "CES", "kind": "ces", "email": "ces@example.org"})],
+        [
+            Node("org:ops", "Organisation", {"name": "OPS", "kind": "welfare_centre", "phone": "+48 600 100 200"}),
+            Node("org:ces", "Organisation", {"name": "CES", "kind": "ces", "email": "ces@example.org"}),
+        ],
         [Tie("REFERS", "org:ops", "org:ces", {"count": 3, "since": dt.date(2024, 1, 1)})],
         source="test",
-    )  # fmt: skip
+    )
     for private in (False, True):
         folder = tmp_path / f"pakiet-{private}"
         write_bundle(store, folder, runs_folder=tmp_path / "runs", include_private=private)
         texts = {p.name: p.read_text(encoding="utf-8-sig") for p in folder.rglob("*") if p.is_file()}
         for name, text in texts.items():
-            assert ("ces@example.org" in text) == (private and name in ("graph.ttl", "graph.graphml", "graph.gexf", "nodes.csv")), name
+            assert ("ces@example.org" in text) == (
+                private and name in ("graph.ttl", "graph.graphml", "graph.gexf", "nodes.csv")
+            ), name
         ties = Graph().parse(folder / "graph.ttl")
         assert not [o for o in ties.objects(None, PG["count"])]  # the count 3 is not in the RDF, private or not
         assert len(list(ties.subjects(PG.countSuppressed, None))) == 1

@@ -30,14 +30,27 @@ def _gexf(store: GraphStore, **options: bool) -> tuple[bytes, Any]:
 def _small(store: GraphStore) -> GraphStore:
     """A welfare centre referring 3 and then 7 people to a CES; the CES has an e-mail and a contact role."""
     store.upsert(
-        [Node("org:ops", "Organisation", {"name": "OPS Kwilcz", "kind": "welfare_centre"}),
-         Node("org:ces", "Organisation", {"name": "CES Kwilcz", "kind": "ces", "email": "ces@example.org",
-                                          "contact_role": "koordynator", "founded": dt.date(2020, 5, 4)})],
-        [Tie("REFERS", "org:ops", "org:ces", {"count": 3, "since": dt.date(2024, 1, 1)}),
-         Tie("REFERS", "org:ops", "org:ces", {"count": 7, "since": dt.date(2024, 7, 1)}),
-         Tie("COOPERATES_WITH", "org:ops", "org:ces", {"form": "agreement", "strength": 4})],
+        [
+            Node("org:ops", "Organisation", {"name": "OPS Kwilcz", "kind": "welfare_centre"}),
+            Node(
+                "org:ces",
+                "Organisation",
+                {
+                    "name": "CES Kwilcz",
+                    "kind": "ces",
+                    "email": "ces@example.org",
+                    "contact_role": "koordynator",
+                    "founded": dt.date(2020, 5, 4),
+                },
+            ),
+        ],
+        [
+            Tie("REFERS", "org:ops", "org:ces", {"count": 3, "since": dt.date(2024, 1, 1)}),
+            Tie("REFERS", "org:ops", "org:ces", {"count": 7, "since": dt.date(2024, 7, 1)}),
+            Tie("COOPERATES_WITH", "org:ops", "org:ces", {"form": "agreement", "strength": 4}),
+        ],
         source="test",
-    )  # fmt: skip
+    )
     return store
 
 
@@ -46,11 +59,17 @@ def test_graphml_reads_back_with_every_node_tie_and_typed_attributes(example_sto
     assert graph.number_of_nodes() == sum(example_store.count_nodes().values()) == 59
     assert graph.number_of_edges() == sum(example_store.count_ties().values()) == 153  # symmetric ties once
     cooperative = graph.nodes["org:ss-smaki-wildy"]
-    assert (cooperative["type"], cooperative["kind"], cooperative["sector"]) == ("Organisation", "social_cooperative", "social")
+    assert (cooperative["type"], cooperative["kind"], cooperative["sector"]) == (
+        "Organisation",
+        "social_cooperative",
+        "social",
+    )
     assert cooperative["founded"] == "2024-09-02" and cooperative["example"] is True
     trade = graph.edges["org:ss-smaki-wildy", "org:urzad-miasta-poznania", TRADE]
     assert trade["amount"] == 36500.5 and trade["social_clause"] is True and trade["since"] == "2024-11-15"
-    support = graph.edges["org:ces-kwilcz", "org:ss-kwilecka-kuchnia", "org:ces-kwilcz-[SUPPORTS]->org:ss-kwilecka-kuchnia@2024-04-01"]
+    support = graph.edges[
+        "org:ces-kwilcz", "org:ss-kwilecka-kuchnia", "org:ces-kwilcz-[SUPPORTS]->org:ss-kwilecka-kuchnia@2024-04-01"
+    ]
     assert support["strength"] == 5 and isinstance(support["strength"], int) and support["service"] == "self_employment"
     cooperation = [d for _, _, d in graph.edges(data=True) if d["type"] == "COOPERATES_WITH"]
     assert len(cooperation) == 12 and all(d["symmetric"] is True for d in cooperation)
@@ -65,7 +84,9 @@ def test_gexf_reads_back_typed_with_symmetric_ties_as_mutual_edges(example_store
     assert graph.nodes["org:ces-kwilcz"]["label"] == "Centrum Ekonomii Społecznej w Kwilczu"
     trade = graph.edges["org:ss-smaki-wildy", "org:urzad-miasta-poznania", TRADE]
     assert trade["amount"] == 36500.5 and trade["social_clause"] is True
-    both = graph.edges["org:ces-poznan", "org:ces-kwilcz", "org:ces-kwilcz-[COOPERATES_WITH]->org:ces-poznan@2024-01-15"]
+    both = graph.edges[
+        "org:ces-poznan", "org:ces-kwilcz", "org:ces-kwilcz-[COOPERATES_WITH]->org:ces-poznan@2024-01-15"
+    ]
     assert both["form"] == "agreement"
 
 

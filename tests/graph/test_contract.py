@@ -30,7 +30,12 @@ def seed(store: GraphStore) -> None:
             Tie("LOCATED_IN", "org:ces-kwilcz", "teryt:3014022"),
             Tie("LOCATED_IN", "org:laka", "teryt:3014022"),
             Tie("SUPPORTS", "org:ces-kwilcz", "org:laka", {"service": "self_employment", "since": "2024-01-15"}),
-            Tie("REFERS", "org:gops-kwilcz", "org:ces-kwilcz", {"count": 12, "since": "2024-01-01", "until": "2024-06-30"}),
+            Tie(
+                "REFERS",
+                "org:gops-kwilcz",
+                "org:ces-kwilcz",
+                {"count": 12, "since": "2024-01-01", "until": "2024-06-30"},
+            ),
             Tie("TRADES_WITH", "org:laka", "nip:8567346215", {"amount": "12 500,50", "social_clause": "tak"}),
             Tie("COOPERATES_WITH", "org:laka", "org:gops-kwilcz", {"form": "agreement"}),
         ],
@@ -67,7 +72,9 @@ def test_reimport_changes_nothing(store: GraphStore) -> None:
 
 def test_update_merges_properties_and_logs_previous_values(store: GraphStore) -> None:
     seed(store)
-    summary = store.upsert([org("org:ces-kwilcz", "CES Kwilcz", "ces", phone="61 000 00 00")], source="edit", user="anna")
+    summary = store.upsert(
+        [org("org:ces-kwilcz", "CES Kwilcz", "ces", phone="61 000 00 00")], source="edit", user="anna"
+    )
     assert summary.get("node", "updated") == 1 and summary.version == 2
     node = store.get_node("org:ces-kwilcz")
     assert node is not None and node.props["name"] == "CES Kwilcz" and node.props["phone"] == "61 000 00 00"
@@ -79,16 +86,24 @@ def test_update_merges_properties_and_logs_previous_values(store: GraphStore) ->
 
 def test_tie_identity_includes_since(store: GraphStore) -> None:
     seed(store)
-    store.upsert(ties=[
-        Tie("TRADES_WITH", "org:laka", "nip:8567346215", {"since": "2023-01-01", "amount": 100}),
-        Tie("TRADES_WITH", "org:laka", "nip:8567346215", {"since": "01.01.2024", "amount": 200}),
-    ], source="contracts")  # fmt: skip
+    store.upsert(
+        ties=[
+            Tie("TRADES_WITH", "org:laka", "nip:8567346215", {"since": "2023-01-01", "amount": 100}),
+            Tie("TRADES_WITH", "org:laka", "nip:8567346215", {"since": "01.01.2024", "amount": 200}),
+        ],
+        source="contracts",
+    )
     assert store.count_ties()["TRADES_WITH"] == 3
-    store.upsert(ties=[Tie("TRADES_WITH", "org:laka", "nip:8567346215", {"since": "2024-01-01", "amount": 250})], source="fix")
+    store.upsert(
+        ties=[Tie("TRADES_WITH", "org:laka", "nip:8567346215", {"since": "2024-01-01", "amount": 250})], source="fix"
+    )
     tie = store.get_tie("org:laka-[TRADES_WITH]->nip:8567346215@2024-01-01")
     assert tie is not None and tie.props["amount"] == 250.0
     assert store.count_ties()["TRADES_WITH"] == 3
-    store.upsert(ties=[Tie("SUPPORTS", "org:ces-kwilcz", "org:laka", {"service": "training"}, id="umowa-7/2024")], source="own id")
+    store.upsert(
+        ties=[Tie("SUPPORTS", "org:ces-kwilcz", "org:laka", {"service": "training"}, id="umowa-7/2024")],
+        source="own id",
+    )
     assert store.get_tie("umowa-7/2024") is not None
 
 
@@ -113,21 +128,29 @@ def test_neighbours_direction_and_order(store: GraphStore) -> None:
     both = store.neighbours("org:laka")
     assert [t.type for t, _ in both] == ["COOPERATES_WITH", "LOCATED_IN", "SUPPORTS", "TRADES_WITH"]
     assert [n.key for _, n in store.neighbours("org:laka", tie_types=["SUPPORTS", "TRADES_WITH"])] == [
-        "org:ces-kwilcz", "nip:8567346215"]  # fmt: skip
+        "org:ces-kwilcz",
+        "nip:8567346215",
+    ]
     assert store.neighbours("org:missing") == []
 
 
 def test_missing_endpoint_rejects_whole_write(store: GraphStore) -> None:
     seed(store)
     with pytest.raises(IntegrityError, match="org:nieznana"):
-        store.upsert([org("org:nowa", "Nowa Fundacja")], [Tie("SUPPORTS", "org:ces-kwilcz", "org:nieznana")], source="bad")
+        store.upsert(
+            [org("org:nowa", "Nowa Fundacja")], [Tie("SUPPORTS", "org:ces-kwilcz", "org:nieznana")], source="bad"
+        )
     assert store.get_node("org:nowa") is None
     assert store.version() == 1
 
 
 def test_invalid_record_rejects_whole_write_with_every_problem(store: GraphStore) -> None:
     seed(store)
-    bad = [org("org:ok", "W porządku"), org("org:zla", "Zła", "unknown", nip="526-020-23-94"), Node("", "Municipality", {"name": "X"})]
+    bad = [
+        org("org:ok", "W porządku"),
+        org("org:zla", "Zła", "unknown", nip="526-020-23-94"),
+        Node("", "Municipality", {"name": "X"}),
+    ]
     with pytest.raises(ValidationError) as caught:
         store.upsert(bad, source="bad")
     text = str(caught.value)
@@ -140,15 +163,25 @@ def test_invalid_record_rejects_whole_write_with_every_problem(store: GraphStore
 def test_typed_values_and_notations_are_taken_as_they_are_and_still_checked(store: GraphStore) -> None:
     """Records from JSON or code carry typed values and vocabulary notations: taken as they are, bounds still apply."""
     seed(store)
-    typed = [Tie("COOPERATES_WITH", "org:laka", "org:ces-kwilcz", {"since": dt.date(2024, 2, 1), "strength": 7}),
-             Tie("REFERS", "org:gops-kwilcz", "org:laka", {"count": -1})]  # fmt: skip
+    typed = [
+        Tie("COOPERATES_WITH", "org:laka", "org:ces-kwilcz", {"since": dt.date(2024, 2, 1), "strength": 7}),
+        Tie("REFERS", "org:gops-kwilcz", "org:laka", {"count": -1}),
+    ]
     with pytest.raises(ValidationError) as caught:
         store.upsert(ties=typed, source="bad")
-    assert "strength = 7 jest poza zakresem 1…5" in str(caught.value) and "count = -1 jest poza zakresem 0…" in str(caught.value)
+    assert "strength = 7 jest poza zakresem 1…5" in str(caught.value) and "count = -1 jest poza zakresem 0…" in str(
+        caught.value
+    )
     assert store.version() == 1
-    store.upsert([org("org:nowa", " Nowa  ", "  ngo "), org("org:druga", "Druga", "fundacja", example=False)], source="typed")
+    store.upsert(
+        [org("org:nowa", " Nowa  ", "  ngo "), org("org:druga", "Druga", "fundacja", example=False)], source="typed"
+    )
     nowa, druga = store.get_node("org:nowa"), store.get_node("org:druga")
-    assert nowa is not None and (nowa.props["name"], nowa.props["kind"], nowa.props["sector"]) == ("Nowa", "ngo", "social")
+    assert nowa is not None and (nowa.props["name"], nowa.props["kind"], nowa.props["sector"]) == (
+        "Nowa",
+        "ngo",
+        "social",
+    )
     assert druga is not None and (druga.props["kind"], druga.props["example"]) == ("ngo", False)
 
 
@@ -171,7 +204,10 @@ def test_node_type_cannot_change(store: GraphStore, monkeypatch: pytest.MonkeyPa
         store.upsert([Node("org:laka", "Partnership", {"name": "Łąka"})], source="bad")
     assert str(stored.value) == "węzeł org:laka jest typu Organisation, nie Partnership"
     with pytest.raises(IntegrityError) as same_write:  # a key met twice in one write, with two types
-        store.upsert([Node("partnership:p", "Partnership", {"name": "P"}), Node("partnership:p", "Service", {"name": "P"})], source="bad")
+        store.upsert(
+            [Node("partnership:p", "Partnership", {"name": "P"}), Node("partnership:p", "Service", {"name": "P"})],
+            source="bad",
+        )
     assert str(same_write.value) == "węzeł partnership:p jest typu Partnership, nie Service"
     coop = store.get_node("org:laka")
     assert coop is not None and coop.type == "Organisation" and coop.props["name"] == COOP.props["name"]
@@ -233,8 +269,12 @@ def test_delete_tie(store: GraphStore) -> None:
 
 def test_revert_undoes_a_whole_write(store: GraphStore) -> None:
     seed(store)
-    store.upsert([org("org:laka", "Łąka po zmianie", "social_cooperative"), org("org:nowa", "Nowa")],
-                 [Tie("SUPPORTS", "org:ces-kwilcz", "org:nowa")], source="import", user="anna")  # fmt: skip
+    store.upsert(
+        [org("org:laka", "Łąka po zmianie", "social_cooperative"), org("org:nowa", "Nowa")],
+        [Tie("SUPPORTS", "org:ces-kwilcz", "org:nowa")],
+        source="import",
+        user="anna",
+    )
     assert store.version() == 2
     summary = store.revert(2, user="anna")
     assert summary.version == 3
@@ -292,8 +332,14 @@ def test_check_finds_nothing_wrong_in_a_healthy_store(store: GraphStore) -> None
 
 def test_dry_run_counts_but_writes_nothing(store: GraphStore) -> None:
     seed(store)
-    summary = store.upsert([org("org:nowa", "Nowa"), CES, org("org:laka", "Łąka 2", "social_cooperative")], source="try", dry_run=True)
-    assert (summary.get("node", "created"), summary.get("node", "updated"), summary.get("node", "unchanged")) == (1, 1, 1)
+    summary = store.upsert(
+        [org("org:nowa", "Nowa"), CES, org("org:laka", "Łąka 2", "social_cooperative")], source="try", dry_run=True
+    )
+    assert (summary.get("node", "created"), summary.get("node", "updated"), summary.get("node", "unchanged")) == (
+        1,
+        1,
+        1,
+    )
     assert store.get_node("org:nowa") is None and store.version() == 1
     assert summary.version == 1
 
@@ -305,7 +351,13 @@ def test_a_record_given_twice_in_one_write_counts_once(store: GraphStore) -> Non
     filler = [org(f"org:n{i}", f"N {i}") for i in range(BATCH_SIZE)]
     twice = [org("org:a", "A"), org("org:a", "A"), org("org:b", "B"), *filler, org("org:a", "A bis"), org("org:b", "B")]
     summary = store.upsert(twice, source="file")
-    assert (summary.get("node", "created"), summary.get("node", "updated"), summary.get("node", "unchanged")) == (BATCH_SIZE + 2, 0, 0)
+    assert (summary.get("node", "created"), summary.get("node", "updated"), summary.get("node", "unchanged")) == (
+        BATCH_SIZE + 2,
+        0,
+        0,
+    )
     assert store.get_node("org:a").props["name"] == "A bis"  # type: ignore[union-attr]
-    again = store.upsert([org("org:a", "A bis"), org("org:a", "A bis"), org("org:b", "B"), org("org:b", "B 2")], source="again")
+    again = store.upsert(
+        [org("org:a", "A bis"), org("org:a", "A bis"), org("org:b", "B"), org("org:b", "B 2")], source="again"
+    )
     assert (again.get("node", "created"), again.get("node", "updated"), again.get("node", "unchanged")) == (0, 1, 1)

@@ -24,19 +24,28 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def orgs(n: int, suffix: str = "") -> list[Node]:
-    return [Node(f"org:o{i:02d}", "Organisation", {"name": f"Spółdzielnia {i}{suffix}", "kind": "social_cooperative"}) for i in range(n)]
+    return [
+        Node(f"org:o{i:02d}", "Organisation", {"name": f"Spółdzielnia {i}{suffix}", "kind": "social_cooperative"})
+        for i in range(n)
+    ]
 
 
 def ties(n: int, amount: int) -> list[Tie]:
     since = dt.date(2024, 1, 1)
-    return [Tie("COOPERATES_WITH", f"org:o{i:02d}", f"org:o{i + 1:02d}", {"since": since, "strength": amount}) for i in range(n - 1)]
+    return [
+        Tie("COOPERATES_WITH", f"org:o{i:02d}", f"org:o{i + 1:02d}", {"since": since, "strength": amount})
+        for i in range(n - 1)
+    ]
 
 
 @pytest.mark.usefixtures("small_batches")
 def test_one_write_that_meets_its_own_records_again_merges_them(store: GraphStore) -> None:
     """Into an empty store: nodes and ties written in early batches come back, updated, in later ones."""
     summary = store.upsert([*orgs(30), *orgs(30, " bis")], [*ties(30, 2), *ties(30, 3)], source="test")
-    assert summary.counts == {"node_created": 30, "tie_created": 29}  # created, then changed in the same write: counted once
+    assert summary.counts == {
+        "node_created": 30,
+        "tie_created": 29,
+    }  # created, then changed in the same write: counted once
     assert store.count_nodes() == {"Organisation": 30} and store.count_ties() == {"COOPERATES_WITH": 29}
     assert {n.props["name"] for n in store.iter_nodes()} == {f"Spółdzielnia {i} bis" for i in range(30)}
     assert {t.props["strength"] for t in store.iter_ties()} == {3}
@@ -46,9 +55,13 @@ def test_one_write_that_meets_its_own_records_again_merges_them(store: GraphStor
 @pytest.mark.usefixtures("small_batches")
 def test_a_write_into_a_store_with_data_finds_what_it_holds(store: GraphStore) -> None:
     store.upsert(orgs(30), ties(30, 2), source="first")
-    summary = store.upsert(orgs(30, " bis"), [*ties(30, 2), Tie("FUNDS", "org:o00", "org:o05", {"amount": 1000})], source="second")
+    summary = store.upsert(
+        orgs(30, " bis"), [*ties(30, 2), Tie("FUNDS", "org:o00", "org:o05", {"amount": 1000})], source="second"
+    )
     assert summary.counts == {"node_updated": 30, "tie_unchanged": 29, "tie_created": 1}
-    moved = Tie("COOPERATES_WITH", "org:o00", "org:o02", {"since": dt.date(2024, 1, 1)}, next(iter(store.iter_ties("FUNDS"))).id)
+    moved = Tie(
+        "COOPERATES_WITH", "org:o00", "org:o02", {"since": dt.date(2024, 1, 1)}, next(iter(store.iter_ties("FUNDS"))).id
+    )
     assert store.upsert([], [moved], source="third").counts == {"tie_updated": 1}  # a tie that changes its type and end
     assert store.count_ties() == {"COOPERATES_WITH": 30} and store.check() == []
     assert [c.op for c in store.changes(key=moved.id)] == ["update", "create"]

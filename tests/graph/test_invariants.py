@@ -26,16 +26,21 @@ def activity(code: str) -> Node:
 
 def founded(store: GraphStore) -> None:
     """A cooperative with two founders (FOUNDED must end at a social cooperative)."""
-    store.upsert([org("org:laka", "social_cooperative"), org("org:gmina", "municipality_office"), org("org:fundacja", "ngo")],
-                 [Tie("FOUNDED", "org:gmina", "org:laka"), Tie("FOUNDED", "org:fundacja", "org:laka")], source="seed")  # fmt: skip
+    store.upsert(
+        [org("org:laka", "social_cooperative"), org("org:gmina", "municipality_office"), org("org:fundacja", "ngo")],
+        [Tie("FOUNDED", "org:gmina", "org:laka"), Tie("FOUNDED", "org:fundacja", "org:laka")],
+        source="seed",
+    )
 
 
 def raw_part_of(store: GraphStore, start: str, end: str) -> None:
     """A PART_OF tie written behind the Writer's back, as a store written by an older version could hold."""
     tie_id = f"{start}-[PART_OF]->{end}"
     if isinstance(store, SqliteStore):
-        store.db.execute('INSERT INTO ties (id, type, start, "end", props, version) VALUES (?, ?, ?, ?, ?, ?)',
-                         (tie_id, "PART_OF", start, end, json.dumps({}), 1))  # fmt: skip
+        store.db.execute(
+            'INSERT INTO ties (id, type, start, "end", props, version) VALUES (?, ?, ?, ?, ?, ?)',
+            (tie_id, "PART_OF", start, end, json.dumps({}), 1),
+        )
         return
     cypher = "MATCH (a:PGNode {key: $a}), (b:PGNode {key: $b}) CREATE (a)-[:PART_OF {id: $id, _version: 1}]->(b)"
     store.driver.execute_query(cypher, {"a": start, "b": end, "id": tie_id}, database_=store.database)  # type: ignore[attr-defined]
@@ -87,13 +92,19 @@ def test_county_part_of_its_own_gmina_is_refused(store: GraphStore) -> None:
         store.upsert([], [Tie("PART_OF", "teryt:3014", "teryt:3014022")], source="bad")
     with pytest.raises(PartnergraphError, match="PART_OF"):
         store.upsert([], [Tie("PART_OF", "teryt:30", "teryt:3014")], source="bad")
-    store.upsert([], [Tie("PART_OF", "teryt:3014022", "teryt:3014"), Tie("PART_OF", "teryt:3014", "teryt:30")], source="good")
+    store.upsert(
+        [], [Tie("PART_OF", "teryt:3014022", "teryt:3014"), Tie("PART_OF", "teryt:3014", "teryt:30")], source="good"
+    )
     assert store.count_ties() == {"PART_OF": 2} and store.check() == []
 
 
 def test_pkd_child_points_at_its_prefix(store: GraphStore) -> None:
     store.upsert([activity(c) for c in ("56", "56.2", "56.29", "56.29.Z", "57")], source="seed")
-    for start, end in (("56.29", "56.29.Z"), ("56.29", "57"), ("56.2", "56.29")):  # parent → child, not a prefix, longer parent
+    for start, end in (
+        ("56.29", "56.29.Z"),
+        ("56.29", "57"),
+        ("56.2", "56.29"),
+    ):  # parent → child, not a prefix, longer parent
         with pytest.raises(PartnergraphError, match="PART_OF"):
             store.upsert([], [Tie("PART_OF", f"pkd:{start}", f"pkd:{end}")], source="bad")
     chain = [("56.29.Z", "56.29"), ("56.29", "56.2"), ("56.2", "56")]  # 56.29.Z → 56.29 → 56.2 → 56
@@ -109,21 +120,33 @@ def test_part_of_across_hierarchies_is_refused(store: GraphStore) -> None:
 
 def test_part_of_cycle_between_municipalities_is_refused(store: GraphStore) -> None:
     # gmina parts are PART_OF their gmina (same level): A → B → C is fine, C → A closes a cycle
-    store.upsert([unit("Municipality", c) for c in ("0806023", "0806024", "0806025")],
-                 [Tie("PART_OF", "teryt:0806024", "teryt:0806023"), Tie("PART_OF", "teryt:0806025", "teryt:0806024")],
-                 source="seed")  # fmt: skip
+    store.upsert(
+        [unit("Municipality", c) for c in ("0806023", "0806024", "0806025")],
+        [Tie("PART_OF", "teryt:0806024", "teryt:0806023"), Tie("PART_OF", "teryt:0806025", "teryt:0806024")],
+        source="seed",
+    )
     with pytest.raises(PartnergraphError, match="0806025"):
         store.upsert([], [Tie("PART_OF", "teryt:0806023", "teryt:0806025")], source="bad")
     with pytest.raises(PartnergraphError, match="cykl"):  # both halves of a cycle inside one write
-        store.upsert([unit("Municipality", "0806034"), unit("Municipality", "0806035")],
-                     [Tie("PART_OF", "teryt:0806034", "teryt:0806035"), Tie("PART_OF", "teryt:0806035", "teryt:0806034")],
-                     source="bad")  # fmt: skip
+        store.upsert(
+            [unit("Municipality", "0806034"), unit("Municipality", "0806035")],
+            [Tie("PART_OF", "teryt:0806034", "teryt:0806035"), Tie("PART_OF", "teryt:0806035", "teryt:0806034")],
+            source="bad",
+        )
     assert store.count_ties() == {"PART_OF": 2} and store.check() == []
 
 
 def test_db_check_finds_inversions_and_cycles_written_before(store: GraphStore) -> None:
-    store.upsert([unit("County", "3014"), unit("Municipality", "3014022"), unit("Municipality", "3014023"),
-                  activity("56"), activity("56.2")], source="seed")  # fmt: skip
+    store.upsert(
+        [
+            unit("County", "3014"),
+            unit("Municipality", "3014022"),
+            unit("Municipality", "3014023"),
+            activity("56"),
+            activity("56.2"),
+        ],
+        source="seed",
+    )
     raw_part_of(store, "teryt:3014", "teryt:3014022")  # a county in its gmina
     raw_part_of(store, "pkd:56", "pkd:56.2")  # a division in its group
     raw_part_of(store, "pkd:56.2", "pkd:56")  # ... and back: a cycle
@@ -134,4 +157,6 @@ def test_db_check_finds_inversions_and_cycles_written_before(store: GraphStore) 
     assert any("pkd:56-[PART_OF]->pkd:56.2" in p for p in problems)
     assert any("cykl" in p and "teryt:3014022" in p and "teryt:3014023" in p for p in problems)
     assert any("cykl" in p and "pkd:56" in p for p in problems)
-    assert not any(p.startswith("pkd:56.2-[PART_OF]->pkd:56:") and "złą stronę" in p for p in problems)  # the right way round
+    assert not any(
+        p.startswith("pkd:56.2-[PART_OF]->pkd:56:") and "złą stronę" in p for p in problems
+    )  # the right way round

@@ -54,25 +54,35 @@ def test_wrong_password_is_one_clear_line(server: dict[str, Any]) -> None:
     url = server["url"]
     with pytest.raises(StoreUnavailableError) as caught:
         Neo4jStore(url, user="neo4j", password="not-the-password", database=server["database"])
-    assert str(caught.value) == (f"magazyn {url} odrzucił logowanie użytkownika 'neo4j' "
-                                 "(sprawdź PARTNERGRAPH_NEO4J_USER i PARTNERGRAPH_NEO4J_PASSWORD)")  # fmt: skip
+    assert str(caught.value) == (
+        f"magazyn {url} odrzucił logowanie użytkownika 'neo4j' "
+        "(sprawdź PARTNERGRAPH_NEO4J_USER i PARTNERGRAPH_NEO4J_PASSWORD)"
+    )
     with use_language("en"):
-        assert str(caught.value) == (f"store {url} rejected the login of user 'neo4j' "
-                                     "(check PARTNERGRAPH_NEO4J_USER and PARTNERGRAPH_NEO4J_PASSWORD)")  # fmt: skip
+        assert str(caught.value) == (
+            f"store {url} rejected the login of user 'neo4j' "
+            "(check PARTNERGRAPH_NEO4J_USER and PARTNERGRAPH_NEO4J_PASSWORD)"
+        )
 
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("password", ["zle", None])
-def test_the_command_line_says_it_in_one_line(server: dict[str, Any], monkeypatch: pytest.MonkeyPatch, password: str | None) -> None:
+def test_the_command_line_says_it_in_one_line(
+    server: dict[str, Any], monkeypatch: pytest.MonkeyPatch, password: str | None
+) -> None:
     url = server["url"] if password else f"bolt://127.0.0.1:{closed_port()}"
     monkeypatch.setenv("PARTNERGRAPH_STORE", url)
     monkeypatch.setenv("PARTNERGRAPH_NEO4J_PASSWORD", password or "x")
     monkeypatch.delenv("PARTNERGRAPH_LANG", raising=False)
     result = CliRunner().invoke(main, ["init"], catch_exceptions=False)
     assert result.exit_code == 1
-    expected = (f"Błąd: magazyn {url} odrzucił logowanie użytkownika 'neo4j' (sprawdź PARTNERGRAPH_NEO4J_USER i "
-                "PARTNERGRAPH_NEO4J_PASSWORD)" if password else f"Błąd: magazyn {url} jest niedostępny: Connection refused "
-                "(sprawdź, czy serwer działa i czy adres oraz port są poprawne)")  # fmt: skip
+    expected = (
+        f"Błąd: magazyn {url} odrzucił logowanie użytkownika 'neo4j' (sprawdź PARTNERGRAPH_NEO4J_USER i "
+        "PARTNERGRAPH_NEO4J_PASSWORD)"
+        if password
+        else f"Błąd: magazyn {url} jest niedostępny: Connection refused "
+        "(sprawdź, czy serwer działa i czy adres oraz port są poprawne)"
+    )
     assert result.output.splitlines() == [expected]
 
 
@@ -85,19 +95,32 @@ def test_the_demo_runs_on_neo4j(server: dict[str, Any], neo: Neo4jStore, monkeyp
     assert set(neo.count_nodes()) == set(neo.schema.node_types) and neo.version() == 1
 
 
-@pytest.mark.parametrize(("agent", "old"), [("Neo4j/5.20.0", True), ("Neo4j/4.4.30", True), ("Neo4j/5.26.0", False),
-                                            ("Neo4j/5.27-aura", False), ("Neo4j/2025.01.0", False), ("Memgraph/2.1", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("agent", "old"),
+    [
+        ("Neo4j/5.20.0", True),
+        ("Neo4j/4.4.30", True),
+        ("Neo4j/5.26.0", False),
+        ("Neo4j/5.27-aura", False),
+        ("Neo4j/2025.01.0", False),
+        ("Memgraph/2.1", False),
+    ],
+)
 def test_server_versions_before_5_26_are_told_apart(agent: str, old: bool) -> None:
     assert too_old(agent) is old
 
 
 @pytest.mark.neo4j
-def test_a_server_older_than_5_26_is_refused_with_what_to_do(server: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_server_older_than_5_26_is_refused_with_what_to_do(
+    server: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(neo4j.ServerInfo, "agent", property(lambda _: "Neo4j/5.20.0"))
     with pytest.raises(StoreError) as caught:
         Neo4jStore(server["url"], user=server["user"], password=server["password"], database=server["database"])
-    assert str(caught.value) == (f"magazyn {server['url']} to Neo4j/5.20.0, a partnergraph potrzebuje Neo4j 5.26 lub nowszego "
-                                 "(zaktualizuj serwer, np. do obrazu Docker neo4j:5.26, albo użyj magazynu wbudowanego)")  # fmt: skip
+    assert str(caught.value) == (
+        f"magazyn {server['url']} to Neo4j/5.20.0, a partnergraph potrzebuje Neo4j 5.26 lub nowszego "
+        "(zaktualizuj serwer, np. do obrazu Docker neo4j:5.26, albo użyj magazynu wbudowanego)"
+    )
 
 
 @pytest.mark.neo4j
@@ -113,8 +136,10 @@ def test_unreachable_server_fails_fast_with_one_line() -> None:
     with pytest.raises(StoreUnavailableError) as caught:
         Neo4jStore(url, user="neo4j", password="x", database="neo4j")
     assert time.monotonic() - started < 5
-    assert str(caught.value) == (f"magazyn {url} jest niedostępny: Connection refused "
-                                 "(sprawdź, czy serwer działa i czy adres oraz port są poprawne)")  # fmt: skip
+    assert str(caught.value) == (
+        f"magazyn {url} jest niedostępny: Connection refused "
+        "(sprawdź, czy serwer działa i czy adres oraz port są poprawne)"
+    )
     assert isinstance(caught.value.__cause__, nx.ServiceUnavailable)
 
 
@@ -123,15 +148,29 @@ def test_a_malformed_url_is_a_config_error() -> None:
         Neo4jStore("bolt://127.0.0.1:notaport", user="neo4j", password="x", database="neo4j")
 
 
-DRIVER_ERRORS = [nx.ServiceUnavailable("gone"), nx.SessionExpired("expired"), nx.TransientError("deadlock"),
-                 nx.ClientError("bad query"), nx.DatabaseError("disk"), nx.TransactionError(None, "closed"),
-                 nx.IncompleteCommit("lost during commit"),
-                 nx.Neo4jError._hydrate_neo4j(code="Neo.TransientError.General.MemoryPoolOutOfMemoryError", message="2.1 GiB")]  # fmt: skip
+DRIVER_ERRORS = [
+    nx.ServiceUnavailable("gone"),
+    nx.SessionExpired("expired"),
+    nx.TransientError("deadlock"),
+    nx.ClientError("bad query"),
+    nx.DatabaseError("disk"),
+    nx.TransactionError(None, "closed"),
+    nx.IncompleteCommit("lost during commit"),
+    nx.Neo4jError._hydrate_neo4j(code="Neo.TransientError.General.MemoryPoolOutOfMemoryError", message="2.1 GiB"),
+]
 READS: list[Callable[[Neo4jStore], object]] = [
-    lambda s: s.get_node("org:a"), lambda s: s.get_tie("x"), lambda s: s.find_nodes(text="a"), lambda s: s.neighbours("org:a"),
-    lambda s: list(s.iter_nodes()), lambda s: list(s.iter_ties()), lambda s: s.count_nodes(), lambda s: s.count_ties(),
-    lambda s: s.version(), lambda s: s.changes(), lambda s: s.check(),
-]  # fmt: skip
+    lambda s: s.get_node("org:a"),
+    lambda s: s.get_tie("x"),
+    lambda s: s.find_nodes(text="a"),
+    lambda s: s.neighbours("org:a"),
+    lambda s: list(s.iter_nodes()),
+    lambda s: list(s.iter_ties()),
+    lambda s: s.count_nodes(),
+    lambda s: s.count_ties(),
+    lambda s: s.version(),
+    lambda s: s.changes(),
+    lambda s: s.check(),
+]
 
 
 def _raiser(error: Exception) -> Callable[..., Any]:
@@ -157,18 +196,24 @@ def test_driver_exceptions_never_leak(neo: Neo4jStore, monkeypatch: pytest.Monke
 
 @pytest.mark.neo4j
 def test_a_write_too_large_for_the_server_says_what_to_do(neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    error = nx.Neo4jError._hydrate_neo4j(code="Neo.TransientError.General.MemoryPoolOutOfMemoryError",
-                                         message="The allocation of an extra 2.0 MiB would use more than the limit 2.1 GiB.")  # fmt: skip
+    error = nx.Neo4jError._hydrate_neo4j(
+        code="Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+        message="The allocation of an extra 2.0 MiB would use more than the limit 2.1 GiB.",
+    )
     monkeypatch.setattr(neo4j.Transaction, "run", _raiser(error))
     with pytest.raises(StoreError) as caught:
         neo.upsert([org("org:a", "A")], source="test")
-    assert str(caught.value) == (f"zapis nie mieści się w pamięci transakcji serwera {neo.url} (The allocation of an extra 2.0 MiB "
-                                 "would use more than the limit 2.1 GiB.) (podziel import na części albo zwiększ na serwerze "
-                                 "pamięć JVM i dbms.memory.transaction.total.max)")  # fmt: skip
+    assert str(caught.value) == (
+        f"zapis nie mieści się w pamięci transakcji serwera {neo.url} (The allocation of an extra 2.0 MiB "
+        "would use more than the limit 2.1 GiB.) (podziel import na części albo zwiększ na serwerze "
+        "pamięć JVM i dbms.memory.transaction.total.max)"
+    )
 
 
 @pytest.mark.neo4j
-def test_a_lost_connection_during_a_write_says_nothing_was_stored(neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lost_connection_during_a_write_says_nothing_was_stored(
+    neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     neo.upsert([org("org:a", "A")], source="first")
     calls = 0
     original = neo4j.Transaction.run
@@ -181,7 +226,9 @@ def test_a_lost_connection_during_a_write_says_nothing_was_stored(neo: Neo4jStor
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(neo4j.Transaction, "run", flaky)
-    with pytest.raises(StoreUnavailableError, match=r"zerwało się w trakcie zapisu .* nic z tego zapisu nie zostało zapisane"):
+    with pytest.raises(
+        StoreUnavailableError, match=r"zerwało się w trakcie zapisu .* nic z tego zapisu nie zostało zapisane"
+    ):
         neo.upsert([org("org:b", "B")], [Tie("SUPPORTS", "org:a", "org:b")], source="second")
     monkeypatch.undo()
     assert neo.get_node("org:b") is None and neo.version() == 1
@@ -191,9 +238,13 @@ def test_a_lost_connection_during_a_write_says_nothing_was_stored(neo: Neo4jStor
 def test_a_write_larger_than_the_node_cache(neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("partnergraph.graph.neo4j_write.CACHE", 7)
     nodes = [org(f"org:o{i:02d}", f"Organizacja {i}") for i in range(40)]
-    ties = [Tie("COOPERATES_WITH", f"org:o{i:02d}", f"org:o{j:02d}") for i in range(40) for j in (i + 1, i + 7) if j < 40]
+    ties = [
+        Tie("COOPERATES_WITH", f"org:o{i:02d}", f"org:o{j:02d}") for i in range(40) for j in (i + 1, i + 7) if j < 40
+    ]
     neo.upsert(nodes, source="nodes")
-    summary = neo.upsert([org(n.key, f"{n.props['name']} bis") for n in nodes[:5]], ties, source="some nodes again, then ties")
+    summary = neo.upsert(
+        [org(n.key, f"{n.props['name']} bis") for n in nodes[:5]], ties, source="some nodes again, then ties"
+    )
     assert (summary.get("node", "updated"), summary.get("tie", "created")) == (5, len(ties))
     assert neo.upsert(nodes, ties, source="again").get("tie", "unchanged") == len(ties)
 
@@ -224,14 +275,19 @@ def test_concurrent_writers_are_serialised(neo: Neo4jStore, server: dict[str, An
 def test_check_reports_what_is_wrong_in_the_graph(neo: Neo4jStore, server: dict[str, Any]) -> None:
     neo.upsert([org("org:a", "A"), org("org:b", "B")], [Tie("SUPPORTS", "org:a", "org:b")], source="seed")
     assert neo.check() == []
-    for query in ("MATCH ()-[t:SUPPORTS]->() REMOVE t.id", "CREATE (:PGNode:Organisation {name: 'bez klucza'})",
-                  "DROP INDEX pg_changes_keys"):  # fmt: skip
+    for query in (
+        "MATCH ()-[t:SUPPORTS]->() REMOVE t.id",
+        "CREATE (:PGNode:Organisation {name: 'bez klucza'})",
+        "DROP INDEX pg_changes_keys",
+    ):
         neo.driver.execute_query(query, database_=neo.database)
     problems = [str(p) for p in neo.check()]
     assert "neo4j: index or constraint pg_changes_keys is missing" in problems
     assert "neo4j: ties without an id: 1" in problems
     assert "neo4j: nodes labelled PGNode without a key: 1" in problems
-    with Neo4jStore(server["url"], user=server["user"], password=server["password"], database=server["database"]) as reopened:
+    with Neo4jStore(
+        server["url"], user=server["user"], password=server["password"], database=server["database"]
+    ) as reopened:
         assert "neo4j: index or constraint pg_changes_keys is missing" not in [str(p) for p in reopened.check()]
 
 

@@ -73,6 +73,9 @@ def test_a_server_killed_mid_write_keeps_all_or_nothing(own_server: dict[str, An
     restarted = server_tool().start(BUILD_DIR, free_port())  # recovers the database after the crash
     with open_store(restarted) as store:
         nodes_stored, ties_stored, version = store.count_nodes(), store.count_ties(), store.version()
-        assert (nodes_stored, ties_stored, version) in (({}, {}, 0), ({"Organisation": N}, {"COOPERATES_WITH": N - 1}, 1))
+        assert (nodes_stored, ties_stored, version) in (
+            ({}, {}, 0),
+            ({"Organisation": N}, {"COOPERATES_WITH": N - 1}, 1),
+        )
         assert store.changes() == [] if version == 0 else len(store.changes(limit=None)) == 2 * N - 1
         assert store.check() == []

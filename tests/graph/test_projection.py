@@ -24,7 +24,9 @@ def test_projection_carries_types_properties_and_tie_ids(store: GraphStore) -> N
     assert refers["type"] == "REFERS" and refers["count"] == 12
     # the symmetric tie is walkable both ways, under the same id
     tie_id = "org:gops-kwilcz-[COOPERATES_WITH]->org:laka"
-    assert graph.has_edge("org:laka", "org:gops-kwilcz", tie_id) and graph.has_edge("org:gops-kwilcz", "org:laka", tie_id)
+    assert graph.has_edge("org:laka", "org:gops-kwilcz", tie_id) and graph.has_edge(
+        "org:gops-kwilcz", "org:laka", tie_id
+    )
     assert graph.number_of_edges() == 7  # 6 ties, the symmetric one twice
     with pytest.raises(nx.NetworkXError):
         graph.add_node("x")  # frozen: shared by every caller
@@ -32,9 +34,14 @@ def test_projection_carries_types_properties_and_tie_ids(store: GraphStore) -> N
 
 def test_filters(store: GraphStore) -> None:
     seed(store)
-    store.upsert([Node("", "Municipality", {"name": "Poznań", "teryt": "3064011"}),
-                  Node("org:poza", "Organisation", {"name": "Poza gminą", "kind": "ngo"})],
-                 [Tie("LOCATED_IN", "org:poza", "teryt:3064011"), Tie("SUPPORTS", "org:poza", "org:laka")], source="more")  # fmt: skip
+    store.upsert(
+        [
+            Node("", "Municipality", {"name": "Poznań", "teryt": "3064011"}),
+            Node("org:poza", "Organisation", {"name": "Poza gminą", "kind": "ngo"}),
+        ],
+        [Tie("LOCATED_IN", "org:poza", "teryt:3064011"), Tie("SUPPORTS", "org:poza", "org:laka")],
+        source="more",
+    )
     local = project(store, municipality="teryt:3014022")
     assert set(local.nodes) == {"teryt:3014022", "org:ces-kwilcz", "org:laka"}
     coops = project(store, kinds=["social_cooperative"], node_types=["Organisation"])
@@ -83,12 +90,17 @@ def test_structure_has_organisations_and_their_ties_as_integers(store: GraphStor
     s = project_structure(store)
     assert s.keys == sorted(["org:ces-kwilcz", "org:laka", "org:gops-kwilcz", "nip:8567346215"])
     laka = s.index["org:laka"]
-    assert s.kind[laka] == "social_cooperative" and s.sector[laka] == "social" and s.municipality[laka] == "teryt:3014022"
+    assert (
+        s.kind[laka] == "social_cooperative" and s.sector[laka] == "social" and s.municipality[laka] == "teryt:3014022"
+    )
     assert s.municipality[s.index["org:gops-kwilcz"]] is None  # no LOCATED_IN tie
     ties = {(s.keys[u], s.keys[v], t, sym) for u, v, t, sym in zip(s.src, s.dst, s.tie_type, s.symmetric, strict=True)}
-    assert ties == {("org:ces-kwilcz", "org:laka", "SUPPORTS", False), ("org:gops-kwilcz", "org:ces-kwilcz", "REFERS", False),
-                    ("org:laka", "nip:8567346215", "TRADES_WITH", False),
-                    ("org:gops-kwilcz", "org:laka", "COOPERATES_WITH", True)}  # fmt: skip  # symmetric: stored once
+    assert ties == {
+        ("org:ces-kwilcz", "org:laka", "SUPPORTS", False),
+        ("org:gops-kwilcz", "org:ces-kwilcz", "REFERS", False),
+        ("org:laka", "nip:8567346215", "TRADES_WITH", False),
+        ("org:gops-kwilcz", "org:laka", "COOPERATES_WITH", True),
+    }  # symmetric: stored once
     assert project_structure(store) is s  # cached
     assert project_structure(store, tie_types=["REFERS"], as_of=dt.date(2024, 7, 1)).m == 0
     assert project_structure(store, municipality="teryt:3014022").keys == ["org:ces-kwilcz", "org:laka"]
@@ -105,9 +117,14 @@ def test_structure_reads_strength_and_leaves_it_none_when_missing(store: GraphSt
 
 def test_the_sqlite_pushdown_reads_what_the_store_contract_reads(sqlite_store: SqliteStore) -> None:
     seed(sqlite_store)
-    sqlite_store.upsert([], [Tie("FUNDS", "org:gops-kwilcz", "org:laka", {"strength": 4, "since": "2024-02-01"})], source="s")
-    for filters in (Filters(frozenset(["Organisation"])), Filters(None, None, frozenset(["FUNDS", "REFERS"]), None, dt.date(2024, 3, 1)),
-                    Filters(frozenset(["Organisation"]), frozenset(["social_cooperative"]), None, "teryt:3014022")):  # fmt: skip
+    sqlite_store.upsert(
+        [], [Tie("FUNDS", "org:gops-kwilcz", "org:laka", {"strength": 4, "since": "2024-02-01"})], source="s"
+    )
+    for filters in (
+        Filters(frozenset(["Organisation"])),
+        Filters(None, None, frozenset(["FUNDS", "REFERS"]), None, dt.date(2024, 3, 1)),
+        Filters(frozenset(["Organisation"]), frozenset(["social_cooperative"]), None, "teryt:3014022"),
+    ):
         fast = _build_structure(sqlite_store, filters)
         generic = _build_structure(sqlite_store, filters, _Reader(sqlite_store))
         assert fast == generic and fast.m == generic.m

@@ -27,8 +27,11 @@ KWILCZ = Node("teryt:3014022", "Municipality", {"name": "Kwilcz", "teryt": "3014
 
 def test_revert_of_an_import_counts_what_it_deleted(store: GraphStore) -> None:
     store.upsert([KWILCZ], source="seed")
-    store.upsert([org("org:a"), org("org:b"), org("org:c")],
-                 [Tie("LOCATED_IN", "org:a", "teryt:3014022"), Tie("COOPERATES_WITH", "org:a", "org:b")], source="import")  # fmt: skip
+    store.upsert(
+        [org("org:a"), org("org:b"), org("org:c")],
+        [Tie("LOCATED_IN", "org:a", "teryt:3014022"), Tie("COOPERATES_WITH", "org:a", "org:b")],
+        source="import",
+    )
     summary = store.revert(2)
     # 3 nodes and 2 ties created by version 2 → deleted 3 + 2, nothing created or updated
     assert summary.counts == {"node_deleted": 3, "tie_deleted": 2}
@@ -70,7 +73,9 @@ def test_revert_of_a_key_written_twice_in_one_write(store: GraphStore) -> None:
     store.upsert([org("org:a", name="Stara")], source="seed")
     with store.write(source="import") as writer:
         writer.upsert_nodes([org("org:b", name="Pierwsza"), org("org:a", name="Nowa")])
-        writer.upsert_nodes([org("org:b", name="Druga"), org("org:a", name="Najnowsza")])  # same keys again, same version
+        writer.upsert_nodes(
+            [org("org:b", name="Druga"), org("org:a", name="Najnowsza")]
+        )  # same keys again, same version
     summary = store.revert(2)
     assert store.get_node("org:b") is None
     a = store.get_node("org:a")
@@ -94,7 +99,10 @@ def test_revert_of_a_delete_refuses_when_the_node_came_back_later(store: GraphSt
     store.upsert([org("org:a", name="Nowa")], source="again")  # version 3
     with pytest.raises(ConflictError) as caught:
         store.revert(2)
-    assert str(caught.value) == "nie można cofnąć zmiany node org:a: zmieniono ją później (wersja 3) (najpierw cofnij wersję 3)"
+    assert (
+        str(caught.value)
+        == "nie można cofnąć zmiany node org:a: zmieniono ją później (wersja 3) (najpierw cofnij wersję 3)"
+    )
     a = store.get_node("org:a")
     assert a is not None and a.props["name"] == "Nowa" and store.version() == 3  # the later write is kept
 
@@ -115,8 +123,11 @@ def test_revert_of_a_delete_refuses_when_the_tie_came_back_later(store: GraphSto
 
 
 def test_revert_of_a_cascaded_delete_restores_node_then_ties(store: GraphStore) -> None:
-    store.upsert([KWILCZ, org("org:a", "social_cooperative"), org("org:b")],
-                 [Tie("LOCATED_IN", "org:a", "teryt:3014022"), Tie("FOUNDED", "org:b", "org:a")], source="seed")  # fmt: skip
+    store.upsert(
+        [KWILCZ, org("org:a", "social_cooperative"), org("org:b")],
+        [Tie("LOCATED_IN", "org:a", "teryt:3014022"), Tie("FOUNDED", "org:b", "org:a")],
+        source="seed",
+    )
     with store.write(source="delete") as writer:
         writer.delete_node("org:a", cascade=True)
     summary = store.revert(2)

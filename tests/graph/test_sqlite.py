@@ -85,7 +85,9 @@ def test_a_locked_store_gives_a_clear_error(tmp_path: Path) -> None:
     try:
         with SqliteStore(path, busy_timeout=0.2) as store, pytest.raises(StoreError) as caught:
             store.upsert([Node("org:x", "Organisation", {"name": "X", "kind": "ngo"})], source="t")
-        assert str(caught.value) == (f"magazyn sqlite:///{path} jest zajęty przez inny zapis dłużej niż 0.2 s (spróbuj ponownie za chwilę)")
+        assert str(caught.value) == (
+            f"magazyn sqlite:///{path} jest zajęty przez inny zapis dłużej niż 0.2 s (spróbuj ponownie za chwilę)"
+        )
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -136,4 +138,6 @@ def test_check_reports_a_tie_left_pointing_at_a_deleted_node(tmp_path: Path) -> 
         problems = [(p.where, str(p.message)) for p in store.check()]
     assert len(problems) == 1, problems
     where, message = problems[0]
-    assert where == "sqlite" and message.startswith("ties row ") and message.endswith(" points at a missing row of nodes")
+    assert (
+        where == "sqlite" and message.startswith("ties row ") and message.endswith(" points at a missing row of nodes")
+    )

@@ -53,7 +53,9 @@ def test_a_full_disk_is_called_a_full_disk_not_a_rollback_failure(tmp_path: Path
     store.upsert([_org(1)], source="test")
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]
     store.db.execute(f"PRAGMA max_page_count = {pages + 2}")  # SQLite answers SQLITE_FULL, as for a full disk
-    with pytest.raises(StoreError, match=r"brak miejsca na dysku dla magazynu .*zapis został w całości wycofany") as caught:
+    with pytest.raises(
+        StoreError, match=r"brak miejsca na dysku dla magazynu .*zapis został w całości wycofany"
+    ) as caught:
         store.upsert([_org(i) for i in range(2, 2000)], source="test")
     assert "cannot rollback" not in str(caught.value)
     assert store.count_nodes() == {"Organisation": 1} and store.version() == 1  # the store as before the write
@@ -95,8 +97,16 @@ def _limited(code: str, limit: int, cwd: Path) -> subprocess.CompletedProcess[st
 
     env = {**os.environ, "PARTNERGRAPH_LANG": "pl"}
     env.pop("PARTNERGRAPH_DEBUG", None)
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, preexec_fn=limit_files,
-                          timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit_files,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_a_new_store_that_cannot_be_written_leaves_no_empty_file(tmp_path: Path) -> None:
@@ -108,12 +118,25 @@ def test_a_new_store_that_cannot_be_written_leaves_no_empty_file(tmp_path: Path)
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no 0-byte new.db, no -wal or -shm
 
 
-@pytest.mark.parametrize("command", [["export", "xlsx", "out.xlsx"], ["export", "jsonl", "out.jsonl"],
-                                     ["export", "csv", "out"], ["template", "out.xlsx"], ["map", "--out", "out.html"]])  # fmt: skip
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "xlsx", "out.xlsx"],
+        ["export", "jsonl", "out.jsonl"],
+        ["export", "csv", "out"],
+        ["template", "out.xlsx"],
+        ["map", "--out", "out.html"],
+    ],
+)
 def test_an_export_that_cannot_be_finished_leaves_no_partial_file(tmp_path: Path, command: list[str]) -> None:
     store = load_example(SqliteStore(tmp_path / "demo.db"))
-    store.upsert([Node(f"org:n{i}", "Organisation", {"name": f"Organizacja {secrets.token_hex(60)}", "kind": "business"})
-                  for i in range(1500)], source="test")  # fmt: skip
+    store.upsert(
+        [
+            Node(f"org:n{i}", "Organisation", {"name": f"Organizacja {secrets.token_hex(60)}", "kind": "business"})
+            for i in range(1500)
+        ],
+        source="test",
+    )
     store.close()
     before = sorted(p.name for p in tmp_path.iterdir())
     code = f"from partnergraph.cli import main; main(['--store', 'sqlite:///demo.db', *{command!r}])"
@@ -122,12 +145,16 @@ def test_an_export_that_cannot_be_finished_leaves_no_partial_file(tmp_path: Path
     done = _limited(code, 4096 if command[0] == "template" else 40960, tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Błąd: nie można zapisać "), done.stderr  # no "Exception ignored" spew
+    assert len(lines) == 1 and lines[0].startswith("Błąd: nie można zapisać "), (
+        done.stderr
+    )  # no "Exception ignored" spew
     assert "plik za duży" in lines[0] and "nie został żaden częściowy plik" in lines[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no out.*, no .part files
 
 
-def test_an_unwritable_rejected_file_refuses_the_import_and_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unwritable_rejected_file_refuses_the_import_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = tmp_path / "organizacje.csv"
     source.write_text("klucz;nazwa;rodzaj\norg:x;X;business\norg:y;Y;zzz\n", encoding="utf-8")
     (tmp_path / "organizacje.rejected.csv").mkdir()  # something the rejected rows cannot be written over
@@ -141,7 +168,10 @@ def test_an_unwritable_rejected_file_refuses_the_import_and_says_why(tmp_path: P
 def test_atomic_writes_leave_the_old_target_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "out.txt"
     target.write_text("stare", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"nie można zapisać .*out.txt: brak miejsca na dysku"), atomic_file(target) as partial:
+    with (
+        pytest.raises(ConfigError, match=r"nie można zapisać .*out.txt: brak miejsca na dysku"),
+        atomic_file(target) as partial,
+    ):
         partial.write_text("nowe, ale ", encoding="utf-8")
         raise OSError(errno.ENOSPC, "No space left on device")
     folder = tmp_path / "tables"
@@ -156,7 +186,12 @@ def test_atomic_writes_leave_the_old_target_and_no_temporary(tmp_path: Path) -> 
 
 def test_operating_system_errors_are_named_in_the_users_language() -> None:
     with use_language("pl"):
-        assert os_error_text(FileNotFoundError(errno.ENOENT, "No such file or directory")) == "nie ma takiego pliku ani folderu"
-        assert os_error_text(OSError(errno.EXDEV, "Invalid cross-device link")) == "Invalid cross-device link"  # no text of ours
+        assert (
+            os_error_text(FileNotFoundError(errno.ENOENT, "No such file or directory"))
+            == "nie ma takiego pliku ani folderu"
+        )
+        assert (
+            os_error_text(OSError(errno.EXDEV, "Invalid cross-device link")) == "Invalid cross-device link"
+        )  # no text of ours
     with use_language("en"):
         assert os_error_text(PermissionError(errno.EACCES, "Permission denied")) == "permission denied"

@@ -39,8 +39,10 @@ def test_import_prints_a_summary_with_the_run(run: Run, tmp_path: Path) -> None:
     result = run("import", "organizacje.csv")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[:2] == ["Zaimportowano organizacje.csv (csv): rekordów 4, odrzuconych 0",
-                         "nowe 4, zmienione 0, bez zmian 0 (węzły: 4/0/0, powiązania: 0/0/0)"]  # fmt: skip
+    assert lines[:2] == [
+        "Zaimportowano organizacje.csv (csv): rekordów 4, odrzuconych 0",
+        "nowe 4, zmienione 0, bez zmian 0 (węzły: 4/0/0, powiązania: 0/0/0)",
+    ]
     assert lines[2].startswith("wersja zapisu 1; w dzienniku zmian: import organizacje.csv (run ")
     assert result.stderr == ""
     assert run("import", "gminy.csv").exit_code == 0
@@ -98,26 +100,37 @@ def test_notices_are_printed_as_notes(run: Run, tmp_path: Path) -> None:
     result = run("import", "organizacje.csv")
     assert result.exit_code == 0
     (line,) = result.stderr.splitlines()
-    assert line.startswith("organizacje.csv:1:1: uwaga: kolumna 'Lp.' nie jest właściwością (Organisation) — pominięto ją "
-                           "(znane kolumny: klucz, nazwa *, rodzaj *, ")  # fmt: skip
+    assert line.startswith(
+        "organizacje.csv:1:1: uwaga: kolumna 'Lp.' nie jest właściwością (Organisation) — pominięto ją "
+        "(znane kolumny: klucz, nazwa *, rodzaj *, "
+    )
 
 
 def test_unknown_format_and_unreadable_files(run: Run, tmp_path: Path) -> None:
     (tmp_path / "siec.dat").write_text("?", encoding="utf-8")
-    assert run("import", "siec.dat").stderr == "Błąd: nie rozpoznano formatu pliku siec.dat (podaj --format: csv, xlsx, kumu, " \
-                                                "jsonl, teryt, pkd, krs, graphml, gexf, turtle, ntriples, jsonld, rdfxml)\n"  # fmt: skip
+    assert (
+        run("import", "siec.dat").stderr
+        == "Błąd: nie rozpoznano formatu pliku siec.dat (podaj --format: csv, xlsx, kumu, "
+        "jsonl, teryt, pkd, krs, graphml, gexf, turtle, ntriples, jsonld, rdfxml)\n"
+    )
     (tmp_path / "zepsuty.xlsx").write_bytes(b"PK\x03\x04 to nie jest skoroszyt")
     result = run("import", "zepsuty.xlsx")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith("zepsuty.xlsx: nie można odczytać pliku zepsuty.xlsx: ")
-    assert result.stderr.splitlines()[-1] == "Błąd: import odrzucony (liczba problemów: 1); nic nie zapisano (popraw plik i " \
-                                             "zaimportuj go ponownie)"  # fmt: skip
+    assert (
+        result.stderr.splitlines()[-1]
+        == "Błąd: import odrzucony (liczba problemów: 1); nic nie zapisano (popraw plik i "
+        "zaimportuj go ponownie)"
+    )
 
 
 def test_template_export_and_import_round_trip(run: Run, tmp_path: Path) -> None:
     assert run("template", "szablon.xlsx").stdout == "Zapisano pusty szablon szablon.xlsx\n"
     again = run("template", "szablon.xlsx")
-    assert (again.exit_code, again.stderr) == (1, "Błąd: szablon.xlsx już istnieje (podaj inną nazwę albo dodaj --force)\n")
+    assert (again.exit_code, again.stderr) == (
+        1,
+        "Błąd: szablon.xlsx już istnieje (podaj inną nazwę albo dodaj --force)\n",
+    )
     assert run("template", "--force", "--format", "csv", "szablon").exit_code == 0
     assert (tmp_path / "szablon" / "organizacje.csv").exists()
     assert run("import", str(EXAMPLE)).exit_code == 0
@@ -157,7 +170,9 @@ def test_openpyxl_warnings_never_reach_the_terminal(run: Run, tmp_path: Path) ->
     with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
         for item in source.infolist():
             data = source.read(item)
-            target.writestr(item, data.replace(b"</worksheet>", ext) if item.filename == "xl/worksheets/sheet1.xml" else data)
+            target.writestr(
+                item, data.replace(b"</worksheet>", ext) if item.filename == "xl/worksheets/sheet1.xml" else data
+            )
     result = run("import", "organizacje.xlsx")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""

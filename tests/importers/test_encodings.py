@@ -128,7 +128,9 @@ def test_a_latin2_teryt_file_gives_its_names(tmp_path: Path) -> None:
 
 # -- UTF-16 -------------------------------------------------------------------------------------
 
-UNICODE_TEXT = "nazwa\trodzaj\r\nŚwiętokrzyska Łąka\tngo\r\nŹródło\tngo\r\nŚląsk Wschód\tngo\r\n"  # Excel's "Unicode text"
+UNICODE_TEXT = (
+    "nazwa\trodzaj\r\nŚwiętokrzyska Łąka\tngo\r\nŹródło\tngo\r\nŚląsk Wschód\tngo\r\n"  # Excel's "Unicode text"
+)
 
 
 @pytest.mark.parametrize(("codec", "bom"), [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE)])
@@ -145,7 +147,9 @@ def test_excel_unicode_text_with_tabs_imports(sqlite_store: SqliteStore, tmp_pat
 
 
 def test_a_utf16_teryt_file_is_read(tmp_path: Path) -> None:
-    text = "\ufeffWOJ\tPOW\tGMI\tRODZ\tNAZWA\tNAZWA_DOD\tSTAN_NA\r\n26\t\t\t\tŚWIĘTOKRZYSKIE\twojewództwo\t2022-01-01\r\n"
+    text = (
+        "\ufeffWOJ\tPOW\tGMI\tRODZ\tNAZWA\tNAZWA_DOD\tSTAN_NA\r\n26\t\t\t\tŚWIĘTOKRZYSKIE\twojewództwo\t2022-01-01\r\n"
+    )
     assert unit_names(read_teryt(written(tmp_path, text.encode("utf-16-le"), "TERC.csv"))) == ["świętokrzyskie"]
 
 

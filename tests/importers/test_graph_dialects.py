@@ -52,7 +52,10 @@ def test_nodes_sharing_a_label_are_kept_apart_with_a_probable_duplicate_notice(t
     nodes, ties, _ = split(items)
     assert problems(items) == []
     assert [(n.key, n.props["name"]) for n in nodes] == [
-        ("org:us-airports-PWM", "Portland"), ("org:us-airports-PDX", "Portland"), ("org:us-airports-SFO", "San Francisco")]  # fmt: skip
+        ("org:us-airports-PWM", "Portland"),
+        ("org:us-airports-PDX", "Portland"),
+        ("org:us-airports-SFO", "San Francisco"),
+    ]
     assert [(t.start, t.end) for t in ties] == [
         ("org:us-airports-PDX", "org:us-airports-PWM"),
         ("org:us-airports-PDX", "org:us-airports-SFO"),
@@ -72,7 +75,9 @@ def test_the_same_file_gives_the_same_keys_so_a_re_import_changes_nothing(store:
 
 def test_ids_with_blanks_are_escaped_so_distinct_ids_never_share_a_key(tmp_path: Path) -> None:
     path = written(
-        tmp_path, "g.gexf", gexf('<nodes><node id="a b" label="X"/><node id="a%20b" label="Y"/><node id="Łąka 1" label="Z"/></nodes>')
+        tmp_path,
+        "g.gexf",
+        gexf('<nodes><node id="a b" label="X"/><node id="a%20b" label="Y"/><node id="Łąka 1" label="Z"/></nodes>'),
     )
     assert [n.key for n in split(read_gexf(path))[0]] == ["org:g-a%20b", "org:g-a%2520b", "org:g-Łąka%201"]
 
@@ -142,8 +147,15 @@ def test_several_spells_give_several_ties_and_times_that_are_no_dates_are_report
 <edge source="b" target="c" start="3.0" end="4.5"/></edges>"""
     items = list(read_gexf(written(tmp_path, "g.gexf", gexf(body))))
     _, ties, _ = split(items)
-    assert [dict(t.props) for t in ties] == [{"since": "2019-01-01", "until": "2019-12-31"}, {"since": "2022-05-01"}, {}]
-    assert "g.gexf: 1 krawędzi ma kilka okresów (spells): każdy zapisano jako osobne powiązanie z since/until" in notices(items)
+    assert [dict(t.props) for t in ties] == [
+        {"since": "2019-01-01", "until": "2019-12-31"},
+        {"since": "2022-05-01"},
+        {},
+    ]
+    assert (
+        "g.gexf: 1 krawędzi ma kilka okresów (spells): każdy zapisano jako osobne powiązanie z since/until"
+        in notices(items)
+    )
     assert "g.gexf: 1 krawędzi ma czasy (start/end/spells), które nie są datami: pominięto je" in notices(items)
 
 
@@ -162,7 +174,9 @@ def test_a_node_type_with_since_keeps_its_first_span(tmp_path: Path) -> None:
     ("name", "nodes", "ties", "flat"),
     [("hierarchy1.gexf", 10, 9, 9), ("hierarchy4.gexf", 7, 4, 6), ("phylogeny.gexf", 3, 0, 2)],
 )
-def test_nested_nodes_pid_and_parents_are_imported_flat_with_a_count(name: str, nodes: int, ties: int, flat: int) -> None:
+def test_nested_nodes_pid_and_parents_are_imported_flat_with_a_count(
+    name: str, nodes: int, ties: int, flat: int
+) -> None:
     items = list(read_gexf(FILES / name))
     found = split(items)
     assert problems(items) == []
@@ -195,15 +209,19 @@ def test_yed_groups_are_imported_flat_and_edges_into_them_resolve(tmp_path: Path
     nodes, ties, _ = split(items)
     assert problems(items) == []
     assert [n.props["name"] for n in nodes] == ["Grupa", "A", "B", "C"] and len(ties) == 2
-    assert "groups.graphml: 2 węzłów Organisation zagnieżdżonych w węźle Organisation zaimportowano płasko: " \
-           "model nie pozwala na PART_OF między nimi" in notices(items)  # fmt: skip
+    assert (
+        "groups.graphml: 2 węzłów Organisation zagnieżdżonych w węźle Organisation zaimportowano płasko: "
+        "model nie pozwala na PART_OF między nimi" in notices(items)
+    )
 
 
 def test_a_file_with_pid_imports_whole_and_says_the_nesting_was_not_kept(store: GraphStore) -> None:
     report = run_import(store, FILES / "hierarchy4.gexf")
     assert store.count_nodes() == {"Organisation": 7} and report.summary.get("tie", "created") == 4
-    assert "hierarchy4.gexf: 6 węzłów Organisation zagnieżdżonych w węźle Organisation zaimportowano płasko: " \
-           "model nie pozwala na PART_OF między nimi" in [str(n) for n in report.notices]  # fmt: skip
+    assert (
+        "hierarchy4.gexf: 6 węzłów Organisation zagnieżdżonych w węźle Organisation zaimportowano płasko: "
+        "model nie pozwala na PART_OF między nimi" in [str(n) for n in report.notices]
+    )
 
 
 # -- 5. yEd labels ------------------------------------------------------------------------------
@@ -234,4 +252,7 @@ def test_self_loops_of_a_mapped_tie_type_are_counted_by_type(tmp_path: Path) -> 
         '<nodes><node id="a" label="A"/></nodes><edges><edge source="a" target="a"/><edge source="a" target="a" label="wspiera"/></edges>'
     )
     found = [m for m in messages(read_gexf(written(tmp_path, "g.gexf", text))) if "pętle" in m]
-    assert [m.split(" (")[0] for m in found] == ["g.gexf: pominięto pętle COOPERATES_WITH", "g.gexf: pominięto pętle SUPPORTS"]
+    assert [m.split(" (")[0] for m in found] == [
+        "g.gexf: pominięto pętle COOPERATES_WITH",
+        "g.gexf: pominięto pętle SUPPORTS",
+    ]

@@ -29,7 +29,11 @@ def test_knoke_information_network_imports_with_a_sector_mapping(tmp_path: Path)
     nodes, ties, problems = split(items)
     assert [p for p in problems if not isinstance(p, Notice)] == []
     assert [(n.key, n.props["sector"]) for n in nodes][:4] == [
-        ("org:knoki-n0", "public"), ("org:knoki-n1", "social"), ("org:knoki-n2", "public"), ("org:knoki-n3", "private")]  # fmt: skip
+        ("org:knoki-n0", "public"),
+        ("org:knoki-n1", "social"),
+        ("org:knoki-n2", "public"),
+        ("org:knoki-n3", "private"),
+    ]
     assert [n.props["name"] for n in nodes][:4] == ["COUN", "COMM", "EDUC", "INDU"]  # labels are names, ids are keys
     assert {n.props["kind"] for n in nodes} == {"other"}
     assert Counter(t.type for t in ties) == {"COOPERATES_WITH": 21}  # 22 directed edges, one reciprocal pair
@@ -103,23 +107,30 @@ def test_graphml_keys_for_all_defaults_and_undirected_edges(tmp_path: Path) -> N
     nodes, ties, problems = split(read_graphml(path))
     assert [(n.key, n.props["kind"]) for n in nodes] == [("org:yed-a", "ngo"), ("org:yed-b", "social_cooperative")]
     assert [(t.type, t.start, t.end, dict(t.props)) for t in ties] == [
-        ("COOPERATES_WITH", "org:yed-a", "org:yed-b", {"form": "agreement"})]  # fmt: skip
-    assert [str(p) for p in problems] == ["yed.graphml: 1 krawędzi bez type: przyjęto 'COOPERATES_WITH'",
-                                          "yed.graphml: 2 węzłów bez type: przyjęto 'Organisation'"]  # fmt: skip
+        ("COOPERATES_WITH", "org:yed-a", "org:yed-b", {"form": "agreement"})
+    ]
+    assert [str(p) for p in problems] == [
+        "yed.graphml: 1 krawędzi bez type: przyjęto 'COOPERATES_WITH'",
+        "yed.graphml: 2 węzłów bez type: przyjęto 'Organisation'",
+    ]
 
 
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ('<node id="a"><data key="l">X</data></node><edge source="a" target="z"/>',
-         "g.graphml:3:43: krawędź a → z wskazuje na węzeł z, którego nie ma w pliku"),
-        ('<node id="a"><data key="n">5260250995</data></node><node id="b"><data key="n">526-025-09-95</data></node>',
-         "g.graphml:3:52: węzły a i b dostają ten sam klucz nip:5260250995 "
-         "(popraw identyfikator albo klucz jednego z nich, albo połącz je w jeden węzeł)"),
+        (
+            '<node id="a"><data key="l">X</data></node><edge source="a" target="z"/>',
+            "g.graphml:3:43: krawędź a → z wskazuje na węzeł z, którego nie ma w pliku",
+        ),
+        (
+            '<node id="a"><data key="n">5260250995</data></node><node id="b"><data key="n">526-025-09-95</data></node>',
+            "g.graphml:3:52: węzły a i b dostają ten sam klucz nip:5260250995 "
+            "(popraw identyfikator albo klucz jednego z nich, albo połącz je w jeden węzeł)",
+        ),
         ('<hyperedge><endpoint node="a"/></hyperedge>', "g.graphml:3:1: hyperedges nie są obsługiwane"),
         ('<node id="a"><data key="l">X</data>', "g.graphml:3:36: niepoprawny XML: no element found"),
     ],
-)  # fmt: skip
+)
 def test_graph_problems_name_their_place(tmp_path: Path, body: str, expected: str) -> None:
     path = tmp_path / "g.graphml"
     keys = '<key id="l" for="node" attr.name="label"/><key id="n" for="node" attr.name="nip"/>'
@@ -132,8 +143,10 @@ def test_graph_problems_name_their_place(tmp_path: Path, body: str, expected: st
 
 def test_entity_expansion_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bomb.gexf"
-    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE gexf [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
-                    '<gexf><graph><nodes><node id="1" label="&b;"/></nodes></graph></gexf>')  # fmt: skip
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE gexf [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+        '<gexf><graph><nodes><node id="1" label="&b;"/></nodes></graph></gexf>'
+    )
     assert messages(read_gexf(path)) == [
         "bomb.gexf:2: plik XML zawiera deklarację DOCTYPE, której nie przyjmujemy (ze względów bezpieczeństwa) "
         "(usuń linię <!DOCTYPE …> albo wyeksportuj plik ponownie)"
@@ -154,7 +167,9 @@ def test_a_mapping_file_is_read_and_checked(tmp_path: Path) -> None:
     path.write_text('{"nodes": {"attributes": {"Sector": "sector"}}, "edges": {"defaults": {"type": "FUNDS"}}}')
     mapping = GraphMapping.load(path)
     assert mapping.nodes.attributes == {"Sector": "sector"}
-    assert mapping.nodes.defaults == {"type": "Organisation", "kind": "other"} and mapping.edges.defaults == {"type": "FUNDS"}
+    assert mapping.nodes.defaults == {"type": "Organisation", "kind": "other"} and mapping.edges.defaults == {
+        "type": "FUNDS"
+    }
     with pytest.raises(ConfigError) as caught:
         GraphMapping.load({"nodes": {"colours": {}}})
     assert str(caught.value) == "zła mapa atrybutów: nodes: colours"

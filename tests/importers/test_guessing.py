@@ -24,15 +24,23 @@ def refusal(path: Path) -> str:
     return str(caught.value.problems[0])
 
 
-@pytest.mark.parametrize(("name", "header", "catalogue", "what"), [
-    ("SIMC_Urzedowy_2024-01-01.csv", "WOJ;POW;GMI;RODZ_GMI;RM;MZ;NAZWA;SYM;SYMPOD;STAN_NA", "SIMC", "miejscowości"),
-    ("ULIC_Adresowy.csv", "WOJ;POW;GMI;RODZ_GMI;SYM;SYM_UL;CECHA;NAZWA_1;NAZWA_2;STAN_NA", "ULIC", "ulice"),
-    ("WMRODZ.csv", "RM;NAZWA_RM;STAN_NA", "WMRODZ", "rodzaje miejscowości"),
-])  # fmt: skip
-def test_gus_catalogues_other_than_terc_are_refused_by_name(tmp_path: Path, name: str, header: str, catalogue: str, what: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "header", "catalogue", "what"),
+    [
+        ("SIMC_Urzedowy_2024-01-01.csv", "WOJ;POW;GMI;RODZ_GMI;RM;MZ;NAZWA;SYM;SYMPOD;STAN_NA", "SIMC", "miejscowości"),
+        ("ULIC_Adresowy.csv", "WOJ;POW;GMI;RODZ_GMI;SYM;SYM_UL;CECHA;NAZWA_1;NAZWA_2;STAN_NA", "ULIC", "ulice"),
+        ("WMRODZ.csv", "RM;NAZWA_RM;STAN_NA", "WMRODZ", "rodzaje miejscowości"),
+    ],
+)
+def test_gus_catalogues_other_than_terc_are_refused_by_name(
+    tmp_path: Path, name: str, header: str, catalogue: str, what: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(f"\ufeff{header}\r\n".encode())
-    assert refusal(path) == f"{name}:1: to plik {catalogue} z rejestru TERYT GUS ({what}); partnergraph potrzebuje TERC {TERC_HINT}"
+    assert (
+        refusal(path)
+        == f"{name}:1: to plik {catalogue} z rejestru TERYT GUS ({what}); partnergraph potrzebuje TERC {TERC_HINT}"
+    )
 
 
 def test_a_real_gus_xml_catalogue_is_refused(store: GraphStore) -> None:
@@ -49,11 +57,19 @@ def test_terc_and_kumu_are_still_recognised() -> None:
     assert guess_format(KUMU) == "kumu"
 
 
-@pytest.mark.parametrize(("header", "table"), [
-    ("Id,Label,timeset,modularity_class", "tabela węzłów z Gephi (Id, Label) — jej identyfikatory znaczą coś tylko w Gephi"),
-    ("Source,Target,Type,Id,Label,timeset,Weight",
-     "tabela krawędzi z Gephi (Source, Target) — sama nie mówi, które to organizacje"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("header", "table"),
+    [
+        (
+            "Id,Label,timeset,modularity_class",
+            "tabela węzłów z Gephi (Id, Label) — jej identyfikatory znaczą coś tylko w Gephi",
+        ),
+        (
+            "Source,Target,Type,Id,Label,timeset,Weight",
+            "tabela krawędzi z Gephi (Source, Target) — sama nie mówi, które to organizacje",
+        ),
+    ],
+)
 def test_gephi_tables_are_refused_not_read_as_kumu(tmp_path: Path, header: str, table: str) -> None:
     path = tmp_path / "gephi.csv"
     path.write_text(f"{header}\n1,2,Directed,0,1,,1.0\n", encoding="utf-8")

@@ -33,8 +33,11 @@ def notices(report: ImportReport) -> list[str]:
 
 def test_one_nip_under_two_keys_in_one_csv_is_one_organisation(store: GraphStore, tmp_path: Path) -> None:
     # rows 2 and 3 are the same cooperative (same NIP) under two slugs: row 3 merges into org:laka
-    path = write(tmp_path / "organizacje.csv", f"klucz;nazwa;rodzaj;NIP;miejscowość\norg:laka;Łąka;spółdzielnia socjalna;{NIP};\n"
-                 f"org:laka-kwilcz;Łąka;spółdzielnia socjalna;{NIP};Kwilcz\n")  # fmt: skip
+    path = write(
+        tmp_path / "organizacje.csv",
+        f"klucz;nazwa;rodzaj;NIP;miejscowość\norg:laka;Łąka;spółdzielnia socjalna;{NIP};\n"
+        f"org:laka-kwilcz;Łąka;spółdzielnia socjalna;{NIP};Kwilcz\n",
+    )
     report = run_import(store, path)
     assert notices(report) == [
         f"organizacje.csv:3: org:laka-kwilcz ma ten sam identyfikator (nip:{NIP}) co org:laka z organizacje.csv:2 — scalono z nim"
@@ -45,7 +48,9 @@ def test_one_nip_under_two_keys_in_one_csv_is_one_organisation(store: GraphStore
 
 def test_the_same_nip_twice_without_a_key_column_is_reported(store: GraphStore, tmp_path: Path) -> None:
     # no key column: both rows get the key nip:… — the second merges into the first, said so
-    path = write(tmp_path / "organizacje.csv", f"nazwa;rodzaj;NIP;REGON\nŁąka;fundacja;{NIP};\nŁąka;fundacja;{NIP};{REGON}\n")
+    path = write(
+        tmp_path / "organizacje.csv", f"nazwa;rodzaj;NIP;REGON\nŁąka;fundacja;{NIP};\nŁąka;fundacja;{NIP};{REGON}\n"
+    )
     report = run_import(store, path)
     assert notices(report) == [
         f"organizacje.csv:3: nip:{NIP} występuje w pliku drugi raz (pierwszy raz: organizacje.csv:2) — scalono; "
@@ -56,9 +61,16 @@ def test_the_same_nip_twice_without_a_key_column_is_reported(store: GraphStore, 
 
 def test_one_krs_under_two_keys_in_an_xlsx_merges(store: GraphStore, tmp_path: Path) -> None:
     # the sheet's rows 2 and 3: the same KRS number (the key of row 2) given to org:b
-    path = workbook(tmp_path / "siec.xlsx", {"Organizacje": [["klucz", "nazwa", "rodzaj", "KRS"],
-                                                            ["krs:0000123456", "A", "ngo", "0000123456"],
-                                                            ["org:b", "B", "ngo", "0000123456"]]})  # fmt: skip
+    path = workbook(
+        tmp_path / "siec.xlsx",
+        {
+            "Organizacje": [
+                ["klucz", "nazwa", "rodzaj", "KRS"],
+                ["krs:0000123456", "A", "ngo", "0000123456"],
+                ["org:b", "B", "ngo", "0000123456"],
+            ]
+        },
+    )
     report = run_import(store, path)
     assert notices(report) == [
         "Organizacje!3: org:b ma ten sam identyfikator (krs:0000123456) co krs:0000123456 z Organizacje!2 — scalono z nim"
@@ -67,16 +79,23 @@ def test_one_krs_under_two_keys_in_an_xlsx_merges(store: GraphStore, tmp_path: P
 
 
 def test_one_regon_under_two_keys_in_json_lines_merges(store: GraphStore, tmp_path: Path) -> None:
-    lines = [f'{{"node": {{"key": "org:{k}", "type": "Organisation", "props": {{"name": "A", "kind": "ngo", "regon": "{REGON}"}}}}}}'
-             for k in ("a", "b")]  # fmt: skip
+    lines = [
+        f'{{"node": {{"key": "org:{k}", "type": "Organisation", "props": {{"name": "A", "kind": "ngo", "regon": "{REGON}"}}}}}}'
+        for k in ("a", "b")
+    ]
     path = write(tmp_path / "siec.jsonl", "\n".join(lines) + "\n")
     report = run_import(store, path)
-    assert notices(report) == [f"siec.jsonl:2: org:b ma ten sam identyfikator (regon:{REGON}) co org:a z siec.jsonl:1 — scalono z nim"]
+    assert notices(report) == [
+        f"siec.jsonl:2: org:b ma ten sam identyfikator (regon:{REGON}) co org:a z siec.jsonl:1 — scalono z nim"
+    ]
     assert store.count_nodes() == {"Organisation": 1}
 
 
 def test_a_key_repeated_with_another_kind_is_refused(store: GraphStore, tmp_path: Path) -> None:
-    path = write(tmp_path / "organizacje.csv", "klucz;nazwa;rodzaj\norg:laka;Łąka;spółdzielnia socjalna\norg:laka;Łąka;business\n")
+    path = write(
+        tmp_path / "organizacje.csv",
+        "klucz;nazwa;rodzaj\norg:laka;Łąka;spółdzielnia socjalna\norg:laka;Łąka;business\n",
+    )
     with pytest.raises(ImportFailed) as failed:
         run_import(store, path)
     assert [str(p) for p in failed.value.problems] == [
@@ -87,7 +106,10 @@ def test_a_key_repeated_with_another_kind_is_refused(store: GraphStore, tmp_path
 
 
 def test_two_identifiers_of_two_nodes_of_the_file_are_refused(store: GraphStore, tmp_path: Path) -> None:
-    path = write(tmp_path / "o.csv", f"klucz;nazwa;rodzaj;NIP;REGON\norg:a;A;ngo;{NIP};\norg:b;B;ngo;;{REGON}\norg:c;C;ngo;{NIP};{REGON}\n")
+    path = write(
+        tmp_path / "o.csv",
+        f"klucz;nazwa;rodzaj;NIP;REGON\norg:a;A;ngo;{NIP};\norg:b;B;ngo;;{REGON}\norg:c;C;ngo;{NIP};{REGON}\n",
+    )
     with pytest.raises(ImportFailed) as failed:
         run_import(store, path)
     assert [str(p) for p in failed.value.problems] == [
@@ -129,15 +151,24 @@ def test_add_node_merges_into_the_stored_node_by_key(store: GraphStore) -> None:
 
 
 def test_add_node_with_a_stored_nip_merges_into_its_node(store: GraphStore) -> None:
-    store.upsert([Node("org:laka", "Organisation", {"name": "Łąka", "kind": "social_cooperative", "nip": NIP})], source="test")
+    store.upsert(
+        [Node("org:laka", "Organisation", {"name": "Łąka", "kind": "social_cooperative", "nip": NIP})], source="test"
+    )
     node, found = resolve_node(store, Node("", "Organisation", {"nip": "777-000-02-06", "city": "Kwilcz"}))
     assert node.key == "org:laka" and node.props["city"] == "Kwilcz"
-    assert [str(n) for n in found] == [f"nip:{NIP} ma ten sam identyfikator (nip:{NIP}) co zapisana organizacja org:laka — scalono z nią"]
+    assert [str(n) for n in found] == [
+        f"nip:{NIP} ma ten sam identyfikator (nip:{NIP}) co zapisana organizacja org:laka — scalono z nią"
+    ]
 
 
 def test_add_node_refuses_to_give_a_stored_nip_to_another_node(store: GraphStore) -> None:
-    store.upsert([Node("org:laka", "Organisation", {"name": "Łąka", "kind": "ngo", "nip": NIP}),
-                  Node("org:las", "Organisation", {"name": "Las", "kind": "ngo"})], source="test")  # fmt: skip
+    store.upsert(
+        [
+            Node("org:laka", "Organisation", {"name": "Łąka", "kind": "ngo", "nip": NIP}),
+            Node("org:las", "Organisation", {"name": "Las", "kind": "ngo"}),
+        ],
+        source="test",
+    )
     with pytest.raises(ValidationError) as refused:
         resolve_node(store, Node("org:las", "Organisation", {"nip": NIP}))
     assert str(refused.value.problems[0]) == (
@@ -169,8 +200,13 @@ def test_cli_add_node_with_a_stored_nip_makes_no_third_node(cli: CliRunner) -> N
     assert first.exit_code == 0, first.output
     second = cli.invoke(main, ["add", "node", "Organisation", f"nip={NIP}", "city=Kwilcz"])
     assert second.exit_code == 0, second.output
-    assert second.stderr == f"uwaga: nip:{NIP} ma ten sam identyfikator (nip:{NIP}) co zapisana organizacja org:laka — scalono z nią\n"
+    assert (
+        second.stderr
+        == f"uwaga: nip:{NIP} ma ten sam identyfikator (nip:{NIP}) co zapisana organizacja org:laka — scalono z nią\n"
+    )
     assert cli.invoke(main, ["add", "node", "Organisation", "org:inna", "name=Inna", "kind=ngo"]).exit_code == 0
     third = cli.invoke(main, ["add", "node", "Organisation", "org:inna", f"nip={NIP}"])
     assert third.exit_code == 1
-    assert third.stderr.startswith(f"Błąd: key: org:inna dostałby identyfikator nip:{NIP} zapisanego już węzła org:laka;")
+    assert third.stderr.startswith(
+        f"Błąd: key: org:inna dostałby identyfikator nip:{NIP} zapisanego już węzła org:laka;"
+    )

@@ -25,8 +25,16 @@ def exported(store: GraphStore) -> str:
 def test_export_import_export_is_byte_for_byte_the_same(store: GraphStore, tmp_path: Path) -> None:
     with SqliteStore(tmp_path / "source.db") as source:
         run_import(source, EXAMPLE)
-        odd = Node("org:x", "Organisation", {"name": "Zażółć „gęślą” jaźń", "kind": "ngo", "founded": "01.02.2003",
-                                              "description": '=1+2 i "cudzysłów"\nw dwóch wierszach'})  # fmt: skip
+        odd = Node(
+            "org:x",
+            "Organisation",
+            {
+                "name": "Zażółć „gęślą” jaźń",
+                "kind": "ngo",
+                "founded": "01.02.2003",
+                "description": '=1+2 i "cudzysłów"\nw dwóch wierszach',
+            },
+        )
         firm = Node("org:firma", "Organisation", {"name": "Firma", "kind": "business"})
         deal = Tie("TRADES_WITH", "org:x", "org:firma", {"amount": 100, "social_clause": False}, id="umowa 7/2024")
         source.upsert([odd, firm], [deal], source="edit")

@@ -28,7 +28,10 @@ SOCIAL_COOPERATIVE = EXTRACTS / "0000999001_spoldzielnia_socjalna.json"
 def indexes(request: pytest.FixtureRequest) -> tuple[MunicipalityIndex, ActivityIndex]:
     """Indexes of the registers the extracts need: real excerpts (run everywhere), and the whole registers."""
     if request.param == "excerpts":
-        terc, classifications = SEATS, (EXCERPTS / "PKD2007_GUS_excerpt.csv", EXCERPTS / "StrukturaPKD2025_GUS_excerpt.xlsx")
+        terc, classifications = (
+            SEATS,
+            (EXCERPTS / "PKD2007_GUS_excerpt.csv", EXCERPTS / "StrukturaPKD2025_GUS_excerpt.xlsx"),
+        )
     else:
         terc, classifications = whole_terc(), (pkd2007(), pkd2025())
     schema = load_schema()
@@ -44,30 +47,52 @@ def test_each_legal_form_gets_its_kind_seat_and_activities(indexes: tuple[Munici
     nodes, ties, problems = split(read(EXTRACTS, indexes))
     assert problems == []
     assert [(n.key, n.props["kind"]) for n in nodes] == [
-        ("krs:0000999001", "social_cooperative"), ("krs:0000999002", "ngo"), ("krs:0000999003", "ngo"),
-        ("krs:0000999004", "business"), ("krs:0000999005", "other"),
-    ]  # fmt: skip
+        ("krs:0000999001", "social_cooperative"),
+        ("krs:0000999002", "ngo"),
+        ("krs:0000999003", "ngo"),
+        ("krs:0000999004", "business"),
+        ("krs:0000999005", "other"),
+    ]
     seats = {t.start: t.end for t in ties if t.type == "LOCATED_IN"}
-    assert seats == {"krs:0000999001": "teryt:3014022", "krs:0000999002": "teryt:3064011", "krs:0000999003": "teryt:0806023",
-                     "krs:0000999004": "teryt:1465011", "krs:0000999005": "teryt:0201011"}  # fmt: skip
+    assert seats == {
+        "krs:0000999001": "teryt:3014022",
+        "krs:0000999002": "teryt:3064011",
+        "krs:0000999003": "teryt:0806023",
+        "krs:0000999004": "teryt:1465011",
+        "krs:0000999005": "teryt:0201011",
+    }
     offers = [(t.start[-1], t.end, t.props.get("note")) for t in ties if t.type == "OFFERS"]
     assert offers == [
-        ("1", "pkd:56.29.Z", "przeważająca"), ("1", "pkd2025:81.30.Z", None), ("1", "pkd2025:88.99.Z", None),
-        ("2", "pkd:85.59.B", "przeważająca"), ("2", "pkd:88.10.Z", None),
-        ("4", "pkd2025:62.10.B", "przeważająca"), ("4", "pkd2025:85.59.B", None), ("4", "pkd:70.22.Z", None),
+        ("1", "pkd:56.29.Z", "przeważająca"),
+        ("1", "pkd2025:81.30.Z", None),
+        ("1", "pkd2025:88.99.Z", None),
+        ("2", "pkd:85.59.B", "przeważająca"),
+        ("2", "pkd:88.10.Z", None),
+        ("4", "pkd2025:62.10.B", "przeważająca"),
+        ("4", "pkd2025:85.59.B", None),
+        ("4", "pkd:70.22.Z", None),
         ("5", "pkd:18.12.Z", "przeważająca"),
-    ]  # fmt: skip
-    assert ties[0].props["source"] == "KRS 0000999001, odpis aktualny, stan z dnia 2025-03-10, pobrany 2025-03-10 08:15:02"
+    ]
+    assert (
+        ties[0].props["source"] == "KRS 0000999001, odpis aktualny, stan z dnia 2025-03-10, pobrany 2025-03-10 08:15:02"
+    )
 
 
 def test_an_extract_gives_the_organisations_register_data(indexes: tuple[MunicipalityIndex, ActivityIndex]) -> None:
     [located] = [i for i in read(SOCIAL_COOPERATIVE, indexes) if isinstance(i, Located) and isinstance(i.record, Node)]
     assert located.record.props == {
-        "name": "SPÓŁDZIELNIA SOCJALNA „ŁĄKA” (DANE PRZYKŁADOWE)", "legal_form": "SPÓŁDZIELNIA SOCJALNA",
-        "kind": "social_cooperative", "krs": "0000999001", "nip": "9990000014", "regon": "99900001200000",
-        "address": "UL. PRZYKŁADOWA 1", "postcode": "64-420", "city": "KWILCZ", "founded": "12.05.2023",
+        "name": "SPÓŁDZIELNIA SOCJALNA „ŁĄKA” (DANE PRZYKŁADOWE)",
+        "legal_form": "SPÓŁDZIELNIA SOCJALNA",
+        "kind": "social_cooperative",
+        "krs": "0000999001",
+        "nip": "9990000014",
+        "regon": "99900001200000",
+        "address": "UL. PRZYKŁADOWA 1",
+        "postcode": "64-420",
+        "city": "KWILCZ",
+        "founded": "12.05.2023",
         "source": "KRS 0000999001, odpis aktualny, stan z dnia 2025-03-10, pobrany 2025-03-10 08:15:02",
-    }  # fmt: skip
+    }
     checked = Validator(load_schema()).node(located.record)  # type: ignore[arg-type]
     assert checked.props["regon"] == "999000012"  # KRS pads REGON to 14 digits; the first nine are checked
     assert located.where == "0000999001_spoldzielnia_socjalna.json:6"
@@ -99,8 +124,13 @@ def rewrite(tmp_path: Path, change: dict[str, str], source: Path = SOCIAL_COOPER
     return path
 
 
-def test_an_unknown_or_ambiguous_seat_is_a_problem(tmp_path: Path, indexes: tuple[MunicipalityIndex, ActivityIndex]) -> None:
-    path = rewrite(tmp_path, {'"WIELKOPOLSKIE"': '"PODKARPACKIE"', '"MIĘDZYCHODZKI"': '""', '"gmina": "KWILCZ"': '"gmina": "CZARNA"'})
+def test_an_unknown_or_ambiguous_seat_is_a_problem(
+    tmp_path: Path, indexes: tuple[MunicipalityIndex, ActivityIndex]
+) -> None:
+    path = rewrite(
+        tmp_path,
+        {'"WIELKOPOLSKIE"': '"PODKARPACKIE"', '"MIĘDZYCHODZKI"': '""', '"gmina": "KWILCZ"': '"gmina": "CZARNA"'},
+    )
     assert messages(read(path, indexes)) == [
         "0000999001_spoldzielnia_socjalna.json:33:25: gmina 'CZARNA' jest niejednoznaczna: 1801032 Czarna (rural), "
         "1803032 Czarna (rural), 1810032 Czarna (rural) (podaj powiat albo miejscowość siedziby, albo dodaj LOCATED_IN ręcznie)"
@@ -135,13 +165,22 @@ def test_a_wrong_nip_is_placed_at_its_value(tmp_path: Path, indexes: tuple[Munic
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ('{"odpis": {"naglowekA": {"numerKRS": "0000999001"}', "x.json:1:51: niepoprawny JSON: Expecting ',' delimiter"),
-        ('{"nazwa": "FUNDACJA"}', "x.json: to nie jest odpis KRS (brak „odpis” z „naglowekA” i „dane”) "
-         "(zapisz odpowiedź API KRS (OdpisAktualny) w formacie JSON)"),
-        ("[1, 2]", "x.json: to nie jest odpis KRS (brak „odpis” z „naglowekA” i „dane”) "
-         "(zapisz odpowiedź API KRS (OdpisAktualny) w formacie JSON)"),
+        (
+            '{"odpis": {"naglowekA": {"numerKRS": "0000999001"}',
+            "x.json:1:51: niepoprawny JSON: Expecting ',' delimiter",
+        ),
+        (
+            '{"nazwa": "FUNDACJA"}',
+            "x.json: to nie jest odpis KRS (brak „odpis” z „naglowekA” i „dane”) "
+            "(zapisz odpowiedź API KRS (OdpisAktualny) w formacie JSON)",
+        ),
+        (
+            "[1, 2]",
+            "x.json: to nie jest odpis KRS (brak „odpis” z „naglowekA” i „dane”) "
+            "(zapisz odpowiedź API KRS (OdpisAktualny) w formacie JSON)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_broken_file_is_one_clean_problem(tmp_path: Path, content: str, expected: str) -> None:
     path = tmp_path / "x.json"
     path.write_text(content)
@@ -159,7 +198,9 @@ def test_a_truncated_or_odd_extract_never_crashes(tmp_path: Path) -> None:
     text = SOCIAL_COOPERATIVE.read_text(encoding="utf-8")
     data = json.loads(text)
     data["odpis"]["dane"]["dzial1"] = {"danePodmiotu": "?", "siedzibaIAdres": [1]}
-    data["odpis"]["dane"]["dzial3"] = {"przedmiotDzialalnosci": {"przedmiotPozostalejDzialalnosci": [None, {"kodDzial": 5}]}}
+    data["odpis"]["dane"]["dzial3"] = {
+        "przedmiotDzialalnosci": {"przedmiotPozostalejDzialalnosci": [None, {"kodDzial": 5}]}
+    }
     odd = tmp_path / "odd.json"
     odd.write_text(json.dumps(data))
     nodes, _, problems = split(read_krs(odd, municipalities=MunicipalityIndex(), activities=ActivityIndex()))
@@ -175,12 +216,19 @@ def test_a_truncated_or_odd_extract_never_crashes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("form", "kind"),
     [
-        ("SPÓŁDZIELNIA SOCJALNA", "social_cooperative"), ("FUNDACJA", "ngo"), ("STOWARZYSZENIE", "ngo"),
-        ("ZWIĄZEK STOWARZYSZEŃ", "ngo"), ("STOWARZYSZENIE KULTURY FIZYCZNEJ", "ngo"),
-        ("SPÓŁKA Z OGRANICZONĄ ODPOWIEDZIALNOŚCIĄ", "business"), ("SPÓŁKA AKCYJNA", "business"),
-        ("PROSTA SPÓŁKA AKCYJNA", "business"), ("SPÓŁKA KOMANDYTOWA", "business"), ("SPÓŁDZIELNIA", "other"),
-        ("SAMODZIELNY PUBLICZNY ZAKŁAD OPIEKI ZDROWOTNEJ", "other"), ("", "other"),
+        ("SPÓŁDZIELNIA SOCJALNA", "social_cooperative"),
+        ("FUNDACJA", "ngo"),
+        ("STOWARZYSZENIE", "ngo"),
+        ("ZWIĄZEK STOWARZYSZEŃ", "ngo"),
+        ("STOWARZYSZENIE KULTURY FIZYCZNEJ", "ngo"),
+        ("SPÓŁKA Z OGRANICZONĄ ODPOWIEDZIALNOŚCIĄ", "business"),
+        ("SPÓŁKA AKCYJNA", "business"),
+        ("PROSTA SPÓŁKA AKCYJNA", "business"),
+        ("SPÓŁKA KOMANDYTOWA", "business"),
+        ("SPÓŁDZIELNIA", "other"),
+        ("SAMODZIELNY PUBLICZNY ZAKŁAD OPIEKI ZDROWOTNEJ", "other"),
+        ("", "other"),
     ],
-)  # fmt: skip
+)
 def test_legal_forms_map_to_kinds(form: str, kind: str) -> None:
     assert kind_of(form) == kind

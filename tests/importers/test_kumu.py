@@ -100,4 +100,6 @@ def test_a_connection_without_a_type_names_the_empty_column(sqlite_store: Sqlite
     ]
     (folder / "connections.csv").write_text("From,To\nFirma Las,Fundacja Razem\n", encoding="utf-8")
     report = run_import(sqlite_store, folder)
-    assert [str(n) for n in report.notices] == ["connections.csv:2: brak kolumny Type — dla połączeń bez typu przyjęto COOPERATES_WITH"]
+    assert [str(n) for n in report.notices] == [
+        "connections.csv:2: brak kolumny Type — dla połączeń bez typu przyjęto COOPERATES_WITH"
+    ]

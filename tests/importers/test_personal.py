@@ -16,15 +16,43 @@ from partnergraph.schema import load_schema
 
 @pytest.mark.parametrize(
     "text",
-    ["Person", "people", "Osoba", "osoby bezdomne", "Osób", "Beneficjent", "beneficjentka", "Beneficjentów", "Uczestniczka",
-     "uczestnicy projektu", "Podopieczni", "Wolontariuszka", "Participants", "Beneficiary", "Women"],
-)  # fmt: skip
+    [
+        "Person",
+        "people",
+        "Osoba",
+        "osoby bezdomne",
+        "Osób",
+        "Beneficjent",
+        "beneficjentka",
+        "Beneficjentów",
+        "Uczestniczka",
+        "uczestnicy projektu",
+        "Podopieczni",
+        "Wolontariuszka",
+        "Participants",
+        "Beneficiary",
+        "Women",
+    ],
+)
 def test_person_words_and_their_inflections_name_people(text: str) -> None:
     assert load_schema().is_person(text)
 
 
-@pytest.mark.parametrize("text", ["NGO", "Organizacja", "spółdzielnia socjalna", "osoba prawna", "Legal person", "Management",
-                                  "Pracownia", "Firma", "gmina", ""])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NGO",
+        "Organizacja",
+        "spółdzielnia socjalna",
+        "osoba prawna",
+        "Legal person",
+        "Management",
+        "Pracownia",
+        "Firma",
+        "gmina",
+        "",
+    ],
+)
 def test_organisation_types_and_legal_persons_do_not(text: str) -> None:
     assert not load_schema().is_person(text)
 
@@ -48,10 +76,12 @@ def test_a_kumu_element_typed_with_an_inflected_person_word_is_refused(tmp_path:
 
 def test_values_that_look_personal_are_reported_at_their_cell(tmp_path: Path) -> None:
     source = tmp_path / "organizacje.csv"
-    source.write_text("klucz;nazwa;rodzaj;email;telefon;opis\n"
-                      "org:a;Fundacja Łąka;ngo;anna.kowalska@gmail.com;61 852 11 22;Kontakt: 601 234 567, PESEL 44051401359\n"
-                      "org:b;Spółdzielnia Socjalna Żółw;social_cooperative;biuro@zolw.pl;601 234 567;Catering i sprzątanie.\n",
-                      encoding="utf-8")  # fmt: skip
+    source.write_text(
+        "klucz;nazwa;rodzaj;email;telefon;opis\n"
+        "org:a;Fundacja Łąka;ngo;anna.kowalska@gmail.com;61 852 11 22;Kontakt: 601 234 567, PESEL 44051401359\n"
+        "org:b;Spółdzielnia Socjalna Żółw;social_cooperative;biuro@zolw.pl;601 234 567;Catering i sprzątanie.\n",
+        encoding="utf-8",
+    )
     store = SqliteStore(tmp_path / "pg.db")
     report = run_import(store, source)
     notices = sorted(str(n) for n in report.notices if "PESEL" in str(n) or "e-mail" in str(n) or "telefonu" in str(n))
@@ -73,8 +103,17 @@ def test_add_node_warns_but_writes(tmp_path: Path) -> None:
 
     from partnergraph.cli import main
 
-    args = ["--store", f"sqlite:///{tmp_path / 'pg.db'}", "add", "node", "Organisation", "org:a", "name=Fundacja Łąka", "kind=ngo",
-            "email=jan.nowak@wp.pl"]  # fmt: skip
+    args = [
+        "--store",
+        f"sqlite:///{tmp_path / 'pg.db'}",
+        "add",
+        "node",
+        "Organisation",
+        "org:a",
+        "name=Fundacja Łąka",
+        "kind=ngo",
+        "email=jan.nowak@wp.pl",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0
     assert "uwaga: email: 'jan.nowak@wp.pl' wygląda na prywatny adres e-mail osoby" in result.output

@@ -31,12 +31,21 @@ def pkd2025() -> Path:
 def test_pkd_2007_gives_every_grouping_under_its_parent() -> None:
     nodes, ties, problems = split(read_pkd(pkd2007()))
     assert problems == []
-    assert Counter(n.props["level"] for n in nodes) == {"section": 21, "division": 88, "group": 272, "class": 615, "subclass": 655}
+    assert Counter(n.props["level"] for n in nodes) == {
+        "section": 21,
+        "division": 88,
+        "group": 272,
+        "class": 615,
+        "subclass": 655,
+    }
     by_key = {n.key: n for n in nodes}
     assert by_key["pkd:88.10.Z"].props == {
-        "code": "88.10.Z", "level": "subclass", "classification": "PKD2007", "source": "GUS, klasyfikacja PKD2007",
+        "code": "88.10.Z",
+        "level": "subclass",
+        "classification": "PKD2007",
+        "source": "GUS, klasyfikacja PKD2007",
         "name": "Pomoc społeczna bez zakwaterowania dla osób w podeszłym wieku i osób niepełnosprawnych",
-    }  # fmt: skip
+    }
     parent = {t.start: t.end for t in ties}
     chain = ["pkd:88.10.Z"]
     while chain[-1] in parent:
@@ -58,14 +67,24 @@ def test_pkd_2025_and_2007_live_side_by_side(tmp_path: Path) -> None:
     schema, whole2007, whole2025 = load_schema(), pkd2007(), pkd2025()
     nodes, ties, problems = split(read_pkd(whole2025, schema=schema))
     assert problems == []
-    assert Counter(n.props["level"] for n in nodes) == {"section": 22, "division": 87, "group": 287, "class": 651, "subclass": 728}
+    assert Counter(n.props["level"] for n in nodes) == {
+        "section": 22,
+        "division": 87,
+        "group": 287,
+        "class": 651,
+        "subclass": 728,
+    }
     by_key = {n.key: n for n in nodes}
     assert by_key["pkd2025:Q"].props["name"] == "EDUKACJA"
     assert by_key["pkd2025:62.10.B"].props["name"] == "Pozostała działalność w zakresie programowania"
     assert by_key["pkd2025:01.30"].props["name"] == by_key["pkd2025:01.30.Z"].props["name"] == "Rozmnażanie roślin"
     parent = {t.start: t.end for t in ties}
     assert [parent[k] for k in ("pkd2025:01.30.Z", "pkd2025:01.30", "pkd2025:01.3", "pkd2025:01")] == [
-        "pkd2025:01.30", "pkd2025:01.3", "pkd2025:01", "pkd2025:A"]  # fmt: skip
+        "pkd2025:01.30",
+        "pkd2025:01.3",
+        "pkd2025:01",
+        "pkd2025:A",
+    ]
     with SqliteStore(tmp_path / "s.db", schema=schema) as store:
         load(store, read_pkd(whole2007, schema=schema))
         load(store, read_pkd(whole2025, schema=schema))
@@ -82,13 +101,17 @@ def test_the_classification_comes_from_the_file_name_or_is_given(tmp_path: Path)
     assert {n.props["classification"] for n in split(read_pkd(old))[0]} == {"PKD2007"}
     assert {n.key for n in split(read_pkd(new, schema=load_schema()))[0]} == {"pkd2025:A", "pkd2025:01"}
     assert {n.key for n in split(read_pkd(old, classification="PKD2025", schema=load_schema()))[0]} == {
-        "pkd2025:A", "pkd2025:01"}  # fmt: skip
+        "pkd2025:A",
+        "pkd2025:01",
+    }
 
 
 def test_bad_csv_rows_are_problems_at_their_cells(tmp_path: Path) -> None:
     path = tmp_path / "pkd.csv"
-    path.write_text("symbol;nazwa;numerPoziomu;uuid;elementNadrzednyUuid\nA;ROLNICTWO;1;u1;\n"
-                    '01.1;"Uprawy\nrolne";2;u2;u1\n01;Uprawy;x;u3;u1\n01;Uprawy;2;u4;u9\n')  # fmt: skip
+    path.write_text(
+        "symbol;nazwa;numerPoziomu;uuid;elementNadrzednyUuid\nA;ROLNICTWO;1;u1;\n"
+        '01.1;"Uprawy\nrolne";2;u2;u1\n01;Uprawy;x;u3;u1\n01;Uprawy;2;u4;u9\n'
+    )
     assert messages(read_pkd(path)) == [
         "pkd.csv:3:1: '01.1' nie jest kodem PKD poziomu 2",
         "pkd.csv:5:3: poziom 'x' nie jest liczbą 1–5",
@@ -113,7 +136,9 @@ def test_a_damaged_or_foreign_sheet_is_a_problem(tmp_path: Path) -> None:
     book.save(xlsx)
     [problem] = messages(read_pkd(damaged, schema=load_schema()))
     assert problem.startswith("StrukturaPKD2025.xls: nie można odczytać arkusza: ")
-    assert messages(read_pkd(xlsx)) == ["other.xlsx:1: brak wiersza nagłówka Dział | Grupa | Klasa | Podklasa | Nazwa grupowania"]
+    assert messages(read_pkd(xlsx)) == [
+        "other.xlsx:1: brak wiersza nagłówka Dział | Grupa | Klasa | Podklasa | Nazwa grupowania"
+    ]
 
 
 def test_a_structure_sheet_in_xlsx_reads_like_the_xls(tmp_path: Path) -> None:
@@ -121,13 +146,23 @@ def test_a_structure_sheet_in_xlsx_reads_like_the_xls(tmp_path: Path) -> None:
 
     path = tmp_path / "StrukturaPKD2025.xlsx"
     book = openpyxl.Workbook()
-    for row in (["Polska Klasyfikacja Działalności 2025"], ["Dział", "Grupa", "Klasa", "Podklasa", "Nazwa grupowania"],
-                ["SEKCJA R", None, "OPIEKA ZDROWOTNA I POMOC SPOŁECZNA"], ["88", None, None, None, "Pomoc społeczna bez zakwaterowania"],
-                [None, "88.1", "88.10", "88.10.Z", "Pomoc społeczna bez zakwaterowania dla osób starszych"]):  # fmt: skip
+    for row in (
+        ["Polska Klasyfikacja Działalności 2025"],
+        ["Dział", "Grupa", "Klasa", "Podklasa", "Nazwa grupowania"],
+        ["SEKCJA R", None, "OPIEKA ZDROWOTNA I POMOC SPOŁECZNA"],
+        ["88", None, None, None, "Pomoc społeczna bez zakwaterowania"],
+        [None, "88.1", "88.10", "88.10.Z", "Pomoc społeczna bez zakwaterowania dla osób starszych"],
+    ):
         book.active.append(row)
     book.save(path)
     nodes, ties, problems = split(read_pkd(path, schema=load_schema()))
-    assert problems == [] and [n.key for n in nodes] == ["pkd2025:R", "pkd2025:88", "pkd2025:88.1", "pkd2025:88.10", "pkd2025:88.10.Z"]
+    assert problems == [] and [n.key for n in nodes] == [
+        "pkd2025:R",
+        "pkd2025:88",
+        "pkd2025:88.1",
+        "pkd2025:88.10",
+        "pkd2025:88.10.Z",
+    ]
     assert [t.end for t in ties] == ["pkd2025:R", "pkd2025:88", "pkd2025:88.1", "pkd2025:88.10"]
 
 
@@ -136,14 +171,19 @@ def activity(key: str, name: str) -> Node:
     return Node(key, "Activity", {"code": code, "name": name, "classification": classification})
 
 
-INDEX = ActivityIndex.from_nodes([
-    activity("pkd:56.29.Z", "Pozostała usługowa działalność gastronomiczna"),
-    activity("pkd2025:62.10.B", "Pozostała działalność w zakresie programowania"),
-    activity("pkd:81.30.Z", "Działalność usługowa związana z zagospodarowaniem terenów zieleni"),
-    activity("pkd2025:81.30.Z", "Działalność usługowa związana z zagospodarowaniem terenów zieleni"),
-    activity("pkd:85.59.B", "Pozostałe pozaszkolne formy edukacji, gdzie indziej niesklasyfikowane"),
-    activity("pkd2025:85.59.B", "Kursy i szkolenia związane ze zdobywaniem wiedzy, umiejętności i kwalifikacji zawodowych"),
-])  # fmt: skip
+INDEX = ActivityIndex.from_nodes(
+    [
+        activity("pkd:56.29.Z", "Pozostała usługowa działalność gastronomiczna"),
+        activity("pkd2025:62.10.B", "Pozostała działalność w zakresie programowania"),
+        activity("pkd:81.30.Z", "Działalność usługowa związana z zagospodarowaniem terenów zieleni"),
+        activity("pkd2025:81.30.Z", "Działalność usługowa związana z zagospodarowaniem terenów zieleni"),
+        activity("pkd:85.59.B", "Pozostałe pozaszkolne formy edukacji, gdzie indziej niesklasyfikowane"),
+        activity(
+            "pkd2025:85.59.B",
+            "Kursy i szkolenia związane ze zdobywaniem wiedzy, umiejętności i kwalifikacji zawodowych",
+        ),
+    ]
+)
 AFTER, BEFORE = dt.date(2025, 6, 2), dt.date(2024, 11, 5)
 
 
@@ -155,7 +195,12 @@ AFTER, BEFORE = dt.date(2025, 6, 2), dt.date(2024, 11, 5)
         ("81.30.Z", "", AFTER, "pkd2025:81.30.Z"),  # the same grouping in both: the current one
         ("81.30.Z", "", BEFORE, "pkd:81.30.Z"),  # PKD 2025 did not exist yet
         ("85.59.B", "POZOSTAŁE POZASZKOLNE FORMY EDUKACJI, GDZIE INDZIEJ NIESKLASYFIKOWANE", AFTER, "pkd:85.59.B"),
-        ("85.59.B", "KURSY I SZKOLENIA ZWIĄZANE ZE ZDOBYWANIEM WIEDZY, UMIEJĘTNOŚCI I KWALIFIKACJI ZAWODOWYCH", AFTER, "pkd2025:85.59.B"),
+        (
+            "85.59.B",
+            "KURSY I SZKOLENIA ZWIĄZANE ZE ZDOBYWANIEM WIEDZY, UMIEJĘTNOŚCI I KWALIFIKACJI ZAWODOWYCH",
+            AFTER,
+            "pkd2025:85.59.B",
+        ),
     ],
 )
 def test_a_register_code_resolves_to_one_classification(code: str, description: str, on: dt.date, key: str) -> None:

@@ -46,8 +46,10 @@ def test_a_newer_register_ends_the_superseded_gmina_and_keeps_it(store: GraphSto
         f"{AFTER.name}: TERYT TERC: jednostki zakończone (nie ma ich w stanie na 2022-01-01; zostają jako historia): 1 "
         "(np. 1008062 Lutomiersk)",
         f"{AFTER.name}: TERYT TERC: jednostki zmienione tylko przez datę stanu rejestru: 1",
-    ]  # fmt: skip
-    assert report.summary.get("node", "updated") == 2  # the voivodeship's register date and the ended gmina, nothing else
+    ]
+    assert (
+        report.summary.get("node", "updated") == 2
+    )  # the voivodeship's register date and the ended gmina, nothing else
 
 
 def test_coverage_lists_only_current_municipalities(store: GraphStore) -> None:
@@ -86,18 +88,28 @@ def test_a_newer_register_with_no_real_change_reports_date_only(store: GraphStor
     """The real 2022 and 2024 rows of eight dolnośląskie counties: the same units, another date."""
     run_import(store, FIXTURES / "TERC_2022_dolnoslaskie_0201-0208.csv")
     report = run_import(store, FIXTURES / "TERC_2024_dolnoslaskie_0201-0208.csv")
-    assert notices(report) == ["TERC_2024_dolnoslaskie_0201-0208.csv: TERYT TERC: jednostki zmienione tylko przez datę stanu rejestru: 1"]
+    assert notices(report) == [
+        "TERC_2024_dolnoslaskie_0201-0208.csv: TERYT TERC: jednostki zmienione tylko przez datę stanu rejestru: 1"
+    ]
     assert report.count("updated") == 1 and store.get_node("teryt:02").props["register_date"] == dt.date(2024, 1, 1)  # type: ignore[union-attr]
 
 
 def test_renames_and_units_of_a_store_written_with_dated_sources_are_told_apart(store: GraphStore) -> None:
     """A store written before register dates: each unit's source had the date; a rename is still told apart."""
     dated = "GUS TERYT TERC, stan na 2020-01-01"
-    store.upsert([Node("teryt:10", "Voivodeship", {"name": "łódzkie", "teryt": "10", "source": dated}),
-                  Node("teryt:1008", "County", {"name": "pabianicki", "teryt": "1008", "source": dated}),
-                  Node("teryt:1008032", "Municipality", {"name": "Dłutów Stary", "teryt": "1008032",
-                                                         "municipality_type": "rural", "source": dated})],
-                 [Tie("PART_OF", "teryt:1008", "teryt:10"), Tie("PART_OF", "teryt:1008032", "teryt:1008")], source="old")  # fmt: skip
+    store.upsert(
+        [
+            Node("teryt:10", "Voivodeship", {"name": "łódzkie", "teryt": "10", "source": dated}),
+            Node("teryt:1008", "County", {"name": "pabianicki", "teryt": "1008", "source": dated}),
+            Node(
+                "teryt:1008032",
+                "Municipality",
+                {"name": "Dłutów Stary", "teryt": "1008032", "municipality_type": "rural", "source": dated},
+            ),
+        ],
+        [Tie("PART_OF", "teryt:1008", "teryt:10"), Tie("PART_OF", "teryt:1008032", "teryt:1008")],
+        source="old",
+    )
     report = run_import(store, AFTER)
     assert notices(report)[1:] == [
         f"{AFTER.name}: TERYT TERC: zmienione nazwy: 1 (1008032 Dłutów Stary → Dłutów)",
@@ -152,7 +164,9 @@ def test_the_reader_alone_still_raises_one_problem_for_a_bad_zip(tmp_path: Path)
         list(read_teryt(archive))
 
 
-def test_the_cli_refuses_an_older_register_in_one_line_and_takes_allow_older(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_refuses_an_older_register_in_one_line_and_takes_allow_older(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from click.testing import CliRunner
 
     from partnergraph.cli import main
@@ -177,10 +191,14 @@ def test_an_older_krs_extract_never_replaces_a_newer_one(store: GraphStore, tmp_
         "municipalities": MunicipalityIndex.from_file(registers / "TERC_2022_excerpt.csv"),
         "activities": ActivityIndex(),
     }
-    organisation = [i.record for i in read_krs(extract, **indexes) if isinstance(i, Located) and isinstance(i.record, Node)]
+    organisation = [
+        i.record for i in read_krs(extract, **indexes) if isinstance(i, Located) and isinstance(i.record, Node)
+    ]
     store.upsert(organisation, source="test")
     older = tmp_path / extract.name
-    older.write_text(extract.read_text(encoding="utf-8").replace('"stanZDnia": "10.03.2025"', '"stanZDnia": "10.03.2024"'))
+    older.write_text(
+        extract.read_text(encoding="utf-8").replace('"stanZDnia": "10.03.2025"', '"stanZDnia": "10.03.2024"')
+    )
     with pytest.raises(ValidationError) as caught:
         list(read_krs(older, store=store, **indexes))
     assert [str(p) for p in caught.value.problems] == [
@@ -189,7 +207,9 @@ def test_an_older_krs_extract_never_replaces_a_newer_one(store: GraphStore, tmp_
     ]
     assert list(read_krs(older, store=store, allow_older=True, **indexes))
     newer = tmp_path / "newer.json"
-    newer.write_text(extract.read_text(encoding="utf-8").replace('"stanZDnia": "10.03.2025"', '"stanZDnia": "10.03.2026"'))
+    newer.write_text(
+        extract.read_text(encoding="utf-8").replace('"stanZDnia": "10.03.2025"', '"stanZDnia": "10.03.2026"')
+    )
     assert list(read_krs(newer, store=store, **indexes))
 
 
@@ -199,10 +219,24 @@ def test_a_whole_register_ends_a_county_it_no_longer_lists(store: GraphStore, tm
     run_import(store, whole)
     lines = whole.read_bytes().split(b"\r\n")
     newer = tmp_path / "TERC_2023_bez_0806.csv"
-    newer.write_bytes(b"\r\n".join(line.replace(b";2022-01-01", b";2023-01-01") for line in lines if not line.startswith(b"08;06;")))
+    newer.write_bytes(
+        b"\r\n".join(line.replace(b";2022-01-01", b";2023-01-01") for line in lines if not line.startswith(b"08;06;"))
+    )
     report = run_import(store, newer)
     ended = {n.key for t in ("County", "Municipality") for n in store.iter_nodes(t) if "ended" in n.props}
-    gone = ("013", "014", "015", "023", "024", "025", "032", "043", "044", "045", "052")  # Dobiegniew … Zwierzyn, with parts
+    gone = (
+        "013",
+        "014",
+        "015",
+        "023",
+        "024",
+        "025",
+        "032",
+        "043",
+        "044",
+        "045",
+        "052",
+    )  # Dobiegniew … Zwierzyn, with parts
     assert ended == {"teryt:0806", *(f"teryt:0806{c}" for c in gone)}
     assert report.summary.get("node", "updated") == 16 + 12  # the voivodeships' register date, and the ended units
 
@@ -214,7 +248,9 @@ def test_a_gus_zip_is_recognised_without_format(store: GraphStore, tmp_path: Pat
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.write(AFTER, "TERC_Urzedowy_2022-01-01.csv")
     assert guess_format(archive) == "teryt"
-    assert run_import(store, archive).summary.get("node", "created") == 11  # łódzkie and the 10 units of powiat pabianicki
+    assert (
+        run_import(store, archive).summary.get("node", "created") == 11
+    )  # łódzkie and the 10 units of powiat pabianicki
     other = tmp_path / "SIMC_Urzedowy.zip"
     with zipfile.ZipFile(other, "w") as zipped:
         zipped.writestr("SIMC_Urzedowy_2025-01-01.xml", "<SIMC/>")
@@ -234,7 +270,10 @@ def test_ended_units_leave_the_lists_unless_organisations_are_still_there(store:
     run_import(store, AFTER)
     assert "teryt:1008062" not in {n.key for n in current_units(store, "Municipality")}
     assert "teryt:1008062" not in {r.name for r in summary(store) if r.group == "municipality"}
-    store.upsert([Node("org:a", "Organisation", {"name": "Fundacja A", "kind": "ngo"})],
-                 [Tie("LOCATED_IN", "org:a", "teryt:1008062")], source="test")  # fmt: skip
+    store.upsert(
+        [Node("org:a", "Organisation", {"name": "Fundacja A", "kind": "ngo"})],
+        [Tie("LOCATED_IN", "org:a", "teryt:1008062")],
+        source="test",
+    )
     counted = {r.name: r.count for r in summary(store) if r.group == "municipality"}
     assert counted["teryt:1008062"] == 1 and counted["teryt:1008063"] == 0

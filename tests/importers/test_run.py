@@ -49,7 +49,11 @@ def test_folder_of_csv_imports_in_one_write_labelled_with_the_run(store: GraphSt
     assert store.count_nodes() == {"Municipality": 1, "Organisation": 4}
     assert store.count_ties() == {"LOCATED_IN": 2, "REFERS": 1, "SUPPORTS": 1, "TRADES_WITH": 1}
     trade = store.get_tie("org:spoldzielnia-socjalna-laka-[TRADES_WITH]->nip:7770000206@2024-03-01")
-    assert trade is not None and trade.props == {"since": trade.props["since"], "amount": 12500.5, "social_clause": True}
+    assert trade is not None and trade.props == {
+        "since": trade.props["since"],
+        "amount": 12500.5,
+        "social_clause": True,
+    }
     assert report.source.startswith("import siec (run ") and report.source.endswith(")")
     assert {c.source for c in store.changes(limit=None)} == {report.source}
     assert {c.user for c in store.changes(limit=None)} == {"anna"}
@@ -97,7 +101,9 @@ def test_one_bad_row_rejects_the_whole_file_with_every_problem_placed(store: Gra
     assert not (tmp_path / "organizacje.rejected.csv").exists()
 
 
-def test_skip_invalid_writes_the_valid_rows_and_the_rejected_ones_beside_the_file(store: GraphStore, tmp_path: Path) -> None:
+def test_skip_invalid_writes_the_valid_rows_and_the_rejected_ones_beside_the_file(
+    store: GraphStore, tmp_path: Path
+) -> None:
     path = csv_file(
         tmp_path / "organizacje.csv",
         """
@@ -112,8 +118,11 @@ def test_skip_invalid_writes_the_valid_rows_and_the_rejected_ones_beside_the_fil
     with report.rejected_file.open(encoding="utf-8-sig", newline="") as rejected:
         rows = list(csv.reader(rejected, delimiter=";"))
     assert rows[0] == ["miejsce", "problemy", "rekord"]
-    assert rows[1][:2] == ["organizacje.csv:3", "organizacje.csv:3:3: NIP '526-020-23-94' ma błędną sumę kontrolną "
-                           "(sprawdź numer w rejestrze; literówka w jednej cyfrze zmienia sumę kontrolną)"]  # fmt: skip
+    assert rows[1][:2] == [
+        "organizacje.csv:3",
+        "organizacje.csv:3:3: NIP '526-020-23-94' ma błędną sumę kontrolną "
+        "(sprawdź numer w rejestrze; literówka w jednej cyfrze zmienia sumę kontrolną)",
+    ]
     assert json.loads(rows[1][2])["props"]["nip"] == "526-020-23-94"
     assert len(rows) == 2
     assert store.count_nodes() == {"Organisation": 1}
@@ -193,8 +202,10 @@ def test_a_name_that_fits_several_nodes_must_be_a_key(store: GraphStore, tmp_pat
 
 
 def test_a_record_sharing_an_identifier_merges_into_the_stored_organisation(store: GraphStore, tmp_path: Path) -> None:
-    store.upsert([Node("org:zolta-lodz", "Organisation", {"name": "Żółta Łódź", "kind": "business", "nip": "7770000206"})],
-                 source="by hand")  # fmt: skip
+    store.upsert(
+        [Node("org:zolta-lodz", "Organisation", {"name": "Żółta Łódź", "kind": "business", "nip": "7770000206"})],
+        source="by hand",
+    )
     path = tmp_path / "krs.jsonl"
     path.write_text(
         '{"node": {"type": "Organisation", "props": {"name": "ŻÓŁTA ŁÓDŹ SP. Z O.O.", "kind": "business", '
@@ -209,11 +220,15 @@ def test_a_record_sharing_an_identifier_merges_into_the_stored_organisation(stor
     ]
     assert store.get_node("krs:0000123456") is None
     merged = store.get_node("org:zolta-lodz")
-    assert merged is not None and merged.props["krs"] == "0000123456" and merged.props["name"] == "ŻÓŁTA ŁÓDŹ SP. Z O.O."
+    assert (
+        merged is not None and merged.props["krs"] == "0000123456" and merged.props["name"] == "ŻÓŁTA ŁÓDŹ SP. Z O.O."
+    )
     assert [n.key for _, n in store.neighbours("org:laka")] == ["org:zolta-lodz"]
 
 
-def test_same_name_and_place_is_reported_as_a_probable_duplicate_never_merged(store: GraphStore, tmp_path: Path) -> None:
+def test_same_name_and_place_is_reported_as_a_probable_duplicate_never_merged(
+    store: GraphStore, tmp_path: Path
+) -> None:
     run_import(store, network(tmp_path / "siec"))
     path = csv_file(
         tmp_path / "nowe.csv",
@@ -275,7 +290,9 @@ def test_a_kill_half_way_through_the_write_leaves_the_store_as_it_was(tmp_path: 
         before = snapshot(store)
     rows = "\n".join(f"Fundacja {i};ngo" for i in range(20000))
     big = csv_file(tmp_path / "organizacje.csv", f"nazwa;rodzaj\n{rows}\n")
-    done = subprocess.run([sys.executable, "-c", KILL, str(db), str(big)], check=False, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    done = subprocess.run(
+        [sys.executable, "-c", KILL, str(db), str(big)], check=False, env={**os.environ, "PYTHONPATH": os.getcwd()}
+    )
     assert done.returncode == -signal.SIGKILL
     with SqliteStore(db) as store:
         assert snapshot(store) == before
@@ -336,18 +353,21 @@ def test_a_file_read_again_with_other_records_is_not_written(store: GraphStore, 
     assert import_changing(store, path, "check", same_stamp) == CHANGED.removeprefix("o.csv: ")
 
 
-@pytest.mark.parametrize(("name", "head", "expected"), [
-    ("organizacje.csv", "nazwa;rodzaj\n", "csv"),
-    ("TERC_Urzedowy_2022-01-01.csv", "\ufeffWOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA\n", "teryt"),
-    ("pkd.csv", "\ufeffid;kolejnosc;symbol;nazwa;opis;numerPoziomu\n", "pkd"),
-    ("connections.csv", "From,To,Type,Direction\n", "kumu"),
-    ("siec.jsonl", '{"node": {}}\n', "jsonl"),
-    ("siec.json", '{"node": {}}\n', "jsonl"),
-    ("odpis.json", '{"odpis": {"rodzaj": "Aktualny"}}', "krs"),
-    ("terc.xml", '<?xml version="1.0"?>\n<!-- GUS -->\n<teryt><catalog name="TERC">', "teryt"),
-    ("siec.xml", '<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/xmlns">', "graphml"),
-    ("siec.gexf", "<gexf>", "gexf"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "head", "expected"),
+    [
+        ("organizacje.csv", "nazwa;rodzaj\n", "csv"),
+        ("TERC_Urzedowy_2022-01-01.csv", "\ufeffWOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA\n", "teryt"),
+        ("pkd.csv", "\ufeffid;kolejnosc;symbol;nazwa;opis;numerPoziomu\n", "pkd"),
+        ("connections.csv", "From,To,Type,Direction\n", "kumu"),
+        ("siec.jsonl", '{"node": {}}\n', "jsonl"),
+        ("siec.json", '{"node": {}}\n', "jsonl"),
+        ("odpis.json", '{"odpis": {"rodzaj": "Aktualny"}}', "krs"),
+        ("terc.xml", '<?xml version="1.0"?>\n<!-- GUS -->\n<teryt><catalog name="TERC">', "teryt"),
+        ("siec.xml", '<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/xmlns">', "graphml"),
+        ("siec.gexf", "<gexf>", "gexf"),
+    ],
+)
 def test_format_is_guessed_from_the_file(tmp_path: Path, name: str, head: str, expected: str) -> None:
     path = tmp_path / name
     path.write_text(head, encoding="utf-8")
@@ -373,7 +393,10 @@ def test_the_write_is_one_version_even_for_many_batches(sqlite_store: SqliteStor
     folder = tmp_path / "duza"
     folder.mkdir()
     csv_file(folder / "organizacje.csv", "nazwa;rodzaj\n" + "\n".join(f"Fundacja {i};ngo" for i in range(12000)))
-    csv_file(folder / "powiazania.csv", "od;do;typ\n" + "\n".join(f"Fundacja {i};Fundacja {i + 1};współpracuje z" for i in range(11999)))
+    csv_file(
+        folder / "powiazania.csv",
+        "od;do;typ\n" + "\n".join(f"Fundacja {i};Fundacja {i + 1};współpracuje z" for i in range(11999)),
+    )
     report = run_import(sqlite_store, folder)
     assert (report.count("created"), report.version) == (23999, 1)
     assert sqlite_store.count_ties() == {"COOPERATES_WITH": 11999}

@@ -21,8 +21,10 @@ FIXTURES = Path(__file__).parent / "fixtures" / "spreadsheet"
 
 def graph(store: GraphStore) -> tuple[dict[str, Any], dict[str, Any]]:
     """Nodes and ties as plain data, to compare stores."""
-    return ({n.key: (n.type, dict(n.props)) for n in store.iter_nodes()},
-            {t.id: (t.type, t.start, t.end, dict(t.props)) for t in store.iter_ties()})  # fmt: skip
+    return (
+        {n.key: (n.type, dict(n.props)) for n in store.iter_nodes()},
+        {t.id: (t.type, t.start, t.end, dict(t.props)) for t in store.iter_ties()},
+    )
 
 
 def imported(tmp_path: Path, *paths: Path, name: str = "store.db") -> SqliteStore:
@@ -66,11 +68,17 @@ def test_polish_excel_csv_and_english_csv_give_the_same_graph(tmp_path: Path) ->
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1250"])
 @pytest.mark.parametrize("separator", [";", ",", "\t"])
 def test_separators_and_encodings_of_excel_exports_are_all_read(tmp_path: Path, encoding: str, separator: str) -> None:
-    rows = [["od", "do", "typ", "kwota (PLN)", "od dnia"],
-            ["org:laka", "org:zolta", "sprzedaje", '"1 234,50"', "01.03.2024"]]  # fmt: skip
+    rows = [
+        ["od", "do", "typ", "kwota (PLN)", "od dnia"],
+        ["org:laka", "org:zolta", "sprzedaje", '"1 234,50"', "01.03.2024"],
+    ]
     folder = tmp_path / "siec"
     folder.mkdir()
-    write(folder / "organizacje.csv", "klucz;nazwa;rodzaj\norg:laka;Łąka;spółdzielnia socjalna\norg:zolta;Żółta;business\n", encoding)
+    write(
+        folder / "organizacje.csv",
+        "klucz;nazwa;rodzaj\norg:laka;Łąka;spółdzielnia socjalna\norg:zolta;Żółta;business\n",
+        encoding,
+    )
     text = "\n".join(separator.join(row) for row in rows) + "\n"
     write(folder / "powiazania.csv", text if separator != ";" else text.replace('"1 234,50"', "1 234,50"), encoding)
     store = imported(tmp_path, folder)
@@ -124,13 +132,18 @@ def test_text_in_neither_utf8_nor_windows_1250_is_refused(store: GraphStore, tmp
 
 
 def test_workbook_problems_are_placed_at_their_cells(store: GraphStore, tmp_path: Path) -> None:
-    path = workbook(tmp_path / "siec.xlsx", {
-        "Organizacje": [["Nazwa", "Rodzaj", "NIP", "REGON", "Data założenia"],
-                        ["Łąka", "spółdzielnia socjalna", None, None, dt.datetime(2023, 5, 12)],
-                        ["Żółta Łódź", "business", "526-020-23-94", 123456789, "jutro"],
-                        ["Fundacja Razem", "ngo"]],
-        "Powiązania": [["Od", "Do", "Typ", "Siła"], ["Łąka", "Fundacja Razem", "współpracuje z", 7]],
-    })  # fmt: skip
+    path = workbook(
+        tmp_path / "siec.xlsx",
+        {
+            "Organizacje": [
+                ["Nazwa", "Rodzaj", "NIP", "REGON", "Data założenia"],
+                ["Łąka", "spółdzielnia socjalna", None, None, dt.datetime(2023, 5, 12)],
+                ["Żółta Łódź", "business", "526-020-23-94", 123456789, "jutro"],
+                ["Fundacja Razem", "ngo"],
+            ],
+            "Powiązania": [["Od", "Do", "Typ", "Siła"], ["Łąka", "Fundacja Razem", "współpracuje z", 7]],
+        },
+    )
     with pytest.raises(ImportFailed) as caught:
         run_import(store, path)
     assert problems(caught) == [
@@ -144,11 +157,19 @@ def test_workbook_problems_are_placed_at_their_cells(store: GraphStore, tmp_path
     assert store.version() == 0
 
 
-def test_workbook_numbers_keep_their_leading_zeros_and_dates_their_day(sqlite_store: SqliteStore, tmp_path: Path) -> None:
-    path = workbook(tmp_path / "siec.xlsx", {
-        "Gminy": [["nazwa", "kod TERYT"], ["Bolesławiec", 201011]],
-        "Organisations": [["name", "kind", "KRS", "founded", "phone"], ["Łąka", "ngo", 123456, dt.datetime(2023, 5, 12), 618001234]],
-    })  # fmt: skip
+def test_workbook_numbers_keep_their_leading_zeros_and_dates_their_day(
+    sqlite_store: SqliteStore, tmp_path: Path
+) -> None:
+    path = workbook(
+        tmp_path / "siec.xlsx",
+        {
+            "Gminy": [["nazwa", "kod TERYT"], ["Bolesławiec", 201011]],
+            "Organisations": [
+                ["name", "kind", "KRS", "founded", "phone"],
+                ["Łąka", "ngo", 123456, dt.datetime(2023, 5, 12), 618001234],
+            ],
+        },
+    )
     run_import(sqlite_store, path)
     assert sqlite_store.get_node("teryt:0201011") is not None
     coop = sqlite_store.get_node("krs:0000123456")
@@ -156,13 +177,16 @@ def test_workbook_numbers_keep_their_leading_zeros_and_dates_their_day(sqlite_st
 
 
 def test_sheets_are_told_apart_by_name_or_else_by_header(sqlite_store: SqliteStore, tmp_path: Path) -> None:
-    path = workbook(tmp_path / "lista.xlsx", {
-        "Arkusz1": [[], ["Nazwa", "Rodzaj"], ["Łąka", "ngo"]],
-        "Arkusz2": [["From", "To", "Type"], ["Łąka", "Kwilcz", "located in"]],
-        "Gminy": [["Nazwa", "kod TERYT"], ["Kwilcz", "3014022"]],
-        "Notatki": [["coś", "zupełnie", "innego"]],
-        "Słowniki": [["słownik", "wartość"], ["x", "y"]],
-    })  # fmt: skip
+    path = workbook(
+        tmp_path / "lista.xlsx",
+        {
+            "Arkusz1": [[], ["Nazwa", "Rodzaj"], ["Łąka", "ngo"]],
+            "Arkusz2": [["From", "To", "Type"], ["Łąka", "Kwilcz", "located in"]],
+            "Gminy": [["Nazwa", "kod TERYT"], ["Kwilcz", "3014022"]],
+            "Notatki": [["coś", "zupełnie", "innego"]],
+            "Słowniki": [["słownik", "wartość"], ["x", "y"]],
+        },
+    )
     report = run_import(sqlite_store, path)
     assert report.count("created") == 3
     assert str(report.notices[0]).startswith("Notatki: arkusz 'Notatki' nie jest znany — pominięto go")
@@ -170,7 +194,13 @@ def test_sheets_are_told_apart_by_name_or_else_by_header(sqlite_store: SqliteSto
 
 
 def test_formula_like_values_are_text_in_and_quoted_out(store: GraphStore, tmp_path: Path) -> None:
-    names = ['=HYPERLINK("http://zly.example","klik")', "+48 61 000 00 00", "-- spółdzielnia --", "@łąka", "'=już z cudzysłowem"]
+    names = [
+        '=HYPERLINK("http://zly.example","klik")',
+        "+48 61 000 00 00",
+        "-- spółdzielnia --",
+        "@łąka",
+        "'=już z cudzysłowem",
+    ]
     rows = "\n".join(f'"{n.replace(chr(34), chr(34) * 2)}";ngo' for n in names)
     run_import(store, write(tmp_path / "organizacje.csv", f"nazwa;rodzaj\n{rows}\n"))
     stored = {str(n.props["name"]) for n in store.iter_nodes()}
@@ -188,8 +218,14 @@ def test_formula_like_values_are_text_in_and_quoted_out(store: GraphStore, tmp_p
 
 def test_export_imports_back_into_the_same_graph(store: GraphStore, tmp_path: Path) -> None:
     run_import(store, Path(__file__).parents[2] / "partnergraph" / "data" / "example.jsonl")
-    store.upsert([Node("org:x", "Organisation", {"name": "Kwota i data", "kind": "ngo", "founded": "2001-02-03"})], source="edit")
-    for fmt, language, out in (("csv", "pl", tmp_path / "csv"), ("xlsx", "pl", tmp_path / "siec.xlsx"), ("csv", "en", tmp_path / "en")):
+    store.upsert(
+        [Node("org:x", "Organisation", {"name": "Kwota i data", "kind": "ngo", "founded": "2001-02-03"})], source="edit"
+    )
+    for fmt, language, out in (
+        ("csv", "pl", tmp_path / "csv"),
+        ("xlsx", "pl", tmp_path / "siec.xlsx"),
+        ("csv", "en", tmp_path / "en"),
+    ):
         counts = export_tables(store, out, fmt=fmt, language=language)
         assert sum(counts.values()) == sum(store.count_nodes().values()) + sum(store.count_ties().values())
         copy = imported(tmp_path, out, name=f"{out.name}.db")
@@ -199,13 +235,25 @@ def test_export_imports_back_into_the_same_graph(store: GraphStore, tmp_path: Pa
 def test_the_template_has_a_sheet_per_type_ties_and_the_allowed_values(tmp_path: Path) -> None:
     write_template(tmp_path / "szablon.xlsx")
     book = openpyxl.load_workbook(tmp_path / "szablon.xlsx")
-    assert book.sheetnames == ["Organizacje", "Powiązania", "Gminy", "Powiaty", "Województwa", "Partnerstwa", "Usługi",
-                               "Działalności", "Wydarzenia", "Słowniki"]  # fmt: skip
+    assert book.sheetnames == [
+        "Organizacje",
+        "Powiązania",
+        "Gminy",
+        "Powiaty",
+        "Województwa",
+        "Partnerstwa",
+        "Usługi",
+        "Działalności",
+        "Wydarzenia",
+        "Słowniki",
+    ]
     header = [c.value for c in book["Organizacje"][1]]
     assert header[:3] == ["klucz", "nazwa *", "rodzaj *"] and {"sektor", "NIP", "data założenia"} <= set(header)
     assert [c.value for c in book["Powiązania"][1]][:5] == ["od", "do", "typ", "od dnia", "do dnia"]
     values = [[c.value for c in row] for row in book["Słowniki"].iter_rows()]
-    assert ["Organizacja → rodzaj", "social_cooperative", "spółdzielnia socjalna", "social cooperative"] in [v[:4] for v in values]
+    assert ["Organizacja → rodzaj", "social_cooperative", "spółdzielnia socjalna", "social cooperative"] in [
+        v[:4] for v in values
+    ]
     assert any(v[:2] == ["typy powiązań", "COOPERATES_WITH"] for v in values)
     assert book["Organizacje"].data_validations.dataValidation  # a drop-down of kinds
     with SqliteStore(tmp_path / "s.db") as store:
@@ -215,12 +263,27 @@ def test_the_template_has_a_sheet_per_type_ties_and_the_allowed_values(tmp_path:
 def test_the_csv_template_is_a_folder_of_semicolon_files(tmp_path: Path) -> None:
     write_template(tmp_path / "szablon", fmt="csv")
     assert sorted(p.name for p in (tmp_path / "szablon").iterdir()) == [
-        "dzialalnosci.csv", "gminy.csv", "organizacje.csv", "partnerstwa.csv", "powiaty.csv", "powiazania.csv",
-        "slowniki.csv", "uslugi.csv", "wojewodztwa.csv", "wydarzenia.csv"]  # fmt: skip
+        "dzialalnosci.csv",
+        "gminy.csv",
+        "organizacje.csv",
+        "partnerstwa.csv",
+        "powiaty.csv",
+        "powiazania.csv",
+        "slowniki.csv",
+        "uslugi.csv",
+        "wojewodztwa.csv",
+        "wydarzenia.csv",
+    ]
     ties = (tmp_path / "szablon" / "powiazania.csv").read_bytes()
     assert ties.startswith("\ufeffod;do;typ;od dnia;do dnia;źródło;".encode())
     write_template(tmp_path / "template.xlsx", language="en")
-    assert [c.value for c in openpyxl.load_workbook(tmp_path / "template.xlsx")["Ties"][1]][:5] == ["from", "to", "type", "since", "until"]
+    assert [c.value for c in openpyxl.load_workbook(tmp_path / "template.xlsx")["Ties"][1]][:5] == [
+        "from",
+        "to",
+        "type",
+        "since",
+        "until",
+    ]
 
 
 def test_the_example_network_ships_as_template_spreadsheets_that_load_the_same_graph(tmp_path: Path) -> None:

@@ -17,7 +17,9 @@ from tests.importers.test_teryt import split
 
 REGISTERS = Path(__file__).parent / "fixtures" / "registers"
 TERC = REGISTERS / "TERC_2022_excerpt.csv"
-PKD_CUT = REGISTERS / "PKD2007_excerpt_cut.csv"  # GUS PKD 2007: header, 4 whole records, the 5th cut (see fixtures/README.md)
+PKD_CUT = (
+    REGISTERS / "PKD2007_excerpt_cut.csv"
+)  # GUS PKD 2007: header, 4 whole records, the 5th cut (see fixtures/README.md)
 TERC_HINT = "(plik jest ucięty albo uszkodzony; pobierz go ponownie z GUS (TERC, wariant „Urzędowy”))"
 
 

@@ -49,11 +49,15 @@ WRITERS = {"organizacje.csv": _csv, "siec.jsonl": _jsonl, "siec.xlsx": _xlsx}
 
 
 @pytest.mark.parametrize("name", sorted(WRITERS))
-def test_every_format_takes_the_longest_value_and_refuses_one_more(store: GraphStore, tmp_path: Path, name: str) -> None:
+def test_every_format_takes_the_longest_value_and_refuses_one_more(
+    store: GraphStore, tmp_path: Path, name: str
+) -> None:
     with pytest.raises(ImportFailed) as caught:
         run_import(store, WRITERS[name](tmp_path / name, TOO_LONG))
     found = [str(p) for p in caught.value.report.problems]
-    assert len(found) == 1 and f"ma {TEXT_LIMIT + 1} znaków, a wartość może mieć najwyżej {TEXT_LIMIT}" in found[0], found
+    assert len(found) == 1 and f"ma {TEXT_LIMIT + 1} znaków, a wartość może mieć najwyżej {TEXT_LIMIT}" in found[0], (
+        found
+    )
     assert store.count_nodes() == {}
     run_import(store, WRITERS[name](tmp_path / name, LONGEST))
     node = store.get_node("org:a")
@@ -62,13 +66,18 @@ def test_every_format_takes_the_longest_value_and_refuses_one_more(store: GraphS
 
 def test_the_cli_and_the_validator_share_the_limit(tmp_path: Path) -> None:
     runner, url = CliRunner(), f"sqlite:///{tmp_path / 'pg.db'}"
-    refused = runner.invoke(main, ["--store", url, "add", "node", "Organisation", "org:a", "name=A", "kind=ngo", f"description={TOO_LONG}"])
+    refused = runner.invoke(
+        main, ["--store", url, "add", "node", "Organisation", "org:a", "name=A", "kind=ngo", f"description={TOO_LONG}"]
+    )
     assert refused.exit_code == 1 and f"najwyżej {TEXT_LIMIT}" in refused.output
 
 
 def test_everything_stored_goes_out_as_csv_and_xlsx_and_back(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "pg.db")
-    store.upsert([Node("org:a", "Organisation", {"name": "Fundacja Łąka", "kind": "ngo", "description": "=" + LONGEST[1:]})], source="t")
+    store.upsert(
+        [Node("org:a", "Organisation", {"name": "Fundacja Łąka", "kind": "ngo", "description": "=" + LONGEST[1:]})],
+        source="t",
+    )
     for fmt, out in (("csv", tmp_path / "tabele"), ("xlsx", tmp_path / "siec.xlsx")):
         export_tables(store, out, fmt=fmt)
         again = SqliteStore(tmp_path / f"again-{fmt}.db")
@@ -84,7 +93,9 @@ def test_an_xlsx_export_that_cannot_hold_a_value_says_so_and_writes_nothing(tmp_
     store.upsert([Node("org:a", "Organisation", {"name": "Fundacja Łąka", "kind": "ngo"})], source="t")
     longer = "x" * 40_000  # a store written before the limit existed: put straight into the file
     store.db.execute("UPDATE nodes SET props = json_set(props, '$.description', ?) WHERE key = 'org:a'", (longer,))
-    with pytest.raises(ConfigError, match=r"wiersz 2 \(org:a\): wartość ma 40000 znaków, a komórka XLSX mieści najwyżej 32767"):
+    with pytest.raises(
+        ConfigError, match=r"wiersz 2 \(org:a\): wartość ma 40000 znaków, a komórka XLSX mieści najwyżej 32767"
+    ):
         export_tables(store, tmp_path / "siec.xlsx", fmt="xlsx")
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("pg.db")) == []
     store.close()

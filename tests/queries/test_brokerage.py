@@ -86,8 +86,11 @@ def test_a_symmetric_tie_counts_both_ways(store: GraphStore) -> None:
 
 def test_parallel_ties_in_the_store_count_once(store: GraphStore) -> None:
     # two contracts a→b (2023 and 2024) and a sale b→c: still one open two-path.
-    ties = [Tie("TRADES_WITH", "org:a", "org:b", {"since": "2023-01-01"}), Tie("TRADES_WITH", "org:a", "org:b", {"since": "2024-01-01"}),
-            Tie("SUBCONTRACTS", "org:b", "org:c", {})]  # fmt: skip
+    ties = [
+        Tie("TRADES_WITH", "org:a", "org:b", {"since": "2023-01-01"}),
+        Tie("TRADES_WITH", "org:a", "org:b", {"since": "2024-01-01"}),
+        Tie("SUBCONTRACTS", "org:b", "org:c", {}),
+    ]
     store.upsert([org("org:a"), org("org:b"), org("org:c", kind="business")], ties, source="test")
     rows = {r.key: r for r in brokerage(store, partition="kind").rows}
     assert (rows["org:b"].representative, rows["org:b"].total, rows["org:b"].group) == (1, 1, "ngo")
@@ -97,10 +100,19 @@ def test_parallel_ties_in_the_store_count_once(store: GraphStore) -> None:
 
 def test_partition_by_municipality(store: GraphStore) -> None:
     # a (Kwilcz) → b (Kwilcz) → c (Drezdenko): b is a representative of Kwilcz; d has no gmina.
-    gminas = [Node("teryt:3014022", "Municipality", {"name": "Kwilcz", "teryt": "3014022"}),
-              Node("teryt:0806023", "Municipality", {"name": "Drezdenko", "teryt": "0806023"})]  # fmt: skip
-    located = [Tie("LOCATED_IN", o, m, {}) for o, m in (("org:a", "teryt:3014022"), ("org:b", "teryt:3014022"), ("org:c", "teryt:0806023"))]
-    ties = [Tie("FUNDS", "org:a", "org:b", {}), Tie("SUPPORTS", "org:b", "org:c", {}), Tie("SUPPORTS", "org:b", "org:d", {})]
+    gminas = [
+        Node("teryt:3014022", "Municipality", {"name": "Kwilcz", "teryt": "3014022"}),
+        Node("teryt:0806023", "Municipality", {"name": "Drezdenko", "teryt": "0806023"}),
+    ]
+    located = [
+        Tie("LOCATED_IN", o, m, {})
+        for o, m in (("org:a", "teryt:3014022"), ("org:b", "teryt:3014022"), ("org:c", "teryt:0806023"))
+    ]
+    ties = [
+        Tie("FUNDS", "org:a", "org:b", {}),
+        Tie("SUPPORTS", "org:b", "org:c", {}),
+        Tie("SUPPORTS", "org:b", "org:d", {}),
+    ]
     store.upsert([*gminas, org("org:a"), org("org:b"), org("org:c"), org("org:d")], located + ties, source="test")
     result = brokerage(store, partition="municipality")
     rows = {r.key: r for r in result.rows}
@@ -114,7 +126,9 @@ def test_partition_by_municipality(store: GraphStore) -> None:
 def test_an_unknown_partition_is_refused_naming_the_allowed_ones(store: GraphStore) -> None:
     with pytest.raises(ValidationError) as error:
         brokerage(store, partition="colour")
-    assert str(error.value).startswith("--partition: organizacja nie ma właściwości 'colour' (dozwolone: address, city, ")
+    assert str(error.value).startswith(
+        "--partition: organizacja nie ma właściwości 'colour' (dozwolone: address, city, "
+    )
     assert "legal_form, municipality, name" in str(error.value)
 
 
@@ -122,7 +136,10 @@ def test_both_backends_give_the_same_roles_on_the_example(example_store: GraphSt
     with SqliteStore(tmp_path / "reference.db") as reference:
         load_example(reference)
         for partition in ("sector", "kind", "municipality"):
-            assert brokerage(example_store, partition=partition).records() == brokerage(reference, partition=partition).records()
+            assert (
+                brokerage(example_store, partition=partition).records()
+                == brokerage(reference, partition=partition).records()
+            )
     rows = brokerage(example_store).rows
     assert len(rows) == 28 and rows[0].key == "org:ces-poznan"
 
@@ -147,4 +164,6 @@ def test_cli_json_gives_one_row_per_organisation(tmp_path: Path, monkeypatch: py
 def test_cli_refuses_an_unknown_partition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, _, output = cli(tmp_path, monkeypatch, "analyze", "brokerage", "--partition", "colour")
     assert code == 1
-    assert output.splitlines()[-1].startswith("Błąd: --partition: organizacja nie ma właściwości 'colour' (dozwolone: address, ")
+    assert output.splitlines()[-1].startswith(
+        "Błąd: --partition: organizacja nie ma właściwości 'colour' (dozwolone: address, "
+    )

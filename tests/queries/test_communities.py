@@ -21,12 +21,15 @@ def _two_triangles(store: GraphStore) -> GraphStore:
         Node("", "Municipality", {"name": "Kwilcz", "teryt": "3014022"}),
         Node("", "Municipality", {"name": "Drezdenko", "teryt": "0806023"}),
     ]
-    orgs = [Node(f"org:{k}", "Organisation", {"name": k.upper(), "kind": "business" if k in "ad" else "ngo"}) for k in "abcdef"]
+    orgs = [
+        Node(f"org:{k}", "Organisation", {"name": k.upper(), "kind": "business" if k in "ad" else "ngo"})
+        for k in "abcdef"
+    ]
     pairs = ["ab", "bc", "ac", "de", "ef", "df", "cd"]
     ties = [Tie("COOPERATES_WITH", f"org:{p[0]}", f"org:{p[1]}") for p in pairs]
     ties += [Tie("LOCATED_IN", f"org:{k}", "teryt:3014022" if k in "abc" else "teryt:0806023") for k in "abcdef"]
     store.upsert(places + orgs, ties, source="test")
-    return store  # fmt: skip
+    return store
 
 
 def test_two_triangles_are_two_communities_numbered_by_smallest_key(store: GraphStore) -> None:

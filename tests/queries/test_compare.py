@@ -131,7 +131,11 @@ def test_cli_suppresses_in_json_csv_and_chart(run: Callable[..., CliResult], tmp
     assert (referral["value"], referral["per_organisation"], referral["per_10k"]) == ("<5", None, None)
     assert "skierowania &lt;5" in chart.read_text(encoding="utf-8")
     table = run("analyze", "compare", "--format", "csv").stdout
-    row = next(r for r in csv.DictReader(io.StringIO(table), delimiter=_delimiter(table)) if r["key"] == f"referrals_received@{M1}")
+    row = next(
+        r
+        for r in csv.DictReader(io.StringIO(table), delimiter=_delimiter(table))
+        if r["key"] == f"referrals_received@{M1}"
+    )
     assert row["value"] == "<5" and row["per_organisation"] == "" and row["per_10k"] == ""
 
 

@@ -36,9 +36,13 @@ def _small(store: GraphStore) -> GraphStore:
     B: an NGO offering training (not a support body by default). C: nothing.
     Referrals: OPS → CES 3 + 4 (two half-years), PUP → CES 3 (first half), CES → cooperative 12 (whole year).
     """
-    orgs = [_org("org:ces", "CES Ąę", "ces", A), _org("org:ops", "GOPS", "welfare_centre", A),
-            _org("org:coop", "Spółdzielnia", "social_cooperative", A), _org("org:ngo", "Fundacja", "ngo", B),
-            _org("org:pup", "PUP", "labour_office", A)]  # fmt: skip
+    orgs = [
+        _org("org:ces", "CES Ąę", "ces", A),
+        _org("org:ops", "GOPS", "welfare_centre", A),
+        _org("org:coop", "Spółdzielnia", "social_cooperative", A),
+        _org("org:ngo", "Fundacja", "ngo", B),
+        _org("org:pup", "PUP", "labour_office", A),
+    ]
     nodes = [n for n, _ in orgs] + [
         Node(A, "Municipality", {"name": "Alfa", "teryt": "1111011"}),
         Node(B, "Municipality", {"name": "Beta", "teryt": "1111022"}),
@@ -72,7 +76,10 @@ def _texts(svg: str) -> set[str]:
 
 
 def test_coverage_in_the_gmina_in_the_county_or_missing(store: GraphStore) -> None:
-    rows = {(r.municipality_name, r.service): (r.status_text, r.providers) for r in coverage(_small(store), services=SERVICES).rows}
+    rows = {
+        (r.municipality_name, r.service): (r.status_text, r.providers)
+        for r in coverage(_small(store), services=SERVICES).rows
+    }
     assert rows[("Alfa", "admission")] == ("w gminie", ["CES Ąę"])
     assert rows[("Alfa", "counselling")] == ("w gminie", ["GOPS"])  # from SUPPORTS.service
     assert rows[("Alfa", "training")] == ("brak", [])  # the NGO is not a support body by default
@@ -83,12 +90,20 @@ def test_coverage_in_the_gmina_in_the_county_or_missing(store: GraphStore) -> No
 
 def test_coverage_options(store: GraphStore) -> None:
     _small(store)
-    widened = {(r.municipality_name, r.service): r.status for r in coverage(store, services=SERVICES, support_kinds=("ngo",)).rows}
+    widened = {
+        (r.municipality_name, r.service): r.status
+        for r in coverage(store, services=SERVICES, support_kinds=("ngo",)).rows
+    }
     assert widened[("Beta", "training")] == "municipality" and widened[("Alfa", "training")] == "county"
     gaps = coverage(store, services=SERVICES, missing_only=True).rows
     # Alfa: training; Beta: training; Gamma: all three
     assert sorted((r.municipality_name, r.service) for r in gaps) == [
-        ("Alfa", "training"), ("Beta", "training"), ("Gamma", "admission"), ("Gamma", "counselling"), ("Gamma", "training")]  # fmt: skip
+        ("Alfa", "training"),
+        ("Beta", "training"),
+        ("Gamma", "admission"),
+        ("Gamma", "counselling"),
+        ("Gamma", "training"),
+    ]
     with pytest.raises(ValidationError, match="--services: nieznana usługa 'cooking'"):
         coverage(store, services=("cooking",))
 
@@ -97,8 +112,13 @@ def test_referrals_summed_and_suppressed_with_lower_bound_totals(store: GraphSto
     # OPS → CES: 3 + 4 = 7 (shown); PUP → CES: 3 → <5; total into CES: 7 + one hidden → ≥8
     # CES → Spółdzielnia: 12, total 12
     rows = [(r.level, r.source_name, r.target_name, r.count) for r in referrals(_small(store)).rows]
-    assert rows == [("flow", "GOPS", "CES Ąę", 7), ("flow", "PUP", "CES Ąę", "<5"), ("total", "razem", "CES Ąę", "≥8"),
-                    ("flow", "CES Ąę", "Spółdzielnia", 12), ("total", "razem", "Spółdzielnia", 12)]  # fmt: skip
+    assert rows == [
+        ("flow", "GOPS", "CES Ąę", 7),
+        ("flow", "PUP", "CES Ąę", "<5"),
+        ("total", "razem", "CES Ąę", "≥8"),
+        ("flow", "CES Ąę", "Spółdzielnia", 12),
+        ("total", "razem", "Spółdzielnia", 12),
+    ]
 
 
 def test_referrals_window_keeps_only_periods_wholly_inside(store: GraphStore) -> None:
@@ -133,9 +153,13 @@ def test_cli_table_csv_json_and_svg_suppress_small_counts(demo_env: CliRunner, t
     assert lines["org:pup-miedzychod->org:ces-kwilcz"][-1] == "<5" and lines["*->org:ces-kwilcz"][-1] == "≥7"
     records = json.loads(demo_env.invoke(main, ["analyze", "referrals", *WINDOW, "--format", "json"]).stdout)
     counts = {r["key"]: r["count"] for r in records}
-    assert counts["org:pup-miedzychod->org:ces-kwilcz"] == "<5" and counts["org:pup-strzelce->org:ces-drezdenko"] == "<5"
+    assert (
+        counts["org:pup-miedzychod->org:ces-kwilcz"] == "<5" and counts["org:pup-strzelce->org:ces-drezdenko"] == "<5"
+    )
     assert not [c for c in counts.values() if isinstance(c, int) and 1 <= c <= 4]
-    out = demo_env.invoke(main, ["analyze", "referrals", *WINDOW, "--format", "csv", "--chart", str(tmp_path / "r.svg")]).stdout
+    out = demo_env.invoke(
+        main, ["analyze", "referrals", *WINDOW, "--format", "csv", "--chart", str(tmp_path / "r.svg")]
+    ).stdout
     shown = {r["key"]: r["count"] for r in csv.DictReader(io.StringIO(out), delimiter=";")}
     assert shown == {k: str(v) for k, v in counts.items()}
     svg = (tmp_path / "r.svg").read_text(encoding="utf-8")

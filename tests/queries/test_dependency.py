@@ -23,11 +23,16 @@ def _org(key: str, name: str, kind: str) -> Node:
 
 
 def _small(store: GraphStore) -> GraphStore:
-    nodes = [Node(GMINA, "Municipality", {"name": "Łąkowo", "teryt": "1111011"}),
-             _org("org:c1", "Spółdzielnia Jeden", "social_cooperative"), _org("org:c2", "Spółdzielnia Dwa", "social_cooperative"),
-             _org("org:c3", "Spółdzielnia Trzy", "social_cooperative"), _org("org:c4", "Spółdzielnia Cztery", "social_cooperative"),
-             _org("org:firm", "Firma", "business"), _org("org:office", "Urząd", "municipality_office"),
-             _org("org:school", "Szkoła", "school")]  # fmt: skip
+    nodes = [
+        Node(GMINA, "Municipality", {"name": "Łąkowo", "teryt": "1111011"}),
+        _org("org:c1", "Spółdzielnia Jeden", "social_cooperative"),
+        _org("org:c2", "Spółdzielnia Dwa", "social_cooperative"),
+        _org("org:c3", "Spółdzielnia Trzy", "social_cooperative"),
+        _org("org:c4", "Spółdzielnia Cztery", "social_cooperative"),
+        _org("org:firm", "Firma", "business"),
+        _org("org:office", "Urząd", "municipality_office"),
+        _org("org:school", "Szkoła", "school"),
+    ]
     buyers = [f"org:b{i}" for i in range(5)]
     nodes += [_org(b, f"Kupiec {i}", "business") for i, b in enumerate(buyers)]
     ties = [
@@ -57,7 +62,14 @@ def test_indicators_by_amount(store: GraphStore) -> None:
     c1 = rows["org:c1"]
     # shares 0.6, 0.3, 0.1 → HHI 60² + 30² + 10² = 3600 + 900 + 100 = 4600
     # public money: Urząd 300 + Szkoła 100 + the gmina 1000 = 1400 of 1000 + 1000 = 2000 → 0.7
-    assert (c1.basis, c1.buyers, c1.funders, c1.largest_buyer, c1.largest_share, c1.hhi) == ("amount", 3, 1, "Firma", 0.6, 4600.0)
+    assert (c1.basis, c1.buyers, c1.funders, c1.largest_buyer, c1.largest_share, c1.hhi) == (
+        "amount",
+        3,
+        1,
+        "Firma",
+        0.6,
+        4600.0,
+    )
     assert (c1.public_share, c1.social_clause, c1.flagged) == (0.7, 1, True)
     assert c1.reason == "HHI 4600 ≥ 2500; największy odbiorca Firma: 60% ≥ 50%"
 
@@ -65,7 +77,13 @@ def test_indicators_by_amount(store: GraphStore) -> None:
 def test_tie_count_basis_when_an_amount_is_missing(store: GraphStore) -> None:
     c2 = {r.key: r for r in dependency(_small(store)).rows}["org:c2"]
     # Firma 2 ties (trade + subcontract), Urząd 1 → shares 2/3, 1/3 → HHI 4444.4 + 1111.1 = 5555.6; public 1/3
-    assert (c2.basis, c2.basis_text, c2.largest_share, c2.hhi, c2.public_share) == ("ties", "liczba powiązań", 0.6667, 5555.6, 0.3333)
+    assert (c2.basis, c2.basis_text, c2.largest_share, c2.hhi, c2.public_share) == (
+        "ties",
+        "liczba powiązań",
+        0.6667,
+        5555.6,
+        0.3333,
+    )
 
 
 def test_thresholds_and_no_buyers(store: GraphStore) -> None:

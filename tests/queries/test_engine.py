@@ -37,7 +37,9 @@ def close(a: list[float], b: dict[int, float], tol: float = 1e-6) -> bool:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_pagerank_equals_networkx(seed: int) -> None:
     s = random_structure(40, 90, seed)
-    reference = _pagerank_python(engine.to_networkx(s, directed=True), weight="weight", tol=1e-13, max_iter=10000)  # without scipy
+    reference = _pagerank_python(
+        engine.to_networkx(s, directed=True), weight="weight", tol=1e-13, max_iter=10000
+    )  # without scipy
     assert close(engine.pagerank(s), reference)
 
 
@@ -47,7 +49,9 @@ def test_betweenness_equals_networkx_exact_and_sampled(seed: int) -> None:
     graph = engine.to_networkx(s, directed=False)
     assert close(engine.betweenness(s), nx.betweenness_centrality(graph, normalized=True))
     # the same 10 pivots as networkx draws with the same seed: the same estimate
-    assert close(engine.betweenness(s, k=10, seed=seed), nx.betweenness_centrality(graph, k=10, seed=seed, normalized=True))
+    assert close(
+        engine.betweenness(s, k=10, seed=seed), nx.betweenness_centrality(graph, k=10, seed=seed, normalized=True)
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -58,15 +62,28 @@ def test_closeness_uses_networkx_convention_on_disconnected_graphs(seed: int) ->
 
 def test_closeness_hand_computed() -> None:
     # a–b–c plus an isolated d: n = 4; for b: r = 3, Σd = 2 → (2/2)·(2/3) = 0.667; for a: Σd = 3 → (2/3)·(2/3) = 0.444
-    s = Structure(list("abcd"), {k: i for i, k in enumerate("abcd")}, list("abcd"), [None] * 4, [None] * 4, [None] * 4,
-                  src=[0, 1], dst=[1, 2], tie_type=["FUNDS"] * 2, strength=[None, None], symmetric=[False, False])  # fmt: skip
+    s = Structure(
+        list("abcd"),
+        {k: i for i, k in enumerate("abcd")},
+        list("abcd"),
+        [None] * 4,
+        [None] * 4,
+        [None] * 4,
+        src=[0, 1],
+        dst=[1, 2],
+        tie_type=["FUNDS"] * 2,
+        strength=[None, None],
+        symmetric=[False, False],
+    )
     assert [round(x, 3) for x in engine.closeness(s)] == [0.444, 0.667, 0.444, 0.0]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_eigenvector_equals_networkx_scaled_to_max_one(seed: int) -> None:
     s = random_structure(30, 90, seed, isolated=0)
-    reference = nx.eigenvector_centrality(engine.to_networkx(s, directed=False), weight="weight", max_iter=10000, tol=1e-12)
+    reference = nx.eigenvector_centrality(
+        engine.to_networkx(s, directed=False), weight="weight", max_iter=10000, tol=1e-12
+    )
     top = max(reference.values())
     assert close(engine.eigenvector(s), {i: x / top for i, x in reference.items()}, tol=1e-6)
 
@@ -87,7 +104,9 @@ def test_louvain_modularity_close_to_networkx(seed: int) -> None:
     for node, c in enumerate(membership):
         groups.setdefault(c, set()).add(node)
     assert q == pytest.approx(nx.community.modularity(graph, groups.values(), weight="weight"), abs=1e-9)
-    reference = nx.community.modularity(graph, nx.community.louvain_communities(graph, weight="weight", seed=seed), weight="weight")
+    reference = nx.community.modularity(
+        graph, nx.community.louvain_communities(graph, weight="weight", seed=seed), weight="weight"
+    )
     assert abs(q - reference) < 0.03
 
 
@@ -104,9 +123,19 @@ def test_louvain_is_reproducible_and_leaves_global_random_alone() -> None:
 
 def test_parallel_and_symmetric_ties_merge_into_weighted_simple_edges() -> None:
     # a→b twice (strength 2 and none = 1) and a symmetric a–c tie of strength 3
-    s = Structure(list("abc"), {k: i for i, k in enumerate("abc")}, list("abc"), [None] * 3, [None] * 3, [None] * 3,
-                  src=[0, 0, 0], dst=[1, 1, 2], tie_type=["FUNDS", "FUNDS", "COOPERATES_WITH"], strength=[2.0, None, 3.0],
-                  symmetric=[False, False, True])  # fmt: skip
+    s = Structure(
+        list("abc"),
+        {k: i for i, k in enumerate("abc")},
+        list("abc"),
+        [None] * 3,
+        [None] * 3,
+        [None] * 3,
+        src=[0, 0, 0],
+        dst=[1, 1, 2],
+        tie_type=["FUNDS", "FUNDS", "COOPERATES_WITH"],
+        strength=[2.0, None, 3.0],
+        symmetric=[False, False, True],
+    )
     assert engine.simple_edges(s, directed=True) == {(0, 1): 3.0, (0, 2): 3.0, (2, 0): 3.0}
     assert engine.simple_edges(s, directed=False) == {(0, 1): 3.0, (0, 2): 3.0}
 

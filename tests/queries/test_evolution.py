@@ -37,14 +37,21 @@ def build(store: GraphStore) -> GraphStore:
     t4 D → C REFERS count 3, 2024-03-01 … 2024-12-31: valid exactly on both boundary days
     """
     store.upsert(
-        [_org("a", "ces", "social"), _org("b", "business", "private"), _org("c", "social_cooperative", "social"),
-         _org("d", "welfare_centre", "public"), _org("e", "ngo", "social")],
-        [Tie("COOPERATES_WITH", "org:a", "org:d", {}),
-         Tie("TRADES_WITH", "org:c", "org:b", {"since": D(2024, 6, 1)}),
-         Tie("SUPPORTS", "org:e", "org:a", {"since": D(2023, 1, 1), "until": D(2024, 6, 30)}),
-         Tie("REFERS", "org:d", "org:c", {"since": FROM, "until": TO, "count": 3})],
+        [
+            _org("a", "ces", "social"),
+            _org("b", "business", "private"),
+            _org("c", "social_cooperative", "social"),
+            _org("d", "welfare_centre", "public"),
+            _org("e", "ngo", "social"),
+        ],
+        [
+            Tie("COOPERATES_WITH", "org:a", "org:d", {}),
+            Tie("TRADES_WITH", "org:c", "org:b", {"since": D(2024, 6, 1)}),
+            Tie("SUPPORTS", "org:e", "org:a", {"since": D(2023, 1, 1), "until": D(2024, 6, 30)}),
+            Tie("REFERS", "org:d", "org:c", {"since": FROM, "until": TO, "count": 3}),
+        ],
         source="test",
-    )  # fmt: skip
+    )
     return store
 
 
@@ -85,12 +92,20 @@ def test_snapshot_list_is_sorted_and_open_bounds_hold(store: GraphStore) -> None
 
 def test_changes_between_two_days_hand_computed(store: GraphStore) -> None:
     result = changes(build(store), date_from=FROM, date_to=TO)
-    found = [(r.change, r.key, r.date, r.before, r.after) for r in result.rows if r.change not in ("degree", "betweenness")]
+    found = [
+        (r.change, r.key, r.date, r.before, r.after) for r in result.rows if r.change not in ("degree", "betweenness")
+    ]
     added = next(r.key for r in result.rows if r.change == "tie_added")
     ended = next(r.key for r in result.rows if r.change == "tie_ended")
     assert found == [
         ("tie_added", added, "2024-06-01", None, None),  # t2 starts on its since
-        ("tie_ended", ended, "2024-06-30", None, None),  # t3 ends on its until; t4 (valid on both boundary days) is not here
+        (
+            "tie_ended",
+            ended,
+            "2024-06-30",
+            None,
+            None,
+        ),  # t3 ends on its until; t4 (valid on both boundary days) is not here
         ("new_isolate", "org:e", None, None, None),
         ("newly_connected", "org:b", None, None, None),
         ("broker_gained", "org:c", None, 0, 1),  # d→c→b
@@ -103,7 +118,9 @@ def test_changes_between_two_days_hand_computed(store: GraphStore) -> None:
     assert degree == {"org:a": (2, 1), "org:b": (0, 1), "org:c": (1, 2), "org:e": (1, 0)}
 
 
-def test_changes_without_the_metrics_module_give_the_same_degrees(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changes_without_the_metrics_module_give_the_same_degrees(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "partnergraph.queries.metrics", None)  # import fails → networkx fallback
     result = changes(build(store), date_from=FROM, date_to=TO)
     assert result.meta["engine"].startswith("networkx")
@@ -160,7 +177,9 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliRes
 
 def test_cli_evolution_json_and_chart(run: Callable[..., CliResult], tmp_path: Path) -> None:
     chart = tmp_path / "kpi.svg"
-    result = run("analyze", "evolution", "--dates", "2024-01-01,2024-07-01,2024-12-31", "--format", "json", "--chart", str(chart))
+    result = run(
+        "analyze", "evolution", "--dates", "2024-01-01,2024-07-01,2024-12-31", "--format", "json", "--chart", str(chart)
+    )
     assert result.exit_code == 0, result.output
     rows = {r["key"]: r for r in json.loads(result.stdout)}
     assert rows["cooperatives_with_business_tie"]["values"] == [0, 0, 4]

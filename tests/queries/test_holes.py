@@ -22,7 +22,9 @@ def test_a_star_spans_every_hole() -> None:
     # s with 3 unconnected contacts: n = 3, no redundancy, ES = 3, efficiency 1;
     # c_sj = (1/3)² = 1/9, C = 3/9 = 1/3; every r_j = (1/9)·3/(1/3) = 1, ln 1 = 0 → H = 0.
     m = structural_holes(nx.Graph([("s", "a"), ("s", "b"), ("s", "c")]))
-    assert m["s"] == pytest.approx({"contacts": 3, "effective_size": 3.0, "efficiency": 1.0, "constraint": 1 / 3, "hierarchy": 0.0})
+    assert m["s"] == pytest.approx(
+        {"contacts": 3, "effective_size": 3.0, "efficiency": 1.0, "constraint": 1 / 3, "hierarchy": 0.0}
+    )
     # a leaf: one contact, C = (1/1)² = 1, hierarchy undefined (n·ln n = 0).
     assert m["a"] == {"contacts": 1, "effective_size": 1.0, "efficiency": 1.0, "constraint": 1.0, "hierarchy": None}
 
@@ -39,10 +41,12 @@ def test_a_triangle_with_a_pendant_by_hand() -> None:
     #   H = (1.117241·ln 1.117241 + 0.882759·ln 0.882759) / (2·ln 2) = (0.123860 − 0.110083) / 1.386294 = 0.009938.
     m = structural_holes(nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("a", "d")]))
     assert m["a"] == pytest.approx(
-        {"contacts": 3, "effective_size": 7 / 3, "efficiency": 7 / 9, "constraint": 11 / 18, "hierarchy": 0.052205}, abs=1e-6
+        {"contacts": 3, "effective_size": 7 / 3, "efficiency": 7 / 9, "constraint": 11 / 18, "hierarchy": 0.052205},
+        abs=1e-6,
     )
     assert m["b"] == pytest.approx(
-        {"contacts": 2, "effective_size": 1.0, "efficiency": 0.5, "constraint": 145 / 144, "hierarchy": 0.009938}, abs=1e-6
+        {"contacts": 2, "effective_size": 1.0, "efficiency": 0.5, "constraint": 145 / 144, "hierarchy": 0.009938},
+        abs=1e-6,
     )
 
 
@@ -75,13 +79,29 @@ def org(key: str) -> Node:
 def test_the_analysis_sorts_least_constrained_first_and_leaves_isolates_empty(store: GraphStore) -> None:
     # s sells to a and b, a funds b (a triangle s, a, b), and c cooperates with s: the graph of the hand-computed
     # case above with s as a and c as the pendant: ES = 7/3 = 2.3333, efficiency 7/9 = 0.7778, C = 11/18 = 0.6111.
-    ties = [Tie("TRADES_WITH", "org:s", "org:a", {}), Tie("TRADES_WITH", "org:s", "org:b", {}),
-            Tie("FUNDS", "org:a", "org:b", {}), Tie("COOPERATES_WITH", "org:c", "org:s", {})]  # fmt: skip
+    ties = [
+        Tie("TRADES_WITH", "org:s", "org:a", {}),
+        Tie("TRADES_WITH", "org:s", "org:b", {}),
+        Tie("FUNDS", "org:a", "org:b", {}),
+        Tie("COOPERATES_WITH", "org:c", "org:s", {}),
+    ]
     store.upsert([org(k) for k in ("org:s", "org:a", "org:b", "org:c", "org:lonely")], ties, source="test")
     result = structural_holes_analysis(store)
     first, last = result.rows[0], result.rows[-1]
-    assert (first.key, first.contacts, first.effective_size, first.efficiency, first.constraint) == ("org:s", 3, 2.3333, 0.7778, 0.6111)
-    assert (last.key, last.contacts, last.effective_size, last.constraint, last.hierarchy) == ("org:lonely", 0, None, None, None)
+    assert (first.key, first.contacts, first.effective_size, first.efficiency, first.constraint) == (
+        "org:s",
+        3,
+        2.3333,
+        0.7778,
+        0.6111,
+    )
+    assert (last.key, last.contacts, last.effective_size, last.constraint, last.hierarchy) == (
+        "org:lonely",
+        0,
+        None,
+        None,
+        None,
+    )
     assert result.notes == ["organizacje bez kontaktów: 1; ich miary są nieokreślone (puste)"]
     assert [r.key for r in structural_holes_analysis(store, tie_types=("FUNDS",), top=2).rows] == ["org:a", "org:b"]
 

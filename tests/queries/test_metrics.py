@@ -22,8 +22,12 @@ def _org(key: str, kind: str = "ngo") -> Node:
 def _path(store: GraphStore) -> GraphStore:
     """a ⇉ b (two FUNDS ties: strength 2 and none), b —COOP(3)— c, c → d (TRADES_WITH): the path a–b–c–d."""
     nodes = [_org("org:a"), _org("org:b"), _org("org:c", "business"), _org("org:d")]
-    ties = [Tie("FUNDS", "org:a", "org:b", {"strength": 2, "since": "2023-01-01"}), Tie("FUNDS", "org:a", "org:b", {"since": "2024-01-01"}),
-            Tie("COOPERATES_WITH", "org:b", "org:c", {"strength": 3}), Tie("TRADES_WITH", "org:c", "org:d")]  # fmt: skip
+    ties = [
+        Tie("FUNDS", "org:a", "org:b", {"strength": 2, "since": "2023-01-01"}),
+        Tie("FUNDS", "org:a", "org:b", {"since": "2024-01-01"}),
+        Tie("COOPERATES_WITH", "org:b", "org:c", {"strength": 3}),
+        Tie("TRADES_WITH", "org:c", "org:d"),
+    ]
     store.upsert(nodes, ties, source="test")
     return store
 
@@ -39,7 +43,12 @@ def test_degrees_count_parallel_ties_each_and_a_symmetric_tie_once(store: GraphS
 def test_centralities_on_a_path(store: GraphStore) -> None:
     found = node_metrics(_path(store), metrics=("betweenness", "closeness", "core"))
     # betweenness: b lies on a–c and a–d, 2 of the 3 pairs without b → 2/3; closeness a: 3/(1+2+3) = 0.5, b: 3/(1+1+2)
-    assert {k: round(v["betweenness"], 4) for k, v in found.items()} == {"org:a": 0, "org:b": 0.6667, "org:c": 0.6667, "org:d": 0}
+    assert {k: round(v["betweenness"], 4) for k, v in found.items()} == {
+        "org:a": 0,
+        "org:b": 0.6667,
+        "org:c": 0.6667,
+        "org:d": 0,
+    }
     assert found["org:a"]["closeness"] == pytest.approx(0.5) and found["org:b"]["closeness"] == pytest.approx(0.75)
     assert {v["core"] for v in found.values()} == {1.0}
 

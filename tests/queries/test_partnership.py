@@ -83,7 +83,10 @@ def test_candidates_are_ranked_by_members_tied_then_strength_with_a_reason(store
     # Fundacja: tied to GOPS (strength 4) and Spółdzielnia (no strength = 1) → 2 members, strength 5
     # Szkoła: tied to Firma (strength 2) → 1 member; Daleka firma is outside the area (another gmina)
     rows = candidates(_small(store)).rows
-    assert [(r.rank, r.name, r.members_tied, r.ties, r.strength) for r in rows] == [(1, "Fundacja", 2, 2, 5), (2, "Szkoła", 1, 1, 2)]
+    assert [(r.rank, r.name, r.members_tied, r.ties, r.strength) for r in rows] == [
+        (1, "Fundacja", 2, 2, 5),
+        (2, "Szkoła", 1, 1, 2),
+    ]
     assert rows[0].reason == "współpracuje z 2 członkami: GOPS Łąkowo, Spółdzielnia"
     assert rows[1].reason == "współpracuje z 1 członkiem: Firma"
     with use_language("en"):

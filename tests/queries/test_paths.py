@@ -24,8 +24,12 @@ def _diamond(store: GraphStore, *, b_private: bool = False) -> GraphStore:
 
     Two paths a→d of 2 hops: via b (weakest 4) and via c (weakest 2, or unknown)."""
     nodes = [_org("org:a"), _org("org:b", no_intermediary=b_private), _org("org:c"), _org("org:d"), _org("org:e")]
-    ties = [Tie("COOPERATES_WITH", "org:a", "org:b", {"strength": 5}), Tie("SUPPORTS", "org:b", "org:d", {"strength": 4}),
-            Tie("TRADES_WITH", "org:a", "org:c", {"strength": 2}), Tie("COOPERATES_WITH", "org:c", "org:d")]  # fmt: skip
+    ties = [
+        Tie("COOPERATES_WITH", "org:a", "org:b", {"strength": 5}),
+        Tie("SUPPORTS", "org:b", "org:d", {"strength": 4}),
+        Tie("TRADES_WITH", "org:a", "org:c", {"strength": 2}),
+        Tie("COOPERATES_WITH", "org:c", "org:d"),
+    ]
     store.upsert(nodes, ties, source="test")
     return store
 
@@ -49,10 +53,16 @@ def test_min_strength_cuts_the_weak_path_and_a_tie_without_strength_counts_as_1(
     _diamond(store)
     assert [r.keys for r in paths(store, "org:a", "org:d", min_strength=3).rows] == [["org:a", "org:b", "org:d"]]
     # At 1 every tie passes; the strength-less c–d tie counts as 1, so the path via c has weakest 1.
-    assert [(r.keys[1], r.weakest) for r in paths(store, "org:a", "org:d", min_strength=1).rows] == [("org:b", 4), ("org:c", 1)]
+    assert [(r.keys[1], r.weakest) for r in paths(store, "org:a", "org:d", min_strength=1).rows] == [
+        ("org:b", 4),
+        ("org:c", 1),
+    ]
     blocked = paths(store, "org:a", "org:d", min_strength=5)
     assert blocked.rows == []
-    assert blocked.notes == ["Brak ścieżki z org:a do org:d.", "ścieżka istnieje, ale przez powiązania słabsze niż --min-strength 5"]
+    assert blocked.notes == [
+        "Brak ścieżki z org:a do org:d.",
+        "ścieżka istnieje, ale przez powiązania słabsze niż --min-strength 5",
+    ]
 
 
 def test_a_no_intermediary_organisation_is_avoided_but_may_be_an_end(store: GraphStore) -> None:
@@ -64,11 +74,17 @@ def test_a_no_intermediary_organisation_is_avoided_but_may_be_an_end(store: Grap
     # With min strength 3 only the path through B is strong enough, and B refuses; without the threshold the path
     # via C would do: both blockers are named.
     refused = paths(store, "org:a", "org:d", min_strength=3)
-    assert refused.notes == ["Brak ścieżki z org:a do org:d.", "ścieżka istnieje, ale przez powiązania słabsze niż --min-strength 3",
-                             "ścieżka istnieje tylko przez organizacje, które nie chcą pośredniczyć: B"]  # fmt: skip
+    assert refused.notes == [
+        "Brak ścieżki z org:a do org:d.",
+        "ścieżka istnieje, ale przez powiązania słabsze niż --min-strength 3",
+        "ścieżka istnieje tylko przez organizacje, które nie chcą pośredniczyć: B",
+    ]
     # Only B: a strong tie around C would not matter when C is private too.
     only_b = paths(store, "org:a", "org:d", min_strength=3, tie_types=["COOPERATES_WITH", "SUPPORTS"])
-    assert only_b.notes == ["Brak ścieżki z org:a do org:d.", "ścieżka istnieje tylko przez organizacje, które nie chcą pośredniczyć: B"]
+    assert only_b.notes == [
+        "Brak ścieżki z org:a do org:d.",
+        "ścieżka istnieje tylko przez organizacje, które nie chcą pośredniczyć: B",
+    ]
 
 
 def test_separate_components_are_named(store: GraphStore) -> None:
@@ -91,18 +107,36 @@ def test_the_example_network_gives_the_same_paths_on_both_backends(example_store
     # Kwilecka Kuchnia ← OWES → Smaki Wildy → Hotel, and ← OWES → Zielona Pracownia ← Hotel (3 hops each, key order),
     # then ← CES Kwilcz — CES Poznań → … (4 hops).
     rows = paths(example_store, "org:ss-kwilecka-kuchnia", "org:hotel-nad-warta").rows
-    assert [(r.length, r.keys[2]) for r in rows] == [(3, "org:ss-smaki-wildy"), (3, "org:ss-zielona-pracownia"), (4, "org:ces-poznan")]
-    assert rows[0].chain == ("Spółdzielnia Socjalna „Kwilecka Kuchnia” ←[wspiera]— OWES Wielkopolska —[wspiera]→ "
-                             "Spółdzielnia Socjalna „Smaki Wildy” —[sprzedaje]→ Hotel nad Wartą Sp. z o.o.")  # fmt: skip
+    assert [(r.length, r.keys[2]) for r in rows] == [
+        (3, "org:ss-smaki-wildy"),
+        (3, "org:ss-zielona-pracownia"),
+        (4, "org:ces-poznan"),
+    ]
+    assert rows[0].chain == (
+        "Spółdzielnia Socjalna „Kwilecka Kuchnia” ←[wspiera]— OWES Wielkopolska —[wspiera]→ "
+        "Spółdzielnia Socjalna „Smaki Wildy” —[sprzedaje]→ Hotel nad Wartą Sp. z o.o."
+    )
 
 
 def test_the_cli_prints_json_and_the_exact_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     runner = demo_runner(monkeypatch, tmp_path)
-    args = ["analyze", "paths", "--from", "org:ss-kwilecka-kuchnia", "--to", "org:hotel-nad-warta", "--paths", "1", "--format", "json"]
+    args = [
+        "analyze",
+        "paths",
+        "--from",
+        "org:ss-kwilecka-kuchnia",
+        "--to",
+        "org:hotel-nad-warta",
+        "--paths",
+        "1",
+        "--format",
+        "json",
+    ]
     done = runner.invoke(main, args)
     assert done.exit_code == 0, done.output
-    assert [r["keys"] for r in json.loads(done.stdout)] == [["org:ss-kwilecka-kuchnia", "org:owes-wielkopolska", "org:ss-smaki-wildy",
-                                                             "org:hotel-nad-warta"]]  # fmt: skip
+    assert [r["keys"] for r in json.loads(done.stdout)] == [
+        ["org:ss-kwilecka-kuchnia", "org:owes-wielkopolska", "org:ss-smaki-wildy", "org:hotel-nad-warta"]
+    ]
     bad = runner.invoke(main, ["analyze", "paths", "--from", "org:ss-kwilecka-kuchnia", "--to", "org:nope"])
     assert bad.exit_code == 1
     assert (

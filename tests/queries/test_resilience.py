@@ -25,7 +25,9 @@ def _orgs(store: GraphStore, kinds: dict[str, str], ties: list[tuple[str, str]])
 def _bridge(store: GraphStore) -> GraphStore:
     """biz1 — x1 — b — ces — x2, and y alone: b is the bridge."""
     kinds = {"org:biz1": "business", "org:x1": "ngo", "org:b": "ngo", "org:ces": "ces", "org:x2": "ngo", "org:y": "ngo"}
-    return _orgs(store, kinds, [("org:biz1", "org:x1"), ("org:x1", "org:b"), ("org:b", "org:ces"), ("org:ces", "org:x2")])
+    return _orgs(
+        store, kinds, [("org:biz1", "org:x1"), ("org:x1", "org:b"), ("org:b", "org:ces"), ("org:ces", "org:x2")]
+    )
 
 
 def test_removing_a_bridge_splits_the_network(store: GraphStore) -> None:
@@ -47,14 +49,21 @@ def test_without_remove_the_top_organisations_are_taken(store: GraphStore) -> No
     assert [r.key for r in resilience(store, top=3).rows] == ["org:b", "org:ces", "org:x1"]
     # Degree: b, ces, x1 have 2 partners; biz1 and x2 1.
     assert [(r.key, r.degree) for r in resilience(store, top=4, by="degree").rows] == [
-        ("org:b", 2), ("org:ces", 2), ("org:x1", 2), ("org:biz1", 1)]  # fmt: skip
+        ("org:b", 2),
+        ("org:ces", 2),
+        ("org:x1", 2),
+        ("org:biz1", 1),
+    ]
 
 
 def test_removing_the_hub_of_a_star_isolates_every_leaf(store: GraphStore) -> None:
     # hub (OWES) with leaves l1 (business), l2, l3: reach 4·3/4 = 3 → 0; l2 and l3 lose the business,
     # all three lose the support body; betweenness of the hub = C(3, 2) = 3.
-    _orgs(store, {"org:hub": "owes", "org:l1": "business", "org:l2": "ngo", "org:l3": "ngo"},
-          [("org:hub", "org:l1"), ("org:hub", "org:l2"), ("org:hub", "org:l3")])  # fmt: skip
+    _orgs(
+        store,
+        {"org:hub": "owes", "org:l1": "business", "org:l2": "ngo", "org:l3": "ngo"},
+        [("org:hub", "org:l1"), ("org:hub", "org:l2"), ("org:hub", "org:l3")],
+    )
     (row,) = resilience(store, top=1).rows
     assert (row.key, row.betweenness, row.components_after, row.largest_after) == ("org:hub", 3.0, 3, 1)
     assert (row.cut_off_business, row.cut_off_support, row.reach_before, row.reach_after) == (2, 3, 3.0, 0.0)
@@ -69,15 +78,27 @@ def test_igraph_betweenness_equals_networkx(example_store: GraphStore) -> None:
 def test_the_example_network_gives_the_same_answer_on_both_backends(example_store: GraphStore) -> None:
     result = resilience(example_store, top=3)
     assert [(r.key, r.betweenness) for r in result.rows] == [
-        ("org:ces-poznan", 111.519), ("org:ss-kwilecka-kuchnia", 103.8333), ("org:owes-wielkopolska", 97.8762)]  # fmt: skip
+        ("org:ces-poznan", 111.519),
+        ("org:ss-kwilecka-kuchnia", 103.8333),
+        ("org:owes-wielkopolska", 97.8762),
+    ]
     kitchen = result.rows[1]
-    assert (kitchen.components_after, kitchen.largest_after, kitchen.cut_off_business, kitchen.reach_after) == (4, 23, 4, 18.8148)
+    assert (kitchen.components_after, kitchen.largest_after, kitchen.cut_off_business, kitchen.reach_after) == (
+        4,
+        23,
+        4,
+        18.8148,
+    )
     # Filters apply: over TRADES_WITH and FOUNDED only, Kwilecka Kuchnia is the centre of a star of 4 (it sells to
     # Przetwórnia Sad and the school, KGW and Urząd Gminy founded it): betweenness C(4, 2) = 6; without it the
     # three that are not the business lose their only business (Przetwórnia).
     (row,) = resilience(example_store, remove=["org:ss-kwilecka-kuchnia"], tie_types=["TRADES_WITH", "FOUNDED"]).rows
     assert (row.betweenness, row.degree, row.components_after - row.components_before) == (6.0, 4, 3)
-    assert row.cut_off_business_names == ["Koło Gospodyń Wiejskich w Kwilczu", "Szkoła Podstawowa w Kwilczu", "Urząd Gminy Kwilcz"]
+    assert row.cut_off_business_names == [
+        "Koło Gospodyń Wiejskich w Kwilczu",
+        "Szkoła Podstawowa w Kwilczu",
+        "Urząd Gminy Kwilcz",
+    ]
 
 
 def test_the_cli_prints_json_and_the_exact_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -85,7 +106,11 @@ def test_the_cli_prints_json_and_the_exact_error(monkeypatch: pytest.MonkeyPatch
     done = runner.invoke(main, ["analyze", "resilience", "--remove", "org:ces-kwilcz", "--format", "json"])
     assert done.exit_code == 0, done.output
     (row,) = json.loads(done.stdout)
-    assert (row["key"], row["components_after"], row["cut_off_support_names"]) == ("org:ces-kwilcz", 3, ["GOPS Kwilcz", "PUP Międzychód"])
+    assert (row["key"], row["components_after"], row["cut_off_support_names"]) == (
+        "org:ces-kwilcz",
+        3,
+        ["GOPS Kwilcz", "PUP Międzychód"],
+    )
     bad = runner.invoke(main, ["analyze", "resilience", "--remove", "org:ces-kwilcz,org:nope"])
     assert bad.exit_code == 1
     assert (

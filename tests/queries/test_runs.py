@@ -67,7 +67,9 @@ def test_compare_reports_added_removed_and_numeric_deltas(tmp_path: Path) -> Non
     old = save_run(_result(_Row("org:a", "A", 1.0), _Row("org:b", "B", 2.0)), store, tmp_path, now=MOMENT)
     new = save_run(_result(_Row("org:a", "A", 1.5), _Row("org:c", "C", 3.0)), store, tmp_path, now=MOMENT)
     diffs = {d.key: d for d in compare_runs(old, new)}
-    assert diffs["org:a"].status == "changed" and diffs["org:a"].changes == {"score": {"before": 1.0, "after": 1.5, "delta": 0.5}}
+    assert diffs["org:a"].status == "changed" and diffs["org:a"].changes == {
+        "score": {"before": 1.0, "after": 1.5, "delta": 0.5}
+    }
     assert diffs["org:b"].status == "removed" and diffs["org:c"].status == "added"
     other = save_run(_result(_Row("org:a", "A", 1.0), analysis="other"), store, tmp_path, now=MOMENT)
     with pytest.raises(PartnergraphError, match="różne analizy"):

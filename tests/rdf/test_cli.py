@@ -54,7 +54,9 @@ def test_standard_output_without_out(runner: CliRunner) -> None:
     assert "<https://w3id.org/partnergraph/vocab/kind/ces>" in result.output
 
 
-@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside rdflib's JSON-LD compaction
+@pytest.mark.filterwarnings(
+    "ignore:ConjunctiveGraph is deprecated:DeprecationWarning"
+)  # inside rdflib's JSON-LD compaction
 def test_a_jsonld_export_comes_with_its_published_context(runner: CliRunner, tmp_path: Path) -> None:
     import json
 

@@ -26,13 +26,23 @@ ROLE_LEADER = URIRef("https://w3id.org/partnergraph/vocab/role/leader")
 
 def _small(store: GraphStore) -> GraphStore:
     nodes = [
-        Node("krs:0000123456", "Organisation", {"name": "Spółdzielnia Socjalna Smaki", "kind": "social_cooperative",
-                                                "krs": "0000123456", "nip": "5260250274", "regon": "012345675",
-                                                "email": "biuro@smaki.example", "city": "Kwilcz"}),
+        Node(
+            "krs:0000123456",
+            "Organisation",
+            {
+                "name": "Spółdzielnia Socjalna Smaki",
+                "kind": "social_cooperative",
+                "krs": "0000123456",
+                "nip": "5260250274",
+                "regon": "012345675",
+                "email": "biuro@smaki.example",
+                "city": "Kwilcz",
+            },
+        ),
         Node("org:hotel", "Organisation", {"name": "Hotel", "kind": "business"}),
         Node("org:gops", "Organisation", {"name": "GOPS", "kind": "welfare_centre"}),
         Node("partnership:lokalne", "Partnership", {"name": "Lokalne partnerstwo"}),
-    ]  # fmt: skip
+    ]
     ties = [
         Tie(
             "MEMBER_OF",
@@ -121,7 +131,9 @@ def test_slugs_with_polish_letters_are_percent_encoded_and_read_back(store: Grap
     assert mapping.node_iri(DEFAULT_BASE, "Municipality", "teryt:3014022") == f"{DEFAULT_BASE}/municipality/3014022"
 
 
-@pytest.mark.parametrize(("fmt", "rdflib_format"), [("turtle", "turtle"), ("jsonld", "json-ld"), ("ntriples", "nt"), ("rdfxml", "xml")])
+@pytest.mark.parametrize(
+    ("fmt", "rdflib_format"), [("turtle", "turtle"), ("jsonld", "json-ld"), ("ntriples", "nt"), ("rdfxml", "xml")]
+)
 def test_every_format_holds_the_same_graph(sqlite_store: GraphStore, fmt: str, rdflib_format: str) -> None:
     store = _small(sqlite_store)
     out = io.BytesIO()
@@ -131,7 +143,10 @@ def test_every_format_holds_the_same_graph(sqlite_store: GraphStore, fmt: str, r
         import pyoxigraph
 
         data = (
-            pyoxigraph.serialize(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD), format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+            pyoxigraph.serialize(
+                pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD), format=pyoxigraph.RdfFormat.N_TRIPLES
+            )
+            or b""
         )
         rdflib_format = "nt"
     parsed = Graph().parse(data=data, format=rdflib_format)
@@ -142,8 +157,10 @@ def test_every_format_holds_the_same_graph(sqlite_store: GraphStore, fmt: str, r
 def test_a_bad_base_names_the_option(sqlite_store: GraphStore) -> None:
     with pytest.raises(ConfigError) as error:
         write_rdf(sqlite_store, io.BytesIO(), base="example.org/x")
-    assert str(error.value) == ("--base 'example.org/x' nie jest bezwzględnym adresem IRI http(s) "
-                                "(np. https://example.org/partnergraph (bez spacji i końcowego /))")  # fmt: skip
+    assert str(error.value) == (
+        "--base 'example.org/x' nie jest bezwzględnym adresem IRI http(s) "
+        "(np. https://example.org/partnergraph (bez spacji i końcowego /))"
+    )
 
 
 def test_a_text_stream_gets_the_same_text(sqlite_store: GraphStore) -> None:
@@ -158,9 +175,13 @@ def test_a_text_stream_gets_the_same_text(sqlite_store: GraphStore) -> None:
 def test_pkd_groupings_are_matched_to_nace(store: GraphStore) -> None:
     # PKD 2007 keeps NACE Rev. 2's first four levels: 56.29.Z (class 56.29 not subdivided) is NACE 5629;
     # 56.10.A is one of several subclasses of NACE 56.10, so NACE 56.10 is broader.
-    nodes = [Node("pkd:56.29.Z", "Activity", {"code": "56.29.Z", "name": "Pozostała gastronomia", "classification": "PKD2007"}),
-             Node("pkd:56.10.A", "Activity", {"code": "56.10.A", "name": "Restauracje", "classification": "PKD2007"}),
-             Node("pkd:56", "Activity", {"code": "56", "name": "Gastronomia", "classification": "PKD2007"})]  # fmt: skip
+    nodes = [
+        Node(
+            "pkd:56.29.Z", "Activity", {"code": "56.29.Z", "name": "Pozostała gastronomia", "classification": "PKD2007"}
+        ),
+        Node("pkd:56.10.A", "Activity", {"code": "56.10.A", "name": "Restauracje", "classification": "PKD2007"}),
+        Node("pkd:56", "Activity", {"code": "56", "name": "Gastronomia", "classification": "PKD2007"}),
+    ]
     store.upsert(nodes, source="test")
     g = _graph(store)
     base = f"{B}/activity/pkd"

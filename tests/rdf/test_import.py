@@ -28,12 +28,17 @@ def _graph(store: GraphStore) -> Graph:
 
 def _without_small_counts(store: GraphStore) -> GraphStore:
     """The store with every referral count raised by 10: a count from 1 to 4 is never exported, so cannot come back."""
-    raised = [Tie(t.type, t.start, t.end, {**t.props, "count": cast(int, t.props["count"]) + 10}, t.id) for t in store.iter_ties("REFERS")]
+    raised = [
+        Tie(t.type, t.start, t.end, {**t.props, "count": cast(int, t.props["count"]) + 10}, t.id)
+        for t in store.iter_ties("REFERS")
+    ]
     store.upsert(ties=raised, source="test")
     return store
 
 
-@pytest.mark.parametrize(("fmt", "suffix"), [("turtle", ".ttl"), ("ntriples", ".nt"), ("jsonld", ".jsonld"), ("rdfxml", ".rdf")])
+@pytest.mark.parametrize(
+    ("fmt", "suffix"), [("turtle", ".ttl"), ("ntriples", ".nt"), ("jsonld", ".jsonld"), ("rdfxml", ".rdf")]
+)
 def test_export_import_export_is_isomorphic(store: GraphStore, tmp_path: Path, fmt: str, suffix: str) -> None:
     with open_store(f"sqlite:///{tmp_path / 'source.db'}") as source:
         _without_small_counts(load_example(source))

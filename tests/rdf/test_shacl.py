@@ -57,7 +57,9 @@ def test_a_missing_name_is_a_min_count_violation(sqlite_store: GraphStore) -> No
     assert str(problem.message) == "brak wymaganej właściwości (reguła sh:minCount 1 kształtu pg:OrganisationShape)"
 
 
-def test_validate_refuses_to_write_a_broken_graph(sqlite_store: GraphStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_validate_refuses_to_write_a_broken_graph(
+    sqlite_store: GraphStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import partnergraph.rdf.shacl as shacl
 
     sqlite_store.upsert([Node("org:a", "Organisation", {"name": "A", "kind": "ngo"})], source="test")

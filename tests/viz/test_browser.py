@@ -63,8 +63,11 @@ def _with_script_org(store: GraphStore) -> GraphStore:
     from tests.conftest import load_example
 
     load_example(store)
-    store.upsert([Node("org:skrypt", "Organisation", {"name": SCRIPT_NAME, "kind": "ngo"})],
-                 [Tie("COOPERATES_WITH", "org:ces-kwilcz", "org:skrypt")], source="test")  # fmt: skip
+    store.upsert(
+        [Node("org:skrypt", "Organisation", {"name": SCRIPT_NAME, "kind": "ngo"})],
+        [Tie("COOPERATES_WITH", "org:ces-kwilcz", "org:skrypt")],
+        source="test",
+    )
     return store
 
 
@@ -77,7 +80,9 @@ def test_example_map_draws_offline_without_running_names(browser: Any, store: Gr
     tooltip = opened.hover("org:skrypt")
     assert tooltip.startswith(SCRIPT_NAME)  # the name is shown as text …
     # … not as markup: the tooltip holds only text and line breaks, and the page still has its own 3 scripts
-    assert opened.page.evaluate("() => [...document.querySelectorAll('.vis-tooltip *')].map(e => e.tagName)") == ["BR"] * 4
+    assert (
+        opened.page.evaluate("() => [...document.querySelectorAll('.vis-tooltip *')].map(e => e.tagName)") == ["BR"] * 4
+    )
     assert opened.page.evaluate("() => document.scripts.length") == 3
     assert opened.page.evaluate("() => document.querySelector('#legend').innerText").count("(") >= 11
     opened.page.mouse.move(5, 5)

@@ -30,17 +30,36 @@ def small(store: GraphStore) -> GraphStore:
     """Kwilcz: GOPS, CES, EVIL (ngo); Poznań: two social cooperatives; Nowe Miasto (1008063, a TERC 2022
     code shipped as 1008062): one business; Chrzypsko Wielkie (Kwilcz's county): nobody; one NGO located
     nowhere. GOPS refers 3 people to the CES; the CES offers admission."""
-    nodes = [gmina("3014022", "Kwilcz"), gmina("3064011", "Poznań"), gmina("1008063", "Nowe Miasto"), gmina("3014012", "Chrzypsko Wielkie"),
-             org("org:gops", "GOPS Kwilcz", "welfare_centre"), org("org:ces", "CES Kwilcz", "ces"), org("org:evil", EVIL),
-             org("org:sc1", "Spółdzielnia A", "social_cooperative"), org("org:sc2", "Spółdzielnia B", "social_cooperative"),
-             org("org:firma", "Firma", "business"), org("org:nowhere", "Fundacja Bez Adresu"),
-             Node("service:admission", "Service", {"name": "Rekrutacja", "category": "admission"}),
-             Node("teryt:3014", "County", {"name": "powiat międzychodzki", "teryt": "3014"})]  # fmt: skip
-    where = {"org:gops": "3014022", "org:ces": "3014022", "org:evil": "3014022", "org:sc1": "3064011", "org:sc2": "3064011",
-             "org:firma": "1008063"}  # fmt: skip
+    nodes = [
+        gmina("3014022", "Kwilcz"),
+        gmina("3064011", "Poznań"),
+        gmina("1008063", "Nowe Miasto"),
+        gmina("3014012", "Chrzypsko Wielkie"),
+        org("org:gops", "GOPS Kwilcz", "welfare_centre"),
+        org("org:ces", "CES Kwilcz", "ces"),
+        org("org:evil", EVIL),
+        org("org:sc1", "Spółdzielnia A", "social_cooperative"),
+        org("org:sc2", "Spółdzielnia B", "social_cooperative"),
+        org("org:firma", "Firma", "business"),
+        org("org:nowhere", "Fundacja Bez Adresu"),
+        Node("service:admission", "Service", {"name": "Rekrutacja", "category": "admission"}),
+        Node("teryt:3014", "County", {"name": "powiat międzychodzki", "teryt": "3014"}),
+    ]
+    where = {
+        "org:gops": "3014022",
+        "org:ces": "3014022",
+        "org:evil": "3014022",
+        "org:sc1": "3064011",
+        "org:sc2": "3064011",
+        "org:firma": "1008063",
+    }
     ties = [Tie("LOCATED_IN", k, f"teryt:{c}") for k, c in where.items()]
-    ties += [Tie("REFERS", "org:gops", "org:ces", {"count": 3}), Tie("COOPERATES_WITH", "org:ces", "org:sc1"),
-             Tie("TRADES_WITH", "org:sc2", "org:firma"), Tie("OFFERS", "org:ces", "service:admission")]  # fmt: skip
+    ties += [
+        Tie("REFERS", "org:gops", "org:ces", {"count": 3}),
+        Tie("COOPERATES_WITH", "org:ces", "org:sc1"),
+        Tie("TRADES_WITH", "org:sc2", "org:firma"),
+        Tie("OFFERS", "org:ces", "service:admission"),
+    ]
     store.upsert(nodes, ties, source="test")
     return store
 
@@ -68,14 +87,20 @@ def test_organisations_in_one_gmina_are_spread_and_unplaced_ones_are_named(store
     kwilcz = [m for m in gm.marks if "Kwilcz" in m.tip and "Poznań" not in m.tip]
     assert len(gm.marks) == 6 and len(kwilcz) == 3  # 7 organisations, one located nowhere
     assert len({(m.x, m.y) for m in kwilcz}) == 3  # three distinct points around Kwilcz
-    assert len(gm.lines) == 3  # GOPS→CES (inside Kwilcz), CES–Spółdzielnia A, Spółdzielnia B→Firma; OFFERS ends at a Service
+    assert (
+        len(gm.lines) == 3
+    )  # GOPS→CES (inside Kwilcz), CES–Spółdzielnia A, Spółdzielnia B→Firma; OFFERS ends at a Service
     assert any("1 — Fundacja Bez Adresu" in note for note in gm.notes)
 
 
 def test_aggregated_view_has_one_mark_per_gmina(store: GraphStore) -> None:
     gm = build_geo_map(small(store), aggregate="municipality")
     # Kwilcz 3 organisations, Poznań 2, Nowe Miasto 1 (placed by its first six digits).
-    assert sorted(m.tip.split(" — ")[0] for m in gm.marks) == ["Kwilcz", "Nowe Miasto", "Poznań"]  # not Chrzypsko: nobody there
+    assert sorted(m.tip.split(" — ")[0] for m in gm.marks) == [
+        "Kwilcz",
+        "Nowe Miasto",
+        "Poznań",
+    ]  # not Chrzypsko: nobody there
     assert [m.cls for m in gm.marks] == ["gmina"] * 3
     assert {m.tip.split(": ")[1].split(" ")[0] for m in gm.marks} == {"3", "2", "1"}
     # Lines between gminas: Kwilcz–Poznań (CES–Spółdzielnia A) and Poznań–Nowe Miasto (Spółdzielnia B–Firma).
@@ -98,7 +123,12 @@ def test_kind_and_service_indicators(store: GraphStore) -> None:
     assert sorted(m.tip for m in gm.marks) == ["Chrzypsko Wielkie: 0", "Kwilcz: 0", "Nowe Miasto: 0", "Poznań: 2"]
     # Coverage: the CES offers admission in Kwilcz; Chrzypsko Wielkie shares Kwilcz's county (3014); the others have none.
     gm = build_geo_map(store, indicator="service:admission")
-    assert sorted(m.tip for m in gm.marks) == ["Chrzypsko Wielkie: w powiecie", "Kwilcz: w gminie", "Nowe Miasto: brak", "Poznań: brak"]
+    assert sorted(m.tip for m in gm.marks) == [
+        "Chrzypsko Wielkie: w powiecie",
+        "Kwilcz: w gminie",
+        "Nowe Miasto: brak",
+        "Poznań: brak",
+    ]
     assert [label for label, _, _ in gm.legend] == ["w gminie", "w powiecie", "brak"]
     gm = build_geo_map(store, indicator="services", municipality="teryt:3014022")
     n = len(store.schema.vocabularies["Services"].concepts)
@@ -108,7 +138,9 @@ def test_kind_and_service_indicators(store: GraphStore) -> None:
 def test_bad_options_name_the_option(store: GraphStore) -> None:
     with pytest.raises(ValidationError, match="--indicator: nieznany wskaźnik 'kind:nonsense'"):
         geo_map(store, indicator="kind:nonsense")
-    with pytest.raises(ValidationError, match="--indicator: nie ma usługi 'nothing' \\(dozwolone: accounting, admission"):
+    with pytest.raises(
+        ValidationError, match="--indicator: nie ma usługi 'nothing' \\(dozwolone: accounting, admission"
+    ):
         geo_map(store, indicator="service:nothing")
     with pytest.raises(ValidationError, match="--aggregate: nieznana wartość 'gmina'"):
         geo_map(store, aggregate="gmina")

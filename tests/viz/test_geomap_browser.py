@@ -45,8 +45,10 @@ def test_example_map_draws_offline(tmp_path: Path) -> None:
 def test_a_script_name_runs_nothing_and_shows_as_text(tmp_path: Path) -> None:
     name = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     with SqliteStore(tmp_path / "x.db") as store:
-        nodes = [Node("teryt:3014022", "Municipality", {"name": "Kwilcz", "teryt": "3014022"}),
-                 Node("org:evil", "Organisation", {"name": name, "kind": "ngo"})]  # fmt: skip
+        nodes = [
+            Node("teryt:3014022", "Municipality", {"name": "Kwilcz", "teryt": "3014022"}),
+            Node("org:evil", "Organisation", {"name": name, "kind": "ngo"}),
+        ]
         store.upsert(nodes, [Tie("LOCATED_IN", "org:evil", "teryt:3014022")], source="test")
         path = save_geo_map(tmp_path / "evil.html", geo_map(store))
     seen = _open(path)

@@ -30,20 +30,28 @@ def tiny(store: GraphStore) -> GraphStore:
     Kwilcz: a (cooperative) — b (the <script> NGO), c (welfare centre) → a REFERS 3 people;
     Poznań: d (business) — e (business); a → d TRADES_WITH in 2023 only; partnership p = {a, c}.
     """
-    orgs = [("org:a", "Spółdzielnia Socjalna „Źródło”", "social_cooperative", KWILCZ),
-            ("org:b", SCRIPT_NAME, "ngo", KWILCZ),
-            ("org:c", "Gminny Ośrodek Pomocy Społecznej w Kwilczu", "welfare_centre", KWILCZ),
-            ("org:d", "Łęgi Sp. z o.o.", "business", POZNAN),
-            ("org:e", "Żółć i Ślęża S.A.", "business", POZNAN)]  # fmt: skip
-    nodes = [Node(KWILCZ, "Municipality", {"name": "Kwilcz", "teryt": "3014022"}),
-             Node(POZNAN, "Municipality", {"name": "Poznań", "teryt": "3064011"}),
-             Node("partnership:p", "Partnership", {"name": "Partnerstwo „Ząb”"})]  # fmt: skip
+    orgs = [
+        ("org:a", "Spółdzielnia Socjalna „Źródło”", "social_cooperative", KWILCZ),
+        ("org:b", SCRIPT_NAME, "ngo", KWILCZ),
+        ("org:c", "Gminny Ośrodek Pomocy Społecznej w Kwilczu", "welfare_centre", KWILCZ),
+        ("org:d", "Łęgi Sp. z o.o.", "business", POZNAN),
+        ("org:e", "Żółć i Ślęża S.A.", "business", POZNAN),
+    ]
+    nodes = [
+        Node(KWILCZ, "Municipality", {"name": "Kwilcz", "teryt": "3014022"}),
+        Node(POZNAN, "Municipality", {"name": "Poznań", "teryt": "3064011"}),
+        Node("partnership:p", "Partnership", {"name": "Partnerstwo „Ząb”"}),
+    ]
     nodes += [Node(key, "Organisation", {"name": name, "kind": kind}) for key, name, kind, _ in orgs]
     ties = [Tie("LOCATED_IN", key, muni) for key, _, _, muni in orgs]
-    ties += [Tie("COOPERATES_WITH", "org:a", "org:b"), Tie("REFERS", "org:c", "org:a", {"count": 3}),
-             Tie("TRADES_WITH", "org:a", "org:d", {"since": dt.date(2023, 1, 1), "until": dt.date(2023, 12, 31)}),
-             Tie("COOPERATES_WITH", "org:d", "org:e"),
-             Tie("MEMBER_OF", "org:a", "partnership:p"), Tie("MEMBER_OF", "org:c", "partnership:p")]  # fmt: skip
+    ties += [
+        Tie("COOPERATES_WITH", "org:a", "org:b"),
+        Tie("REFERS", "org:c", "org:a", {"count": 3}),
+        Tie("TRADES_WITH", "org:a", "org:d", {"since": dt.date(2023, 1, 1), "until": dt.date(2023, 12, 31)}),
+        Tie("COOPERATES_WITH", "org:d", "org:e"),
+        Tie("MEMBER_OF", "org:a", "partnership:p"),
+        Tie("MEMBER_OF", "org:c", "partnership:p"),
+    ]
     store.upsert(nodes, ties, source="test")
     return store
 
@@ -69,7 +77,11 @@ def test_whole_network_one_edge_per_pair_and_type(store: GraphStore) -> None:
 def test_filters_narrow_the_map(store: GraphStore) -> None:
     tiny(store)
     # a→d traded only in 2023: on 2024-06-01 it is gone, the organisations stay
-    assert pairs(network_map(store, as_of=dt.date(2024, 6, 1))) == {("org:a", "org:b"), ("org:c", "org:a"), ("org:d", "org:e")}
+    assert pairs(network_map(store, as_of=dt.date(2024, 6, 1))) == {
+        ("org:a", "org:b"),
+        ("org:c", "org:a"),
+        ("org:d", "org:e"),
+    }
     assert ids(network_map(store, kinds=("business",))) == {"org:d", "org:e"}
     assert ids(network_map(store, municipality=KWILCZ)) == {"org:a", "org:b", "org:c"}
     assert pairs(network_map(store, tie_types=("COOPERATES_WITH",))) == {("org:a", "org:b"), ("org:d", "org:e")}
@@ -111,7 +123,9 @@ def test_aggregate_example_has_every_municipality_with_organisations(example_sto
     assert ids(result) == located and len(result.nodes) == len(located)
 
 
-def test_aggregate_keeps_the_strongest_links_and_says_so(example_store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_aggregate_keeps_the_strongest_links_and_says_so(
+    example_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from partnergraph.viz import netmap
 
     everything = network_map(example_store, aggregate="municipality")
@@ -119,8 +133,9 @@ def test_aggregate_keeps_the_strongest_links_and_says_so(example_store: GraphSto
     strongest = network_map(example_store, aggregate="municipality")
     weights = sorted((e.weight for e in everything.edges), reverse=True)
     assert len(everything.edges) == 5 and sorted(e.weight for e in strongest.edges) == sorted(weights[:2])
-    assert f"Pokazano 2 najsilniejszych z 5 połączeń między gminami (każde ma co najmniej {weights[1]:.0f} powiązań)" in render_html(
-        strongest
+    assert (
+        f"Pokazano 2 najsilniejszych z 5 połączeń między gminami (każde ma co najmniej {weights[1]:.0f} powiązań)"
+        in render_html(strongest)
     )
 
 
@@ -230,13 +245,20 @@ def test_cli_map_writes_the_file(demo: CliRunner, tmp_path: Path) -> None:
 
 def test_cli_map_ego_and_aggregate(demo: CliRunner, tmp_path: Path) -> None:
     ego = demo.invoke(main, ["map", "--out", str(tmp_path / "ego.html"), "--ego", "org:ces-kwilcz"])
-    assert ego.exit_code == 0 and "7 węzłów" in ego.output  # CES Kwilcz, 2 other CES, GOPS, PUP, the office, its cooperative
+    assert (
+        ego.exit_code == 0 and "7 węzłów" in ego.output
+    )  # CES Kwilcz, 2 other CES, GOPS, PUP, the office, its cooperative
     agg = demo.invoke(main, ["map", "--out", str(tmp_path / "agg.html"), "--aggregate", "municipality"])
-    assert agg.exit_code == 0 and "Organizacje zgrupowane według gmin" in (tmp_path / "agg.html").read_text(encoding="utf-8")
+    assert agg.exit_code == 0 and "Organizacje zgrupowane według gmin" in (tmp_path / "agg.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_cli_unknown_ego_is_one_error_line(demo: CliRunner, tmp_path: Path) -> None:
     result = demo.invoke(main, ["map", "--out", str(tmp_path / "m.html"), "--ego", "org:nope"])
     assert result.exit_code == 1
-    assert result.output == "Błąd: --ego: nie ma węzła o kluczu 'org:nope' (sprawdź klucz poleceniem 'partnergraph find NAZWA')\n"
+    assert (
+        result.output
+        == "Błąd: --ego: nie ma węzła o kluczu 'org:nope' (sprawdź klucz poleceniem 'partnergraph find NAZWA')\n"
+    )
     assert not (tmp_path / "m.html").exists()

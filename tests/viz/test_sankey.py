@@ -29,7 +29,16 @@ def test_columns_follow_depth_of_the_flow_graph() -> None:
 def test_labels_show_shown_counts_and_lower_bound_totals() -> None:
     texts = _texts(sankey(FLOWS, title="Skierowania"))
     # CES receives 12 and a hidden count → ≥13; it sends 6 on; PUP's only flow is hidden → ≥1
-    assert {"Skierowania", "12", "<5", "6", "CES Łódź (≥13)", "PUP Łódź (≥1)", "MOPS Łódź (12)", "Spółdzielnia „Żółw” (6)"} <= set(texts)
+    assert {
+        "Skierowania",
+        "12",
+        "<5",
+        "6",
+        "CES Łódź (≥13)",
+        "PUP Łódź (≥1)",
+        "MOPS Łódź (12)",
+        "Spółdzielnia „Żółw” (6)",
+    } <= set(texts)
     assert not {"1", "2", "3", "4"} & set(texts)
 
 

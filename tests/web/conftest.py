@@ -33,11 +33,16 @@ ACCOUNTS = {"anna": "admin", "ewa": "editor", "wiktor": "viewer"}
 
 def add_test_organisations(store: GraphStore) -> GraphStore:
     """The two organisations the web tests look for, tied into Kwilcz's network."""
-    nodes = [Node("org:lacka", "Organisation", {"name": LACKA, "kind": "social_cooperative"}),
-             Node("org:xss", "Organisation", {"name": XSS, "kind": "ngo", "description": XSS})]  # fmt: skip
-    ties = [Tie("LOCATED_IN", "org:lacka", "teryt:3014022"), Tie("LOCATED_IN", "org:xss", "teryt:3014022"),
-            Tie("COOPERATES_WITH", "org:xss", "org:ces-kwilcz", {"evidence": XSS}),
-            Tie("COOPERATES_WITH", "org:lacka", "org:ces-kwilcz")]  # fmt: skip
+    nodes = [
+        Node("org:lacka", "Organisation", {"name": LACKA, "kind": "social_cooperative"}),
+        Node("org:xss", "Organisation", {"name": XSS, "kind": "ngo", "description": XSS}),
+    ]
+    ties = [
+        Tie("LOCATED_IN", "org:lacka", "teryt:3014022"),
+        Tie("LOCATED_IN", "org:xss", "teryt:3014022"),
+        Tie("COOPERATES_WITH", "org:xss", "org:ces-kwilcz", {"evidence": XSS}),
+        Tie("COOPERATES_WITH", "org:lacka", "org:ces-kwilcz"),
+    ]
     store.upsert(nodes, ties, source="test", user="test")
     return store
 
@@ -62,8 +67,14 @@ def make_app(template: Path, tmp_path: Path) -> Callable[..., Flask]:
         folder = tmp_path / "site"
         if not folder.exists():
             shutil.copytree(template, folder)
-        settings = {"TESTING": True, "SECRET_KEY": "test-secret", "STORE": f"sqlite:///{folder / 'graph.db'}",
-                    "INSTANCE_PATH": str(folder / "instance"), "WTF_CSRF_ENABLED": False, **config}  # fmt: skip
+        settings = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "STORE": f"sqlite:///{folder / 'graph.db'}",
+            "INSTANCE_PATH": str(folder / "instance"),
+            "WTF_CSRF_ENABLED": False,
+            **config,
+        }
         return create_app(settings)
 
     return make

@@ -16,7 +16,9 @@ def test_only_admins_see_the_accounts(client: FlaskClient) -> None:
         login(client, name)
         assert client.get("/users/").status_code == 403
         assert "/users/" not in client.get("/").get_data(as_text=True)
-        assert client.post("/users/", data={"name": "x", "password": "dlugie-haslo", "role": "admin"}).status_code == 403
+        assert (
+            client.post("/users/", data={"name": "x", "password": "dlugie-haslo", "role": "admin"}).status_code == 403
+        )
         client.post("/logout")
     login(client, "anna")
     page = text_of(client.get("/users/").get_data(as_text=True))
@@ -24,7 +26,9 @@ def test_only_admins_see_the_accounts(client: FlaskClient) -> None:
 
 
 def test_admin_adds_changes_and_removes_an_account(app: Flask, admin: FlaskClient) -> None:
-    done = admin.post("/users/", data={"name": "zosia", "password": "zażółć-gęślą", "role": "editor"}, follow_redirects=True)
+    done = admin.post(
+        "/users/", data={"name": "zosia", "password": "zażółć-gęślą", "role": "editor"}, follow_redirects=True
+    )
     assert "Zapisano konto zosia (rola: edytor)." in done.get_data(as_text=True)
     again = admin.post("/users/", data={"name": "zosia", "password": "zażółć-gęślą", "role": "admin"})
     assert again.status_code == 400 and "użytkownik &#39;zosia&#39; już istnieje" in again.get_data(as_text=True)

@@ -37,8 +37,14 @@ def test_node_with_its_ties(viewer: FlaskClient) -> None:
 
 def test_analyses_list_and_a_result(viewer: FlaskClient) -> None:
     listed = {a["name"]: a for a in viewer.get("/api/analyses").json}  # type: ignore[union-attr]
-    assert listed["metrics"]["params"][0] == {"name": "top", "kind": "int", "default": 50, "choices": [], "required": False,
-                                              "help": "Ile organizacji pokazać (0 = wszystkie)."}  # fmt: skip
+    assert listed["metrics"]["params"][0] == {
+        "name": "top",
+        "kind": "int",
+        "default": 50,
+        "choices": [],
+        "required": False,
+        "help": "Ile organizacji pokazać (0 = wszystkie).",
+    }
     result = viewer.get("/api/analyses/metrics?top=3&run=1").json
     assert result["columns"][:3] == ["key", "name", "kind"] and result["labels"]["betweenness"] == "pośrednictwo"  # type: ignore[index]
     assert len(result["rows"]) == 3 and result["notes"] == ["Pokazano 3 z 30 organizacji (--top 0 pokazuje wszystkie)."]  # type: ignore[index]
@@ -50,9 +56,14 @@ def test_errors_are_json(viewer: FlaskClient) -> None:
     bad = viewer.get("/api/analyses/metrics?top=dużo&run=1")
     assert bad.status_code == 400 and bad.json["error"]["message"] == "Parametrów zapytania nie da się odczytać."  # type: ignore[index]
     [problem] = bad.json["error"]["problems"]  # type: ignore[index]
-    assert problem == {"where": "", "message": "top: 'dużo' nie jest liczbą całkowitą", "hint": None}  # the field is in the text
+    assert problem == {
+        "where": "",
+        "message": "top: 'dużo' nie jest liczbą całkowitą",
+        "hint": None,
+    }  # the field is in the text
     unknown = viewer.get("/api/analyses/metrics?kinds=zzz")
-    assert unknown.status_code == 400 and "nieznany rodzaj organizacji 'zzz'" in unknown.json["error"]["problems"][0]["message"]  # type: ignore[index]
+    problems = unknown.json["error"]["problems"]  # type: ignore[index]
+    assert unknown.status_code == 400 and "nieznany rodzaj organizacji 'zzz'" in problems[0]["message"]
     missing = viewer.get("/api/analyses/nie-ma")
     assert missing.status_code == 404 and missing.json["error"]["message"] == "Nie ma analizy 'nie-ma'."  # type: ignore[index]
     assert viewer.get("/api/nope").json["error"]["status"] == 404  # type: ignore[index]
@@ -66,7 +77,8 @@ def test_names_stay_data_in_json(viewer: FlaskClient) -> None:
 def test_api_needs_a_login_unless_public(client: FlaskClient, make_app: Callable[..., Flask]) -> None:
     refused = client.get("/api/organisations")
     assert refused.status_code == 401 and refused.headers["WWW-Authenticate"] == "Bearer"
-    assert refused.json["error"]["message"] == "Potrzebne jest zalogowanie albo token API (nagłówek Authorization: Bearer …)."  # type: ignore[index]
+    message = refused.json["error"]["message"]  # type: ignore[index]
+    assert message == "Potrzebne jest zalogowanie albo token API (nagłówek Authorization: Bearer …)."
     assert make_app(PUBLIC=True).test_client().get("/api/organisations").status_code == 200
 
 
@@ -94,9 +106,21 @@ def test_the_openapi_document_names_security_errors_and_types(client: FlaskClien
     document = client.get("/api/openapi.json").json
     assert document["openapi"] == "3.1.0"  # type: ignore[index]
     assert document["components"]["securitySchemes"]["bearer"] == {  # type: ignore[index]
-        "type": "http", "scheme": "bearer", "description": "Token API (utwórz na /api/tokens); konto i rola tokenu."}  # fmt: skip
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Token API (utwórz na /api/tokens); konto i rola tokenu.",
+    }
     create = document["paths"]["/api/nodes"]["post"]  # type: ignore[index]
-    assert create["security"] == [{"bearer": []}] and set(create["responses"]) == {"201", "400", "401", "403", "409", "413", "422", "500"}
+    assert create["security"] == [{"bearer": []}] and set(create["responses"]) == {
+        "201",
+        "400",
+        "401",
+        "403",
+        "409",
+        "413",
+        "422",
+        "500",
+    }
     assert create["responses"]["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     schemas = document["components"]["schemas"]  # type: ignore[index]
     assert schemas["Error"]["properties"]["error"]["required"] == ["status", "message", "problems"]

@@ -37,8 +37,16 @@ def site(example_store: GraphStore, tmp_path: Path) -> Callable[..., Flask]:
         users.add(name, PASSWORD, role)
 
     def make(**config: Any) -> Flask:
-        return create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": str(tmp_path),
-                           "STORE_FACTORY": lambda: example_store, **config})  # fmt: skip
+        return create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test",
+                "WTF_CSRF_ENABLED": False,
+                "INSTANCE_PATH": str(tmp_path),
+                "STORE_FACTORY": lambda: example_store,
+                **config,
+            }
+        )
 
     return make
 
@@ -80,18 +88,25 @@ def test_a_token_is_shown_once_and_only_its_hash_is_stored(api: FlaskClient, tmp
 def test_a_viewer_token_reads_but_cannot_write(api: FlaskClient, tmp_path: Path) -> None:
     headers = token_of(tmp_path, "wiktor")
     assert api.get("/api/nodes/org:lacka", headers=headers).status_code == 200
-    refused = api.post("/api/nodes", json={"type": "Organisation", "props": {"name": LAKA, "kind": "social_cooperative"}}, headers=headers)
+    refused = api.post(
+        "/api/nodes",
+        json={"type": "Organisation", "props": {"name": LAKA, "kind": "social_cooperative"}},
+        headers=headers,
+    )
     assert "rola tego konta: viewer" in error_of(refused, 403)["message"]
 
 
-def test_an_editor_token_creates_a_node_and_the_change_log_names_the_editor(api: FlaskClient, tmp_path: Path,
-                                                                              example_store: GraphStore) -> None:  # fmt: skip
+def test_an_editor_token_creates_a_node_and_the_change_log_names_the_editor(
+    api: FlaskClient, tmp_path: Path, example_store: GraphStore
+) -> None:
     headers = token_of(tmp_path, "ewa")
     body = {"type": "Organisation", "props": {"name": LAKA, "kind": "social_cooperative", "founded": "2024-03-01"}}
     created = api.post("/api/nodes", json=body, headers=headers)
     assert created.status_code == 201, created.json
     node = created.json["node"]  # type: ignore[index]
-    assert node["key"] == "org:spoldzielnia-socjalna-laka" and created.headers["Location"] == f"/api/nodes/{node['key']}"
+    assert (
+        node["key"] == "org:spoldzielnia-socjalna-laka" and created.headers["Location"] == f"/api/nodes/{node['key']}"
+    )
     assert node["props"] == {"name": LAKA, "kind": "social_cooperative", "founded": "2024-03-01", "sector": "social"}
     assert LAKA in created.get_data(as_text=True)  # Polish letters as they are
     [change] = example_store.changes(key=node["key"])
@@ -100,9 +115,13 @@ def test_an_editor_token_creates_a_node_and_the_change_log_names_the_editor(api:
     assert "PATCH /api/nodes/org:spoldzielnia-socjalna-laka" in error_of(again, 409)["message"]
 
 
-def test_patch_changes_the_given_properties_and_keeps_the_others(api: FlaskClient, tmp_path: Path, example_store: GraphStore) -> None:
+def test_patch_changes_the_given_properties_and_keeps_the_others(
+    api: FlaskClient, tmp_path: Path, example_store: GraphStore
+) -> None:
     headers = token_of(tmp_path, "ewa")
-    changed = api.patch("/api/nodes/org:lacka", json={"props": {"city": "Kwilcz", "founded": "01.03.2024"}}, headers=headers)
+    changed = api.patch(
+        "/api/nodes/org:lacka", json={"props": {"city": "Kwilcz", "founded": "01.03.2024"}}, headers=headers
+    )
     assert changed.status_code == 200 and changed.json["changed"] is True  # type: ignore[index]
     stored = example_store.get_node("org:lacka")
     assert stored is not None and stored.props["city"] == "Kwilcz" and str(stored.props["founded"]) == "2024-03-01"
@@ -117,12 +136,16 @@ def test_delete_with_ties_needs_cascade(api: FlaskClient, tmp_path: Path, exampl
     headers = token_of(tmp_path, "ewa")
     refused = error_of(api.delete("/api/nodes/org:lacka", headers=headers), 409)
     assert "?cascade=1" in refused["message"]
-    assert {p["where"] for p in refused["problems"]} == {"org:lacka-[LOCATED_IN]->teryt:3014022",
-                                                         "org:ces-kwilcz-[COOPERATES_WITH]->org:lacka"}  # fmt: skip
+    assert {p["where"] for p in refused["problems"]} == {
+        "org:lacka-[LOCATED_IN]->teryt:3014022",
+        "org:ces-kwilcz-[COOPERATES_WITH]->org:lacka",
+    }
     assert example_store.get_node("org:lacka") is not None
     done = api.delete("/api/nodes/org:lacka?cascade=1", headers=headers)
     assert done.status_code == 200 and done.json["deleted"] == {"nodes": 1, "ties": 2}  # type: ignore[index]
-    assert example_store.get_node("org:lacka") is None and example_store.neighbours("org:ces-kwilcz", tie_types=["COOPERATES_WITH"])
+    assert example_store.get_node("org:lacka") is None and example_store.neighbours(
+        "org:ces-kwilcz", tie_types=["COOPERATES_WITH"]
+    )
     error_of(api.delete("/api/nodes/org:lacka", headers=headers), 404)
     error_of(api.delete("/api/nodes/org:xss?cascade=może", headers=headers), 400)
 
@@ -136,14 +159,24 @@ def test_invalid_values_are_422_with_their_fields(api: FlaskClient, tmp_path: Pa
     assert "'zzz'" in where["props.kind"]["message"] and "social_cooperative" in where["props.kind"]["hint"]
     missing = error_of(api.post("/api/nodes", json={"props": {}, "extra": 1}, headers=headers), 422)
     assert {p["where"] for p in missing["problems"]} == {"type", "extra"}
-    assert error_of(api.post("/api/nodes", data="nie JSON", headers=headers), 400)["message"] == "Treść żądania musi być obiektem JSON."
-    english = error_of(api.patch("/api/nodes/org:lacka?lang=en", json={"props": {"founded": "wczoraj"}}, headers=headers), 422)
+    assert (
+        error_of(api.post("/api/nodes", data="nie JSON", headers=headers), 400)["message"]
+        == "Treść żądania musi być obiektem JSON."
+    )
+    english = error_of(
+        api.patch("/api/nodes/org:lacka?lang=en", json={"props": {"founded": "wczoraj"}}, headers=headers), 422
+    )
     assert english["message"].startswith("The data does not fit") and english["problems"][0]["where"] == "props.founded"
 
 
 def test_ties_are_created_updated_and_deleted(api: FlaskClient, tmp_path: Path, example_store: GraphStore) -> None:
     headers = token_of(tmp_path, "ewa")
-    body = {"type": "COOPERATES_WITH", "start": "org:xss", "end": "org:lacka", "props": {"since": "2024-03-01", "evidence": "umowa"}}
+    body = {
+        "type": "COOPERATES_WITH",
+        "start": "org:xss",
+        "end": "org:lacka",
+        "props": {"since": "2024-03-01", "evidence": "umowa"},
+    }
     created = api.post("/api/ties", json=body, headers=headers)
     assert created.status_code == 201, created.json
     tie = created.json["tie"]  # type: ignore[index]
@@ -157,7 +190,9 @@ def test_ties_are_created_updated_and_deleted(api: FlaskClient, tmp_path: Path, 
     error_of(api.delete(path, headers=headers), 404)
     missing = error_of(api.post("/api/ties", json={**body, "end": "org:nie-ma"}, headers=headers), 422)
     assert missing["problems"][0]["where"] == "end"
-    wrong = error_of(api.post("/api/ties", json={"type": "LOCATED_IN", "start": "org:xss", "end": "org:lacka"}, headers=headers), 422)
+    wrong = error_of(
+        api.post("/api/ties", json={"type": "LOCATED_IN", "start": "org:xss", "end": "org:lacka"}, headers=headers), 422
+    )
     assert wrong["problems"][0]["where"] == "end"
 
 
@@ -167,10 +202,15 @@ def test_a_session_cookie_alone_cannot_write_even_with_csrf_on(site: Callable[..
     csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
     assert client.post("/login", data={"name": "ewa", "password": PASSWORD, "csrf_token": csrf}).status_code == 302
     assert client.get("/api/nodes/org:lacka").status_code == 200  # the session reads
-    refused = client.post("/api/nodes", json={"type": "Organisation", "props": {"name": LAKA, "kind": "social_cooperative"}})
+    refused = client.post(
+        "/api/nodes", json={"type": "Organisation", "props": {"name": LAKA, "kind": "social_cooperative"}}
+    )
     assert "sesja przeglądarki nie wystarcza" in error_of(refused, 401)["message"]
     assert refused.headers["WWW-Authenticate"] == "Bearer"
-    for response in (client.delete("/api/nodes/org:lacka?cascade=1"), client.patch("/api/nodes/org:lacka", json={"props": {}})):
+    for response in (
+        client.delete("/api/nodes/org:lacka?cascade=1"),
+        client.patch("/api/nodes/org:lacka", json={"props": {}}),
+    ):
         error_of(response, 401)
 
 
@@ -179,7 +219,11 @@ def test_the_token_form_is_csrf_protected(site: Callable[..., Flask]) -> None:
     csrf = client.get("/login").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
     client.post("/login", data={"name": "ewa", "password": PASSWORD, "csrf_token": csrf})
     refused = client.post("/api/tokens", data={"label": "bez tokenu CSRF"})
-    assert refused.status_code == 400 and refused.mimetype == "text/html" and "Formularz wygasł" in refused.get_data(as_text=True)
+    assert (
+        refused.status_code == 400
+        and refused.mimetype == "text/html"
+        and "Formularz wygasł" in refused.get_data(as_text=True)
+    )
 
 
 def test_only_editors_reach_the_token_page(api: FlaskClient) -> None:
@@ -224,7 +268,9 @@ def test_names_stay_data_in_json(api: FlaskClient, tmp_path: Path) -> None:
     read = api.get("/api/nodes/org:xss-2", headers=headers)
     assert read.mimetype == "application/json" and read.headers["X-Content-Type-Options"] == "nosniff"
     assert read.json["node"]["props"]["name"] == XSS  # type: ignore[index]
-    assert '"name":"<script>alert(1)</script>"' in read.get_data(as_text=True).replace('": "', '":"')  # a JSON string, not markup
+    assert '"name":"<script>alert(1)</script>"' in read.get_data(as_text=True).replace(
+        '": "', '":"'
+    )  # a JSON string, not markup
 
 
 def test_unknown_paths_and_methods_are_json(api: FlaskClient, tmp_path: Path) -> None:
@@ -233,11 +279,15 @@ def test_unknown_paths_and_methods_are_json(api: FlaskClient, tmp_path: Path) ->
     not_allowed = error_of(api.put("/api/nodes/org:lacka", json={}, headers=headers), 405)
     assert "PUT" in not_allowed["message"] and "PATCH" in not_allowed["message"]
     assert error_of(api.get("/api/nope"), 401)["message"].startswith("Potrzebne jest zalogowanie")
-    assert error_of(api.get("/api/nope?lang=en", headers=headers), 404)["message"].startswith("There is no such address")
+    assert error_of(api.get("/api/nope?lang=en", headers=headers), 404)["message"].startswith(
+        "There is no such address"
+    )
     assert api.get("/nope").mimetype == "text/html"  # the pages keep their HTML errors
 
 
-def test_too_large_and_unexpected_errors_are_json(site: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_too_large_and_unexpected_errors_are_json(
+    site: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     client = site(MAX_CONTENT_LENGTH=1000).test_client()
     headers = token_of(tmp_path, "ewa")
     big = {"type": "Organisation", "props": {"name": "x" * 2000, "kind": "ngo"}}
@@ -248,14 +298,21 @@ def test_too_large_and_unexpected_errors_are_json(site: Callable[..., Flask], tm
 
     monkeypatch.setattr("partnergraph.web.api.search", boom)
     failed = client.get("/api/organisations", headers=headers)
-    assert error_of(failed, 500)["message"].startswith("Wystąpił nieoczekiwany błąd") and "sekret" not in failed.get_data(as_text=True)
+    assert error_of(failed, 500)["message"].startswith(
+        "Wystąpił nieoczekiwany błąd"
+    ) and "sekret" not in failed.get_data(as_text=True)
 
 
 def test_tokens_work_on_a_users_db_made_before_them(tmp_path: Path) -> None:
     path = tmp_path / USERS_FILE
     with closing(sqlite3.connect(path)) as db, db:  # the accounts file as it was before the tokens
-        db.execute("CREATE TABLE users (name TEXT PRIMARY KEY, password TEXT NOT NULL, role TEXT NOT NULL, created TEXT NOT NULL)")
-        db.execute("INSERT INTO users VALUES ('ola', ?, 'editor', '2025-01-01T00:00:00+00:00')", (generate_password_hash(PASSWORD),))
+        db.execute(
+            "CREATE TABLE users (name TEXT PRIMARY KEY, password TEXT NOT NULL, role TEXT NOT NULL, created TEXT NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO users VALUES ('ola', ?, 'editor', '2025-01-01T00:00:00+00:00')",
+            (generate_password_hash(PASSWORD),),
+        )
     _, token = UserStore(path).create_token("ola")
     assert UserStore(path).check("ola", PASSWORD) is not None
     user = UserStore(path).token_user(token)

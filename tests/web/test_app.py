@@ -86,7 +86,9 @@ def test_unknown_page_is_a_readable_404(viewer: FlaskClient) -> None:
     assert "Nie ma takiej strony." in response.get_data(as_text=True)
 
 
-def test_unexpected_error_is_a_500_page_without_details(make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_error_is_a_500_page_without_details(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(PUBLIC=True)
 
     def broken(*_args: object, **_kwargs: object) -> None:

@@ -17,8 +17,15 @@ from tests.web.conftest import LACKA, PASSWORD, XSS, add_test_organisations, log
 def site(example_store: GraphStore, tmp_path: Path) -> FlaskClient:
     add_test_organisations(example_store)
     UserStore(tmp_path / USERS_FILE).add("ewa", PASSWORD, "editor")
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": str(tmp_path),
-                      "STORE_FACTORY": lambda: example_store})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "INSTANCE_PATH": str(tmp_path),
+            "STORE_FACTORY": lambda: example_store,
+        }
+    )
     client = app.test_client()
     login(client, "ewa")
     return client
@@ -59,8 +66,10 @@ def test_change_log_and_revert(site: FlaskClient, example_store: GraphStore) -> 
 def test_create_and_edit_an_organisation(site: FlaskClient, example_store: GraphStore) -> None:
     created = site.post("/organisations/new", data={"name": "Spółdzielnia „Żuraw”", "kind": "social_cooperative"})
     assert created.headers["Location"] == "/organisations/org:spoldzielnia-zuraw"
-    site.post("/organisations/org:spoldzielnia-zuraw/edit", data={"name": "Spółdzielnia „Żuraw”", "kind": "social_cooperative",
-                                                                  "city": "Łęgi"})  # fmt: skip
+    site.post(
+        "/organisations/org:spoldzielnia-zuraw/edit",
+        data={"name": "Spółdzielnia „Żuraw”", "kind": "social_cooperative", "city": "Łęgi"},
+    )
     node = example_store.get_node("org:spoldzielnia-zuraw")
     assert node is not None and node.props["city"] == "Łęgi" and node.props["sector"] == "social"
     assert [c.user for c in example_store.changes(key="org:spoldzielnia-zuraw")] == ["ewa", "ewa"]

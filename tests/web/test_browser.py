@@ -36,7 +36,13 @@ def server(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     """The app (example network, test accounts) on a loopback port; yields its base URL."""
     folder = tmp_path_factory.mktemp("web-browser") / "site"
     shutil.copytree(template, folder)
-    app = create_app({"SECRET_KEY": "browser-test", "STORE": f"sqlite:///{folder / 'graph.db'}", "INSTANCE_PATH": str(folder / "instance")})
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-test",
+            "STORE": f"sqlite:///{folder / 'graph.db'}",
+            "INSTANCE_PATH": str(folder / "instance"),
+        }
+    )
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -218,7 +224,9 @@ def test_english_switch(session: Session) -> None:
 def test_import_a_file_with_one_bad_row_and_read_its_error(session: Session, tmp_path: Path) -> None:
     """As Polish Excel saves it (`;`, UTF-8 with BOM): the dry run names the bad cell, nothing is written."""
     path = tmp_path / "organizacje.csv"
-    path.write_text("nazwa;rodzaj\nFundacja Pelikań;fundacja\nSpółdzielnia Czapla;spółdzielnia kosmiczna\n", encoding="utf-8-sig")
+    path.write_text(
+        "nazwa;rodzaj\nFundacja Pelikań;fundacja\nSpółdzielnia Czapla;spółdzielnia kosmiczna\n", encoding="utf-8-sig"
+    )
     session.login("anna")
     page = session.open("/import")
     page.set_input_files("#imp-file", str(path))

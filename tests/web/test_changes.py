@@ -14,8 +14,9 @@ from partnergraph.records import Node
 
 def _rename(app: Flask, name: str, user: str = "basia") -> int:
     with open_store(app.config["STORE"]) as store:
-        return store.upsert([Node("org:lacka", "Organisation", {"name": name, "kind": "social_cooperative"})],
-                            source="test", user=user).version  # fmt: skip
+        return store.upsert(
+            [Node("org:lacka", "Organisation", {"name": name, "kind": "social_cooperative"})], source="test", user=user
+        ).version
 
 
 def _name(app: Flask) -> str:

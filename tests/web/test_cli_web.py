@@ -22,7 +22,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_user_add_asks_for_the_password_twice_without_echo(env: Path) -> None:
-    result = CliRunner().invoke(main, ["user", "add", "anna", "--role", "admin"], input="tajne-hasło-9\ntajne-hasło-9\n")
+    result = CliRunner().invoke(
+        main, ["user", "add", "anna", "--role", "admin"], input="tajne-hasło-9\ntajne-hasło-9\n"
+    )
     assert result.exit_code == 0, result.output
     assert "tajne-hasło-9" not in result.output
     assert f"Dodano użytkownika anna (rola admin) w {env / 'instance' / 'users.db'}." in result.output
@@ -30,7 +32,9 @@ def test_user_add_asks_for_the_password_twice_without_echo(env: Path) -> None:
     assert user is not None and user.role == "admin"
 
 
-def test_user_add_reads_the_password_from_the_environment_for_scripts(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_user_add_reads_the_password_from_the_environment_for_scripts(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PARTNERGRAPH_USER_PASSWORD", "hasło-ze-skryptu")
     assert CliRunner().invoke(main, ["user", "add", "ewa", "--role", "editor"]).exit_code == 0
     listed = CliRunner().invoke(main, ["user", "list"])

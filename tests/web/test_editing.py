@@ -34,7 +34,12 @@ def test_form_fields_come_from_models_ttl(editor: FlaskClient) -> None:
 
 
 def test_create_an_organisation_with_a_derived_key(app: Flask, editor: FlaskClient) -> None:
-    form = {"name": "Spółdzielnia Socjalna „Żuraw”", "kind": "social_cooperative", "founded": "01.03.2024", "no_intermediary": "tak"}
+    form = {
+        "name": "Spółdzielnia Socjalna „Żuraw”",
+        "kind": "social_cooperative",
+        "founded": "01.03.2024",
+        "no_intermediary": "tak",
+    }
     response = editor.post("/organisations/new", data=form)
     assert response.headers["Location"] == "/organisations/org:spoldzielnia-socjalna-zuraw"
     page = editor.get(response.headers["Location"]).get_data(as_text=True)
@@ -42,7 +47,9 @@ def test_create_an_organisation_with_a_derived_key(app: Flask, editor: FlaskClie
     with open_store(app.config["STORE"]) as store:
         node = store.get_node("org:spoldzielnia-socjalna-zuraw")
         change = store.changes(key="org:spoldzielnia-socjalna-zuraw", limit=1)[0]
-    assert node is not None and node.props["sector"] == "social" and node.props["no_intermediary"] is True  # sector from the kind
+    assert (
+        node is not None and node.props["sector"] == "social" and node.props["no_intermediary"] is True
+    )  # sector from the kind
     assert (change.user, change.source, change.op) == ("ewa", "web", "create")
 
 
@@ -60,7 +67,9 @@ def test_validation_messages_appear_next_to_their_fields(editor: FlaskClient) ->
 def test_edit_changes_a_value_and_keeps_the_others(app: Flask, editor: FlaskClient) -> None:
     form = editor.get("/organisations/org:ces-kwilcz/edit").get_data(as_text=True)
     assert 'value="Centrum Ekonomii Społecznej w Kwilczu"' in form
-    response = editor.post("/organisations/org:ces-kwilcz/edit", data={"name": "CES w Kwilczu", "kind": "ces", "city": "Kwilcz"})
+    response = editor.post(
+        "/organisations/org:ces-kwilcz/edit", data={"name": "CES w Kwilczu", "kind": "ces", "city": "Kwilcz"}
+    )
     assert response.headers["Location"] == "/organisations/org:ces-kwilcz"
     with open_store(app.config["STORE"]) as store:
         node = store.get_node("org:ces-kwilcz")
@@ -98,15 +107,26 @@ def test_a_form_post_without_the_csrf_token_is_refused(make_app: Callable[..., F
     assert client.post("/organisations/new", data={"name": "Bez tokenu", "kind": "ngo"}).status_code == 400
     form = client.get("/organisations/new").get_data(as_text=True)
     token = form.split('name="csrf_token" value="')[1].split('"')[0]
-    assert client.post("/organisations/new", data={"name": "Z tokenem", "kind": "ngo", "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/organisations/new", data={"name": "Z tokenem", "kind": "ngo", "csrf_token": token}).status_code
+        == 302
+    )
 
 
 def test_add_a_tie_in_two_steps(app: Flask, editor: FlaskClient) -> None:
     first = editor.get("/organisations/org:lacka/ties/new").get_data(as_text=True)
-    assert '<option value="TRADES_WITH">' in first and '<option value="PART_OF">' not in first  # only types that may start here
+    assert (
+        '<option value="TRADES_WITH">' in first and '<option value="PART_OF">' not in first
+    )  # only types that may start here
     form = editor.get("/organisations/org:lacka/ties/new?type=TRADES_WITH").get_data(as_text=True)
     assert 'name="end"' in form and 'name="social_clause"' in form and 'name="amount"' in form
-    data = {"type": "TRADES_WITH", "end": "org:hotel-nad-warta", "since": "01.02.2025", "amount": "1200,50", "social_clause": "tak"}
+    data = {
+        "type": "TRADES_WITH",
+        "end": "org:hotel-nad-warta",
+        "since": "01.02.2025",
+        "amount": "1200,50",
+        "social_clause": "tak",
+    }
     done = editor.post("/organisations/org:lacka/ties/new", data=data, follow_redirects=True).get_data(as_text=True)
     assert "Zapisano powiązanie" in done and "Hotel nad Wartą" in done
     with open_store(app.config["STORE"]) as store:
@@ -119,11 +139,16 @@ def test_add_a_tie_in_two_steps(app: Flask, editor: FlaskClient) -> None:
 def test_tie_errors_appear_next_to_their_fields(editor: FlaskClient) -> None:
     wrong_end = editor.post("/organisations/org:lacka/ties/new", data={"type": "LOCATED_IN", "end": "org:ces-kwilcz"})
     assert wrong_end.status_code == 400
-    assert "LOCATED_IN nie może kończyć się w węźle typu Organisation" in _errors(wrong_end.get_data(as_text=True))["end"][0]
+    assert (
+        "LOCATED_IN nie może kończyć się w węźle typu Organisation"
+        in _errors(wrong_end.get_data(as_text=True))["end"][0]
+    )
     missing = editor.post("/organisations/org:lacka/ties/new", data={"type": "TRADES_WITH", "end": "org:nie-ma"})
     assert missing.status_code == 400 and "nieistniejący węzeł org:nie-ma" in unescape(missing.get_data(as_text=True))
-    bad_value = editor.post("/organisations/org:lacka/ties/new", data={"type": "TRADES_WITH", "end": "org:hotel-nad-warta",
-                                                                       "amount": "dużo"})  # fmt: skip
+    bad_value = editor.post(
+        "/organisations/org:lacka/ties/new",
+        data={"type": "TRADES_WITH", "end": "org:hotel-nad-warta", "amount": "dużo"},
+    )
     assert _errors(bad_value.get_data(as_text=True))["amount"] == ["'dużo' nie jest liczbą"]
     assert editor.get("/organisations/org:lacka/ties/new?type=NIE_MA").status_code == 404
 

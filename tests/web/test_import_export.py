@@ -26,12 +26,16 @@ from tests.web.conftest import LACKA, PASSWORD, XSS, add_test_organisations, log
 
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 BOM = "\ufeff"
-BAD_ROW = (BOM + "klucz;nazwa;rodzaj;NIP\r\n"
-           "org:zuraw;Spółdzielnia Socjalna „Żuraw”;spółdzielnia socjalna;\r\n"
-           "org:zolta;Żółta Łąka sp. z o.o.;business;123\r\n")  # fmt: skip
-VALID = (BOM + "klucz;nazwa;rodzaj\r\n"
-         "org:zuraw;Spółdzielnia Socjalna „Żuraw”;spółdzielnia socjalna\r\n"
-         "org:slezna;Fundacja Ślężna Łódź;ngo\r\n")  # fmt: skip
+BAD_ROW = (
+    BOM + "klucz;nazwa;rodzaj;NIP\r\n"
+    "org:zuraw;Spółdzielnia Socjalna „Żuraw”;spółdzielnia socjalna;\r\n"
+    "org:zolta;Żółta Łąka sp. z o.o.;business;123\r\n"
+)
+VALID = (
+    BOM + "klucz;nazwa;rodzaj\r\n"
+    "org:zuraw;Spółdzielnia Socjalna „Żuraw”;spółdzielnia socjalna\r\n"
+    "org:slezna;Fundacja Ślężna Łódź;ngo\r\n"
+)
 
 
 def upload(client: FlaskClient, text: str, name: str = "organizacje.csv", **form: str) -> TestResponse:
@@ -108,7 +112,9 @@ def test_confirm_imports_once_and_the_change_log_names_the_admin(app: Flask, adm
 
 def test_skip_invalid_imports_the_valid_rows_and_lists_the_rest(app: Flask, admin: FlaskClient) -> None:
     dry = upload(admin, BAD_ROW, skip_invalid="on")
-    assert dry.status_code == 200 and problems(dry) == [("organizacje.csv:3:4", "NIP '123' ma zły format (oczekiwano: ciąg 10 cyfr)")]
+    assert dry.status_code == 200 and problems(dry) == [
+        ("organizacje.csv:3:4", "NIP '123' ma zły format (oczekiwano: ciąg 10 cyfr)")
+    ]
     assert "zostaną pominięte" in dry.get_data(as_text=True)
     done = admin.post("/import/confirm", data={"token": token_of(dry)})
     assert done.status_code == 200 and "pominięto" in done.get_data(as_text=True)
@@ -153,7 +159,9 @@ def test_a_token_belongs_to_the_admin_who_uploaded(make_app: Callable[..., Flask
 def test_an_unknown_format_is_refused_with_a_message(app: Flask, admin: FlaskClient) -> None:
     response = upload(admin, "coś zupełnie innego", name="notatki.bin")
     html = response.get_data(as_text=True)
-    assert response.status_code == 400 and "nie rozpoznano formatu pliku notatki.bin" in html and "Traceback" not in html
+    assert (
+        response.status_code == 400 and "nie rozpoznano formatu pliku notatki.bin" in html and "Traceback" not in html
+    )
     assert uploads(app) == []
 
 
@@ -163,9 +171,13 @@ def test_a_missing_file_or_a_bad_format_choice_is_refused(admin: FlaskClient) ->
 
 
 @pytest.mark.parametrize("who", [None, "ewa", "wiktor"])
-@pytest.mark.parametrize(("method", "url"), [("get", "/import"), ("post", "/import"), ("post", "/import/confirm"),
-                                             ("post", "/import/cancel")])  # fmt: skip
-def test_only_admins_reach_the_import_page(app: Flask, client: FlaskClient, who: str | None, method: str, url: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [("get", "/import"), ("post", "/import"), ("post", "/import/confirm"), ("post", "/import/cancel")],
+)
+def test_only_admins_reach_the_import_page(
+    app: Flask, client: FlaskClient, who: str | None, method: str, url: str
+) -> None:
     if who:
         login(client, who)
     before = version(app)
@@ -196,7 +208,9 @@ def test_an_import_post_without_the_csrf_token_is_refused(make_app: Callable[...
     token = client.get("/import").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
     dry = upload(client, VALID, csrf_token=token)
     assert dry.status_code == 200
-    assert client.post("/import/confirm", data={"token": token_of(dry)}).status_code == 400  # the confirm form needs it too
+    assert (
+        client.post("/import/confirm", data={"token": token_of(dry)}).status_code == 400
+    )  # the confirm form needs it too
     assert client.post("/import/confirm", data={"token": token_of(dry), "csrf_token": token}).status_code == 200
 
 
@@ -240,8 +254,19 @@ TYPES = {
     "tables": "application/zip",
     "bundle": "application/zip",
 }
-ENDINGS = {"jsonl": ".jsonl", "csv": "-csv.zip", "xlsx": ".xlsx", "turtle": ".ttl", "jsonld": ".jsonld", "ntriples": ".nt",
-           "rdfxml": ".rdf", "graphml": ".graphml", "gexf": ".gexf", "tables": "-tables.zip", "bundle": "-bundle.zip"}  # fmt: skip
+ENDINGS = {
+    "jsonl": ".jsonl",
+    "csv": "-csv.zip",
+    "xlsx": ".xlsx",
+    "turtle": ".ttl",
+    "jsonld": ".jsonld",
+    "ntriples": ".nt",
+    "rdfxml": ".rdf",
+    "graphml": ".graphml",
+    "gexf": ".gexf",
+    "tables": "-tables.zip",
+    "bundle": "-bundle.zip",
+}
 
 
 def download(client: FlaskClient, name: str) -> TestResponse:
@@ -291,7 +316,9 @@ def test_json_lines_hold_one_object_per_line(viewer: FlaskClient) -> None:
 def test_the_csv_archive_holds_the_template_tables(viewer: FlaskClient) -> None:
     archive = zipfile.ZipFile(io.BytesIO(download(viewer, "csv").data))
     names = archive.namelist()
-    assert all(re.match(r"partnergraph-[\d-]+-csv/", n) for n in names) and any(n.endswith("organizacje.csv") for n in names)
+    assert all(re.match(r"partnergraph-[\d-]+-csv/", n) for n in names) and any(
+        n.endswith("organizacje.csv") for n in names
+    )
     organisations = next(n for n in names if n.endswith("organizacje.csv"))
     assert LACKA in archive.read(organisations).decode("utf-8-sig")
 
@@ -318,8 +345,15 @@ def test_a_public_app_exports_the_research_formats_to_anyone(make_app: Callable[
 def test_import_and_export_on_every_backend(example_store: GraphStore, tmp_path: Path) -> None:
     add_test_organisations(example_store)
     UserStore(tmp_path / USERS_FILE).add("anna", PASSWORD, "admin")
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": str(tmp_path),
-                      "STORE_FACTORY": lambda: example_store})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "INSTANCE_PATH": str(tmp_path),
+            "STORE_FACTORY": lambda: example_store,
+        }
+    )
     client = app.test_client()
     login(client, "anna")
     before = example_store.version()
@@ -331,4 +365,7 @@ def test_import_and_export_on_every_backend(example_store: GraphStore, tmp_path:
     assert example_store.changes(version=before + 1, limit=1)[0].user == "anna"
     turtle = rdflib.Graph().parse(data=download(client, "turtle").data, format="turtle")
     assert "Fundacja Ślężna Łódź" in {str(o) for o in turtle.objects()}
-    assert nx.read_graphml(io.BytesIO(download(client, "graphml").data)).nodes["org:zuraw"]["name"] == "Spółdzielnia Socjalna „Żuraw”"
+    assert (
+        nx.read_graphml(io.BytesIO(download(client, "graphml").data)).nodes["org:zuraw"]["name"]
+        == "Spółdzielnia Socjalna „Żuraw”"
+    )

@@ -164,7 +164,9 @@ def test_csv_guards_formula_cells(viewer: FlaskClient, app: object) -> None:
     from partnergraph.records import Node
 
     with open_store(app.config["STORE"]) as store:  # type: ignore[attr-defined]
-        store.upsert([Node("org:formula", "Organisation", {"name": '=HYPERLINK("http://zly")', "kind": "ngo"})], source="test")
+        store.upsert(
+            [Node("org:formula", "Organisation", {"name": '=HYPERLINK("http://zly")', "kind": "ngo"})], source="test"
+        )
     body = viewer.get("/analyses/metrics.csv?top=0&run=1").get_data(as_text=True)
     assert ';"\'=HYPERLINK(""http://zly"")";' in body  # quoted because of the quotes, prefixed with '
     assert ";=HYPERLINK" not in body and ';"=HYPERLINK' not in body
@@ -180,7 +182,10 @@ def test_chart_is_served_as_svg_and_shown_as_an_image(viewer: FlaskClient) -> No
 
 def test_map_page_frames_the_map_with_the_filters(viewer: FlaskClient) -> None:
     html = viewer.get("/map/?ego=org:ces-kwilcz&depth=1").get_data(as_text=True)
-    assert '<iframe class="map" id="map-frame" sandbox="allow-scripts" src="/map/frame?ego=org:ces-kwilcz&amp;depth=1"' in html
+    assert (
+        '<iframe class="map" id="map-frame" sandbox="allow-scripts" src="/map/frame?ego=org:ces-kwilcz&amp;depth=1"'
+        in html
+    )
     for name in ("kinds", "tie_types", "municipality", "as_of", "color", "size", "ego", "depth", "partnership"):
         assert f'name="{name}"' in html
 

@@ -29,8 +29,9 @@ def _opened(monkeypatch: pytest.MonkeyPatch) -> list[SqliteStore]:
     return opened
 
 
-def test_one_store_per_thread_reused_across_requests(make_app: Callable[..., Flask],
-                                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_one_store_per_thread_reused_across_requests(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(STORE_POOL="thread", PUBLIC=True)
     opened = _opened(monkeypatch)
     client = app.test_client()
@@ -46,7 +47,9 @@ def test_one_store_per_thread_reused_across_requests(make_app: Callable[..., Fla
     other = threading.Thread(target=visit)
     other.start()
     other.join()
-    assert statuses == [200] and len(opened) == 2  # another thread, its own store (a SQLite connection belongs to its thread)
+    assert (
+        statuses == [200] and len(opened) == 2
+    )  # another thread, its own store (a SQLite connection belongs to its thread)
     assert opened[0].count_nodes()["Organisation"] == 30  # this thread's store is still open
     close_pool(app)
     with pytest.raises(Exception, match="closed"):
@@ -61,7 +64,10 @@ def test_cached_pages_follow_writes_made_elsewhere(make_app: Callable[..., Flask
     first = client.get("/analyses/metrics?top=0&run=1").get_data(as_text=True)
     assert "Nowa Spółdzielnia" not in first
     with open_store(app.config["STORE"]) as store:  # another process, e.g. an import from the CLI
-        store.upsert([Node("org:nowa", "Organisation", {"name": "Nowa Spółdzielnia", "kind": "social_cooperative"})], source="test")
+        store.upsert(
+            [Node("org:nowa", "Organisation", {"name": "Nowa Spółdzielnia", "kind": "social_cooperative"})],
+            source="test",
+        )
     assert "Organizacja 31" in text_of(client.get("/").get_data(as_text=True))
     assert "Nowa Spółdzielnia" in client.get("/analyses/metrics?top=0&run=1").get_data(as_text=True)
     close_pool(app)

@@ -47,11 +47,15 @@ def test_the_organisation_page_links_each_tie_to_its_edit_and_delete_pages(edito
     page = editor.get("/organisations/org:lacka").get_data(as_text=True)
     edit = [u for u in _links(page, "edit") if "COOPERATES_WITH" in u]
     delete = [u for u in _links(page, "delete") if "COOPERATES_WITH" in u]
-    assert edit == [_url(COOPERATION, "edit") + "?back=org:lacka"] and delete == [_url(COOPERATION, "delete") + "?back=org:lacka"]
+    assert edit == [_url(COOPERATION, "edit") + "?back=org:lacka"] and delete == [
+        _url(COOPERATION, "delete") + "?back=org:lacka"
+    ]
     assert ">Edytuj</a>" in page and ">Usuń</a>" in page
     form = editor.get(edit[0]).get_data(as_text=True)
     assert "Edycja powiązania: Centrum Ekonomii Społecznej w Kwilczu — " in unescape(form) and LACKA in unescape(form)
-    assert 'name="strength"' in form and 'name="note"' in form and 'name="form"' in form  # COOPERATES_WITH's own properties
+    assert (
+        'name="strength"' in form and 'name="note"' in form and 'name="form"' in form
+    )  # COOPERATES_WITH's own properties
     assert 'name="end"' not in form and 'name="type"' not in form and 'name="source"' not in form  # shown, not editable
     assert "Typu i stron powiązania nie można zmienić" in form
 
@@ -94,7 +98,9 @@ def test_invalid_values_are_shown_at_their_field_and_change_nothing(app: Flask, 
     assert 'value="zmiana"' in strong.get_data(as_text=True)  # what was typed stays in the form
     backwards = editor.post(_url(TRADE, "edit"), data={"until": "01.01.2020"})  # since stays 2024-10-01
     assert backwards.status_code == 400
-    assert _errors(backwards.get_data(as_text=True))["since"] == ["since (2024-10-01) jest późniejsze niż until (2020-01-01)"]
+    assert _errors(backwards.get_data(as_text=True))["since"] == [
+        "since (2024-10-01) jest późniejsze niż until (2020-01-01)"
+    ]
     with open_store(app.config["STORE"]) as store:
         assert store.version() == before
         tie = store.get_tie(COOPERATION)
@@ -121,7 +127,9 @@ def test_a_since_that_another_tie_already_has_is_refused(app: Flask, editor: Fla
     taken = editor.post(_url(SUPPORT, "edit"), data={"since": "2024-10-01"})
     assert taken.status_code == 400
     (message,) = _errors(taken.get_data(as_text=True))["since"]
-    assert message.startswith("powiązanie org:ces-poznan-[SUPPORTS]->org:ss-smaki-wildy@2024-10-01 z tą datą początku już istnieje")
+    assert message.startswith(
+        "powiązanie org:ces-poznan-[SUPPORTS]->org:ss-smaki-wildy@2024-10-01 z tą datą początku już istnieje"
+    )
     with open_store(app.config["STORE"]) as store:
         tie = store.get_tie(SUPPORT)
         assert tie is not None and tie.props["service"] == "self_employment"
@@ -142,7 +150,13 @@ def test_delete_after_a_confirmation_naming_both_ends_and_revert(app: Flask, edi
         version = store.version()
         assert store.get_tie(TRADE) is None
         change = store.changes(version=version)[0]
-        assert (change.op, change.entity, change.key, change.user, change.source) == ("delete", "tie", TRADE, "ewa", "web")
+        assert (change.op, change.entity, change.key, change.user, change.source) == (
+            "delete",
+            "tie",
+            TRADE,
+            "ewa",
+            "web",
+        )
         store.revert(version)
         tie = store.get_tie(TRADE)
         assert tie is not None and tie.props["amount"] == 48000
@@ -190,8 +204,15 @@ def site(example_store: GraphStore, tmp_path: Path) -> FlaskClient:
     """An editor's client on the ``example_store`` fixture's store (SQLite, Neo4j)."""
     add_test_organisations(example_store)
     UserStore(tmp_path / USERS_FILE).add("ewa", PASSWORD, "editor")
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": str(tmp_path),
-                      "STORE_FACTORY": lambda: example_store})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "INSTANCE_PATH": str(tmp_path),
+            "STORE_FACTORY": lambda: example_store,
+        }
+    )
     client = app.test_client()
     login(client, "ewa")
     return client

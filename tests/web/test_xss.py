@@ -10,15 +10,18 @@ from tests.web.conftest import XSS
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
-@pytest.mark.parametrize("url", [
-    "/organisations?q=script",                       # the list (found by its name)
-    "/organisations/org:xss",                        # its own page: name, description, tie evidence
-    "/organisations/org:ces-kwilcz",                 # a partner's page: the name as the other end, the evidence
-    "/analyses/metrics?top=0&run=1",                 # an analysis table
-    "/analyses/community-members",                   # another one
-    "/organisations?municipality=teryt:3014022",     # the list filtered by municipality
-    "/partnerships/partnership:lokalne-kwilcz",      # a candidate member (tied to CES Kwilcz, a member)
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/organisations?q=script",  # the list (found by its name)
+        "/organisations/org:xss",  # its own page: name, description, tie evidence
+        "/organisations/org:ces-kwilcz",  # a partner's page: the name as the other end, the evidence
+        "/analyses/metrics?top=0&run=1",  # an analysis table
+        "/analyses/community-members",  # another one
+        "/organisations?municipality=teryt:3014022",  # the list filtered by municipality
+        "/partnerships/partnership:lokalne-kwilcz",  # a candidate member (tied to CES Kwilcz, a member)
+    ],
+)
 def test_script_names_render_as_text(viewer: FlaskClient, url: str) -> None:
     html = viewer.get(url).get_data(as_text=True)
     assert ESCAPED in html

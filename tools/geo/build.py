@@ -26,8 +26,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "partnergraph" / "data" / "geo"
-POINTS = {"gminy.json": "gminy_centroidy.geojson", "powiaty.json": "powiaty_centroidy.geojson",
-          "wojewodztwa.json": "wojewodztwa_centroidy.geojson"}  # fmt: skip
+POINTS = {
+    "gminy.json": "gminy_centroidy.geojson",
+    "powiaty.json": "powiaty_centroidy.geojson",
+    "wojewodztwa.json": "wojewodztwa_centroidy.geojson",
+}
 OUTLINES = ("wojewodztwa_granice.json", "wojewodztwa_granice.json")
 
 Point = tuple[float, float]

@@ -133,7 +133,9 @@ def _ready(state: dict[str, Any]) -> bool:
             return True
         return False
     try:
-        with neo4j.GraphDatabase.driver(state["url"], auth=(state["user"], state["password"]), connection_timeout=5) as driver:
+        with neo4j.GraphDatabase.driver(
+            state["url"], auth=(state["user"], state["password"]), connection_timeout=5
+        ) as driver:
             driver.execute_query("RETURN 1", database_=state["database"])
         return True
     except Exception:  # any failure means "not ready"
@@ -208,7 +210,13 @@ def start(build_dir: Path = DEFAULT_BUILD_DIR, port: int | None = None) -> dict[
         argfile = build_dir / "java.args"  # keeps the long classpath out of `ps`
         argfile.write_text("\n".join([*heap_options(), *JVM_OPTS, "-cp", classpath]) + "\n")
         password = state.get("password") or secrets.token_urlsafe(18)
-        state = {"url": f"bolt://127.0.0.1:{port}", "user": USER, "password": password, "database": DATABASE, "log": str(log)}
+        state = {
+            "url": f"bolt://127.0.0.1:{port}",
+            "user": USER,
+            "password": password,
+            "database": DATABASE,
+            "log": str(log),
+        }
         # Spawn through a short-lived Python so the JVM is not our child (no zombie, no
         # ResourceWarning) and runs in its own session, outliving this process.
         cmd = [sys.executable, "-I", "-c", _SPAWN, str(log), java, f"@{argfile}", MAIN_CLASS, str(home), str(port)]
