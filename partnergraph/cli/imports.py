@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -162,27 +161,24 @@ def import_file(
 
         options["mapping"] = GraphMapping.load(mapping)
     bar = _Bar()
-    with warnings.catch_warnings():
-        # openpyxl warns about workbook parts it drops ("Unknown extension …"): not the user's concern
-        warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
-        try:
-            report = run_import(
-                cli.store(),
-                file,
-                format=fmt,
-                dry_run=dry_run,
-                skip_invalid=skip_invalid,
-                user=cli.user,
-                progress=bar,
-                options=options,
-            )
-        except ImportFailed as exc:
-            bar.close()
-            _echo_notices(exc.report)
-            _echo_problems(exc.report.problems, exc.report.problem_count)
-            raise PartnergraphError(Msg("imp.failed", count=exc.report.problem_count), hint=exc.hint) from exc
-        finally:
-            bar.close()
+    try:
+        report = run_import(
+            cli.store(),
+            file,
+            format=fmt,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            user=cli.user,
+            progress=bar,
+            options=options,
+        )
+    except ImportFailed as exc:
+        bar.close()
+        _echo_notices(exc.report)
+        _echo_problems(exc.report.problems, exc.report.problem_count)
+        raise PartnergraphError(Msg("imp.failed", count=exc.report.problem_count), hint=exc.hint) from exc
+    finally:
+        bar.close()
     _echo_notices(report)
     _echo_problems(report.problems, report.problem_count)
     _echo_report(report)

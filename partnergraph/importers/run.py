@@ -26,6 +26,7 @@ import importlib
 import inspect
 import re
 import secrets
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -135,8 +136,24 @@ def run_import(
     rejected file) and the report says what would change. ``options`` go to the readers that
     take them (``mapping`` for graphml/gexf, ``allow_older`` for teryt/krs: apply a register
     state older than the stored one); readers that take ``store`` (teryt, krs) get the store.
+    Warnings openpyxl gives about workbook parts it drops ("Unknown extension …") are not passed on.
     """
-    path = Path(path)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
+        return _run_import(store, Path(path), format, dry_run, skip_invalid, user, progress, options)
+
+
+def _run_import(
+    store: GraphStore,
+    path: Path,
+    format: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    user: str,
+    progress: Progress | None,
+    options: Mapping[str, object] | None,
+) -> ImportReport:
+    """:func:`run_import`'s work."""
     if not path.exists():
         raise ValidationError([Problem(Msg("imp.missing_file", path=path))])
     name = format or guess_format(path)
@@ -384,8 +401,13 @@ def _refuse_gus(columns: set[str], name: str) -> None:
     """Refuse SIMC, ULIC and WMRODZ (localities, streets, locality kinds): only TERC has municipalities."""
     for catalogue, marks in GUS_CATALOGUES.items():
         if marks <= columns:
-            msg = Msg("imp.gus", catalogue=catalogue.upper(), what=Msg(f"imp.gus.{catalogue}"))
-            raise ValidationError([Problem(msg, f"{name}:1", Msg("imp.gus.hint"))])
+            raise _gus_refusal(catalogue, f"{name}:1")
+
+
+def _gus_refusal(catalogue: str, where: str) -> ValidationError:
+    """The one-line refusal of a GUS catalogue other than TERC, pointing to TERC."""
+    msg = Msg("imp.gus", catalogue=catalogue.upper(), what=Msg(f"imp.gus.{catalogue}"))
+    return ValidationError([Problem(msg, where, Msg("imp.gus.hint"))])
 
 
 def _refuse_gephi(cells: list[str], name: str) -> None:
@@ -412,9 +434,8 @@ def _guess_zip(path: Path) -> str:
     if any("TERC" in n.upper() for n in names):
         return "teryt"  # the reader opens the zip and says when it holds several TERC files
     for catalogue in GUS_CATALOGUES:
-        if any(n.upper().startswith(catalogue.upper()) for n in names):
-            msg = Msg("imp.gus", catalogue=catalogue.upper(), what=Msg(f"imp.gus.{catalogue}"))
-            raise ValidationError([Problem(msg, f"{path.name}/{names[0]}", Msg("imp.gus.hint"))])
+        if member := next((n for n in names if n.upper().startswith(catalogue.upper())), None):
+            raise _gus_refusal(catalogue, f"{path.name}/{member}")
     raise ConfigError(
         Msg("imp.zip", name=path.name, members=", ".join(names[:10]) or "—"),
         hint=Msg("imp.unknown_format.hint", formats=", ".join(FORMATS)),

@@ -21,7 +21,6 @@ import re
 import secrets
 import shutil
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -262,32 +261,28 @@ def _claim(token: str) -> Upload | None:
 
 def _run(upload: Upload, *, dry_run: bool) -> Outcome:
     outcome = Outcome(upload, dry_run)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")  # parts of a workbook openpyxl drops
-        try:
-            report = run_import(
-                get_store(),
-                upload.path,
-                format=upload.format,
-                dry_run=dry_run,
-                skip_invalid=upload.skip_invalid,
-                user=current_user.name,
-            )
-        except ImportFailed as exc:
-            hint = (
-                t("web.import.failed_hint")
-                if isinstance(exc.hint, Msg) and exc.hint.id == "imp.failed.hint"
-                else exc.hint
-            )
-            outcome.report, outcome.error, outcome.problems = exc.report, f"{exc.message} ({hint})", exc.report.problems
-            outcome.hidden = exc.report.problem_count - len(exc.report.problems)
-        except ValidationError as exc:
-            outcome.error, outcome.problems = t("web.import.refused"), exc.problems
-        except ConfigError as exc:
-            outcome.error = f"{t('web.import.refused')} {exc}"
-        else:
-            outcome.report, outcome.problems = report, report.problems
-            outcome.hidden = report.problem_count - len(report.problems)
+    try:
+        report = run_import(
+            get_store(),
+            upload.path,
+            format=upload.format,
+            dry_run=dry_run,
+            skip_invalid=upload.skip_invalid,
+            user=current_user.name,
+        )
+    except ImportFailed as exc:
+        hint = (
+            t("web.import.failed_hint") if isinstance(exc.hint, Msg) and exc.hint.id == "imp.failed.hint" else exc.hint
+        )
+        outcome.report, outcome.error, outcome.problems = exc.report, f"{exc.message} ({hint})", exc.report.problems
+        outcome.hidden = exc.report.problem_count - len(exc.report.problems)
+    except ValidationError as exc:
+        outcome.error, outcome.problems = t("web.import.refused"), exc.problems
+    except ConfigError as exc:
+        outcome.error = f"{t('web.import.refused')} {exc}"
+    else:
+        outcome.report, outcome.problems = report, report.problems
+        outcome.hidden = report.problem_count - len(report.problems)
     return outcome
 
 
