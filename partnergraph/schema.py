@@ -1,14 +1,19 @@
 """The schema: models.ttl loaded once, checked, and exposed as typed Python objects.
 
 Node types, tie types, their properties (datatype, required, pattern, vocabulary, checksum),
-allowed endpoints and SKOS vocabularies all come from ``models.ttl``; nothing here names a
-type or a property. Validation of records lives in :mod:`partnergraph.validate`.
+allowed endpoints, sheet titles, SKOS vocabularies with their synonyms, and the roles some terms
+play (the searched and sort properties, the place tie) all come from ``models.ttl``; nothing
+here names a type or a property, save :data:`ORGANISATION`, the one node type that code
+branches on by name (registers of organisations write it; Kumu and GraphML elements default to
+it). Validation of records lives in :mod:`partnergraph.validate`.
 
     >>> schema = load_schema()
     >>> schema.node_types["Organisation"].label("en")
     'Organisation'
     >>> schema.tie_types["COOPERATES_WITH"].symmetric
     True
+    >>> schema.vocabularies["OrganisationKinds"].lookup("Fundacja").name, schema.place_tie, schema.searched_by
+    ('ngo', 'LOCATED_IN', ('name', 'short_name'))
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Final
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
@@ -26,10 +32,25 @@ from rdflib.term import Node as RdfNode
 
 from partnergraph.errors import SchemaError
 from partnergraph.i18n import Msg
+from partnergraph.text import fold
 
-__all__ = ["PG", "Concept", "NodeType", "PropertyDef", "Schema", "TieType", "Vocabulary", "load_schema"]
+__all__ = [
+    "ORGANISATION",
+    "PG",
+    "Concept",
+    "NodeType",
+    "PropertyDef",
+    "Schema",
+    "TieType",
+    "Vocabulary",
+    "load_schema",
+    "parse_schema",
+]
 
 PG = Namespace("https://w3id.org/partnergraph/ns#")
+ORGANISATION: Final = "Organisation"
+"""The node type of organisations, for the code that branches on it by name (tests/test_schema.py
+checks that models.ttl declares it, like every node type and property name the code uses)."""
 DATATYPES = {
     XSD.string: "string",
     XSD.date: "date",
@@ -42,6 +63,11 @@ DATATYPES = {
 def _local(iri: RdfNode) -> str:
     text = str(iri)
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _name_key(text: str) -> str:
+    """A concept name as compared: folded (no case, no diacritics), ``_`` as a blank, blanks evened."""
+    return " ".join(fold(text).replace("_", " ").split())
 
 
 @dataclass(frozen=True)
@@ -68,6 +94,17 @@ class Concept(Labelled):
 
     default_sector: str | None = None
     teryt_code: str | None = None
+    alt_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """skos:altLabel by language: synonyms and acronyms recognised on import (``fundacja``, ``OPS``)."""
+    hidden_labels: tuple[str, ...] = ()
+    """skos:hiddenLabel: looser words recognised on import but never shown (``spółdzielnia``)."""
+    legal_form_words: tuple[str, ...] = ()
+    """pg:legalFormWord, folded: word beginnings that make a register's legal form this concept."""
+
+    def names(self) -> tuple[str, ...]:
+        """Everything that names the concept: notation, labels, alternative and hidden labels."""
+        alternative = (label for labels in self.alt_labels.values() for label in labels)
+        return (self.name, *self.labels.values(), *alternative, *self.hidden_labels)
 
 
 @dataclass(frozen=True)
@@ -75,31 +112,42 @@ class Vocabulary(Labelled):
     """A SKOS concept scheme and its concepts by notation."""
 
     concepts: dict[str, Concept] = field(default_factory=dict)
+    default: str | None = None
+    """The notation of the pg:defaultConcept, assumed when an imported value fits no concept."""
 
     def lookup(self, text: str) -> Concept | None:
-        """The concept whose notation, label or alias (any language, any case) is ``text``.
+        """The concept whose notation, label, skos:altLabel or skos:hiddenLabel is ``text``.
 
-        Aliases are the words in a label's parentheses ("… (fundacja, stowarzyszenie)",
-        "… (OPS/MOPS/GOPS/MOPR)") that belong to one concept only.
+        Compared folded (any language, case and diacritics, ``_`` as a blank); the reader makes
+        sure that every such name belongs to one concept of the scheme.
         """
         if text in self.concepts:
             return self.concepts[text]
-        return self._names.get(text.strip().casefold())
+        return self._names.get(_name_key(text))
+
+    def by_legal_form(self, legal_form: str) -> Concept | None:
+        """The concept a register's legal form stands for, by its pg:legalFormWord (else None).
+
+        A word matches where a word of the (folded) form begins with it; the match nearest the
+        start of the form wins, the longer word on a tie.
+        """
+        folded = fold(legal_form)
+        found = [
+            (match.start(), -len(word), concept.name)
+            for concept in self.concepts.values()
+            for word in concept.legal_form_words
+            if (match := re.search(r"(?<!\w)" + re.escape(word), folded))
+        ]
+        return self.concepts[min(found)[2]] if found else None
+
+    @property
+    def default_concept(self) -> Concept | None:
+        """The pg:defaultConcept of the scheme, if it has one."""
+        return self.concepts[self.default] if self.default else None
 
     @functools.cached_property
     def _names(self) -> dict[str, Concept]:
-        names: dict[str, Concept] = {}
-        aliases: dict[str, set[str]] = {}
-        for concept in self.concepts.values():
-            for label in (concept.name, *concept.labels.values()):
-                names.setdefault(label.casefold(), concept)
-                for inside in re.findall(r"\(([^)]*)\)", label):
-                    for alias in re.split(r"[,/]", inside):
-                        aliases.setdefault(alias.strip().casefold(), set()).add(concept.name)
-        for alias, owners in aliases.items():
-            if alias and len(owners) == 1:
-                names.setdefault(alias, self.concepts[owners.pop()])
-        return names
+        return {_name_key(name): concept for concept in self.concepts.values() for name in concept.names()}
 
 
 @dataclass(frozen=True)
@@ -127,6 +175,14 @@ class NodeType(Labelled):
     properties: dict[str, PropertyDef] = field(default_factory=dict)
     identified_by: tuple[str, ...] = ()
     slug_prefix: str | None = None
+    sheet_titles: dict[str, str] = field(default_factory=dict)
+    """pg:sheetTitle by language tag (``pl``, ``en``, ``en-US`` …): sheet and CSV file names."""
+    sheet_order: int | None = None
+    """pg:sheetOrder: the place of its sheet in the template (None: after the others)."""
+
+    def sheet_title(self, language: str = "pl") -> str:
+        """The name of its sheet in ``language`` (its plural pg:sheetTitle, else its label)."""
+        return self.sheet_titles.get(language) or self.label(language)
 
     def key_prefixes(self) -> dict[str, str | None]:
         """Allowed key prefixes, each with the property it stands for (None for a slug)."""
@@ -164,11 +220,39 @@ class Schema:
     """Folded word beginnings that make a type a person (``pg:personWord`` on the ontology)."""
     legal_person_words: tuple[str, ...] = ()
     """… unless one of these begins another word (``osoba prawna``: ``pg:legalPersonWord``)."""
+    searched_by: tuple[str, ...] = ("name",)
+    """Properties whose words the text search looks at, and by which a tie end given as a name
+    finds its node (``pg:searchedBy`` on the ontology, in its order)."""
+    sorted_by: str = "name"
+    """The property lists of nodes are ordered by (``pg:sortedBy``)."""
+    place_tie: str = ""
+    """The tie type that gives a node its place, an organisation's seat (``pg:placeTie``)."""
+    tie_sheet_titles: dict[str, str] = field(default_factory=dict)
+    """The sheet and CSV file names of ties by language tag (``pg:sheetTitle`` on pg:Tie)."""
+
+    @property
+    def place_type(self) -> str:
+        """The node type of places: the range of :attr:`place_tie` (``Municipality``)."""
+        return self.tie_types[self.place_tie].range[0]
+
+    def sheet_types(self) -> tuple[str, ...]:
+        """Node types in the order of their sheets (pg:sheetOrder, then by name)."""
+        order = {name: (t.sheet_order is None, t.sheet_order or 0, name) for name, t in self.node_types.items()}
+        return tuple(sorted(self.node_types, key=order.__getitem__))
+
+    def tie_sheet_title(self, language: str = "pl") -> str:
+        """The name of the ties sheet in ``language``."""
+        return self.tie_sheet_titles.get(language) or next(iter(self.tie_sheet_titles.values()), "ties")
+
+    def kinds(self, node_type: str) -> tuple[str, Vocabulary] | None:
+        """The property of ``node_type`` holding the kinds tie types constrain (pg:sourceKind /
+        pg:targetKind), with its vocabulary: ``("kind", OrganisationKinds)`` for organisations."""
+        scheme = next((t.kind_scheme for t in self.tie_types.values() if t.kind_scheme), None)
+        prop = self.vocabulary_property(node_type, scheme) if scheme else None
+        return (prop, self.vocabularies[scheme]) if prop and scheme else None
 
     def is_person(self, type_text: str) -> bool:
         """Whether ``type_text`` (an element's type: ``Beneficjentka``, ``osoby bezdomne``) names people."""
-        from partnergraph.text import fold
-
         words = re.findall(r"\w+", fold(type_text))
         people = any(word.startswith(self.person_words) for word in words)
         return people and not any(word.startswith(self.legal_person_words) for word in words)
@@ -201,6 +285,15 @@ class _Reader:
     def fail(self, term: RdfNode, detail: str) -> SchemaError:
         return SchemaError(Msg("schema.term", term=_local(term), detail=detail))
 
+    def tagged(self, term: RdfNode, predicate: URIRef) -> dict[str, tuple[str, ...]]:
+        """The literals of ``predicate`` by language tag; each must have one."""
+        found: dict[str, list[str]] = {}
+        for value in sorted(self.g.objects(term, predicate), key=str):
+            if not isinstance(value, Literal) or not value.language:
+                raise self.fail(term, f"{_local(predicate)} {value!r} needs a language tag")
+            found.setdefault(value.language, []).append(str(value))
+        return {language: tuple(texts) for language, texts in sorted(found.items())}
+
     def texts(self, term: RdfNode, *predicates: URIRef) -> dict[str, str]:
         found: dict[str, str] = {}
         for predicate in predicates:
@@ -221,6 +314,14 @@ class _Reader:
 
     def one(self, term: RdfNode, predicate: URIRef) -> RdfNode | None:
         return next(iter(self.g.objects(term, predicate)), None)
+
+    def sheet_titles(self, term: RdfNode) -> dict[str, str]:
+        """pg:sheetTitle by language tag, one per tag."""
+        found = self.tagged(term, PG.sheetTitle)
+        for language, titles in found.items():
+            if len(titles) > 1:
+                raise self.fail(term, f"one pg:sheetTitle per language, not {titles} in {language}")
+        return {language: titles[0] for language, titles in found.items()}
 
     def members(self, term: RdfNode | None) -> tuple[str, ...]:
         """A class, or the classes of an owl:unionOf, as local names."""
@@ -244,15 +345,33 @@ class _Reader:
                 raise self.fail(concept, "a concept needs a skos:notation")
             sector = self.one(concept, PG.defaultSector)
             teryt = self.one(concept, PG.terytCode)
+            hidden = self.tagged(concept, SKOS.hiddenLabel)
             concepts[str(notation)] = Concept(
                 str(notation),
                 str(concept),
                 **self.labelled(concept, SKOS.prefLabel, SKOS.definition),
                 default_sector=_local(sector) if sector is not None else None,
                 teryt_code=str(teryt) if teryt is not None else None,
+                alt_labels=self.tagged(concept, SKOS.altLabel),
+                hidden_labels=tuple(label for labels in hidden.values() for label in labels),
+                legal_form_words=tuple(sorted(fold(str(w)) for w in self.g.objects(concept, PG.legalFormWord))),
             )
+        owners: dict[str, str] = {}
+        for concept_name, concept_def in concepts.items():
+            for label in concept_def.names():
+                owner = owners.setdefault(_name_key(label), concept_name)
+                if owner != concept_name:
+                    raise self.fail(URIRef(concept_def.iri), f"{label!r} also names {owner} in {name}")
+        default = self.one(scheme, PG.defaultConcept)
+        default_name = str(self.one(default, SKOS.notation)) if default is not None else None
+        if default is not None and default_name not in concepts:
+            raise self.fail(scheme, "pg:defaultConcept must name a concept of the scheme")
         vocab = Vocabulary(
-            name, str(scheme), **self.labelled(scheme, SKOS.prefLabel, SKOS.definition), concepts=concepts
+            name,
+            str(scheme),
+            **self.labelled(scheme, SKOS.prefLabel, SKOS.definition),
+            concepts=concepts,
+            default=default_name,
         )
         self.vocabularies[name] = vocab
         return vocab
@@ -314,6 +433,7 @@ class _Reader:
             slug = self.one(cls, PG.slugPrefix)
             if not identified and slug is None:
                 raise self.fail(cls, "needs pg:identifiedBy or pg:slugPrefix")
+            order = self.one(cls, PG.sheetOrder)
             types[_local(cls)] = NodeType(
                 _local(cls),
                 str(cls),
@@ -321,6 +441,8 @@ class _Reader:
                 properties=props,
                 identified_by=identified,
                 slug_prefix=str(slug) if slug is not None else None,
+                sheet_titles=self.sheet_titles(cls),
+                sheet_order=int(str(order)) if order is not None else None,
             )
         return types
 
@@ -364,6 +486,23 @@ class _Reader:
             )
         return types
 
+    def roles(
+        self, ontology: URIRef, node_types: dict[str, NodeType], tie_types: dict[str, TieType]
+    ) -> tuple[tuple[str, ...], str, str]:
+        """The terms the ontology names for a role: the searched properties, the sort property, the place tie."""
+        names = {p for t in node_types.values() for p in t.properties}
+        searched_list = self.one(ontology, PG.searchedBy)
+        searched = tuple(_local(p) for p in Collection(self.g, searched_list)) if searched_list is not None else ()
+        sort, place = self.one(ontology, PG.sortedBy), self.one(ontology, PG.placeTie)
+        for prop in (*searched, *([_local(sort)] if sort is not None else [])):
+            if prop not in names:
+                raise self.fail(ontology, f"pg:searchedBy/pg:sortedBy names {prop}, which no node shape has")
+        if not searched or sort is None:
+            raise self.fail(ontology, "needs pg:searchedBy (a list of properties) and pg:sortedBy")
+        if place is None or _local(place) not in tie_types or len(tie_types[_local(place)].range) != 1:
+            raise self.fail(ontology, "pg:placeTie must name a tie type with one node type as its range")
+        return searched, _local(sort), _local(place)
+
 
 def _models_text() -> str:
     return resources.files("partnergraph").joinpath("models.ttl").read_text(encoding="utf-8")
@@ -385,7 +524,19 @@ def parse_schema(text: str) -> Schema:
     words, legal = (
         tuple(sorted(str(w) for w in graph.objects(ontology, p))) for p in (PG.personWord, PG.legalPersonWord)
     )
-    return Schema(node_types, tie_types, dict(sorted(reader.vocabularies.items())), graph, words, legal)
+    searched, sort, place = reader.roles(ontology, node_types, tie_types)
+    return Schema(
+        node_types,
+        tie_types,
+        dict(sorted(reader.vocabularies.items())),
+        graph,
+        words,
+        legal,
+        searched_by=searched,
+        sorted_by=sort,
+        place_tie=place,
+        tie_sheet_titles=reader.sheet_titles(PG.Tie),
+    )
 
 
 @functools.cache

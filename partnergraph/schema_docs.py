@@ -17,10 +17,7 @@ __all__ = ["describe", "load_schema", "overview"]
 
 register_messages(
     {
-        "schema.unknown_name": (
-            "models.ttl nie zna {name!r} (ani typu węzła, ani powiązania, ani słownika)",
-            "models.ttl has no {name!r} (no node type, tie type or vocabulary)",
-        ),
+        "schema.unknown_name": "models.ttl has no {name!r} (no node type, tie type or vocabulary)",
     }
 )
 
@@ -62,7 +59,8 @@ def _format(prop: PropertyDef) -> str:
 
 
 def describe(schema: Schema, name: str, language: str = "pl") -> list[dict[str, Any]]:
-    """Rows describing one node type, tie type (properties) or vocabulary (values)."""
+    """Rows describing one node type, tie type (properties) or vocabulary (values, with the
+    synonyms importers recognise: skos:altLabel; skos:hiddenLabel stays hidden)."""
     owner = schema.node_types.get(name) or schema.tie_types.get(name)
     if owner is not None:
         return [
@@ -79,7 +77,17 @@ def describe(schema: Schema, name: str, language: str = "pl") -> list[dict[str, 
     vocab = schema.vocabularies.get(name)
     if vocab is not None:
         return [
-            {"value": c.name, "pl": c.label("pl"), "en": c.label("en"), "description": c.comment(language)}
+            {
+                "value": c.name,
+                "pl": c.label("pl"),
+                "en": c.label("en"),
+                "synonyms": ", ".join(
+                    s
+                    for _, labels in sorted(c.alt_labels.items(), key=lambda item: item[0] != language)
+                    for s in labels
+                ),
+                "description": c.comment(language),
+            }
             for c in vocab.concepts.values()
         ]
     raise NotFoundError(Msg("schema.unknown_name", name=name))

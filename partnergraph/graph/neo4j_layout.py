@@ -23,14 +23,14 @@ from neo4j.time import Date as Neo4jDate
 from partnergraph.errors import SchemaError
 from partnergraph.i18n import Msg
 from partnergraph.records import Node, Tie
-from partnergraph.schema import NodeType, Schema, TieType
+from partnergraph.schema import NodeType, Schema, TieType, load_schema
 from partnergraph.text import fold
 from partnergraph.values import Value
 
 __all__ = ["LOCK", "NODE", "SCHEMA_VERSION", "SEARCHED", "STAMP", "TIE", "WORD", "Neo4jLayout", "ident"]
 
 SCHEMA_VERSION = 1
-SEARCHED = ("name", "short_name")  # the properties whose words the text search looks at
+SEARCHED, SORTED = load_schema().searched_by, load_schema().sorted_by  # models.ttl: pg:searchedBy, pg:sortedBy
 WORD = re.compile(r"[^\W_]+")  # letters and digits, as SQLite's unicode61 tokenizer
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # A record keeps only its write version; who wrote it and when are that version's in the change log.
@@ -99,7 +99,7 @@ class Neo4jLayout:
 
     def node_row(self, node: Node) -> dict[str, Any]:
         folded = [fold(str(node.props[name])) for name in SEARCHED if name in node.props]
-        sort = folded[0] if "name" in node.props else ""
+        sort = fold(str(node.props.get(SORTED, "")))
         return self._iso(
             {
                 **node.props,

@@ -3,14 +3,15 @@
 A file, or a folder of ``*.json`` files, each ``{"odpis": {"naglowekA": …, "dane": …}}`` as
 the API returns it (the bare ``odpis`` object works too). Each extract gives:
 
-* an Organisation ``krs:0000123456`` with ``name``, ``legal_form``, ``kind`` (table
-  :data:`KINDS`), ``krs``, ``nip``, ``regon`` (KRS pads a 9-digit REGON with zeros to 14;
-  the validator checks the first 9), ``address`` (street and number), ``postcode``, ``city``
-  and ``founded`` (the date of registration in KRS);
-* a LOCATED_IN tie to the Municipality of its seat (``siedziba``: voivodeship, powiat and
-  gmina names, matched by :class:`~partnergraph.importers.teryt.MunicipalityIndex`); a seat
-  that matches no municipality, or more than one, is a problem, never a guess; a seat abroad
-  gets no tie;
+* an Organisation ``krs:0000123456`` with ``name``, ``legal_form``, ``kind`` (by the
+  pg:legalFormWord of the kinds in models.ttl, see :func:`kind_of`), ``krs``, ``nip``,
+  ``regon`` (KRS pads a 9-digit REGON with zeros to 14; the validator checks the first 9),
+  ``address`` (street and number), ``postcode``, ``city`` and ``founded`` (the date of
+  registration in KRS);
+* a LOCATED_IN tie (models.ttl's pg:placeTie) to the Municipality of its seat (``siedziba``:
+  voivodeship, powiat and gmina names, matched by
+  :class:`~partnergraph.importers.teryt.MunicipalityIndex`); a seat that matches no
+  municipality, or more than one, is a problem, never a guess; a seat abroad gets no tie;
 * an OFFERS tie to the Activity of each PKD code (main and other activities; the main one
   has ``note`` = ``przeważająca``), resolved to PKD 2007 or PKD 2025 by
   :class:`~partnergraph.importers.pkd.ActivityIndex`.
@@ -36,61 +37,43 @@ from partnergraph.errors import Problem
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.validity import as_date
 from partnergraph.i18n import Msg, register_messages
-from partnergraph.importers.base import Located, register_reader
-from partnergraph.importers.names import clean_text, provenance
+from partnergraph.importers.base import Located, clean_text, provenance, register_reader
 from partnergraph.importers.pkd import ActivityIndex
 from partnergraph.importers.registers import older_state
 from partnergraph.importers.teryt import MunicipalityIndex
 from partnergraph.records import Node, Tie
-from partnergraph.schema import Schema, load_schema
+from partnergraph.schema import ORGANISATION, Schema, load_schema
 from partnergraph.text import fold
 from partnergraph.values import parse_date
 
-__all__ = ["KINDS", "kind_of", "read_krs"]
+__all__ = ["kind_of", "read_krs"]
 
-KINDS: tuple[tuple[str, str], ...] = (
-    (r"^spoldzielnia socjalna\b", "social_cooperative"),
-    (r"\bfundacja\b", "ngo"),
-    (r"\bstowarzysz", "ngo"),  # stowarzyszenie, związek stowarzyszeń
-    (r"\bspolka\b", "business"),  # spółka z o.o., akcyjna, jawna, komandytowa, partnerska, prosta spółka akcyjna
-)
-"""Legal form (folded, as a regular expression) → organisation kind; the first match wins,
-anything else is ``other``."""
-OTHER_KIND = "other"
 MAIN_ACTIVITY_NOTE = "przeważająca"
 
 register_messages(
     {
-        "krs.not_extract": (
-            "to nie jest odpis KRS (brak „odpis” z „naglowekA” i „dane”)",
-            'this is not a KRS extract (no "odpis" with "naglowekA" and "dane")',
-        ),
-        "krs.not_extract.hint": (
-            "zapisz odpowiedź API KRS (OdpisAktualny) w formacie JSON",
-            "save the KRS API (OdpisAktualny) answer as JSON",
-        ),
-        "krs.encoding": ("plik nie jest w UTF-8", "the file is not UTF-8"),
-        "krs.no_context": (
-            "odpisy KRS wymagają magazynu z gminami TERYT i działalnościami PKD, a nie podano żadnego",
-            "KRS extracts need a store with the TERYT municipalities and PKD activities, and none was given",
-        ),
-        "krs.no_context.hint": (
-            "wywołaj read_krs(ścieżka, store=magazyn) albo podaj municipalities= i activities=",
-            "call read_krs(path, store=store) or give municipalities= and activities=",
-        ),
-        "krs.no_files": ("w folderze nie ma plików .json", "the folder has no .json files"),
+        "krs.not_extract": 'this is not a KRS extract (no "odpis" with "naglowekA" and "dane")',
+        "krs.not_extract.hint": "save the KRS API (OdpisAktualny) answer as JSON",
+        "krs.encoding": "the file is not UTF-8",
+        "krs.no_context": "KRS extracts need a store with the TERYT municipalities and PKD activities, and none was given",
+        "krs.no_context.hint": "call read_krs(path, store=store) or give municipalities= and activities=",
+        "krs.no_files": "the folder has no .json files",
     }
 )
 
 
-def kind_of(legal_form: str) -> str:
-    """The organisation kind of a KRS legal form.
+def kind_of(legal_form: str, schema: Schema | None = None) -> str:
+    """The organisation kind of a KRS legal form: the kind with a pg:legalFormWord beginning a
+    word of the form (the one nearest its start), else the kinds' pg:defaultConcept.
 
     >>> kind_of("SPÓŁDZIELNIA SOCJALNA"), kind_of("PROSTA SPÓŁKA AKCYJNA"), kind_of("SPÓŁDZIELNIA")
     ('social_cooperative', 'business', 'other')
     """
-    folded = fold(legal_form)
-    return next((kind for pattern, kind in KINDS if re.search(pattern, folded)), OTHER_KIND)
+    found = (schema or load_schema()).kinds(ORGANISATION)
+    if found is None:
+        return ""
+    concept = found[1].by_legal_form(legal_form) or found[1].default_concept
+    return concept.name if concept else ""
 
 
 def read_krs(
@@ -226,7 +209,7 @@ class _Extract:
         props = {
             "name": _text(_get(entity, "nazwa")),
             "legal_form": form,
-            "kind": kind_of(form),
+            "kind": kind_of(form, self.schema),
             "krs": _text(self.header.get("numerKRS")),
             "nip": _text(_get(entity, "identyfikatory", "nip")),
             "regon": _text(_get(entity, "identyfikatory", "regon")),
@@ -250,8 +233,8 @@ class _Extract:
             "source": ("stanZDnia",),
         }
         fields = {prop: self.place(*keys) for prop, keys in places.items()}
-        props |= provenance(self.schema, "Organisation", self.source())
-        node = Node(f"krs:{props['krs']}", "Organisation", {k: v for k, v in props.items() if v})
+        props |= provenance(self.schema, ORGANISATION, self.source())
+        node = Node(f"krs:{props['krs']}", ORGANISATION, {k: v for k, v in props.items() if v})
         return Located(node, self.place("numerKRS").rsplit(":", 1)[0], fields)
 
     def records(self, municipalities: MunicipalityIndex, activities: ActivityIndex) -> Iterator[Located | Problem]:
@@ -266,7 +249,7 @@ class _Extract:
             if found.key is None:
                 yield Problem(found.problem or "?", where, found.hint)
             else:
-                yield Located(Tie("LOCATED_IN", key, found.key, {"source": source}), where, {"end": where})
+                yield Located(Tie(self.schema.place_tie, key, found.key, {"source": source}), where, {"end": where})
         yield from self.activities(key, source, activities)
 
     def activities(self, key: str, source: str, index: ActivityIndex) -> Iterator[Located | Problem]:

@@ -4,10 +4,12 @@ A workbook with the sheets Elements (Label, Type, Description, Tags, …) and Co
 To, Type, Direction, …), or the same as CSV files (elements.csv, connections.csv, or a folder).
 How Kumu's free-form values map to models.ttl — every default applied is reported:
 
-* an element's Type is a node type (by name or label: "Partnership", "Wydarzenie" …) or an
-  organisation kind (by label or notation: "Social cooperative", "Spółdzielnia socjalna",
-  ``ngo``, and the common words in :data:`KIND_WORDS`); a tag that is a kind counts when the
-  Type does not. Otherwise the element becomes an organisation of kind :data:`DEFAULT_KIND`.
+* an element's Type is a node type (by name, label or sheet title: "Partnership",
+  "Wydarzenie", "Events" …) or an organisation kind (by notation, label or synonym —
+  skos:altLabel / skos:hiddenLabel in models.ttl: "Social cooperative", "Spółdzielnia
+  socjalna", ``ngo``, "Fundacja", "MOPS", "firma" …); a tag that is a kind counts when the Type
+  does not. Otherwise the element becomes an organisation of the kinds' pg:defaultConcept
+  (``other``).
   Elements typed as people (Person, Osoba …) are rejected: partnergraph holds no personal data.
 * an element's key is the slug of its Label (``org:spoldzielnia-socjalna-laka``); its
   Description is the description; other columns named like properties (KRS, NIP, Website …)
@@ -26,88 +28,37 @@ from pathlib import Path
 from typing import Any
 
 from partnergraph.errors import Problem, ValidationError
+from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.base import Located, register_reader
-from partnergraph.importers.check import Notice, name_ref
+from partnergraph.importers.check import Notice
+from partnergraph.importers.references import name_ref
 from partnergraph.importers.sheets import Places, Source, cell_text, cell_value, open_sources
-from partnergraph.importers.spreadsheet import SHEETS, TIES, header_lookup, match_header, norm
+from partnergraph.importers.spreadsheet import TIES, header_lookup, match_header, norm
 from partnergraph.records import Node, Tie
-from partnergraph.schema import Schema, load_schema
+from partnergraph.schema import ORGANISATION, Schema, load_schema
 
-__all__ = ["DEFAULT_KIND", "DEFAULT_TIE", "KIND_WORDS", "read_kumu"]
+__all__ = ["DEFAULT_TIE", "read_kumu"]
 
-DEFAULT_KIND = "other"
 DEFAULT_TIE = "COOPERATES_WITH"
-ORGANISATION = "Organisation"
-KIND_WORDS = {
-    "company": "business",
-    "firma": "business",
-    "przedsiebiorstwo": "business",
-    "business": "business",
-    "foundation": "ngo",
-    "fundacja": "ngo",
-    "association": "ngo",
-    "stowarzyszenie": "ngo",
-    "ngo": "ngo",
-    "cooperative": "social_cooperative",
-    "spoldzielnia": "social_cooperative",
-    "ops": "welfare_centre",
-    "mops": "welfare_centre",
-    "gops": "welfare_centre",
-    "pup": "labour_office",
-    "cis": "integration_centre",
-    "kis": "integration_centre",
-    "ces": "ces",
-    "owes": "owes",
-    "school": "school",
-    "szkola": "school",
-}
-"""Folded words Kumu maps use for organisation kinds (beyond models.ttl's labels)."""
 
 register_messages(
     {
-        "kumu.person": (
-            "element {label!r} jest osobą (typ {type!r}); partnergraph nie przechowuje danych osobowych",
-            "element {label!r} is a person (type {type!r}); partnergraph holds no personal data",
-        ),
-        "kumu.person.hint": ("usuń go albo zastąp organizacją", "remove it or replace it by an organisation"),
-        "kumu.default_kind": (
-            "typ elementu {type!r} nie jest rodzajem organizacji — przyjęto rodzaj {kind!r}",
-            "element type {type!r} is not an organisation kind — kind {kind!r} assumed",
-        ),
-        "kumu.default_tie": (
-            "typ połączenia {type!r} nie jest typem powiązania — przyjęto {tie}",
-            "connection type {type!r} is not a tie type — {tie} assumed",
-        ),
-        "kumu.mutual": (
-            "kierunek {direction!r} przy {tie}: {result}",
-            "direction {direction!r} on {tie}: {result}",
-        ),
-        "kumu.both_ways": ("po jednym powiązaniu w każdą stronę", "one tie each way"),
-        "kumu.one_way": ("jedno powiązanie od From do To", "one tie from From to To"),
-        "kumu.no_type": (
-            "połączenie bez typu (pusta kolumna {column!r}) — przyjęto {tie}",
-            "a connection without a type (empty column {column!r}) — {tie} assumed",
-        ),
-        "kumu.no_type_column": (
-            "brak kolumny Type — dla połączeń bez typu przyjęto {tie}",
-            "no Type column — {tie} assumed for connections without a type",
-        ),
-        "kumu.refused_end": (
-            "połączenie z elementem {label!r}, który odrzucono jako osobę ({where})",
-            "a connection to the element {label!r}, which was refused as a person ({where})",
-        ),
-        "kumu.refused_end.hint": (
-            "usuń to połączenie albo zastąp element organizacją",
-            "remove this connection, or replace the element by an organisation",
-        ),
-        "kumu.skipped_column": ("kolumna {header!r} pominięta", "column {header!r} skipped"),
-        "kumu.no_sheets": ("brak arkuszy Elements i Connections", "no Elements or Connections sheet"),
-        "kumu.no_sheets.hint": (
-            "Kumu eksportuje arkusze Elements i Connections",
-            "Kumu exports the sheets Elements and Connections",
-        ),
-        "kumu.no_label": ("element bez etykiety (Label)", "an element without a Label"),
+        "kumu.person": "element {label!r} is a person (type {type!r}); partnergraph holds no personal data",
+        "kumu.person.hint": "remove it or replace it by an organisation",
+        "kumu.default_kind": "element type {type!r} is not an organisation kind — kind {kind!r} assumed",
+        "kumu.default_tie": "connection type {type!r} is not a tie type — {tie} assumed",
+        "kumu.mutual": "direction {direction!r} on {tie}: {result}",
+        "kumu.both_ways": "one tie each way",
+        "kumu.one_way": "one tie from From to To",
+        "kumu.no_type": "a connection without a type (empty column {column!r}) — {tie} assumed",
+        "kumu.no_type_column": "no Type column — {tie} assumed for connections without a type",
+        "kumu.refused_end": "a connection to the element {label!r}, which was refused as a person ({where})",
+        "kumu.refused_end.hint": "remove this connection, or replace the element by an organisation",
+        "kumu.skipped_column": "column {header!r} skipped",
+        "kumu.no_sheets": "no Elements or Connections sheet",
+        "kumu.no_sheets.hint": "Kumu exports the sheets Elements and Connections",
+        "kumu.no_label": "an element without a Label",
     }
 )
 
@@ -135,6 +86,12 @@ class _State:
     refused: dict[str, str] = field(default_factory=dict)
     """Elements refused as people: folded label → where."""
 
+    def default_kind(self) -> dict[str, str]:
+        """The properties of an element whose type is nothing known: the kinds' default concept."""
+        found = self.schema.kinds(ORGANISATION)
+        default = found[1].default_concept if found else None
+        return {found[0]: default.name} if found and default else {}
+
     def tell(self, key: tuple[str, str], notice: Notice) -> Iterator[Notice]:
         if key not in self.told:
             self.told.add(key)
@@ -142,9 +99,10 @@ class _State:
 
 
 @register_reader("kumu")
-def read_kumu(path: Path) -> Iterator[Located | Problem]:
-    """Elements as nodes, then connections as ties, from a Kumu workbook or CSV files."""
-    state = _State(load_schema())
+def read_kumu(path: Path, *, store: GraphStore | None = None) -> Iterator[Located | Problem]:
+    """Elements as nodes, then connections as ties, from a Kumu workbook or CSV files (read by the
+    schema of ``store``, else the packaged one)."""
+    state = _State(store.schema if store is not None else load_schema())
     xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
     with open_sources(path, xlsx=xlsx) as sources:
         tables = [(kind, source) for source in sources if (kind := _kind(source))]
@@ -223,15 +181,16 @@ def _columns(
 
 def _element_type(text: str, tags: list[str], schema: Schema) -> tuple[str, dict[str, str]] | None:
     """The node type and properties (the kind) a Kumu element type stands for."""
-    kinds = schema.node_types[ORGANISATION].properties["kind"].vocabulary
+    kinds = schema.kinds(ORGANISATION)
     for candidate in [text, *tags]:
         folded = norm(candidate)
         for name, node_type in schema.node_types.items():
-            if folded and folded in {norm(n) for n in (name, *node_type.labels.values(), *SHEETS.get(name, ()))}:
+            names = (name, *node_type.labels.values(), *node_type.sheet_titles.values())
+            if folded and folded in {norm(n) for n in names}:
                 return name, {}
-        concept = kinds.lookup(candidate) if kinds and candidate.strip() else None
-        if concept is not None or folded in KIND_WORDS:
-            return ORGANISATION, {"kind": concept.name if concept else KIND_WORDS[folded]}
+        concept = kinds[1].lookup(norm(candidate)) if kinds and folded else None
+        if kinds and concept is not None:
+            return ORGANISATION, {kinds[0]: concept.name}
     return None
 
 
@@ -251,9 +210,11 @@ def _element(
     tags = [t.strip() for t in texts.get("@tags", "").split("|") if t.strip()]
     found = _element_type(kind_text, tags, state.schema)
     if found is None:
-        notice = Notice(Msg("kumu.default_kind", type=kind_text, kind=DEFAULT_KIND), places.get("kind", where))
+        default = state.default_kind()
+        kind = next(iter(default.values()), "")
+        notice = Notice(Msg("kumu.default_kind", type=kind_text, kind=kind), places.get("kind", where))
         yield from state.tell(("kind", kind_text), notice)
-        found = ORGANISATION, {"kind": DEFAULT_KIND}
+        found = ORGANISATION, default
     node_type, extra = found
     allowed = state.schema.node_types[node_type].properties
     props = {n: v for n, v in values.items() if n in allowed} | extra | {"name": label}

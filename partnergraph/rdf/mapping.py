@@ -333,6 +333,8 @@ FIXED_PREDICATES = (
     ROV.registration,
     SKOS.notation,
     SKOS.prefLabel,
+    SKOS.altLabel,  # the synonyms of models.ttl's concepts, exported with their schemes
+    SKOS.hiddenLabel,
     SKOS.definition,
     SKOS.inScheme,
     LOCN.address,
