@@ -12,7 +12,6 @@ order. Every problem is collected (not just the first) and reported with the fie
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -21,66 +20,25 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.pl import nip, regon
 
 from partnergraph.errors import Problem, ValidationError
-from partnergraph.i18n import Msg, register_messages
+from partnergraph.i18n import Msg
 from partnergraph.records import Node, Tie, tie_id
 from partnergraph.schema import NodeType, PropertyDef, Schema, TieType, load_schema
 from partnergraph.text import slugify
-from partnergraph.values import PARSERS, ThousandsDot, Value
+from partnergraph.values import (
+    ANY_CONTROL,
+    CONTROL,
+    DATATYPES,
+    FREE_TEXT,
+    TEXT,
+    TEXT_LIMIT,
+    Value,
+    control_problem,
+    too_long_problem,
+)
 
 __all__ = ["CONTROL", "FREE_TEXT", "TEXT_LIMIT", "Validator", "control_problem", "load_schema", "too_long_problem"]
 
-register_messages(
-    {
-        "val.thousands_dot": (
-            "{value!r} jest niejednoznaczne: kropka między grupami trzech cyfr to w zapisie polskim separator tysięcy, "
-            "a w angielskim przecinek dziesiętny",
-            "{value!r} is ambiguous: a dot between groups of three digits is a thousands separator in Polish writing "
-            "and a decimal point in English",
-        ),
-        "val.thousands_dot.hint": (
-            "napisz {plain} albo ze spacjami: {spaced}{fraction}",
-            "write {plain}, or with spaces: {spaced}{fraction}",
-        ),
-        "val.thousands_dot.fraction": (
-            "; ułamek dziesiętny pisz z przecinkiem: {comma}",
-            "; write a decimal fraction with a comma: {comma}",
-        ),
-        "val.control": (
-            "{name} zawiera znak sterujący {char} (znak {position}): {value}",
-            "{name} contains the control character {char} (character {position}): {value}",
-        ),
-        "val.control.hint": (
-            "usuń go — znaki sterujące (NUL, ESC, backspace …) mogą zmienić wygląd terminala albo udawać inną nazwę{allowed}",
-            "remove it — control characters (NUL, ESC, backspace …) can change a terminal or pass for another name{allowed}",
-        ),
-        "val.too_long": (
-            "{name} ma {length} znaków, a wartość może mieć najwyżej {limit}: {start}…",
-            "{name} has {length} characters; a value may have at most {limit}: {start}…",
-        ),
-        "val.too_long.hint": (
-            "skróć tekst albo podziel go (dłuższe dokumenty trzymaj poza magazynem i podaj do nich odnośnik)",
-            "shorten the text or split it (keep longer documents outside the store and link to them)",
-        ),
-        "val.control.free_text": (
-            "; w tym polu dozwolone są tabulator i nowy wiersz",
-            "; tab and new line are allowed in this field",
-        ),
-    }
-)
-
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-"""Characters never stored in a single-line value: C0 and C1 controls (tab, line feed and carriage return
-are checked apart), DEL, bidirectional overrides (a name could display as another) and lone surrogates."""
-_ANY_CONTROL = re.compile("[\t\n\r]|" + CONTROL.pattern)
-FREE_TEXT = frozenset({"description", "note"})
-"""Free-text properties, where tab and new line are allowed."""
-TEXT_LIMIT = 32_000
-"""The longest text value, the same for every way in (CSV, XLSX, JSON Lines, RDF, the CLI, the web):
-below the 32,767 characters one spreadsheet cell holds, with room for the formula guard's quote, so
-that every stored value can be exported to every format and imported back."""
-
 _CHECKSUMS = {"nip": nip, "regon": regon}
-_NATIVE: dict[str, type] = {"date": dt.date, "integer": int, "decimal": float, "boolean": bool}
 _KEY = re.compile(r"^([a-z][a-z0-9_]*):(\S.*)$")
 MAX_KEY = 500  # characters of a node key; a tie id may hold two keys, so it may have twice as many and a little more
 MAX_TIE_ID = 2 * MAX_KEY + 100
@@ -101,10 +59,10 @@ class Validator:
         }
         # Values already of their datatype (JSON, generated records) and vocabulary notations as they are take one too.
         self._as_is = {
-            id(d): _NATIVE[d.datatype]
+            id(d): DATATYPES[d.datatype].python
             for t in self._owners()
             for d in t.properties.values()
-            if d.datatype in _NATIVE and d.minimum is None and d.maximum is None
+            if d.datatype != "string" and d.minimum is None and d.maximum is None
         }
         self._notations = {
             id(d): d.vocabulary.concepts
@@ -113,7 +71,7 @@ class Validator:
             if d.vocabulary is not None and not d.checksum
         }
         self._control = {
-            id(d): CONTROL if d.name in FREE_TEXT else _ANY_CONTROL
+            id(d): CONTROL if d.name in FREE_TEXT else ANY_CONTROL
             for t in self._owners()
             for d in t.properties.values()
         }
@@ -139,31 +97,19 @@ class Validator:
         kind = type(raw)  # the fast paths first: a bulk load checks millions of values
         if kind is str and id(prop) in self._plain:
             text = raw.strip()
-            if self._control[id(prop)].search(text):
-                return None, [control_problem(prop.label(), text, prop.name)]
-            if len(text) > TEXT_LIMIT:
-                return None, [too_long_problem(prop.label(), text, prop.name)]
+            if self._control[id(prop)].search(text) or len(text) > TEXT_LIMIT:
+                return None, TEXT.check(text, prop)
             return (text or None), []
         if kind is self._as_is.get(id(prop)) or (kind is str and raw in self._notations.get(id(prop), ())):
             return raw, []  # already typed (JSON, generated records) or a notation as it is: nothing to parse or check
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None, []
-        try:
-            value = PARSERS[prop.datatype](raw)
-        except ThousandsDot:
-            return None, [_thousands_problem(prop, str(raw))]
-        except (ValueError, TypeError, OverflowError):
-            return None, [
-                Problem(Msg(f"val.bad_{'text' if prop.datatype == 'string' else prop.datatype}", value=raw), prop.name)
-            ]
-        problems: list[Problem] = []
+        datatype = DATATYPES[prop.datatype]
+        if datatype is not TEXT:
+            return datatype.validate(raw, prop)
+        value, problems = TEXT.read(raw, prop)  # checksum, vocabulary and pattern before the text's own checks
         if isinstance(value, str):
             value, problems = self._text(prop, value)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            low, high = prop.minimum, prop.maximum
-            if (low is not None and value < low) or (high is not None and value > high):
-                bounds = {"low": _num(low) if low is not None else "", "high": _num(high) if high is not None else ""}
-                problems.append(Problem(Msg("val.range", name=prop.name, value=value, **bounds), prop.name))
         return (None if problems else value), problems
 
     def _text(self, prop: PropertyDef, value: str) -> tuple[str, list[Problem]]:
@@ -202,11 +148,7 @@ class Validator:
             return value, [
                 Problem(Msg("val.pattern", name=prop.label(), value=value, expected=_describe(prop)), prop.name)
             ]
-        if self._control[id(prop)].search(value):
-            return value, [control_problem(prop.label(), value, prop.name)]
-        if len(value) > TEXT_LIMIT:
-            return value, [too_long_problem(prop.label(), value, prop.name)]
-        return value, []
+        return value, TEXT.check(value, prop)
 
     def properties(self, owner: NodeType | TieType, raw: Mapping[str, Any]) -> tuple[dict[str, Value], list[Problem]]:
         """Parse all properties of a record for ``owner`` (a node or tie type)."""
@@ -279,7 +221,7 @@ class Validator:
                 )
             )
             return ""
-        if _ANY_CONTROL.search(key):
+        if ANY_CONTROL.search(key):
             problems.append(control_problem(str(Msg("val.what_key")), key, "key"))
             return key
         match = _KEY.match(key)
@@ -313,7 +255,7 @@ class Validator:
         props, problems = self.properties(tie_type, record.props)
         start, end = record.start.strip(), record.end.strip()
         for field, key in (("start", start), ("end", end), ("id", record.id)):
-            if _ANY_CONTROL.search(key):
+            if ANY_CONTROL.search(key):
                 problems.append(
                     control_problem(str(Msg("val.what_key" if field != "id" else "val.what_tie_id")), key, field)
                 )
@@ -368,36 +310,6 @@ class Validator:
         return node.type in types and self._kind_fits(tie_type, node, kinds)
 
 
-def too_long_problem(name: str, value: str, where: str = "") -> Problem:
-    """The problem of a text value longer than :data:`TEXT_LIMIT`."""
-    return Problem(
-        Msg("val.too_long", name=name, length=len(value), limit=TEXT_LIMIT, start=value[:40]),
-        where,
-        Msg("val.too_long.hint"),
-    )
-
-
-def control_problem(name: str, value: str, where: str = "") -> Problem:
-    """The problem of ``value`` (of the field called ``name``) holding a control character."""
-    found = _ANY_CONTROL.search(value) or CONTROL.search(value)
-    position = found.start() if found else 0
-    shown = repr(value[max(0, position - 20) : position + 20])
-    allowed = Msg("val.control.free_text") if where in FREE_TEXT else ""
-    char = repr(value[position]) if found else "?"
-    return Problem(
-        Msg("val.control", name=name, char=char, position=position + 1, value=shown),
-        where,
-        Msg("val.control.hint", allowed=allowed),
-    )
-
-
-def _thousands_problem(prop: PropertyDef, raw: str) -> Problem:
-    groups = raw.strip().split(".")
-    fraction = Msg("val.thousands_dot.fraction", comma=",".join(groups).rstrip("0")) if len(groups) == 2 else ""
-    hint = Msg("val.thousands_dot.hint", plain="".join(groups), spaced=" ".join(groups), fraction=fraction)
-    return Problem(Msg("val.thousands_dot", value=raw), prop.name, hint)
-
-
 def _too_long(what: str, key: str, limit: int) -> list[Problem]:
     """A problem when ``key`` is longer than ``limit`` (stores index keys, and Neo4j's index refuses long ones)."""
     if len(key) <= limit:
@@ -409,10 +321,6 @@ def _too_long(what: str, key: str, limit: int) -> list[Problem]:
             Msg("val.long_key.hint"),
         )
     ]
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _describe(prop: PropertyDef) -> str:

@@ -15,18 +15,20 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import click
 
+from partnergraph.cli.help import language_of, localize
 from partnergraph.config import DEBUG, Settings
-from partnergraph.errors import PartnergraphError
+from partnergraph.errors import ConfigError, PartnergraphError
 from partnergraph.graph import open_store
 from partnergraph.graph.base import GraphStore
-from partnergraph.i18n import Msg, current_language, register_messages
-from partnergraph.importers.sheets import escape
+from partnergraph.i18n import Msg, register_messages
+from partnergraph.values import csv_safe, text
 
-__all__ = ["Cli", "GuardedGroup", "UserError", "emit_rows", "output_option", "pass_cli", "printable"]
+__all__ = ["Cli", "GuardedGroup", "UserError", "emit_rows", "output_option", "pass_cli", "printable", "refuse_existing"]
 
 _UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _CONTROL = {  # what may not reach a terminal raw: C0/C1 controls, DEL, bidirectional overrides, lone surrogates
@@ -55,16 +57,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 register_messages(
     {
-        "cli.error": ("Błąd", "Error"),
-        "cli.internal": (
-            "nieoczekiwany błąd ({kind}: {detail}); to błąd partnergraph — zgłoś go, "
-            "a szczegóły pokaże PARTNERGRAPH_DEBUG=1",
-            "unexpected error ({kind}: {detail}); this is a partnergraph bug — please report it; "
-            "PARTNERGRAPH_DEBUG=1 shows the details",
-        ),
-        "cli.interrupted": ("przerwano; magazyn pozostał bez zmian", "interrupted; the store was left unchanged"),
+        "cli.error": "Error",
+        "cli.internal": "unexpected error ({kind}: {detail}); this is a partnergraph bug — please report it; "
+        "PARTNERGRAPH_DEBUG=1 shows the details",
+        "cli.interrupted": "interrupted; the store was left unchanged",
+        "cli.exists": "{path} already exists",
+        "cli.exists.hint": "give another name or add --force",
+        "cli.wrote": "Wrote {path}: {nodes}, {ties}",
+        "cli.wrote_tables": "Wrote {path}: {counts}",
     }
 )
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    """Refuse to write over ``path`` (a file, or a folder that is not empty) unless ``--force`` was given."""
+    if path.exists() and not force and (not path.is_dir() or any(path.iterdir())):
+        raise ConfigError(Msg("cli.exists", path=path), hint=Msg("cli.exists.hint"))
 
 
 class UserError(click.ClickException):
@@ -99,6 +107,8 @@ class GuardedGroup(click.Group):
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
     ) -> click.Context:
+        if parent is None:  # help is printed while the arguments are read: put it in their language first
+            localize(self, language_of(args, self))
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as exc:  # the group's own options (partnergraph --bogus)
@@ -175,16 +185,11 @@ def output_option(function: F) -> F:
 
 
 def _cell(value: Any) -> str:
-    """A value as table or CSV text: yes/no in Polish, decimal commas in Polish, lists joined."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return ("tak" if value else "nie") if current_language() == "pl" else ("yes" if value else "no")
-    if isinstance(value, float):
-        return str(value).replace(".", ",") if current_language() == "pl" else str(value)
+    """A value as table or CSV text (:func:`partnergraph.values.text`: yes/no and decimal commas in
+    Polish), lists joined, control characters escaped."""
     if isinstance(value, list | tuple):
         return "; ".join(_cell(item) for item in value)  # not ", ": decimal commas
-    return printable(str(value), lines=False)
+    return printable(text(value), lines=False)
 
 
 def emit_rows(
@@ -205,7 +210,7 @@ def _write_rows(stream: IO[str], rows: Sequence[Mapping[str, Any]], fmt: str, co
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[_csv_cell(row.get(c)) for c in columns] for row in rows])
+        writer.writerows([[csv_safe(row.get(c), _cell) for c in columns] for row in rows])
         stream.write(buffer.getvalue())
         return
     table = ([[str(c) for c in columns]] if header else []) + [[_cell(row.get(c)) for c in columns] for row in rows]
@@ -214,12 +219,6 @@ def _write_rows(stream: IO[str], rows: Sequence[Mapping[str, Any]], fmt: str, co
         stream.write("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n")
         if index == 0 and header:
             stream.write("  ".join("-" * width for width in widths) + "\n")
-
-
-def _csv_cell(value: Any) -> str:
-    """A CSV cell: numbers as they are (a negative number is no formula), text guarded."""
-    text = _cell(value)
-    return text if isinstance(value, int | float) else escape(text)
 
 
 def key_values(pairs: Iterable[str]) -> dict[str, str]:

@@ -42,40 +42,22 @@ __all__ = [
 
 register_messages(
     {
-        "exp.col.type": ("typ", "type"),
-        "exp.col.type.comment": (
-            "Typ węzła lub powiązania z models.ttl.",
-            "The node type or tie type from models.ttl.",
-        ),
-        "exp.col.label": ("etykieta", "label"),
-        "exp.col.label.comment": (
-            "Nazwa węzła (albo jego klucz), dla Gephi.",
-            "The node's name (or its key), for Gephi.",
-        ),
-        "exp.col.key": ("klucz", "key"),
-        "exp.col.key.comment": (
-            "Stały klucz naturalny węzła (krs:…, teryt:…, org:…).",
-            "The node's stable natural key (krs:…, teryt:…, org:…).",
-        ),
-        "exp.col.id": ("identyfikator", "id"),
-        "exp.col.id.comment": (
-            "Identyfikator powiązania (początek, typ, koniec, data od).",
-            "The tie's id (start, type, end, since).",
-        ),
-        "exp.col.start": ("początek", "start"),
-        "exp.col.start.comment": ("Klucz węzła, z którego wychodzi powiązanie.", "Key of the node the tie starts at."),
-        "exp.col.end": ("koniec", "end"),
-        "exp.col.end.comment": ("Klucz węzła, do którego prowadzi powiązanie.", "Key of the node the tie ends at."),
-        "exp.col.symmetric": ("symetryczne", "symmetric"),
-        "exp.col.symmetric.comment": (
-            "Prawda dla powiązań bez kierunku (COOPERATES_WITH), zapisanych raz, końce w kolejności kluczy.",
-            "True for ties without direction (COOPERATES_WITH), written once, ends in key order.",
-        ),
-        "exp.col.count_suppressed": ("liczba ukryta", "count suppressed"),
-        "exp.col.count_suppressed.comment": (
-            "Prawda, gdy liczba skierowań od 1 do 4 została ukryta (ochrona osób).",
-            "True when a referral count from 1 to 4 was hidden (to protect people).",
-        ),
+        "exp.col.type": "type",
+        "exp.col.type.comment": "The node type or tie type from models.ttl.",
+        "exp.col.label": "label",
+        "exp.col.label.comment": "The node's name (or its key), for Gephi.",
+        "exp.col.key": "key",
+        "exp.col.key.comment": "The node's stable natural key (krs:…, teryt:…, org:…).",
+        "exp.col.id": "id",
+        "exp.col.id.comment": "The tie's id (start, type, end, since).",
+        "exp.col.start": "start",
+        "exp.col.start.comment": "Key of the node the tie starts at.",
+        "exp.col.end": "end",
+        "exp.col.end.comment": "Key of the node the tie ends at.",
+        "exp.col.symmetric": "symmetric",
+        "exp.col.symmetric.comment": "True for ties without direction (COOPERATES_WITH), written once, ends in key order.",
+        "exp.col.count_suppressed": "count suppressed",
+        "exp.col.count_suppressed.comment": "True when a referral count from 1 to 4 was hidden (to protect people).",
     }
 )
 

@@ -13,7 +13,7 @@ R ``read.csv2`` and pandas ``sep=";", decimal=","`` read them too):
 
 Values: dates ISO (``2024-03-01``), decimals with a comma (``36500,5``), booleans ``true`` /
 ``false``, text that a spreadsheet would run as a formula gets a leading quote
-(:func:`partnergraph.importers.sheets.escape`). Privacy as in :mod:`partnergraph.exports.common`:
+(:func:`partnergraph.values.csv_safe`; numbers stay numbers). Privacy as in :mod:`partnergraph.exports.common`:
 private properties only with ``include_private``; a referral count from 1 to 4 is ``<5``.
 
     >>> from partnergraph.graph.sqlite import SqliteStore
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,10 +34,10 @@ from typing import Any
 from partnergraph.exports.common import Column, node_columns, node_values, tie_columns, tie_values
 from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, register_messages
-from partnergraph.importers.sheets import escape
-from partnergraph.queries.base import Result
+from partnergraph.queries.base import Result, row_labels
 from partnergraph.queries.metrics import MetricRow, metrics
 from partnergraph.schema import Schema
+from partnergraph.values import DECIMAL, csv_safe, lexical
 
 __all__ = ["CODEBOOK_COLUMNS", "FILES", "cell", "codebook_rows", "metrics_result", "write_tables"]
 
@@ -57,33 +56,25 @@ CODEBOOK_COLUMNS = (
 
 register_messages(
     {
-        "exp.tables.count_values": (
-            "liczba całkowita albo <5 (liczba od 1 do 4, ukryta dla ochrony osób)",
-            "a whole number, or <5 (a count from 1 to 4, hidden to protect people)",
-        ),
-        "exp.tables.metric": (
-            "Miara sieciowa organizacji (zob. kolumnę method).",
-            "A network metric of the organisation (see the method column).",
-        ),
+        "exp.tables.count_values": "a whole number, or <5 (a count from 1 to 4, hidden to protect people)",
+        "exp.tables.metric": "A network metric of the organisation (see the method column).",
     }
 )
 
 
 def cell(value: Any) -> str:
-    """A value as CSV text: ISO dates, decimal comma, true/false, formulas quoted.
+    """A value as CSV text for R and pandas: ISO dates, decimal comma, true/false (the XSD forms of
+    :func:`partnergraph.values.lexical`, but a decimal comma), formulas quoted by :func:`~partnergraph.values.csv_safe`.
 
-    >>> cell(36500.5), cell(True), cell(dt.date(2024, 3, 1)), cell("=SUM(A1)"), cell(None)
-    ('36500,5', 'true', '2024-03-01', "'=SUM(A1)", '')
+    >>> import datetime as dt
+    >>> cell(36500.5), cell(True), cell(dt.date(2024, 3, 1)), cell("=SUM(A1)"), cell(None), cell(-5)
+    ('36500,5', 'true', '2024-03-01', "'=SUM(A1)", '', '-5')
     """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return (str(int(value)) if value.is_integer() else repr(value)).replace(".", ",")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return escape(str(value))
+    return csv_safe(value, _research_text)
+
+
+def _research_text(value: Any) -> str:
+    return DECIMAL.text(value, "pl") if isinstance(value, float) else lexical(value)
 
 
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -201,8 +192,9 @@ def codebook_rows(schema: Schema, include_private: bool, result: Result) -> list
     for c in [id_col, ties[0], start, end, *ties[1:]]:
         rows.append(_entry("ties.csv", c, c.name, "string or integer" if c.name == "count" else c.datatype))
     note = Msg("exp.tables.metric")
+    polish, english = row_labels(MetricRow, "pl"), row_labels(MetricRow, "en")
     for name in _METRIC_COLUMNS:
-        pl, en = MetricRow.LABELS[name]
+        pl, en = polish[name], english[name]
         if name in ("key", "name"):
             rows.append(_entry("metrics.csv", None, name, "string", label_pl=pl, label_en=en))
             continue

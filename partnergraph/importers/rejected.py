@@ -16,26 +16,20 @@ from typing import IO, Any
 from partnergraph.errors import ConfigError, Problem
 from partnergraph.files import os_error_text
 from partnergraph.i18n import Msg, register_messages
-from partnergraph.importers.sheets import escape
 from partnergraph.records import Node, Tie
+from partnergraph.values import csv_safe
 
 __all__ = ["RejectedFile"]
 
 register_messages(
     {
-        "tpl.rejected_unwritable": (
-            "nie można zapisać pliku odrzuconych wierszy {path}: {detail}; niczego nie zaimportowano",
-            "cannot write the file of rejected rows {path}: {detail}; nothing was imported",
-        ),
-        "tpl.rejected_unwritable.hint": (
-            "--skip-invalid zapisuje odrzucone wiersze obok pliku wejściowego: skopiuj plik do folderu, w którym możesz "
-            "zapisywać, albo popraw wiersze i importuj bez --skip-invalid",
-            "--skip-invalid writes the rejected rows beside the input file: copy the file to a folder you can write to, "
-            "or fix the rows and import without --skip-invalid",
-        ),
-        "tpl.where": ("miejsce", "place"),
-        "tpl.problems": ("problemy", "problems"),
-        "tpl.record": ("rekord", "record"),
+        "tpl.rejected_unwritable": "cannot write the file of rejected rows {path}: {detail}; nothing was imported",
+        "tpl.rejected_unwritable.hint": "--skip-invalid writes the rejected rows beside the input file: copy the file to a folder you can "
+        "write to, "
+        "or fix the rows and import without --skip-invalid",
+        "tpl.where": "place",
+        "tpl.problems": "problems",
+        "tpl.record": "record",
     }
 )
 
@@ -57,7 +51,7 @@ class RejectedFile:
                 self._out = self.path.open("w", encoding="utf-8-sig", newline="")
                 self._writer = csv.writer(self._out, delimiter=";", lineterminator="\r\n")
                 self._writer.writerow([str(Msg(f"tpl.{n}")) for n in ("where", "problems", "record")])
-            self._writer.writerow([escape(where), escape(" | ".join(str(p) for p in problems)), escape(data)])
+            self._writer.writerow([csv_safe(where), csv_safe(" | ".join(str(p) for p in problems)), csv_safe(data)])
         except OSError as exc:  # the rows left out must be kept somewhere: without the file, no import
             self.discard()
             raise ConfigError(

@@ -4,14 +4,14 @@ Shared by the spreadsheet and Kumu readers. A :class:`Source` is one table, read
 (memory stays flat: openpyxl's read-only mode, the csv module); each value's place is
 ``Organizacje!E14`` or ``organizacje.csv:14:5``. CSV files are UTF-8 (with or without BOM),
 Windows-1250, ISO-8859-2 or UTF-16 with BOM, detected over the whole file
-(:func:`~partnergraph.importers.names.detect_encoding`); the separator (``;``, ``,`` or tab) is the one
+(:func:`~partnergraph.importers.encodings.detect_encoding`); the separator (``;``, ``,`` or tab) is the one
 that splits the header into the most fields. Damaged files end in a clean
 :class:`~partnergraph.errors.ValidationError`, whatever the parser raised.
 
 Numbers Excel typed into text columns come back as text, with the leading zeros Excel drops
 (TERYT ``0201011``, KRS ``0000123456``) restored; a cell ``'=…`` (a quote before =, +, -, @)
-is read without the quote: that is how exports keep spreadsheets from running values as
-formulas.
+is read without the quote (:func:`partnergraph.values.csv_unguard`): that is how exports keep
+spreadsheets from running values as formulas (:func:`partnergraph.values.csv_safe`).
 """
 
 from __future__ import annotations
@@ -27,52 +27,30 @@ from typing import Any
 
 from partnergraph.errors import Problem, ValidationError
 from partnergraph.i18n import Msg, register_messages
-from partnergraph.importers.names import detect_encoding
+from partnergraph.importers.encodings import detect_encoding
 from partnergraph.schema import PropertyDef
-from partnergraph.validate import TEXT_LIMIT
+from partnergraph.values import TEXT_LIMIT, csv_unguard
 
 __all__ = [
-    "FORMULA",
     "Places",
     "Row",
     "Source",
     "cell_text",
     "cell_value",
     "column_letter",
-    "escape",
     "open_sources",
-    "unescape",
 ]
 
-FORMULA = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection)."""
 Row = tuple[int, Sequence[Any]]
 
 register_messages(
     {
-        "sheet.unreadable": ("nie można odczytać pliku {name}: {detail}", "cannot read {name}: {detail}"),
-        "sheet.unreadable.hint": (
-            "zapisz go ponownie jako .xlsx albo CSV UTF-8",
-            "save it again as .xlsx or CSV UTF-8",
-        ),
-        "sheet.csv": ("błąd formatu CSV: {detail}", "CSV format error: {detail}"),
-        "sheet.field_too_long": (
-            "pole ma ponad 131 072 znaki, a wartość może mieć najwyżej {limit} (albo w polu brakuje zamykającego cudzysłowu)",
-            "a field has more than 131,072 characters, a value at most {limit} (or the field lacks its closing quote)",
-        ),
+        "sheet.unreadable": "cannot read {name}: {detail}",
+        "sheet.unreadable.hint": "save it again as .xlsx or CSV UTF-8",
+        "sheet.csv": "CSV format error: {detail}",
+        "sheet.field_too_long": "a field has more than 131,072 characters, a value at most {limit} (or the field lacks its closing quote)",
     }
 )
-
-
-def escape(text: str) -> str:
-    """``text`` safe to put in a spreadsheet cell: a quote before a formula-like value."""
-    return "'" + text if text.lstrip("'").startswith(FORMULA) else text
-
-
-def unescape(text: str) -> str:
-    """A cell's text without the quote an export put before a formula-like value."""
-    stripped = text.lstrip("'")
-    return text[1:] if stripped != text and stripped.startswith(FORMULA) else text
 
 
 @dataclass
@@ -217,14 +195,14 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unescape(str(value).strip())
+    return csv_unguard(str(value).strip())
 
 
 def cell_value(value: Any, prop: PropertyDef) -> Any:
     """A cell as the validator takes it (None when empty); Excel numbers in text columns as text."""
     if isinstance(value, str):
         text = value.strip()
-        return (unescape(text) if text[:1] == "'" else text) or None
+        return (csv_unguard(text) if text[:1] == "'" else text) or None
     if value is None or isinstance(value, bool) or prop.datatype != "string":
         return value
     if isinstance(value, dt.datetime | dt.date):

@@ -32,14 +32,14 @@ from typing import Any
 from partnergraph.errors import Problem, ValidationError
 from partnergraph.i18n import Msg, current_language, register_messages
 from partnergraph.importers.base import Located, register_reader
-from partnergraph.importers.check import Notice, name_ref
+from partnergraph.importers.check import Notice
+from partnergraph.importers.references import name_ref
 from partnergraph.importers.sheets import Places, Source, cell_text, cell_value, open_sources
 from partnergraph.records import Node, Tie
 from partnergraph.schema import PropertyDef, Schema, load_schema
 from partnergraph.text import fold, slugify
 
 __all__ = [
-    "SHEETS",
     "TIES",
     "TITLES",
     "VALUES",
@@ -56,19 +56,10 @@ __all__ = [
     "table_records",
 ]
 
-SHEETS = {
-    "Organisation": ("Organizacje", "Organisations"),
-    "Municipality": ("Gminy", "Municipalities"),
-    "County": ("Powiaty", "Counties"),
-    "Voivodeship": ("Województwa", "Voivodeships"),
-    "Partnership": ("Partnerstwa", "Partnerships"),
-    "Service": ("Usługi", "Services"),
-    "Activity": ("Działalności", "Activities"),
-    "Event": ("Wydarzenia", "Events"),
-}
-"""Sheet names (plural, Polish and English) of node types; others use their label."""
 TIES, VALUES = "ties", "values"
-TITLES = {TIES: ("Powiązania", "Ties"), VALUES: ("Słowniki", "Allowed values")}
+TITLES = {VALUES: ("Słowniki", "Allowed values")}
+"""The sheet that lists allowed values (Polish, English); node types and ties take theirs from
+models.ttl (pg:sheetTitle)."""
 SPECIAL = {
     "@key": ("klucz", "key"),
     "@start": ("od", "from"),
@@ -87,45 +78,20 @@ ALIASES = {
 
 register_messages(
     {
-        "sheet.duplicate_column": (
-            "kolumna {header!r} powtarza kolumnę {other!r} ({name})",
-            "column {header!r} repeats column {other!r} ({name})",
-        ),
-        "sheet.duplicate_column.hint": ("zostaw jedną z nich", "keep one of them"),
-        "sheet.missing_column": (
-            "brak wymaganej kolumny {label!r} ({name})",
-            "required column {label!r} ({name}) is missing",
-        ),
-        "sheet.missing_column.hint": ("dodaj kolumnę z nagłówkiem {label!r}", "add a column headed {label!r}"),
-        "sheet.unknown_column": (
-            "kolumna {header!r} nie jest właściwością ({kind}) — pominięto ją",
-            "column {header!r} is not a property ({kind}) — skipped",
-        ),
-        "sheet.unknown_column.hint": ("znane kolumny: {known}", "known columns: {known}"),
-        "sheet.unknown_sheet": (
-            "arkusz {name!r} nie jest znany — pominięto go",
-            "sheet {name!r} is not known — skipped",
-        ),
-        "sheet.unknown_sheet.hint": ("nazwy arkuszy: {names}", "sheet names: {names}"),
-        "sheet.no_match": (
-            "nagłówek nie pasuje do żadnej tabeli partnergraph; kolumny w pliku: {found}",
-            "the header fits no partnergraph table; the file's columns: {found}",
-        ),
-        "sheet.no_match.hint": (
-            "oczekiwane kolumny — {expected}; pusty szablon z nagłówkami daje „partnergraph template”",
-            "expected columns — {expected}; 'partnergraph template' writes an empty template with the headers",
-        ),
-        "sheet.no_tables": ("w pliku {name} nie ma arkusza do wczytania", "{name} has no sheet to import"),
-        "sheet.extra_cells": (
-            "wiersz ma {found} pól, a nagłówek {expected}",
-            "the row has {found} fields, the header {expected}",
-        ),
-        "sheet.extra_cells.hint": (
-            "sprawdź separator: liczbę z przecinkiem dziesiętnym ujmij w cudzysłów albo rozdzielaj pola średnikiem",
-            "check the separator: quote numbers with a decimal comma, or separate fields with semicolons",
-        ),
-        "sheet.empty_cell": ("pusta komórka w kolumnie {column!r}", "empty cell in column {column!r}"),
-        "sheet.ties": ("powiązania", "ties"),
+        "sheet.duplicate_column": "column {header!r} repeats column {other!r} ({name})",
+        "sheet.duplicate_column.hint": "keep one of them",
+        "sheet.missing_column": "required column {label!r} ({name}) is missing",
+        "sheet.missing_column.hint": "add a column headed {label!r}",
+        "sheet.unknown_column": "column {header!r} is not a property ({kind}) — skipped",
+        "sheet.unknown_column.hint": "known columns: {known}",
+        "sheet.unknown_sheet": "sheet {name!r} is not known — skipped",
+        "sheet.unknown_sheet.hint": "sheet names: {names}",
+        "sheet.no_match": "the header fits no partnergraph table; the file's columns: {found}",
+        "sheet.no_match.hint": "expected columns — {expected}; 'partnergraph template' writes an empty template with the headers",
+        "sheet.no_tables": "{name} has no sheet to import",
+        "sheet.extra_cells.hint": "check the separator: quote numbers with a decimal comma, or separate fields with semicolons",
+        "sheet.empty_cell": "empty cell in column {column!r}",
+        "sheet.ties": "ties",
     }
 )
 
@@ -137,10 +103,9 @@ def norm(text: str) -> str:
 
 def sheet_title(kind: str, schema: Schema, language: str = "pl") -> str:
     """The sheet (and, slugified, CSV file) name of a node type, TIES or VALUES."""
-    names = TITLES.get(kind) or SHEETS.get(kind)
-    if names:
-        return names[language == "en"]
-    return schema.node_types[kind].label(language)
+    if kind in TITLES:
+        return TITLES[kind][language == "en"]
+    return schema.tie_sheet_title(language) if kind == TIES else schema.node_types[kind].sheet_title(language)
 
 
 def sheet_kind(title: str, schema: Schema) -> str | None:
@@ -148,10 +113,10 @@ def sheet_kind(title: str, schema: Schema) -> str | None:
     wanted = slugify(title)
     for kind in [*schema.node_types, TIES, VALUES]:
         labels = list(schema.node_types[kind].labels.values()) if kind in schema.node_types else []
-        titles: tuple[str, ...] = TITLES.get(kind) or SHEETS.get(kind) or ()
-        if wanted in {slugify(n) for n in (kind, *labels, *titles)}:
+        titles = schema.node_types[kind].sheet_titles if kind in schema.node_types else schema.tie_sheet_titles
+        if wanted in {slugify(n) for n in (kind, *labels, *(TITLES.get(kind) or titles.values()))}:
             return kind
-    return "Organisation" if wanted == "organizations" else None
+    return None
 
 
 def _properties(kind: str, schema: Schema) -> dict[str, PropertyDef]:
@@ -382,7 +347,7 @@ def _rows(source: Source, table: Layout, header_row: int, schema: Schema) -> Ite
         if row <= header_row:
             continue
         if not source.xlsx and len(cells) > table.width and any(c.strip() for c in cells[table.width :]):
-            msg = Msg("sheet.extra_cells", found=len(cells), expected=table.width)
+            msg = Msg("reader.fields", found=len(cells), expected=table.width)
             yield Problem(msg, source.place(row, table.width), Msg("sheet.extra_cells.hint"))
             continue
         record = (

@@ -1,7 +1,10 @@
 """Result rows as CSV for spreadsheets: ``;`` separated, UTF-8 with a BOM (Polish Excel), formulas guarded.
 
+Values as :func:`partnergraph.values.text` writes them (tak/nie, a decimal comma in Polish), every
+cell through :func:`partnergraph.values.csv_safe`, like the CLI's CSV output.
+
 >>> csv_text(["name", "n"], [{"name": "=HYPERLINK(1)", "n": 2.5}])[1:]
-"name;n\\r\\n'=HYPERLINK(1);2.5\\r\\n"
+"name;n\\r\\n'=HYPERLINK(1);2,5\\r\\n"
 """
 
 from __future__ import annotations
@@ -11,19 +14,15 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from partnergraph.importers.sheets import escape
+from partnergraph.values import csv_safe, text
 
 __all__ = ["csv_text"]
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "tak" if value else "nie"
     if isinstance(value, list | tuple):
         return ", ".join(_cell(v) for v in value)
-    return str(value)
+    return text(value)
 
 
 def csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
@@ -33,12 +32,5 @@ def csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(
-            [
-                _cell(row.get(c))
-                if isinstance(row.get(c), int | float) and not isinstance(row.get(c), bool)
-                else escape(_cell(row.get(c)))
-                for c in columns
-            ]
-        )
+        writer.writerow([csv_safe(row.get(c), _cell) for c in columns])
     return buffer.getvalue()
