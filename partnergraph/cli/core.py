@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from partnergraph import __version__
+from partnergraph.cli.help import settings_epilog
 from partnergraph.cli.support import (
     Cli,
     GuardedGroup,
@@ -23,10 +24,10 @@ from partnergraph.cli.support import (
     pass_cli,
     printable,
 )
-from partnergraph.config import SETTINGS, load_settings
+from partnergraph.config import load_settings
 from partnergraph.errors import NotFoundError, Problem, ValidationError
 from partnergraph.graph.base import WriteSummary
-from partnergraph.i18n import Msg, register_messages, use_language
+from partnergraph.i18n import Msg, Plural, register_messages, use_language
 from partnergraph.importers.identity import resolve_node
 from partnergraph.importers.personal import personal_findings
 from partnergraph.queries.summary import summary
@@ -37,40 +38,25 @@ __all__ = ["main"]
 
 register_messages(
     {
-        "cli.ready": (
-            "Magazyn gotowy: {url} (wersja zapisu {version})",
-            "Store ready: {url} (write version {version})",
-        ),
-        "cli.written": (
-            "Zapisano (wersja {version}): węzły nowe {nc}, zmienione {nu}, bez zmian {nn}; "
-            "powiązania nowe {tc}, zmienione {tu}, bez zmian {tn}",
-            "Written (version {version}): nodes new {nc}, updated {nu}, unchanged {nn}; ties new {tc}, updated {tu}, unchanged {tn}",
-        ),
-        "cli.deleted": (
-            "Usunięto (wersja {version}): węzły {n}, powiązania {t}",
-            "Deleted (version {version}): nodes {n}, ties {t}",
-        ),
-        "cli.demo": (
-            "Wczytano przykładową sieć (dane ilustracyjne) do {url}.",
-            "Loaded the example network (illustrative data) into {url}.",
-        ),
-        "cli.summary.node_type": ("Węzły według typu", "Nodes by type"),
-        "cli.summary.tie_type": ("Powiązania według typu", "Ties by type"),
-        "cli.summary.municipality": ("Organizacje według gminy", "Organisations by municipality"),
-        "cli.check_ok": ("Magazyn {url} jest spójny.", "Store {url} is consistent."),
-        "cli.check_bad": ("problemy w magazynie {url}: {count}", "problems in store {url}: {count}"),
-        "cli.no_changes": ("Dziennik zmian jest pusty.", "The change log is empty."),
-        "cli.none_found": ("Nic nie znaleziono.", "Nothing found."),
-        "cli.ties": ("Powiązania", "Ties"),
+        "cli.ready": "Store ready: {url} (write version {version})",
+        "cli.written": "Written (version {version}): nodes new {nc}, updated {nu}, unchanged {nn}; ties new {tc}, updated "
+        "{tu}, unchanged {tn}",
+        "cli.removed": "Values removed: nodes {n}, ties {t}",
+        "cli.deleted": "Deleted (version {version}): nodes {n}, ties {t}",
+        "cli.demo": "Loaded the example network (illustrative data) into {url}.",
+        "cli.summary.node_type": "Nodes by type",
+        "cli.summary.tie_type": "Ties by type",
+        "cli.summary.municipality": "Organisations by municipality",
+        "cli.check_ok": "Store {url} is consistent.",
+        "cli.check_bad": Plural("{count} problem in store {url}", "{count} problems in store {url}"),
+        "cli.no_changes": "The change log is empty.",
+        "cli.none_found": "Nothing found.",
+        "cli.ties": "Ties",
     }
 )
 
 
-def _settings_help() -> str:
-    return "\n\n".join(f"{s.env}: {s.help}" for s in SETTINGS)
-
-
-@click.group(cls=GuardedGroup, epilog="Settings (environment):\n\n" + _settings_help())
+@click.group(cls=GuardedGroup, epilog=settings_epilog("en"))
 @click.option(
     "--store", "store_url", metavar="URL", help="Store URL (default: $PARTNERGRAPH_STORE or sqlite:///partnergraph.db)."
 )
@@ -124,6 +110,12 @@ def _echo_written(summary: WriteSummary) -> None:
         "tn": ("tie", "unchanged"),
     }
     click.echo(str(Msg("cli.written", version=summary.version, **{k: summary.get(*v) for k, v in counts.items()})))
+    if summary.removed:
+        n, t = summary.get("node_value", "removed"), summary.get("tie_value", "removed")
+        click.echo(str(Msg("cli.removed", n=n, t=t)))
+
+
+_UNSET_HELP = "Remove the stored value of this property (repeatable; a required one cannot be removed)."
 
 
 def _echo_summary(cli: Cli, fmt: str) -> None:
@@ -155,8 +147,9 @@ def add() -> None:
 @click.argument("node_type")
 @click.argument("key", required=False, default="")
 @click.argument("props", nargs=-1, metavar="PROPERTY=VALUE...")
+@click.option("--unset", "unset", multiple=True, metavar="NAME", help=_UNSET_HELP)
 @pass_cli
-def add_node(cli: Cli, node_type: str, key: str, props: tuple[str, ...]) -> None:
+def add_node(cli: Cli, node_type: str, key: str, props: tuple[str, ...], unset: tuple[str, ...]) -> None:
     """Add or update a node of NODE_TYPE.
 
     KEY may be left out when an identifier (krs=, nip=, regon=, teryt=) or a name is given.
@@ -166,13 +159,18 @@ def add_node(cli: Cli, node_type: str, key: str, props: tuple[str, ...]) -> None
     """
     if "=" in key:
         props, key = (key, *props), ""
-    record, notices = resolve_node(cli.store(), Node(key, node_type, key_values(props)))
+    given = key_values(props)
+    record, notices = resolve_node(cli.store(), Node(key, node_type, given))
+    if unset:  # the stored values resolve_node merged in go; a value given and unset at once is refused by the store
+        kept = {name: value for name, value in record.props.items() if name not in unset or name in given}
+        record = Node(record.key, record.type, kept)
     for notice in notices:
         click.echo(printable(f"{Msg('cli.import.notice')}: {notice.message}"), err=True)
     for _, message in personal_findings(record.props):
         click.echo(printable(f"{Msg('cli.import.notice')}: {message}"), err=True)
-    written = cli.store().upsert([record], source="cli add node", user=cli.user)
-    _echo_written(written)
+    with cli.store().write(source="cli add node", user=cli.user) as writer:
+        writer.upsert_nodes([record], remove={record.key: unset} if unset else None)
+    _echo_written(writer.summary)
 
 
 @add.command("tie")
@@ -181,16 +179,21 @@ def add_node(cli: Cli, node_type: str, key: str, props: tuple[str, ...]) -> None
 @click.argument("end")
 @click.argument("props", nargs=-1, metavar="PROPERTY=VALUE...")
 @click.option("--id", "tie_id", default="", help="The tie's own id (default: derived from start, type, end and since).")
+@click.option("--unset", "unset", multiple=True, metavar="NAME", help=_UNSET_HELP)
 @pass_cli
-def add_tie(cli: Cli, start: str, tie_type: str, end: str, props: tuple[str, ...], tie_id: str) -> None:
+def add_tie(
+    cli: Cli, start: str, tie_type: str, end: str, props: tuple[str, ...], tie_id: str, unset: tuple[str, ...]
+) -> None:
     """Add or update a tie START -[TIE_TYPE]-> END.
 
     Example: partnergraph add tie org:gops-kwilcz REFERS org:ces-kwilcz count=6 since=2024-01-01
     """
-    written = cli.store().upsert(
-        ties=[Tie(tie_type, start, end, key_values(props), tie_id)], source="cli add tie", user=cli.user
-    )
-    _echo_written(written)
+    store = cli.store()
+    record = Tie(tie_type, start, end, key_values(props), tie_id)
+    remove = {store.validator.tie(record).id: unset} if unset else None
+    with store.write(source="cli add tie", user=cli.user) as writer:
+        writer.upsert_ties([record], remove=remove)
+    _echo_written(writer.summary)
 
 
 @main.command()
@@ -354,12 +357,8 @@ def log(cli: Cli, version: int | None, key: str | None, limit: int, fmt: str) ->
 
 register_messages(
     {
-        "cli.reverted": (
-            "Cofnięto wersję {reverted} (nowa wersja {version}): węzły usunięte {nd}, przywrócone {nc}, zmienione {nu}; "
-            "powiązania usunięte {td}, przywrócone {tc}, zmienione {tu}",
-            "Reverted version {reverted} (new version {version}): nodes deleted {nd}, restored {nc}, changed {nu}; "
-            "ties deleted {td}, restored {tc}, changed {tu}",
-        ),
+        "cli.reverted": "Reverted version {reverted} (new version {version}): nodes deleted {nd}, restored {nc}, changed {nu}; "
+        "ties deleted {td}, restored {tc}, changed {tu}",
     }
 )
 

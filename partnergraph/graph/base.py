@@ -11,6 +11,15 @@ Writes happen in a transaction that is all-or-nothing::
         w.upsert_ties(ties)
     print(w.summary)               # created / updated / unchanged / deleted
 
+Writing merges: a property a record leaves out keeps its stored value. Removing a stored value
+is said explicitly, per record, by the key it is stored under (a tie's id)::
+
+    w.upsert_nodes([Node("org:a", "Organisation", {"name": "A", "kind": "ngo"})], remove={"org:a": ["phone"]})
+
+The removal is part of the record's update (one change-log entry holds the value before, so a
+revert puts it back) and the summary counts the values removed (``node_value``/``tie_value``
+``removed``). A required property cannot be removed, nor one the same record gives a value.
+
 Each committed write that changed something gets the next write version; the change log
 records, per version, who, from which source, when, and the previous values, so that
 :meth:`GraphStore.revert` can undo it.
@@ -29,17 +38,28 @@ from typing import Any, Literal, TypeVar
 from partnergraph.errors import IntegrityError, NotFoundError, Problem, StoreError, ValidationError
 from partnergraph.graph.invariants import HIERARCHY_TIE, Invariants
 from partnergraph.graph.revert import Revert
-from partnergraph.i18n import Msg
+from partnergraph.i18n import Msg, register_messages
 from partnergraph.records import Node, Tie
-from partnergraph.schema import Schema, load_schema
+from partnergraph.schema import NodeType, Schema, TieType, load_schema
 from partnergraph.validate import Validator
 from partnergraph.values import PARSERS, Value, to_json
 
-__all__ = ["BATCH_SIZE", "Change", "Direction", "GraphStore", "Transaction", "WriteSummary", "Writer"]
+__all__ = ["BATCH_SIZE", "Change", "Direction", "GraphStore", "Removals", "Transaction", "WriteSummary", "Writer"]
 
 BATCH_SIZE = 5000
 Direction = Literal["out", "in", "both"]
 T = TypeVar("T")
+Removals = Mapping[str, Iterable[str]]
+"""Property names whose stored values a write removes, by node key or tie id."""
+
+register_messages(
+    {
+        "store.remove_required": "cannot remove the value of {name!r}: the property is required",
+        "store.remove_required.hint": "give another value instead of removing it",
+        "store.remove_given": "{name!r}: a new value and its removal are given at once; choose one",
+        "store.remove_unmatched": "removing values ({names}) concerns {key}, which this write does not contain",
+    }
+)
 
 
 R = TypeVar("R", Node, Tie)
@@ -93,8 +113,14 @@ class WriteSummary:
             self.counts[f"{entity}_{outcome}"] = self.counts.get(f"{entity}_{outcome}", 0) + n
 
     def get(self, entity: str, outcome: str) -> int:
-        """How many ``entity`` ("node"/"tie") records had ``outcome`` (created, updated, unchanged, deleted)."""
+        """How many ``entity`` ("node"/"tie") records had ``outcome`` (created, updated, unchanged, deleted);
+        ``get("node_value", "removed")`` (or ``tie_value``): how many stored property values were removed."""
         return self.counts.get(f"{entity}_{outcome}", 0)
+
+    @property
+    def removed(self) -> int:
+        """Stored property values the write removed, from nodes and ties."""
+        return self.get("node_value", "removed") + self.get("tie_value", "removed")
 
     @property
     def changed(self) -> bool:
@@ -208,19 +234,67 @@ class Writer:
     def _tie(self, tie: Tie, props: dict[str, Any]) -> Tie:
         return Tie(tie.type, tie.start, tie.end, props, tie.id, self.source, self.at, self.version)
 
-    def upsert_nodes(self, nodes: Iterable[Node]) -> None:
-        """Create or update nodes; properties not given keep their stored values; a changed kind must fit the node's ties."""
+    def upsert_nodes(self, nodes: Iterable[Node], *, remove: Removals | None = None) -> None:
+        """Create or update nodes; properties not given keep their stored values; a changed kind must fit the node's ties.
+
+        ``remove`` maps keys of nodes among ``nodes`` to properties whose stored values go (see the module docs).
+        """
+        drop = _removals(remove)
+        seen: set[str] = set()
         for number, chunk in enumerate(batched(nodes, BATCH_SIZE)):
+            if drop:
+                self._check_removals(chunk, drop, self.validator.schema.node_types, None)
             checked = self._validated(chunk, self.validator.node, number)
+            if drop:
+                self._check_removals(chunk, drop, self.validator.schema.node_types, checked, seen)
             stored = self.tx.get_nodes(list({n.key for n in checked}))
             types = {key: node.type for key, node in stored.items()}
             for node in checked:  # a key with another type (stored, or earlier in the chunk) is refused
                 if (was := types.setdefault(node.key, node.type)) != node.type:
                     raise IntegrityError(Msg("store.type_change", key=node.key, old=was, new=node.type))
-            created, updated, log = self._merge("node", checked, stored, self._node)
+            created, updated, log = self._merge("node", checked, stored, self._node, drop)
             self.tx.put_nodes(list(created.values()), list(updated.values()))
             self._check_kinds(self.rules.rekinded(self.validator, stored, updated.values()))
             self.tx.log(log)
+        _unmatched(drop, seen)
+
+    def _check_removals(
+        self,
+        raw: Sequence[Node | Tie],
+        drop: Mapping[str, frozenset[str]],
+        owners: Mapping[str, NodeType] | Mapping[str, TieType],
+        checked: Sequence[Node | Tie] | None,
+        seen: set[str] | None = None,
+    ) -> None:
+        """Refuse removing required or unknown properties, or ones the same record gives a value.
+
+        Called before validation with the keys as given (so that removing a required value is
+        named as such, not as a missing one), then with the validated records, whose keys count.
+        """
+        problems: list[Problem] = []
+        for index, record in enumerate(raw):
+            found = checked[index] if checked is not None else record
+            key = (found.key if isinstance(found, Node) else found.id).strip()
+            names = drop.get(key)
+            owner = owners.get(record.type)
+            if names is None or owner is None:
+                continue
+            if seen is not None:
+                seen.add(key)
+            for name in sorted(names):
+                prop = owner.properties.get(name)
+                if prop is None:
+                    hint = Msg("val.types_hint", allowed=", ".join(owner.properties))
+                    problem = Problem(Msg("val.unknown_property", owner=owner.name, name=name), name, hint)
+                elif prop.required:
+                    problem = Problem(Msg("store.remove_required", name=name), name, Msg("store.remove_required.hint"))
+                elif checked is not None and name in found.props and _given(record.props.get(name)):
+                    problem = Problem(Msg("store.remove_given", name=name), name)
+                else:
+                    continue
+                problems.append(problem.located(key))
+        if problems:
+            raise ValidationError(problems)
 
     def _merge(
         self,
@@ -228,9 +302,11 @@ class Writer:
         records: list[R],
         stored: Mapping[str, R],
         stamp: Callable[[R, dict[str, Any]], R],
+        drop: Mapping[str, frozenset[str]] | None = None,
     ) -> tuple[dict[str, R], dict[str, R], list[Change]]:
         """Merge one chunk of nodes or ties into what is stored: the records to create and to update
-        (properties not given keep their stored values; a key given twice merges in order) and their log."""
+        (properties not given keep their stored values, those in ``drop`` lose them; a key given twice
+        merges in order) and their log."""
         created: dict[str, R] = {}
         updated: dict[str, R] = {}
         unchanged: set[str] = set()
@@ -238,8 +314,13 @@ class Writer:
         for record in records:
             key = record.key if isinstance(record, Node) else record.id
             old = created.get(key) or updated.get(key) or stored.get(key)
-            merged = stamp(record, {**old.props, **record.props} if old else dict(record.props))
+            base = old.props if old else {}
+            if drop and old and (names := drop.get(key)) and not names.isdisjoint(base):
+                base = {k: v for k, v in base.items() if k not in names}
+            merged = stamp(record, {**base, **record.props})
             changed = old is not None and (merged.props != old.props or _ends(merged) != _ends(old))
+            if old is not None and base is not old.props:
+                self.summary.add(f"{entity}_value", "removed", sum(k not in merged.props for k in old.props))
             self._count(entity, old, changed, key, unchanged)
             if old is None:
                 created[key] = merged
@@ -278,13 +359,23 @@ class Writer:
         if changed and (problems := self.rules.blocked_kinds(self.tx, self.validator, changed)):
             raise ValidationError(problems)
 
-    def upsert_ties(self, ties: Iterable[Tie]) -> None:
-        """Create or update ties; both endpoints must exist and fit the tie type, PART_OF must go up."""
+    def upsert_ties(self, ties: Iterable[Tie], *, remove: Removals | None = None) -> None:
+        """Create or update ties; both endpoints must exist and fit the tie type, PART_OF must go up.
+
+        ``remove`` maps ids of ties among ``ties`` to properties whose stored values go (see the module docs).
+        """
+        drop = _removals(remove)
+        seen: set[str] = set()
         for number, chunk in enumerate(batched(ties, BATCH_SIZE)):
+            if drop:
+                self._check_removals(chunk, drop, self.validator.schema.tie_types, None)
             checked = self._validated(chunk, self.validator.tie, number)
+            if drop:
+                self._check_removals(chunk, drop, self.validator.schema.tie_types, checked, seen)
             level = self._check_ties(checked)
-            self._put_ties(checked)
+            self._put_ties(checked, drop)
             self._check_cycles(level)
+        _unmatched(drop, seen)
 
     def _check_ties(self, ties: Sequence[Tie]) -> list[Tie]:
         """Refuse ties with missing or unfitting endpoints, or PART_OF the wrong way; return PART_OF ties within one level."""
@@ -315,9 +406,9 @@ class Writer:
         if ties and (problems := self.rules.cycles_closed(self.tx, ties)):
             raise ValidationError(problems)
 
-    def _put_ties(self, checked: list[Tie]) -> None:
+    def _put_ties(self, checked: list[Tie], drop: Mapping[str, frozenset[str]] | None = None) -> None:
         stored = self.tx.get_ties(list({t.id for t in checked}))
-        created, updated, log = self._merge("tie", checked, stored, self._tie)
+        created, updated, log = self._merge("tie", checked, stored, self._tie, drop)
         self.tx.put_ties(list(created.values()), list(updated.values()))
         self.tx.log(log)
 
@@ -360,6 +451,28 @@ class Writer:
     def revert(self, changes: Sequence[Change], decode: Any) -> None:
         """Put every record that ``changes`` (one version's log) touched back as it was before (see :mod:`.revert`)."""
         Revert(self, decode).run(changes)
+
+
+def _removals(remove: Removals | None) -> dict[str, frozenset[str]]:
+    """``remove`` with its keys stripped and its names as sets (names given as one string are one name)."""
+    found: dict[str, frozenset[str]] = {}
+    for key, names in (remove or {}).items():
+        named = frozenset([names] if isinstance(names, str) else names)
+        if named:
+            found[key.strip()] = found.get(key.strip(), frozenset()) | named
+    return found
+
+
+def _unmatched(drop: Mapping[str, frozenset[str]], seen: set[str]) -> None:
+    """Refuse removals for records the write did not contain (a mistyped key must not pass in silence)."""
+    if missing := sorted(set(drop) - seen):
+        key = missing[0]
+        raise NotFoundError(Msg("store.remove_unmatched", key=key, names=", ".join(sorted(drop[key]))))
+
+
+def _given(value: object) -> bool:
+    """Whether a raw value is a value (the validator takes None and blank text as 'not given')."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 class _DryRun(Exception):

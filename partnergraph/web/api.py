@@ -8,6 +8,7 @@ token, or the public mode); writing needs an editor's token (``Authorization: Be
 alone never writes here. Every write goes through the store (``source="api"``, the token's
 account as the user), so models.ttl validates it and the change log names who did it. Values
 are JSON; text is parsed like the forms' (dates ``2024-03-01`` or ``01.03.2024``, ``1 234,50``).
+``null`` removes a stored value (PATCH of a node, POST of an existing tie); a required one cannot be removed.
 Errors are JSON (:func:`partnergraph.web.handlers.json_error`): 400 unreadable request, 401 no
 login or token, 403 role, 404, 405, 409 conflict, 413, 422 invalid data with its problems.
 """
@@ -25,8 +26,8 @@ from flask.typing import ResponseReturnValue
 
 import partnergraph
 from partnergraph.errors import Problem, ValidationError
-from partnergraph.graph.base import GraphStore
-from partnergraph.i18n import Msg, current_language, register_messages, t
+from partnergraph.graph.base import GraphStore, WriteSummary
+from partnergraph.i18n import Msg, Plural, current_language, register_messages, t
 from partnergraph.importers.personal import personal_findings
 from partnergraph.queries import analyses
 from partnergraph.records import Node, Tie
@@ -43,91 +44,48 @@ __all__ = ["ROUTES", "Route", "bp", "openapi_document"]
 
 register_messages(
     {
-        "web.api.not_object": ("Treść żądania musi być obiektem JSON.", "The request body must be a JSON object."),
-        "web.api.bad_field": ("pole {name!r} musi być typu {kind}", "the field {name!r} must be of type {kind}"),
-        "web.api.unknown_field": (
-            "nieznane pole {name!r}; dozwolone: {allowed}",
-            "unknown field {name!r}; allowed: {allowed}",
-        ),
-        "web.api.required": ("brak pola {name!r}", "the field {name!r} is missing"),
-        "web.api.bad_params": ("Parametrów zapytania nie da się odczytać.", "The query parameters cannot be read."),
-        "web.api.bad_flag": (
-            "{name}={value!r}: oczekiwano 1/0, tak/nie, true/false",
-            "{name}={value!r}: expected 1/0, yes/no, true/false",
-        ),
-        "web.api.token_needed": (
-            "Zapis przez API wymaga tokenu API edytora (nagłówek Authorization: Bearer …); "
-            "sesja przeglądarki nie wystarcza. Token utworzysz na stronie /api/tokens.",
-            "Writing through the API needs an editor's API token (header Authorization: Bearer …); "
-            "a browser session is not enough. Create a token on the page /api/tokens.",
-        ),
-        "web.api.editors_only": (
-            "Zapisywać mogą edytorzy i administratorzy; rola tego konta: {role}.",
-            "Editors and admins may write; this account's role: {role}.",
-        ),
-        "web.api.node_exists": (
-            "Węzeł {key} już istnieje; zmień go przez PATCH /api/nodes/{key}.",
-            "The node {key} already exists; change it with PATCH /api/nodes/{key}.",
-        ),
-        "web.api.has_ties": (
-            "Węzeł {key} ma {count} powiązań (lista w „problems”); usuń je razem z nim: ?cascade=1.",
+        "web.api.not_object": "The request body must be a JSON object.",
+        "web.api.bad_field": "the field {name!r} must be of type {kind}",
+        "web.api.unknown_field": "unknown field {name!r}; allowed: {allowed}",
+        "web.api.required": "the field {name!r} is missing",
+        "web.api.bad_params": "The query parameters cannot be read.",
+        "web.api.bad_flag": "{name}={value!r}: expected 1/0, yes/no, true/false",
+        "web.api.token_needed": "Writing through the API needs an editor's API token (header Authorization: Bearer …); "
+        "a browser session is not enough. Create a token on the page /api/tokens.",
+        "web.api.editors_only": "Editors and admins may write; this account's role: {role}.",
+        "web.api.node_exists": "The node {key} already exists; change it with PATCH /api/nodes/{key}.",
+        "web.api.has_ties": Plural(
+            "The node {key} has {count} tie (listed in “problems”); delete it with the node: ?cascade=1.",
             "The node {key} has {count} ties (listed in “problems”); delete them with it: ?cascade=1.",
         ),
-        "web.api.tie_of": ("{type}: {name} ({key})", "{type}: {name} ({key})"),
-        "web.api.no_tie": ("Nie ma powiązania {tie}.", "There is no tie {tie}."),
-        "web.api.doc.title": ("partnergraph — JSON API", "partnergraph — JSON API"),
-        "web.api.doc.about": (
-            "Sieci ekonomii społecznej: organizacje, gminy, powiązania i analizy. Czytanie: sesja, token "
-            "albo tryb publiczny; zapis: token API edytora. Błędy: obiekt „error”.",
-            "Social-economy networks: organisations, municipalities, ties and analyses. Reading: a session, a "
-            "token or the public mode; writing: an editor's API token. Errors: an “error” object.",
-        ),
-        "web.api.doc.bearer": (
-            "Token API (utwórz na /api/tokens); konto i rola tokenu.",
-            "An API token (create it on /api/tokens); the token's account and role.",
-        ),
-        "web.api.doc.session": (
-            "Sesja po zalogowaniu na /login (tylko odczyt przez API).",
-            "The session after logging in on /login (API reading only).",
-        ),
-        "web.api.doc.lang": (
-            "Język komunikatów: pl (domyślny) albo en.",
-            "The language of messages: pl (default) or en.",
-        ),
-        "web.api.doc.ok": ("Wynik", "The result"),
-        "web.api.doc.created": ("Utworzono", "Created"),
-        "web.api.doc.error": ("Błąd (obiekt „error”)", "An error (an “error” object)"),
-        "web.api.doc.props": (
-            "Właściwości z models.ttl: nazwa → wartość JSON (daty jako 2024-03-01).",
-            "Properties from models.ttl: name → JSON value (dates as 2024-03-01).",
-        ),
-        "web.api.doc.param": ("Parametr {name}", "The parameter {name}"),
-        "web.api.doc.organisations": (
-            "Strona organizacji (wyszukiwanie i filtry jak na liście)",
-            "A page of organisations (search and filters as on the list)",
-        ),
-        "web.api.doc.node": ("Węzeł i jego powiązania", "A node and its ties"),
-        "web.api.doc.create_node": ("Utwórz węzeł (edytorzy, token)", "Create a node (editors, token)"),
-        "web.api.doc.update_node": (
-            "Zmień właściwości węzła; podane wartości zastępują zapisane, pozostałe zostają (edytorzy, token)",
-            "Change a node's properties; the values given replace the stored ones, the others stay (editors, token)",
-        ),
-        "web.api.doc.delete_node": (
-            "Usuń węzeł; z powiązaniami tylko z ?cascade=1 (edytorzy, token)",
-            "Delete a node; with its ties only with ?cascade=1 (editors, token)",
-        ),
-        "web.api.doc.tie": ("Powiązanie", "A tie"),
-        "web.api.doc.create_tie": (
-            "Utwórz (albo uzupełnij istniejące) powiązanie (edytorzy, token)",
-            "Create (or update an existing) tie (editors, token)",
-        ),
-        "web.api.doc.delete_tie": ("Usuń powiązanie (edytorzy, token)", "Delete a tie (editors, token)"),
-        "web.api.doc.analysis_list": ("Analizy i ich parametry", "The analyses and their parameters"),
-        "web.api.doc.analysis": (
-            "Wynik analizy; parametry analizy jako parametry zapytania",
-            "An analysis's result; its parameters as query parameters",
-        ),
-        "web.api.doc.openapi": ("Ten dokument (OpenAPI 3.1)", "This document (OpenAPI 3.1)"),
+        "web.api.tie_of": "{type}: {name} ({key})",
+        "web.api.no_tie": "There is no tie {tie}.",
+        "web.api.doc.title": "partnergraph — JSON API",
+        "web.api.doc.about": "Social-economy networks: organisations, municipalities, ties and analyses. Reading: a session, a "
+        "token or the public mode; writing: an editor's API token. Errors: an “error” object.",
+        "web.api.doc.bearer": "An API token (create it on /api/tokens); the token's account and role.",
+        "web.api.doc.session": "The session after logging in on /login (API reading only).",
+        "web.api.doc.lang": "The language of messages: pl (default) or en.",
+        "web.api.doc.ok": "The result",
+        "web.api.doc.created": "Created",
+        "web.api.doc.error": "An error (an “error” object)",
+        "web.api.doc.props": "Properties from models.ttl: name → JSON value (dates as 2024-03-01).",
+        "web.api.doc.param": "The parameter {name}",
+        "web.api.doc.organisations": "A page of organisations (search and filters as on the list)",
+        "web.api.doc.node": "A node and its ties",
+        "web.api.doc.create_node": "Create a node (editors, token)",
+        "web.api.doc.update_node": "Change a node's properties; the values given replace the stored ones, null removes a value, the others "
+        "stay (editors, token)",
+        "web.api.doc.patch_props": "Properties from models.ttl: name → a new JSON value, or null, which removes the stored value "
+        "(a required one cannot be removed); the ones not given stay.",
+        "web.api.doc.tie_props": "Properties from models.ttl: name → JSON value; null removes a value stored in an existing tie.",
+        "web.api.doc.delete_node": "Delete a node; with its ties only with ?cascade=1 (editors, token)",
+        "web.api.doc.tie": "A tie",
+        "web.api.doc.create_tie": "Create (or update an existing) tie (editors, token)",
+        "web.api.doc.delete_tie": "Delete a tie (editors, token)",
+        "web.api.doc.analysis_list": "The analyses and their parameters",
+        "web.api.doc.analysis": "An analysis's result; its parameters as query parameters",
+        "web.api.doc.openapi": "This document (OpenAPI 3.1)",
     }
 )
 
@@ -244,7 +202,23 @@ def _checked(check: Callable[[], Any], props: dict[str, Any], label: str = "") -
 
 
 def _warnings(props: dict[str, Any]) -> list[str]:
-    return [str(message) for _, message in personal_findings(props)]
+    return [str(message) for _, message in personal_findings({k: v for k, v in props.items() if v is not None})]
+
+
+def _nulls(props: dict[str, Any]) -> list[str]:
+    """The properties the request sets to ``null``: their stored values are to go."""
+    return sorted(name for name, value in props.items() if value is None)
+
+
+def _write(store: GraphStore, user: User, record: Node | Tie, key: str, gone: Sequence[str] = ()) -> WriteSummary:
+    """Write ``record`` (stored under ``key``) as ``user``, removing the stored values of ``gone``."""
+    remove = {key: gone} if gone else None
+    with store.write(source="api", user=user.name) as writer:
+        if isinstance(record, Node):
+            writer.upsert_nodes([record], remove=remove)
+        else:
+            writer.upsert_ties([record], remove=remove)
+    return writer.summary
 
 
 def _found(store: GraphStore, key: str) -> Node:
@@ -393,6 +367,7 @@ def create_node() -> ResponseReturnValue:
         "node": _node(_found(store, key)),
         "version": written.version,
         "changed": True,
+        "removed": 0,
         "warnings": _warnings(props),
     }
     return jsonify(body), 201, {"Location": url_for(".node", key=key)}
@@ -400,20 +375,27 @@ def create_node() -> ResponseReturnValue:
 
 @route("/nodes/<path:key>", "PATCH", result="NodeWritten", body="NodePatch", errors=(404, *_WRITE_ERRORS), write=True)
 def update_node(key: str) -> ResponseReturnValue:
-    """Change the properties given (the store merges: the others keep their values)."""
+    """Change the properties given (the store merges: the others keep their values); ``null`` removes a value."""
     user = _editor()
     props = _body({"props": dict}, ("props",))["props"]
     store = get_store()
     stored = _found(store, key)
-    merged = {**stored.as_json()["props"], **props}  # required properties stay given: the store checks whole records
+    gone = _nulls(props)
+    given = {name: value for name, value in props.items() if value is not None}
+    required = {name for name, prop in store.schema.node_types[stored.type].properties.items() if prop.required}
+    # required properties stay given (the store checks whole records, and refuses their removal by name)
+    kept = {name: value for name, value in stored.as_json()["props"].items() if name not in gone or name in required}
+    merged = {**kept, **given}
     record = Node(key, stored.type, merged)
-    _checked(lambda: store.validator.node(record), merged)
-    written = _checked(lambda: store.upsert([record], source="api", user=user.name), merged, key)
+    named = {**merged, **props}  # every field a problem may name
+    _checked(lambda: store.validator.node(record), named)
+    written = _checked(lambda: _write(store, user, record, key, gone), named, key)
     return jsonify(
         {
             "node": _node(_found(store, key)),
             "version": written.version,
             "changed": written.changed,
+            "removed": written.removed,
             "warnings": _warnings(props),
         }
     )
@@ -465,13 +447,15 @@ def create_tie() -> ResponseReturnValue:
     if missing:
         raise ValidationError(missing)
     existed = store.get_tie(tie_id) is not None
-    written = _checked(lambda: store.upsert(ties=[record], source="api", user=user.name), props, tie_id)
+    gone = _nulls(props) if existed else []
+    written = _checked(lambda: _write(store, user, record, tie_id, gone), props, tie_id)
     stored = store.get_tie(tie_id)
     assert stored is not None  # just written
     body = {
         "tie": stored.as_json(),
         "version": written.version,
         "changed": written.changed,
+        "removed": written.removed,
         "warnings": _warnings(props),
     }
     return jsonify(body), 200 if existed else 201, {"Location": url_for(".tie", tie_id=tie_id)}
@@ -600,6 +584,9 @@ def _schemas(store: GraphStore) -> dict[str, Any]:
         "description": t("web.api.doc.props"),
         "additionalProperties": {"type": ["string", "number", "boolean"]},
     }
+    removable = {"type": ["string", "number", "boolean", "null"]}
+    patch_props = {**props, "description": t("web.api.doc.patch_props"), "additionalProperties": removable}
+    tie_props = {**props, "description": t("web.api.doc.tie_props"), "additionalProperties": removable}
     node_type = {"type": "string", "enum": list(store.schema.node_types)}
     tie_type = {"type": "string", "enum": list(store.schema.tie_types)}
     tie = _object(
@@ -610,7 +597,7 @@ def _schemas(store: GraphStore) -> dict[str, Any]:
         {"key": text, "type": node_type, "props": props, "version": integer, "updated": {"type": ["string", "null"]}},
         ("key", "type", "props"),
     )
-    written = {"version": integer, "changed": {"type": "boolean"}, "warnings": array(text)}
+    written = {"version": integer, "changed": {"type": "boolean"}, "removed": integer, "warnings": array(text)}
     error = _object(
         {"status": integer, "message": text, "problems": array(_ref("Problem"))}, ("status", "message", "problems")
     )
@@ -626,9 +613,9 @@ def _schemas(store: GraphStore) -> dict[str, Any]:
         "Node": node,
         "Tie": tie,
         "NodeInput": _object({"type": node_type, "key": text, "props": props}, ("type",)),
-        "NodePatch": _object({"props": props}, ("props",)),
+        "NodePatch": _object({"props": patch_props}, ("props",)),
         "TieInput": _object(
-            {"type": tie_type, "start": text, "end": text, "id": text, "props": props}, ("type", "start", "end")
+            {"type": tie_type, "start": text, "end": text, "id": text, "props": tie_props}, ("type", "start", "end")
         ),
         "NodePage": _object(
             {"page": integer, "more": {"type": "boolean"}, "items": array(_ref("Node"))}, ("page", "more", "items")

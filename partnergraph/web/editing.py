@@ -4,8 +4,10 @@ Each property of the ``Organisation`` node type (or of a tie type) becomes a fie
 (vocabularies) becomes a select, a yes/no value a select, a date a text field taking
 2024-03-01 or 01.03.2024; required fields are marked. The store's validator checks the input —
 its messages appear next to the field they name. Every write goes to the change log with the
-editor's name and the source ``web``. Editing keeps values that are left empty: the store merges
-properties, so a value cannot be cleared here yet.
+editor's name and the source ``web``. Emptying a field that had a value removes the value (the
+store's ``remove``, in the same write and change-log entry as the other changes, so a revert
+puts it back); a required one cannot be emptied, and the form says so next to it. A field the
+form did not post at all keeps its value.
 
 A tie's type and ends are its identity and cannot be edited (another type or end is another
 tie). ``since`` is part of the identity too when the tie's id was derived from it
@@ -33,7 +35,7 @@ from partnergraph.values import Value, to_json
 from partnergraph.web.access import requires
 from partnergraph.web.store import get_store
 
-__all__ = ["NODE_TYPE", "Field", "bp", "edited_tie", "fields_of", "tie_fields", "tie_types_from"]
+__all__ = ["NODE_TYPE", "Field", "bp", "cleared", "edited_tie", "fields_of", "tie_fields", "tie_types_from"]
 
 bp = Blueprint("editing", __name__)
 NODE_TYPE = "Organisation"
@@ -42,42 +44,25 @@ HIDDEN = frozenset({"source", "example"})
 
 register_messages(
     {
-        "web.tie.edit": ("Edytuj", "Edit"),
-        "web.tie.delete": ("Usuń", "Delete"),
-        "web.tie.actions": ("Działania", "Actions"),
-        "web.tie.edit_title": ("Edycja powiązania: {start} — {end}", "Editing the tie: {start} — {end}"),
-        "web.tie.id": ("Identyfikator", "Identifier"),
-        "web.tie.to": ("Do", "To"),
-        "web.tie.side": ("Strona", "Party"),
-        "web.tie.fixed_help": (
-            "Typu i stron powiązania nie można zmienić: inny typ lub inna strona to inne powiązanie — "
-            "usuń to i dodaj nowe.",
-            "The tie's type and ends cannot be changed: another type or end makes another tie — "
-            "delete this one and add a new one.",
-        ),
-        "web.tie.since_help": (
-            "Zmiana daty początku „od” tworzy nowe powiązanie: zapis usuwa to i dodaje nowe z tymi samymi "
-            "danymi (jedna wersja zapisu, do cofnięcia w dzienniku zmian).",
-            "Changing the start date “since” makes a new tie: the write deletes this one and adds a new one "
-            "with the same values (one write version, which the change log can revert).",
-        ),
-        "web.tie.renewed": (
-            "Nowa data początku: powiązanie ma teraz identyfikator {tie}.",
-            "New start date: the tie's identifier is now {tie}.",
-        ),
-        "web.tie.since_taken": (
-            "powiązanie {tie} z tą datą początku już istnieje; zmień je albo usuń",
-            "the tie {tie} with this start date already exists; edit or delete it instead",
-        ),
-        "web.tie.delete_title": ("Usunąć powiązanie: {start} — {end}?", "Delete the tie: {start} — {end}?"),
-        "web.tie.delete_explain": (
-            "Zostanie usunięte tylko to powiązanie, obie jego strony zostają. Zmianę można cofnąć w dzienniku zmian.",
-            "Only this tie is deleted; both ends stay. The change log can revert it.",
-        ),
-        "web.tie.deleted": (
-            "Usunięto powiązanie {start} — {end} (wersja zapisu {version}); cofniesz to w dzienniku zmian.",
-            "Deleted the tie {start} — {end} (write version {version}); the change log can revert it.",
-        ),
+        "web.tie.edit": "Edit",
+        "web.tie.delete": "Delete",
+        "web.tie.actions": "Actions",
+        "web.tie.edit_title": "Editing the tie: {start} — {end}",
+        "web.tie.id": "Identifier",
+        "web.tie.to": "To",
+        "web.tie.side": "Party",
+        "web.tie.fixed_help": "The tie's type and ends cannot be changed: another type or end makes another tie — "
+        "delete this one and add a new one.",
+        "web.tie.since_help": "Changing the start date “since” makes a new tie: the write deletes this one and adds a new one "
+        "with the same values (one write version, which the change log can revert).",
+        "web.tie.renewed": "New start date: the tie's identifier is now {tie}.",
+        "web.tie.since_taken": "the tie {tie} with this start date already exists; edit or delete it instead",
+        "web.tie.delete_title": "Delete the tie: {start} — {end}?",
+        "web.tie.delete_explain": "Only this tie is deleted; both ends stay. The change log can revert it.",
+        "web.tie.deleted": "Deleted the tie {start} — {end} (write version {version}); the change log can revert it.",
+        "web.edit.clear_note": "Emptying a field removes the stored value (required fields cannot be emptied); "
+        "the change log can revert it.",
+        "web.edit.cleared": "Values removed: {names}.",
     }
 )
 
@@ -154,15 +139,31 @@ def field_errors(exc: PartnergraphError, names: set[str]) -> dict[str, list[str]
     return errors
 
 
+def cleared(fields: list[Field], stored: Mapping[str, Value]) -> list[Field]:
+    """The ``fields`` posted empty whose property has a stored value (a field not posted at all is kept)."""
+    return [f for f in fields if f.name in stored and f.name in request.form and not request.form[f.name].strip()]
+
+
+def _flash_cleared(gone: list[Field], saved: Node | Tie | None) -> None:
+    """Say which values the write removed (a value the store derives again, a kind's sector, stays)."""
+    if names := [f.label for f in gone if saved is not None and f.name not in saved.props]:
+        flash(t("web.edit.cleared", names=", ".join(names)), "info")
+
+
 def _save(store: GraphStore, key: str, node: Node | None) -> ResponseReturnValue:
-    values = {f.name: request.form.get(f.name, "").strip() for f in fields_of(store)}
+    fields = fields_of(store)
+    values = {f.name: request.form.get(f.name, "").strip() for f in fields}
     props = {name: value for name, value in values.items() if value}
+    gone = cleared(fields, node.props) if node is not None else []
     try:
-        written = store.upsert([Node(key, NODE_TYPE, props)], source="web", user=current_user.name)
+        with store.write(source="web", user=current_user.name) as writer:
+            writer.upsert_nodes([Node(key, NODE_TYPE, props)], remove={key: [f.name for f in gone]} if gone else None)
     except PartnergraphError as exc:
         return _render(store, node, {**values, "key": key}, field_errors(exc, {*values, "key"}), 400)
+    written = writer.summary
     saved = _saved_key(store, key, props, written.version)
     flash(t("web.edit.saved", name=props.get("name", saved), version=written.version), "success")
+    _flash_cleared(gone, store.get_node(saved))
     for _, message in personal_findings(props):
         flash(str(message), "warning")
     return redirect(url_for("organisations.show", key=saved))
@@ -324,14 +325,20 @@ def _tie_page(store: GraphStore, template: str, tie: Tie, ends: tuple[Node, Node
 
 
 def edited_tie(store: GraphStore, tie: Tie, values: Mapping[str, str]) -> Tie:
-    """``tie`` with the form's ``values`` (empty: keep the stored value), checked, with the id it will have.
+    """``tie`` with the form's ``values`` (empty: the stored value goes), checked, with the id it will have.
 
-    A value shown unchanged keeps its stored typed value. The id stays unless it was derived from
-    ``since`` (:func:`~partnergraph.records.tie_id`): then a new ``since`` gives a new id.
+    A value shown unchanged keeps its stored typed value; a required one left empty stays here, for
+    the store to refuse its removal (:func:`_rewrite`) with the message that says so. The id stays
+    unless it was derived from ``since`` (:func:`~partnergraph.records.tie_id`): then a new or
+    emptied ``since`` gives a new id.
     """
     props = dict(tie.props)
+    properties = store.schema.tie_types[tie.type].properties
     for name, text in values.items():
-        if text and not (name in tie.props and text == _shown(tie.props[name])):
+        if not text:
+            if not (name in properties and properties[name].required):
+                props.pop(name, None)
+        elif not (name in tie.props and text == _shown(tie.props[name])):
             props[name] = text
     derived = _since_in_id(tie)
     return store.validator.tie(Tie(tie.type, tie.start, tie.end, props, "" if derived else tie.id))
@@ -342,13 +349,14 @@ def _since_in_id(tie: Tie) -> bool:
     return tie.id == records.tie_id(tie.start, tie.type, tie.end, tie.props.get("since"))
 
 
-def _rewrite(writer: Writer, old: Tie, new: Tie) -> None:
-    """Write ``new`` in place of ``old``: an update, or a delete and a create when the id changes."""
+def _rewrite(writer: Writer, old: Tie, new: Tie, gone: list[str]) -> None:
+    """Write ``new`` in place of ``old`` without the values of ``gone``: an update, or a delete and a
+    create when the id changes."""
     if new.id != old.id:
         if writer.tx.get_ties([new.id]):
             raise ValidationError([Problem(Msg("web.tie.since_taken", tie=new.id), "since")])
         writer.delete_tie(old.id)
-    writer.upsert_ties([new])
+    writer.upsert_ties([new], remove={new.id: gone} if gone else None)
 
 
 @bp.route("/ties/<path:tie_id>/edit", methods=["GET", "POST"])
@@ -361,15 +369,18 @@ def edit_tie(tie_id: str) -> ResponseReturnValue:
     if request.method == "GET":
         values = {name: _shown(value) for name, value in tie.props.items()}
         return _tie_page(store, "tie_edit.html", tie, (start, end), fields=fields, values=values, errors={})
-    values = {f.name: request.form.get(f.name, "").strip() for f in fields}
+    values = {f.name: request.form[f.name].strip() for f in fields if f.name in request.form}
+    gone = cleared(fields, tie.props)
     try:
         new = edited_tie(store, tie, values)
         with store.write(source="web", user=current_user.name) as writer:
-            _rewrite(writer, tie, new)
+            _rewrite(writer, tie, new, [f.name for f in gone])
     except PartnergraphError as exc:
-        errors = field_errors(exc, set(values))
-        return _tie_page(store, "tie_edit.html", tie, (start, end), fields=fields, values=values, errors=errors), 400
+        errors = field_errors(exc, {f.name for f in fields})
+        shown = {name: _shown(value) for name, value in tie.props.items()} | values
+        return _tie_page(store, "tie_edit.html", tie, (start, end), fields=fields, values=shown, errors=errors), 400
     flash(t("web.tie.saved", version=writer.summary.version), "success")
+    _flash_cleared(gone, store.get_tie(new.id))
     if new.id != tie.id:
         flash(t("web.tie.renewed", tie=new.id), "info")
     return redirect(url_for("organisations.show", key=_back(tie)))

@@ -4,8 +4,13 @@
 (``INSTANCE_PATH/uploads/<random token>/``, mode 0700; the file keeps the user's name, made
 safe with :func:`werkzeug.utils.secure_filename`), runs
 :func:`~partnergraph.importers.run.run_import` with ``dry_run=True`` and shows what would
-change and every problem with its place. The confirm button posts back only the token: the
-server never takes a path from the client, and the file it imports is the one it checked.
+change and every problem with its place. The form takes the options of ``partnergraph import``
+that make sense in a browser: skip invalid rows (``--skip-invalid``), a GraphML/GEXF attribute
+mapping uploaded beside the file (``--mapping``, saved in the same folder as ``mapping.json``)
+and applying an older TERYT/KRS register state (``--allow-older``). The options are kept with
+the upload (``upload.json``), shown on the report and used again by the confirm. The confirm
+button posts back only the token: the server never takes a path or an option from the client
+then, and the file it imports is the one it checked, with the settings it was checked with.
 Confirming renames the token's folder first (atomic), so a second confirm of the same token —
 a double click, a reload — finds nothing and imports nothing. The folder is deleted after the
 import, after a refused dry run, on cancel, and by any visit to these pages once it is older
@@ -32,6 +37,7 @@ from werkzeug.utils import secure_filename
 
 from partnergraph.errors import ConfigError, Problem, ValidationError
 from partnergraph.i18n import Msg, register_messages, t
+from partnergraph.importers.graphml import GraphMapping
 from partnergraph.importers.run import FORMATS, ImportFailed, ImportReport, run_import
 from partnergraph.web.access import requires
 from partnergraph.web.handlers import size_text
@@ -48,93 +54,63 @@ _CLAIMED = ".claimed-"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 _LATIN = str.maketrans({"ł": "l", "Ł": "L"})  # the one Polish letter NFKD does not reduce to ASCII
 _META = "upload.json"
+_MAPPING = "mapping.json"
 
 register_messages(
     {
-        "web.nav.import": ("Import", "Import"),
-        "web.import.title": ("Import danych", "Data import"),
-        "web.import.intro": (
-            "Wybierz plik: najpierw zostanie sprawdzony w całości (nic nie zostanie zapisane), "
-            "potem zobaczysz, co by się zmieniło, i zatwierdzisz import.",
-            "Choose a file: it is checked in full first (nothing is written), then you see what "
-            "would change and confirm the import.",
-        ),
-        "web.import.file": (
-            "Plik (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS JSON, GraphML, GEXF, RDF)",
-            "File (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS JSON, GraphML, GEXF, RDF)",
-        ),
-        "web.import.limit": ("Największy dozwolony plik: {limit}.", "The largest file allowed: {limit}."),
-        "web.import.format": ("Format", "Format"),
-        "web.import.guess": ("rozpoznaj z pliku", "tell from the file"),
-        "web.import.skip": (
-            "pomiń błędne wiersze (zaimportuj tylko poprawne)",
-            "skip invalid rows (import only the valid ones)",
-        ),
-        "web.import.check": ("Sprawdź plik", "Check the file"),
-        "web.import.no_file": ("Wybierz plik do importu.", "Choose a file to import."),
-        "web.import.gone": (
-            "Ten import został już wykonany, anulowany albo wygasł; nic nie zapisano. Prześlij plik ponownie.",
-            "This import was already run, cancelled or has expired; nothing was written. Upload the file again.",
-        ),
-        "web.import.dry_title": ("Sprawdzenie pliku {name}", "Check of the file {name}"),
-        "web.import.done_title": ("Zaimportowano {name}", "Imported {name}"),
-        "web.import.failed_title": ("Import odrzucony: {name}", "Import rejected: {name}"),
-        "web.import.dry_note": (
-            "To była próba: nic nie zapisano. Zatwierdź, aby zaimportować ten sam plik z tymi samymi ustawieniami.",
-            "This was a dry run: nothing was written. Confirm to import the same file with the same settings.",
-        ),
-        "web.import.nothing": ("Nic nie zapisano.", "Nothing was written."),
-        "web.import.records": (
-            "Rekordy w pliku: {records}; odrzucone: {rejected}. Format: {format}.",
-            "Records in the file: {records}; rejected: {rejected}. Format: {format}.",
-        ),
-        "web.import.counts": ("Zmiany", "Changes"),
-        "web.import.would": ("Co by się zmieniło", "What would change"),
-        "web.import.entity": ("rekordy", "records"),
-        "web.import.nodes": ("węzły", "nodes"),
-        "web.import.ties": ("powiązania", "ties"),
-        "web.import.total": ("razem", "total"),
-        "web.import.created": ("nowe", "new"),
-        "web.import.updated": ("zmienione", "updated"),
-        "web.import.unchanged": ("bez zmian", "unchanged"),
-        "web.import.problems": ("Problemy ({n})", "Problems ({n})"),
-        "web.import.notices": ("Uwagi ({n})", "Notes ({n})"),
-        "web.import.place": ("miejsce", "place"),
-        "web.import.problem": ("problem", "problem"),
-        "web.import.fix": ("jak poprawić", "how to fix"),
-        "web.import.more": (
-            "… i jeszcze {n} (pokazano pierwsze {shown}).",
-            "… and {n} more (the first {shown} are shown).",
-        ),
-        "web.import.skipped": (
-            "Wiersze z problemami zostaną pominięte, pozostałe zaimportowane.",
-            "The rows with problems will be skipped, the others imported.",
-        ),
-        "web.import.skipped_done": (
-            "Wiersze z problemami pominięto (lista powyżej).",
-            "The rows with problems were skipped (listed above).",
-        ),
-        "web.import.confirm": ("Zatwierdź import", "Confirm the import"),
-        "web.import.cancel": ("Anuluj", "Cancel"),
-        "web.import.cancelled": (
-            "Anulowano import; przesłany plik usunięto.",
-            "The import was cancelled; the uploaded file was deleted.",
-        ),
-        "web.import.version": (
-            "Wersja zapisu {version}; w dzienniku zmian: {source}.",
-            "Write version {version}; in the change log: {source}.",
-        ),
-        "web.import.unchanged_store": (
-            "Magazyn bez zmian (wersja zapisu nadal {version}).",
-            "The store is unchanged (write version still {version}).",
-        ),
-        "web.import.see_changes": ("Zobacz dziennik zmian", "See the change log"),
-        "web.import.again": ("Importuj inny plik", "Import another file"),
-        "web.import.failed_hint": (
-            "popraw plik albo zaznacz „pomiń błędne wiersze”, aby zaimportować poprawne",
-            "fix the file, or tick “skip invalid rows” to import the valid ones",
-        ),
-        "web.import.refused": ("Plik odrzucony; nic nie zapisano.", "The file was rejected; nothing was written."),
+        "web.nav.import": "Import",
+        "web.import.title": "Data import",
+        "web.import.intro": "Choose a file: it is checked in full first (nothing is written), then you see what "
+        "would change and confirm the import.",
+        "web.import.file": "File (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS JSON, GraphML, GEXF, RDF)",
+        "web.import.limit": "The largest file allowed: {limit}.",
+        "web.import.format": "Format",
+        "web.import.guess": "tell from the file",
+        "web.import.skip": "skip invalid rows (import only the valid ones)",
+        "web.import.mapping": "GraphML/GEXF attribute mapping (a JSON file, optional)",
+        "web.import.mapping_help": "Maps the file's attributes to node types, kinds, tie types and properties "
+        "(as --mapping of partnergraph import); other formats do not use it.",
+        "web.import.allow_older": "allow a TERYT/KRS register state older than the stored one",
+        "web.import.older_hint": "download a newer file or, to load the older state on purpose, tick “allow an older register state”",
+        "web.import.settings": "Import settings: {settings}.",
+        "web.import.with_mapping": "attribute mapping {name}",
+        "web.import.with_older": "an older register state allowed",
+        "web.import.with_skip": "invalid rows skipped",
+        "web.import.check": "Check the file",
+        "web.import.no_file": "Choose a file to import.",
+        "web.import.gone": "This import was already run, cancelled or has expired; nothing was written. Upload the file again.",
+        "web.import.dry_title": "Check of the file {name}",
+        "web.import.done_title": "Imported {name}",
+        "web.import.failed_title": "Import rejected: {name}",
+        "web.import.dry_note": "This was a dry run: nothing was written. Confirm to import the same file with the same settings.",
+        "web.import.nothing": "Nothing was written.",
+        "web.import.records": "Records in the file: {records}; rejected: {rejected}. Format: {format}.",
+        "web.import.counts": "Changes",
+        "web.import.would": "What would change",
+        "web.import.entity": "records",
+        "web.import.nodes": "nodes",
+        "web.import.ties": "ties",
+        "web.import.total": "total",
+        "web.import.created": "new",
+        "web.import.updated": "updated",
+        "web.import.unchanged": "unchanged",
+        "web.import.problems": "Problems ({n})",
+        "web.import.notices": "Notes ({n})",
+        "web.import.place": "place",
+        "web.import.problem": "problem",
+        "web.import.fix": "how to fix",
+        "web.import.more": "… and {n} more (the first {shown} are shown).",
+        "web.import.skipped": "The rows with problems will be skipped, the others imported.",
+        "web.import.skipped_done": "The rows with problems were skipped (listed above).",
+        "web.import.confirm": "Confirm the import",
+        "web.import.cancel": "Cancel",
+        "web.import.cancelled": "The import was cancelled; the uploaded file was deleted.",
+        "web.import.version": "Write version {version}; in the change log: {source}.",
+        "web.import.unchanged_store": "The store is unchanged (write version still {version}).",
+        "web.import.see_changes": "See the change log",
+        "web.import.again": "Import another file",
+        "web.import.failed_hint": "fix the file, or tick “skip invalid rows” to import the valid ones",
+        "web.import.refused": "The file was rejected; nothing was written.",
     }
 )
 
@@ -152,6 +128,28 @@ class Upload:
     format: str | None
     skip_invalid: bool
     user: str
+    allow_older: bool = False
+    mapping: str = ""
+    """The mapping file's name as the user gave it ("" for none); saved as ``mapping.json`` in the folder."""
+
+    @property
+    def mapping_path(self) -> Path | None:
+        return self.folder / _MAPPING if self.mapping else None
+
+    def settings(self) -> list[str]:
+        """The options this upload is imported with, as the report names them."""
+        return [
+            *([t("web.import.with_skip")] if self.skip_invalid else []),
+            *([t("web.import.with_mapping", name=self.mapping)] if self.mapping else []),
+            *([t("web.import.with_older")] if self.allow_older else []),
+        ]
+
+    def options(self) -> dict[str, object]:
+        """The reader options of :func:`~partnergraph.importers.run.run_import` (ConfigError for a bad mapping)."""
+        found: dict[str, object] = {"allow_older": True} if self.allow_older else {}
+        if self.mapping_path is not None:
+            found["mapping"] = GraphMapping.load(self.mapping_path)
+        return found
 
 
 @dataclass
@@ -221,16 +219,32 @@ def _purge() -> None:
             continue
 
 
-def _save(file: FileStorage, fmt: str | None, skip_invalid: bool) -> Upload:
+def _save(
+    file: FileStorage, fmt: str | None, skip_invalid: bool, allow_older: bool, mapping: FileStorage | None
+) -> Upload:
     root = _root()
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
     folder = root / token
     folder.mkdir(mode=0o700)
     name = _shown_name(file.filename or "")
-    upload = Upload(token, folder, name, folder / disk_name(name), fmt, skip_invalid, current_user.name)
+    mapping_name = _shown_name(mapping.filename or "") if mapping is not None else ""
+    path = folder / disk_name(name)
+    if path.name == _MAPPING or path.name == _META:  # the upload's own files keep their names
+        path = folder / f"upload-{path.name}"
+    upload = Upload(token, folder, name, path, fmt, skip_invalid, current_user.name, allow_older, mapping_name)
     file.save(upload.path)
-    meta = {"name": name, "file": upload.path.name, "format": fmt, "skip_invalid": skip_invalid, "user": upload.user}
+    if mapping is not None and upload.mapping_path is not None:
+        mapping.save(upload.mapping_path)
+    meta = {
+        "name": name,
+        "file": upload.path.name,
+        "format": fmt,
+        "skip_invalid": skip_invalid,
+        "allow_older": allow_older,
+        "mapping": mapping_name,
+        "user": upload.user,
+    }
     (folder / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return upload
 
@@ -256,6 +270,8 @@ def _claim(token: str) -> Upload | None:
         meta["format"],
         bool(meta["skip_invalid"]),
         str(meta["user"]),
+        bool(meta.get("allow_older", False)),
+        str(meta.get("mapping") or ""),
     )
 
 
@@ -269,21 +285,30 @@ def _run(upload: Upload, *, dry_run: bool) -> Outcome:
             dry_run=dry_run,
             skip_invalid=upload.skip_invalid,
             user=current_user.name,
+            options=upload.options(),
         )
     except ImportFailed as exc:
         hint = (
             t("web.import.failed_hint") if isinstance(exc.hint, Msg) and exc.hint.id == "imp.failed.hint" else exc.hint
         )
-        outcome.report, outcome.error, outcome.problems = exc.report, f"{exc.message} ({hint})", exc.report.problems
+        outcome.report, outcome.error = exc.report, f"{exc.message} ({hint})"
+        outcome.problems = [_web_hint(p) for p in exc.report.problems]
         outcome.hidden = exc.report.problem_count - len(exc.report.problems)
     except ValidationError as exc:
-        outcome.error, outcome.problems = t("web.import.refused"), exc.problems
+        outcome.error, outcome.problems = t("web.import.refused"), [_web_hint(p) for p in exc.problems]
     except ConfigError as exc:
         outcome.error = f"{t('web.import.refused')} {exc}"
     else:
         outcome.report, outcome.problems = report, report.problems
         outcome.hidden = report.problem_count - len(report.problems)
     return outcome
+
+
+def _web_hint(problem: Problem) -> Problem:
+    """``problem`` with a hint naming the form's option where the CLI's names a command-line option."""
+    if isinstance(problem.hint, Msg) and problem.hint.id == "reg.older.hint":
+        return Problem(problem.message, problem.where, t("web.import.older_hint"))
+    return problem
 
 
 def _form(errors: list[str], status: int = 200) -> ResponseReturnValue:
@@ -309,7 +334,14 @@ def index() -> ResponseReturnValue:
     fmt = request.form.get("format", "guess")
     if fmt != "guess" and fmt not in FORMATS:
         abort(400)
-    upload = _save(file, None if fmt == "guess" else fmt, request.form.get("skip_invalid") == "on")
+    mapping = request.files.get("mapping")
+    upload = _save(
+        file,
+        None if fmt == "guess" else fmt,
+        request.form.get("skip_invalid") == "on",
+        request.form.get("allow_older") == "on",
+        mapping if mapping is not None and mapping.filename else None,
+    )
     try:
         outcome = _run(upload, dry_run=True)
     except BaseException:
