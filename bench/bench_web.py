@@ -26,11 +26,14 @@ with its own keep-alive ``http.client`` connection, request one endpoint at a ti
 ceiling. Latency is from sending a request to having read its whole body. Any answer other than
 200 is an error: the table is printed and the run fails.
 
-Caches: with a store per server thread, the first request a thread serves after a start (or a
-write) builds the network projection and the page's caches. Each endpoint's *first request* is
-measured on a freshly started server, alone; then a new server is started for the load and
-warmed with ``--warm`` rounds of concurrent requests per endpoint (``--clients``, at least twice
-``--threads``, at once), so that every worker thread has served each endpoint once before the clock runs.
+Caches: the server threads each have a store (a SQLite connection) but share one read cache
+(:mod:`partnergraph.web.store`), so the first request after a start (or a write) that needs the
+network projection or a page's cached parts builds them once, while the other threads asking
+for them wait. Each endpoint's *first request* is measured on a freshly started server, alone;
+then a new server is started for the load and warmed with ``--warm`` rounds of concurrent
+requests per endpoint (``--clients``, at least twice ``--threads``, at once), so that every worker
+thread has served each endpoint once before the clock runs. The server's resident memory is
+reported after the warm-up and at the end, with its peak (``VmHWM``).
 """
 
 from __future__ import annotations
@@ -187,9 +190,10 @@ class Server:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICK
 
-    def rss_mb(self) -> float:
+    def rss_mb(self, field: str = "VmRSS") -> float:
+        """Resident memory in MB (``field="VmHWM"``: its peak so far)."""
         status = Path(f"/proc/{self.process.pid}/status").read_text()
-        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        found = re.search(rf"^{field}:\s+(\d+) kB", status, re.M)
         return int(found.group(1)) / 1024 if found else 0.0
 
     def stop(self) -> None:
@@ -327,6 +331,8 @@ class SizeRun:
     warm_seconds: float
     rss_mb: float
     measurements: list[Measurement]
+    peak_mb: float = 0.0
+    """The server's peak resident memory (VmHWM)."""
 
 
 def organisation_keys(db: Path, count: int, seed: int) -> list[str]:
@@ -393,7 +399,7 @@ def run_size(size: int, workdir: Path, *, seed: int = 0, teryt: Path | None = No
             measurement.server_cpu = server.cpu_seconds() - cpu
             say(f"  {endpoint.name:12} {measurement.rate:8.1f} req/s, p95 {measurement.percentile(95):8.1f} ms, "
                 f"{measurement.errors} errors")  # fmt: skip
-        rss = server.rss_mb()
+        rss, peak = server.rss_mb(), server.rss_mb("VmHWM")
         for client in connected:
             client.close()
     return SizeRun(
@@ -403,6 +409,7 @@ def run_size(size: int, workdir: Path, *, seed: int = 0, teryt: Path | None = No
         warm_seconds,
         rss,
         list(measurements.values()),
+        peak,
     )
 
 
@@ -431,7 +438,7 @@ def table(runs: Sequence[SizeRun]) -> str:
 
 def summary(runs: Sequence[SizeRun]) -> str:
     lines = [f"{r.size:,} orgs: store load {r.load_seconds:.0f} s, server start {r.start_seconds:.1f} s, "
-             f"warm-up {r.warm_seconds:.1f} s, server RSS {r.rss_mb:,.0f} MB" for r in runs]  # fmt: skip
+             f"warm-up {r.warm_seconds:.1f} s, server RSS {r.rss_mb:,.0f} MB (peak {r.peak_mb:,.0f} MB)" for r in runs]  # fmt: skip
     if len(runs) > 1:
         first, last = runs[0], runs[-1]
         by_name = {m.endpoint: m for m in first.measurements}

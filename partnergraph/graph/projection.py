@@ -24,6 +24,12 @@ build than the networkx graph at 100k organisations (see bench/README.md, "Analy
 Both caches keep at most :data:`CACHE_SIZE` filter combinations per store (least recently used
 dropped) and rebuild after the store's write version changes.
 
+Where the caches live: a :class:`ReadCache`, one per store by default. Stores opened on the same
+URL can share one (:func:`share_read_cache`; the web app does, so its worker threads, each with
+its own SQLite connection, build each projection once rather than once per thread). A read cache
+is thread-safe: a value missing for the current write version is built by one thread while the
+others asking for it wait, and a newer write version drops every value of the older ones.
+
     >>> from partnergraph.graph.sqlite import SqliteStore
     >>> project(SqliteStore(":memory:")).number_of_nodes()
     0
@@ -35,9 +41,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeAlias, TypeVar
 
@@ -45,10 +52,22 @@ import networkx as nx
 
 from partnergraph.graph.base import GraphStore
 from partnergraph.records import Tie
+from partnergraph.schema import load_schema
 
-__all__ = ["CACHE_SIZE", "LOCATION_TIE", "Filters", "FrozenAttrs", "Structure", "project", "project_structure"]
+__all__ = [
+    "CACHE_SIZE",
+    "LOCATION_TIE",
+    "Filters",
+    "FrozenAttrs",
+    "ReadCache",
+    "Structure",
+    "project",
+    "project_structure",
+    "read_cache",
+    "share_read_cache",
+]
 
-LOCATION_TIE = "LOCATED_IN"
+LOCATION_TIE = load_schema().place_tie  # models.ttl: pg:placeTie
 """The tie type that places organisations and events in a municipality."""
 
 CACHE_SIZE = 8
@@ -128,31 +147,121 @@ class Structure:
         return len(self.src)
 
 
-_GRAPHS: weakref.WeakKeyDictionary[GraphStore, OrderedDict[Filters, tuple[int, Graph]]] = weakref.WeakKeyDictionary()
-_STRUCTURES: weakref.WeakKeyDictionary[GraphStore, OrderedDict[Filters, tuple[int, Structure]]] = (
-    weakref.WeakKeyDictionary()
-)
+class _Flight:
+    """The lock that one thread holds while it builds a value, and how many threads want it."""
+
+    __slots__ = ("lock", "waiting")
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()  # re-entrant: a build may ask for another value of the same cache
+        self.waiting = 0
 
 
-def _cached(
-    cache: weakref.WeakKeyDictionary[GraphStore, OrderedDict[Filters, tuple[int, T]]],
-    store: GraphStore,
-    filters: Filters,
-    build: Callable[[GraphStore, Filters], T],
-) -> T:
-    """``build(store, filters)``, reused until the store's version changes; LRU-bounded per store."""
-    version = store.version()
-    entries = cache.setdefault(store, OrderedDict())
-    hit = entries.get(filters)
-    if hit is not None and hit[0] == version:
-        entries.move_to_end(filters)
-        return hit[1]
-    value = build(store, filters)
-    entries[filters] = (version, value)
-    entries.move_to_end(filters)
-    while len(entries) > CACHE_SIZE:
-        entries.popitem(last=False)
-    return value
+class ReadCache:
+    """Values derived from a store, kept for its current write version; thread-safe and bounded.
+
+    Values are kept in sections (``"graphs"``, ``"structures"``, ``"per_version"`` …), each a
+    least-recently-used table of at most ``size`` keys. A value is looked up under the write
+    version the asking store reports; when that version is newer than the cache's, every value of
+    the older versions is dropped (memory holds one version's values). While one thread builds a
+    value the others asking for the same section and key wait for it instead of building it too.
+
+    Values are shared by every thread and every store using the cache: they must not be changed.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sections: dict[str, OrderedDict[Hashable, tuple[int, Any]]] = {}
+        self._flights: dict[tuple[str, Hashable], _Flight] = {}
+        self.version = -1
+        """The newest write version seen (the values kept are of this version)."""
+
+    def get(self, store: GraphStore, section: str, key: Hashable, build: Callable[[], T], *, size: int) -> T:
+        """The value under ``(section, key)`` for ``store``'s write version, ``build()`` when missing."""
+        version = store.version()  # read before building: a write during the build makes the next call rebuild
+        name = (section, key)
+        with self._lock:
+            found = self._find(section, key, version)
+            if found is not None:
+                return found[1]  # type: ignore[no-any-return]
+            flight = self._flights.get(name)
+            if flight is None:
+                flight = self._flights[name] = _Flight()
+            flight.waiting += 1
+        try:
+            with flight.lock:  # one builder per (section, key); the others find its value after waiting
+                with self._lock:
+                    found = self._find(section, key, version)
+                if found is not None:
+                    return found[1]  # type: ignore[no-any-return]
+                value = build()
+                with self._lock:
+                    self._keep(section, key, version, value, size)
+                return value
+        finally:
+            with self._lock:
+                flight.waiting -= 1
+                if not flight.waiting:
+                    del self._flights[name]
+
+    def clear(self) -> None:
+        """Drop every value (the next lookups build them again)."""
+        with self._lock:
+            self._sections.clear()
+
+    def __len__(self) -> int:
+        """The number of values kept, over all sections."""
+        with self._lock:
+            return sum(len(entries) for entries in self._sections.values())
+
+    def _find(self, section: str, key: Hashable, version: int) -> tuple[int, Any] | None:
+        entries = self._sections.get(section)
+        hit = entries.get(key) if entries is not None else None
+        if hit is None or hit[0] != version:
+            return None
+        assert entries is not None
+        entries.move_to_end(key)
+        return hit
+
+    def _keep(self, section: str, key: Hashable, version: int, value: Any, size: int) -> None:
+        if version < self.version:  # built from an older state than the cache already holds: used once, not kept
+            return
+        if version > self.version:
+            self.version = version
+            self._sections.clear()
+        entries = self._sections.setdefault(section, OrderedDict())
+        entries[key] = (version, value)
+        entries.move_to_end(key)
+        while len(entries) > size:
+            entries.popitem(last=False)
+
+
+_READ_CACHES: weakref.WeakKeyDictionary[GraphStore, ReadCache] = weakref.WeakKeyDictionary()
+_READ_CACHES_LOCK = threading.Lock()
+
+
+def read_cache(store: GraphStore) -> ReadCache:
+    """The read cache of ``store``: the one shared with it (:func:`share_read_cache`), else its own."""
+    with _READ_CACHES_LOCK:
+        cache = _READ_CACHES.get(store)
+        if cache is None:
+            cache = _READ_CACHES[store] = ReadCache()
+        return cache
+
+
+def share_read_cache(store: GraphStore, cache: ReadCache) -> None:
+    """Let ``store`` use ``cache`` (kept as long as the store lives).
+
+    Only for stores of the same database (the same URL): values are told apart by write version
+    alone.
+    """
+    with _READ_CACHES_LOCK:
+        _READ_CACHES[store] = cache
+
+
+def _cached(section: str, store: GraphStore, filters: Filters, build: Callable[[GraphStore, Filters], T]) -> T:
+    """``build(store, filters)``, reused until the store's version changes; LRU-bounded per cache."""
+    return read_cache(store).get(store, section, filters, lambda: build(store, filters), size=CACHE_SIZE)
 
 
 def _filters(
@@ -228,7 +337,7 @@ def project(
 ) -> Graph:
     """The (filtered) store as a frozen MultiDiGraph; rebuilt only after the store changes."""
     filters = _filters(node_types, kinds, tie_types, municipality, as_of)
-    return _cached(_GRAPHS, store, filters, lambda s, f: nx.freeze(_build(s, f)))
+    return _cached("graphs", store, filters, lambda s, f: nx.freeze(_build(s, f)))
 
 
 NodeRow: TypeAlias = tuple[str, str, Any, Any, Any]
@@ -360,4 +469,4 @@ def project_structure(
     The result is shared by every caller until the store changes: do not modify it.
     """
     filters = _filters(node_types, kinds, tie_types, municipality, as_of)
-    return _cached(_STRUCTURES, store, filters, lambda s, f: _build_structure(s, f))
+    return _cached("structures", store, filters, lambda s, f: _build_structure(s, f))

@@ -15,17 +15,18 @@ the first 2 its voivodeship (``3014022`` → ``3014`` → ``30``).
 from __future__ import annotations
 
 import gc
-import weakref
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from partnergraph.graph.base import GraphStore
-from partnergraph.graph.projection import LOCATION_TIE
+from partnergraph.graph.projection import LOCATION_TIE, read_cache
 
 __all__ = [
     "NOWHERE",
+    "PER_VERSION_KEPT",
     "Place",
     "Places",
     "cached_per_version",
@@ -40,7 +41,11 @@ AREA_TYPES = ("Municipality", "County", "Voivodeship")
 TERYT_PREFIX = "teryt:"
 
 T = TypeVar("T")
-_CACHE: weakref.WeakKeyDictionary[GraphStore, dict[str, tuple[int, object]]] = weakref.WeakKeyDictionary()
+PER_VERSION_KEPT = 64
+"""At most this many named values per read cache (:func:`cached_per_version`; least recently used dropped)."""
+_GC_LOCK = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
 
 
 @contextmanager
@@ -50,26 +55,36 @@ def no_cyclic_gc() -> Iterator[None]:
     Building a large index, or a query over one, makes tens of thousands of objects that outlive a
     generation-0 pass; they push the collector into full passes over every long-lived object (about
     0.2 s at 100k organisations, measured in bench/bench_matching.py). Nothing made here forms cycles.
+
+    Threads may overlap their pauses: the collector is enabled again (if it was) when the last ends.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    global _gc_pauses, _gc_was_enabled
+    with _GC_LOCK:
+        if not _gc_pauses:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _GC_LOCK:
+            _gc_pauses -= 1
+            if not _gc_pauses and _gc_was_enabled:
+                gc.enable()
 
 
 def cached_per_version(store: GraphStore, name: str, build: Callable[[GraphStore], T]) -> T:
-    """``build(store)``, kept until the store's write version changes (one entry per store and name)."""
-    version = store.version()
-    entry = _CACHE.setdefault(store, {}).get(name)
-    if entry is not None and entry[0] == version:
-        return entry[1]  # type: ignore[return-value]
-    with no_cyclic_gc():
-        value = build(store)
-    _CACHE[store][name] = (version, value)
-    return value
+    """``build(store)``, kept until the store's write version changes, in the store's read cache.
+
+    The cache is the store's own, or the one it shares with the other stores of its URL
+    (:func:`~partnergraph.graph.projection.share_read_cache`); one thread builds, others wait.
+    """
+
+    def built() -> T:
+        with no_cyclic_gc():
+            return build(store)
+
+    return read_cache(store).get(store, "per_version", name, built, size=PER_VERSION_KEPT)
 
 
 def county_code(teryt: str) -> str | None:

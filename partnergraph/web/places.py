@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.validity import current_units
@@ -21,7 +22,8 @@ from partnergraph.i18n import current_language
 from partnergraph.queries.base import Result
 from partnergraph.queries.compare import CompareRow, compare
 from partnergraph.queries.partnership import candidates, kpi, partnership
-from partnergraph.web.store import get_store
+from partnergraph.web.lists import mark, render
+from partnergraph.web.store import cached, get_store
 
 __all__ = ["bp", "pivot"]
 
@@ -43,21 +45,27 @@ def municipalities() -> ResponseReturnValue:
     store = get_store()
     chosen = [m for m in request.args.getlist("m") if m] or None
     result = compare(store, municipalities=chosen)
-    every = sorted(
-        ((n.key, str(n.props.get("name", n.key))) for n in current_units(store, "Municipality")),
-        key=lambda x: (x[1], x[0]),
-    )
-    shown = set(result.meta.get("municipalities", []))
+    shown = list(result.meta.get("municipalities", []))
     columns, lines = pivot(result.rows)
     return render_template(
         "municipalities.html",
         result=result,
         columns=columns,
         lines=lines,
-        every=every,
-        shown=shown,
+        choices=mark(
+            cached("municipality_choices", _choices), '<input type="checkbox" name="m" value="', shown, "checked"
+        ),
         chart_query=",".join(k for k, _ in columns),
     )
+
+
+def _choices(store: GraphStore) -> Markup:
+    """A checkbox per current municipality, by name, none checked (once per write version)."""
+    every = sorted(
+        ((n.key, str(n.props.get("name", n.key))) for n in current_units(store, "Municipality")),
+        key=lambda x: (x[1], x[0]),
+    )
+    return render("checkboxes", every)
 
 
 @bp.route("/partnerships")
