@@ -42,7 +42,7 @@ def organisations(rows: int) -> int:
 def write_csv(folder: Path, n_orgs: int, seed: int) -> int:
     """The generated network as the template's CSV files; returns the records written."""
     from bench.generate import generate
-    from partnergraph.importers.template import write_records
+    from partnergraph.importers.workbook import write_records
 
     nodes, ties = generate(n_orgs, seed)
     counts = write_records(folder, nodes, ties, fmt="csv")

@@ -86,7 +86,7 @@ def test_layers_point_down_only() -> None:
     [
         ("partnergraph.graph.neo4j", "partnergraph.graph.neo4j_write"),
         ("partnergraph.importers.check", "partnergraph.importers.run"),
-        ("partnergraph.importers.template", "partnergraph.importers.run"),
+        ("partnergraph.importers.workbook", "partnergraph.importers.run"),
     ],
 )
 def test_the_rings_once_found_stay_broken(a: str, b: str) -> None:

@@ -4,10 +4,17 @@ A reader turns one file into a stream of :class:`Located` records (a node or tie
 place it came from) and :class:`~partnergraph.errors.Problem` items (rows it could not even
 parse). The import pipeline (:mod:`partnergraph.importers.run`) validates everything first,
 then writes in one transaction — or nothing.
+
+Readers clean the text they take from a file with :func:`clean_text` (names carry
+non-breaking spaces and stray blanks) and stamp their records with :func:`provenance`:
+
+    >>> clean_text("  Uprawy rolne inne niż wieloletnie\\u00a0")
+    'Uprawy rolne inne niż wieloletnie'
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,28 +22,57 @@ from typing import Protocol
 
 from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import WriteSummary
-from partnergraph.i18n import Msg, register_messages
+from partnergraph.i18n import Msg, Plural, register_messages
 from partnergraph.records import Node, Tie
+from partnergraph.schema import Schema
 
-__all__ = ["MAX_LISTED", "READERS", "ImportFailed", "ImportReport", "Located", "Notice", "Reader", "register_reader"]
+__all__ = [
+    "MAX_LISTED",
+    "READERS",
+    "ImportFailed",
+    "ImportReport",
+    "Located",
+    "Notice",
+    "Reader",
+    "clean_text",
+    "provenance",
+    "register_reader",
+]
 
 MAX_LISTED = 1000
 """Problems and notices kept in a report (all are counted)."""
 
 register_messages(
     {
-        "imp.failed": (
-            "import odrzucony (liczba problemów: {count}); nic nie zapisano",
+        "reader.unreadable": "cannot read the file: {detail}",
+        "reader.empty": "the file is empty",
+        "reader.fields": Plural(
+            "the row has {found} field, the header {expected}",
+            "the row has {found} fields, the header {expected}",
+            n="found",
+        ),
+        "imp.failed": Plural(
+            "import rejected ({count} problem); nothing was written",
             "import rejected ({count} problems); nothing was written",
         ),
-        "imp.failed.hint": (
-            "popraw plik albo dodaj --skip-invalid, aby wczytać poprawne wiersze",
-            "fix the file, or add --skip-invalid to import the valid rows",
-        ),
-        "imp.fatal.hint": ("popraw plik i zaimportuj go ponownie", "fix the file and import it again"),
-        "imp.more": ("… i jeszcze {count}", "… and {count} more"),
+        "imp.failed.hint": "fix the file, or add --skip-invalid to import the valid rows",
+        "imp.fatal.hint": "fix the file and import it again",
+        "imp.more": "… and {count} more",
     }
 )
+
+_BLANKS = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with runs of blanks (non-breaking spaces, new lines) made one space, trimmed."""
+    return _BLANKS.sub(" ", text).strip()
+
+
+def provenance(schema: Schema, node_type: str, source: str) -> dict[str, str]:
+    """``{"source": source}`` when models.ttl gives ``node_type`` a ``source`` property, else ``{}``
+    (ties always have one; nodes get one where the model has it)."""
+    return {"source": source} if "source" in schema.node_types[node_type].properties else {}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """GraphML and GEXF (Gephi, igraph, yEd, Kumu exports) → nodes and ties, by a mapping.
 
-Both are streamed through :func:`~partnergraph.importers.names.iter_xml` (standard-library
+Both are streamed through :func:`~partnergraph.importers.xmlfiles.iter_xml` (standard-library
 expat, line and column of every element, any DOCTYPE refused). networkx's readers are not
 used: they build the whole graph in memory and report no line numbers.
 
@@ -51,10 +51,10 @@ from typing import Any
 
 from partnergraph.errors import ConfigError, Problem, ValidationError
 from partnergraph.graph.invariants import HIERARCHY_TIE
-from partnergraph.i18n import Msg, register_messages
-from partnergraph.importers.base import Located, register_reader
+from partnergraph.i18n import Msg, Plural, register_messages
+from partnergraph.importers.base import Located, clean_text, register_reader
 from partnergraph.importers.check import Notice
-from partnergraph.importers.names import XmlElement, clean_text, iter_xml
+from partnergraph.importers.xmlfiles import XmlElement, iter_xml
 from partnergraph.records import Node, Tie
 from partnergraph.schema import Schema, load_schema
 from partnergraph.text import fold, slugify
@@ -82,80 +82,49 @@ _DIRECTED = {"true", "directed", "1"}
 
 register_messages(
     {
-        "graph.mapping": ("zła mapa atrybutów: {detail}", "bad attribute mapping: {detail}"),
-        "graph.unsupported": ("{what} nie są obsługiwane", "{what} are not supported"),
-        "graph.no_node": (
-            "krawędź {source} → {target} wskazuje na węzeł {missing}, którego nie ma w pliku",
-            "edge {source} → {target} points at node {missing}, which is not in the file",
-        ),
-        "graph.rejected_node": (
-            "krawędź {source} → {target} wskazuje na odrzucony węzeł {missing}",
-            "edge {source} → {target} points at the rejected node {missing}",
-        ),
-        "graph.same_key": (
-            "węzły {first} i {second} dostają ten sam klucz {key}",
-            "nodes {first} and {second} get the same key {key}",
-        ),
-        "graph.same_key.hint": (
-            "popraw identyfikator albo klucz jednego z nich, albo połącz je w jeden węzeł",
-            "correct the identifier or key of one of them, or merge them into one node",
-        ),
-        "graph.default": (
-            "{count} {what} bez {prop}: przyjęto {value!r}",
-            "{count} {what} without {prop}: {value!r} assumed",
-        ),
-        "graph.nodes": ("węzłów", "nodes"),
-        "graph.edges": ("krawędzi", "edges"),
-        "graph.direction": (
-            "{count} krawędzi skierowanych zaimportowano jako symetryczne {tie} (kierunek pominięty; scalono powtórzenia: {merged})",
+        "graph.mapping": "bad attribute mapping: {detail}",
+        "graph.unsupported": "{what} are not supported",
+        "graph.no_node": "edge {source} → {target} points at node {missing}, which is not in the file",
+        "graph.rejected_node": "edge {source} → {target} points at the rejected node {missing}",
+        "graph.same_key": "nodes {first} and {second} get the same key {key}",
+        "graph.same_key.hint": "correct the identifier or key of one of them, or merge them into one node",
+        "graph.default": "{items} without {prop}: {value!r} assumed",
+        "graph.direction": Plural(
+            "{count} directed edge imported as symmetric {tie} (direction dropped; repeated pairs merged: {merged})",
             "{count} directed edges imported as symmetric {tie} (direction dropped; repeated pairs merged: {merged})",
         ),
-        "graph.dropped": (
-            "atrybuty pominięte (brak pasującej właściwości): {names}",
-            "attributes left out (no matching property): {names}",
-        ),
-        "graph.no_parent": (
-            "węzeł {node} ma nadrzędny węzeł {parent}, którego nie ma w pliku",
-            "node {node} has the parent node {parent}, which is not in the file",
-        ),
-        "graph.self_loops": (
-            "pominięto pętle {tie} (krawędź z węzła do niego samego): {count}; model nie pozwala, by powiązanie łączyło węzeł z nim samym",
-            "{tie} self-loops (an edge from a node to itself) left out: {count}; the model does not let a tie link a node to itself",
-        ),
-        "graph.flattened": (
-            "{count} węzłów {child} zagnieżdżonych w węźle {parent} zaimportowano płasko: model nie pozwala na {tie} między nimi",
+        "graph.dropped": "attributes left out (no matching property): {names}",
+        "graph.no_parent": "node {node} has the parent node {parent}, which is not in the file",
+        "graph.self_loops": "{tie} self-loops (an edge from a node to itself) left out: {count}; the model does not let a tie "
+        "link a node to itself",
+        "graph.flattened": Plural(
+            "{count} {child} node nested in a {parent} node imported flat: the model allows no {tie} between them",
             "{count} {child} nodes nested in a {parent} node imported flat: the model allows no {tie} between them",
         ),
-        "graph.same_name": (
-            "{count} nazw nosi kilka węzłów (zapisano osobno, każdy pod kluczem ze swojego id; możliwe duplikaty): {names}",
+        "graph.same_name": Plural(
+            "{count} name is carried by several nodes (kept apart, each keyed by its id; probable duplicates): {names}",
             "{count} names are carried by several nodes (kept apart, each keyed by its id; probable duplicates): {names}",
         ),
-        "graph.spells": (
-            "{count} krawędzi ma kilka okresów (spells): każdy zapisano jako osobne powiązanie z since/until",
+        "graph.spells": Plural(
+            "{count} edge has several spells: each became a tie of its own with since/until",
             "{count} edges have several spells: each became a tie of its own with since/until",
         ),
-        "graph.undated": (
-            "{count} {what} ma czasy (start/end/spells), które nie są datami: pominięto je",
-            "{count} {what} have times (start/end/spells) that are not dates: left out",
-        ),
-        "graph.time_of_day": (
-            "{count} {what} ma czasy z godziną: zachowano samą datę",
-            "{count} {what} have times with a time of day: only the date was kept",
-        ),
-        "graph.node_spans": (
-            "{count} węzłów {type} ma okresy istnienia (start/end/spells), których model nie przechowuje dla {type}: pominięto je",
+        "graph.undated": "{items} with times (start/end/spells) that are not dates: the times were left out",
+        "graph.time_of_day": "{items} with times of day: only the dates were kept",
+        "graph.node_spans": Plural(
+            "{count} {type} node has time spans (start/end/spells), which the model does not keep for {type}: left out",
             "{count} {type} nodes have time spans (start/end/spells), which the model does not keep for {type}: left out",
         ),
-        "graph.node_spells": (
-            "{count} węzłów {type} ma kilka okresów: zachowano pierwszy jako since/until",
+        "graph.node_spells": Plural(
+            "{count} {type} node has several spans: the first was kept as since/until",
             "{count} {type} nodes have several spans: the first was kept as since/until",
         ),
-        "graph.dynamic_values": (
-            "w {count} węzłach lub krawędziach atrybuty mają wartości zmienne w czasie (attvalue start/end): zachowano ostatnią",
+        "graph.dynamic_values": Plural(
+            "in {count} node or edge attributes have values over time (attvalue start/end): the last one was kept",
             "in {count} nodes or edges attributes have values over time (attvalue start/end): the last one was kept",
         ),
-        "graph.unknown_value": (
-            "{count} wartości atrybutu {attribute!r} nie wskazuje typu ani rodzaju: {values}",
+        "graph.unknown_value": Plural(
+            "{count} value of attribute {attribute!r} names no type or kind: {values}",
             "{count} values of attribute {attribute!r} name no type or kind: {values}",
         ),
     }
@@ -429,8 +398,8 @@ class _Graph:
         yield from self.hierarchy()
         notes: list[Problem] = []
         for (kind, prop, value), count in sorted(self.defaults.items()):
-            what = Msg("graph.nodes" if kind == "node" else "graph.edges")
-            notes.append(Problem(Msg("graph.default", count=count, what=what, prop=prop, value=value), self.name))
+            items = Msg("n.nodes" if kind == "node" else "n.edges", count=count)
+            notes.append(Problem(Msg("graph.default", items=items, prop=prop, value=value), self.name))
         for tie, count in sorted(self.directed.items()):
             if count:
                 notes.append(Problem(Msg("graph.direction", count=count, tie=tie, merged=self.merged), self.name))
@@ -466,11 +435,11 @@ class _Graph:
         if self.spelled:
             notes.append(Problem(Msg("graph.spells", count=self.spelled), self.name))
         for kind, count in sorted(self.undated.items()):
-            what = Msg("graph.nodes" if kind == "node" else "graph.edges")
-            notes.append(Problem(Msg("graph.undated", count=count, what=what), self.name))
+            items = Msg("n.nodes" if kind == "node" else "n.edges", count=count)
+            notes.append(Problem(Msg("graph.undated", items=items), self.name))
         for kind, count in sorted(self.times_dropped.items()):
-            what = Msg("graph.nodes" if kind == "node" else "graph.edges")
-            notes.append(Problem(Msg("graph.time_of_day", count=count, what=what), self.name))
+            items = Msg("n.nodes" if kind == "node" else "n.edges", count=count)
+            notes.append(Problem(Msg("graph.time_of_day", items=items), self.name))
         for type_, count in sorted(self.node_spans.items()):
             key = "graph.node_spells" if type_.endswith("+") else "graph.node_spans"
             notes.append(Problem(Msg(key, count=count, type=type_.rstrip("+")), self.name))

@@ -34,39 +34,15 @@ __all__ = ["Reconciler", "resolve_node"]
 
 register_messages(
     {
-        "imp.repeated": (
-            "{key} występuje w pliku drugi raz (pierwszy raz: {first}) — scalono; wartości stąd zastępują wcześniejsze",
-            "{key} is in the file twice (first: {first}) — merged; the values here replace the earlier ones",
-        ),
-        "imp.repeated_kind": (
-            "{key} występuje już w {first} jako {was}, a tu jako {now}",
-            "{key} is already in {first} as {was}, and here as {now}",
-        ),
-        "imp.repeated_kind.hint": (
-            "jeden klucz to jeden węzeł: popraw typ lub rodzaj albo podaj inny klucz",
-            "one key is one node: correct the type or kind, or give another key",
-        ),
-        "imp.merged_in_file": (
-            "{key} ma ten sam identyfikator ({ident}) co {first} z {where} — scalono z nim",
-            "{key} has the same identifier ({ident}) as {first} from {where} — merged into it",
-        ),
-        "imp.many_in_file": (
-            "{key} ma wspólne identyfikatory z kilkoma węzłami pliku: {keys}",
-            "{key} shares identifiers with several nodes of the file: {keys}",
-        ),
-        "ident.taken": (
-            "{key} dostałby identyfikator {ident} zapisanego już węzła {other}; jeden identyfikator to jedna organizacja",
-            "{key} would get the identifier {ident} of the stored node {other}; one identifier is one organisation",
-        ),
-        "ident.taken.hint": (
-            "popraw numer albo dopisz dane do {other}: partnergraph add node {type} {other} …",
-            "correct the number, or add the data to {other}: partnergraph add node {type} {other} …",
-        ),
-        "ident.other_type": (
-            "{key} jest zapisany jako {stored}, nie {type}",
-            "{key} is stored as {stored}, not {type}",
-        ),
-        "ident.other_type.hint": ("podaj typ {stored} albo inny klucz", "give the type {stored} or another key"),
+        "imp.repeated": "{key} is in the file twice (first: {first}) — merged; the values here replace the earlier ones",
+        "imp.repeated_kind": "{key} is already in {first} as {was}, and here as {now}",
+        "imp.repeated_kind.hint": "one key is one node: correct the type or kind, or give another key",
+        "imp.merged_in_file": "{key} has the same identifier ({ident}) as {first} from {where} — merged into it",
+        "imp.many_in_file": "{key} shares identifiers with several nodes of the file: {keys}",
+        "ident.taken": "{key} would get the identifier {ident} of the stored node {other}; one identifier is one organisation",
+        "ident.taken.hint": "correct the number, or add the data to {other}: partnergraph add node {type} {other} …",
+        "ident.other_type": "{key} is stored as {stored}, not {type}",
+        "ident.other_type.hint": "give the type {stored} or another key",
     }
 )
 

@@ -28,18 +28,11 @@ __all__ = ["export_jsonl", "parse_line", "read_jsonl"]
 
 register_messages(
     {
-        "jsonl.encoding": ("wiersz nie jest zapisany w UTF-8 (bajt {offset})", "the line is not UTF-8 (byte {offset})"),
-        "jsonl.encoding.hint": ("zapisz plik w UTF-8", "save the file as UTF-8"),
-        "jsonl.unreadable": ("nie można odczytać pliku: {detail}", "cannot read the file: {detail}"),
-        "jsonl.too_deep": ("JSON jest zagnieżdżony zbyt głęboko", "the JSON is nested too deeply"),
-        "jsonl.surrogate": (
-            "{escape} to połowa pary zastępczej UTF-16 bez drugiej połowy — to nie jest znak",
-            "{escape} is half of a UTF-16 surrogate pair without its other half — not a character",
-        ),
-        "jsonl.surrogate.hint": (
-            "zapisz znak wprost w UTF-8 albo jako pełną parę (np. \\ud83d\\ude00)",
-            "write the character as UTF-8 or as a whole pair (e.g. \\ud83d\\ude00)",
-        ),
+        "jsonl.encoding": "the line is not UTF-8 (byte {offset})",
+        "jsonl.encoding.hint": "save the file as UTF-8",
+        "jsonl.too_deep": "the JSON is nested too deeply",
+        "jsonl.surrogate": "{escape} is half of a UTF-16 surrogate pair without its other half — not a character",
+        "jsonl.surrogate.hint": "write the character as UTF-8 or as a whole pair (e.g. \\ud83d\\ude00)",
     }
 )
 
@@ -115,7 +108,7 @@ def read_jsonl(path: Path) -> Iterator[Located | Problem]:
     try:
         lines = path.open("rb")
     except OSError as exc:
-        raise ValidationError([Problem(Msg("jsonl.unreadable", detail=exc.strerror or exc), path.name)]) from exc
+        raise ValidationError([Problem(Msg("reader.unreadable", detail=exc.strerror or exc), path.name)]) from exc
     with lines:
         for number, raw in enumerate(lines, start=1):
             where = f"{path.name}:{number}"

@@ -63,20 +63,11 @@ _TEXT_FIELDS = ("name", "short_name", *sorted(FREE_TEXT))
 
 register_messages(
     {
-        "personal.pesel": (
-            "{name}: {value!r} wygląda na numer PESEL; partnergraph nie przechowuje danych osobowych",
-            "{name}: {value!r} looks like a PESEL number; partnergraph holds no personal data",
-        ),
-        "personal.email": (
-            "{name}: {value!r} wygląda na prywatny adres e-mail osoby; podaj adres organizacji (biuro@…)",
-            "{name}: {value!r} looks like a person's own e-mail address; give the organisation's (office@…)",
-        ),
-        "personal.in_text": (
-            "{name} zawiera {what} ({value}); dane kontaktowe osób nie należą do opisu",
-            "{name} contains {what} ({value}); people's contact details do not belong in a description",
-        ),
-        "personal.what_email": ("adres e-mail", "an e-mail address"),
-        "personal.what_phone": ("numer telefonu", "a phone number"),
+        "personal.pesel": "{name}: {value!r} looks like a PESEL number; partnergraph holds no personal data",
+        "personal.email": "{name}: {value!r} looks like a person's own e-mail address; give the organisation's (office@…)",
+        "personal.in_text": "{name} contains {what} ({value}); people's contact details do not belong in a description",
+        "personal.what_email": "an e-mail address",
+        "personal.what_phone": "a phone number",
     }
 )
 

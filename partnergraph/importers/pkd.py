@@ -33,8 +33,8 @@ from typing import Any
 from partnergraph.errors import Problem
 from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, register_messages
-from partnergraph.importers.base import Located, register_reader
-from partnergraph.importers.names import clean_text, detect_encoding, provenance
+from partnergraph.importers.base import Located, clean_text, provenance, register_reader
+from partnergraph.importers.encodings import detect_encoding
 from partnergraph.records import Node, Tie
 from partnergraph.schema import Schema, load_schema
 from partnergraph.text import fold, slugify
@@ -49,56 +49,23 @@ _SHEET_COLUMNS = ("dzial", "grupa", "klasa", "podklasa", "nazwa")
 
 register_messages(
     {
-        "pkd.columns": ("brak kolumn {missing}", "columns {missing} are missing"),
-        "pkd.columns.hint": (
-            "oczekiwany eksport klasyfikacji z GUS (kolumny {expected})",
-            "expected the GUS classification export (columns {expected})",
-        ),
-        "pkd.code": ("{value!r} nie jest kodem PKD poziomu {level}", "{value!r} is not a PKD code of level {level}"),
-        "pkd.fields": (
-            "liczba pól rekordu ({found}) nie zgadza się z nagłówkiem ({expected})",
-            "the record has {found} fields, the header {expected}",
-        ),
-        "pkd.fields.hint": (
-            "plik jest ucięty albo uszkodzony; pobierz go ponownie z GUS",
-            "the file is cut short or damaged; download it again from GUS",
-        ),
-        "pkd.level": ("poziom {value!r} nie jest liczbą 1–5", "level {value!r} is not a number 1–5"),
-        "pkd.parent": (
-            "grupowanie {code}: brak w pliku grupowania nadrzędnego {parent}",
-            "grouping {code}: its parent {parent} is not in the file",
-        ),
-        "pkd.no_2025_key": (
-            "models.ttl nie zna prefiksu klucza pkd2025:, więc PKD 2025 nadpisałoby działalności PKD 2007 o tych samych kodach",
-            "models.ttl has no pkd2025: key prefix, so PKD 2025 would overwrite PKD 2007 activities with the same codes",
-        ),
-        "pkd.no_2025_key.hint": (
-            'dodaj do models.ttl właściwość pg:pkd2025 z pg:keyPrefix "pkd2025" (zob. docs/importers/pkd.md)',
-            'add a pg:pkd2025 property with pg:keyPrefix "pkd2025" to models.ttl (see docs/importers/pkd.md)',
-        ),
-        "pkd.needs": (
-            "do odczytu tego arkusza potrzebny jest pakiet {package}",
-            "reading this sheet needs the package {package}",
-        ),
-        "pkd.needs.hint": ("zainstaluj: pip install {package}", "install it: pip install {package}"),
-        "pkd.sheet": ("nie można odczytać arkusza: {detail}", "cannot read the sheet: {detail}"),
-        "pkd.no_header": (
-            "brak wiersza nagłówka Dział | Grupa | Klasa | Podklasa | Nazwa grupowania",
-            "no header row Dział | Grupa | Klasa | Podklasa | Nazwa grupowania",
-        ),
-        "pkd.unknown": ("kod PKD {code} nie występuje w {where}", "PKD code {code} is not in {where}"),
-        "pkd.none": (
-            "kodu PKD {code} nie można dopasować: w magazynie nie ma żadnej klasyfikacji PKD",
-            "PKD code {code} cannot be matched: the store has no PKD classification at all",
-        ),
-        "pkd.unknown.hint": (
-            "zaimportuj najpierw klasyfikację PKD (plik GUS), potem odpisy KRS",
-            "import the PKD classification (the GUS file) first, then the KRS extracts",
-        ),
-        "pkd.ambiguous": (
-            "kod PKD {code} ({description}) jest w PKD 2007 i w PKD 2025 pod różnymi nazwami, a opis nie pasuje do żadnej",
-            "PKD code {code} ({description}) is in PKD 2007 and PKD 2025 under different names, and the description fits neither",
-        ),
+        "pkd.columns": "columns {missing} are missing",
+        "pkd.columns.hint": "expected the GUS classification export (columns {expected})",
+        "pkd.code": "{value!r} is not a PKD code of level {level}",
+        "pkd.fields": "the record has {found} fields, the header {expected}",
+        "pkd.fields.hint": "the file is cut short or damaged; download it again from GUS",
+        "pkd.level": "level {value!r} is not a number 1–5",
+        "pkd.parent": "grouping {code}: its parent {parent} is not in the file",
+        "pkd.no_2025_key": "models.ttl has no pkd2025: key prefix, so PKD 2025 would overwrite PKD 2007 activities with the same codes",
+        "pkd.no_2025_key.hint": 'add a pg:pkd2025 property with pg:keyPrefix "pkd2025" to models.ttl (see docs/importers/pkd.md)',
+        "pkd.needs": "reading this sheet needs the package {package}",
+        "pkd.sheet": "cannot read the sheet: {detail}",
+        "pkd.no_header": "no header row Dział | Grupa | Klasa | Podklasa | Nazwa grupowania",
+        "pkd.unknown": "PKD code {code} is not in {where}",
+        "pkd.none": "PKD code {code} cannot be matched: the store has no PKD classification at all",
+        "pkd.unknown.hint": "import the PKD classification (the GUS file) first, then the KRS extracts",
+        "pkd.ambiguous": "PKD code {code} ({description}) is in PKD 2007 and PKD 2025 under different names, and the "
+        "description fits neither",
     }
 )
 
@@ -246,7 +213,7 @@ def _read_sheet(path: Path, classification: str | None, schema: Schema) -> Itera
     try:
         yield from _sheet_records(path, rows, classification, schema)
     except ModuleNotFoundError as exc:
-        yield Problem(Msg("pkd.needs", package=exc.name), path.name, Msg("pkd.needs.hint", package=exc.name))
+        yield Problem(Msg("pkd.needs", package=exc.name), path.name, Msg("store.driver_missing.hint", package=exc.name))
     except Exception as exc:  # xlrd and openpyxl raise many unrelated types for damaged files
         detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         yield Problem(Msg("pkd.sheet", detail=detail), path.name)

@@ -38,38 +38,14 @@ __all__ = ["read_rdf"]
 
 register_messages(
     {
-        "rdf.imp.syntax": (
-            "to nie jest poprawny plik RDF ({format}): {detail}",
-            "this is not a valid RDF file ({format}): {detail}",
-        ),
-        "rdf.imp.syntax.hint": (
-            "sprawdź plik albo podaj właściwy --format",
-            "check the file, or give the right --format",
-        ),
-        "rdf.imp.unknown_class": (
-            "nieznana klasa {term}: plik używa innego słownika niż partnergraph",
-            "unknown class {term}: the file uses another vocabulary than partnergraph",
-        ),
-        "rdf.imp.unknown_property": (
-            "nieznana właściwość {term}: plik używa innego słownika niż partnergraph",
-            "unknown property {term}: the file uses another vocabulary than partnergraph",
-        ),
-        "rdf.imp.unknown.hint": (
-            "wczytać można tylko RDF z eksportu partnergraph (partnergraph export rdf)",
-            "only RDF written by partnergraph export rdf can be imported",
-        ),
-        "rdf.imp.not_iri": (
-            "{what} musi być adresem IRI węzła z eksportu partnergraph, jest {value}",
-            "{what} must be the IRI of a node from a partnergraph export, not {value}",
-        ),
-        "rdf.imp.suppressed": (
-            "liczba skierowań była w eksporcie ukryta (<5), a w magazynie nie ma tego powiązania",
-            "the referral count was hidden (<5) in the export, and the store has no such tie",
-        ),
-        "rdf.imp.suppressed.hint": (
-            "aby przenieść magazyn z dokładnymi liczbami, użyj partnergraph export jsonl",
-            "to move a store with its exact counts, use partnergraph export jsonl",
-        ),
+        "rdf.imp.syntax": "this is not a valid RDF file ({format}): {detail}",
+        "rdf.imp.syntax.hint": "check the file, or give the right --format",
+        "rdf.imp.unknown_class": "unknown class {term}: the file uses another vocabulary than partnergraph",
+        "rdf.imp.unknown_property": "unknown property {term}: the file uses another vocabulary than partnergraph",
+        "rdf.imp.unknown.hint": "only RDF written by partnergraph export rdf can be imported",
+        "rdf.imp.not_iri": "{what} must be the IRI of a node from a partnergraph export, not {value}",
+        "rdf.imp.suppressed": "the referral count was hidden (<5) in the export, and the store has no such tie",
+        "rdf.imp.suppressed.hint": "to move a store with its exact counts, use partnergraph export jsonl",
     }
 )
 
@@ -119,7 +95,7 @@ def _parse(path: Path, fmt: str, mapping: Mapping) -> dict[str, _Subject]:
             [Problem(Msg("rdf.imp.syntax", format=fmt, detail=detail), where, Msg("rdf.imp.syntax.hint"))]
         ) from exc
     except OSError as exc:
-        raise ValidationError([Problem(Msg("imp.unreadable", detail=exc.strerror or exc), path.name)]) from exc
+        raise ValidationError([Problem(Msg("reader.unreadable", detail=exc.strerror or exc), path.name)]) from exc
     return subjects
 
 

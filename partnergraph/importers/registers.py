@@ -23,46 +23,16 @@ EXAMPLES = 5
 
 register_messages(
     {
-        "reg.older": (
-            "plik ma stan rejestru {register} na {given}, starszy niż zapisany w magazynie ({stored}); nic nie zapisano",
-            "the file gives the {register} register as of {given}, older than the one stored ({stored}); nothing was written",
-        ),
-        "reg.older.hint": (
-            "pobierz nowszy plik albo, aby świadomie wczytać starszy stan, dodaj --allow-older",
-            "download a newer file or, to load the older state on purpose, add --allow-older",
-        ),
-        "reg.older_applied": (
-            "wczytano starszy stan rejestru {register} ({given}) zamiast zapisanego ({stored}), bo podano --allow-older",
-            "the older {register} register state ({given}) replaces the stored one ({stored}), as --allow-older was given",
-        ),
-        "reg.added": (
-            "{register}: nowe jednostki: {count} (np. {examples})",
-            "{register}: units added: {count} (e.g. {examples})",
-        ),
-        "reg.renamed": (
-            "{register}: zmienione nazwy: {count} ({examples})",
-            "{register}: units renamed: {count} ({examples})",
-        ),
-        "reg.ended": (
-            "{register}: jednostki zakończone (nie ma ich w stanie na {date}; zostają jako historia): {count} (np. {examples})",
-            "{register}: units ended (not in the state of {date}; kept as history): {count} (e.g. {examples})",
-        ),
-        "reg.reopened": (
-            "{register}: jednostki znowu w rejestrze: {count} (np. {examples})",
-            "{register}: units back in the register: {count} (e.g. {examples})",
-        ),
-        "reg.date_only": (
-            "{register}: jednostki zmienione tylko przez datę stanu rejestru: {count}",
-            "{register}: units changed only by the register date: {count}",
-        ),
-        "reg.no_date": (
-            "plik nie podaje stanu rejestru (STAN_NA), więc nie porównano go z zapisanym i nie zakończono żadnej jednostki",
-            "the file gives no register date (STAN_NA), so it was not compared with the stored one and no unit was ended",
-        ),
-        "reg.excerpt": (
-            "plik jest wyciągiem ({voivodeships} z 16 województw): zakończono tylko gminy powiatów, które podaje",
-            "the file is an excerpt ({voivodeships} of 16 voivodeships): only gminas of the counties it lists were ended",
-        ),
+        "reg.older": "the file gives the {register} register as of {given}, older than the one stored ({stored}); nothing was written",
+        "reg.older.hint": "download a newer file or, to load the older state on purpose, add --allow-older",
+        "reg.older_applied": "the older {register} register state ({given}) replaces the stored one ({stored}), as --allow-older was given",
+        "reg.added": "{register}: units added: {count} (e.g. {examples})",
+        "reg.renamed": "{register}: units renamed: {count} ({examples})",
+        "reg.ended": "{register}: units ended (not in the state of {date}; kept as history): {count} (e.g. {examples})",
+        "reg.reopened": "{register}: units back in the register: {count} (e.g. {examples})",
+        "reg.date_only": "{register}: units changed only by the register date: {count}",
+        "reg.no_date": "the file gives no register date (STAN_NA), so it was not compared with the stored one and no unit was ended",
+        "reg.excerpt": "the file is an excerpt ({voivodeships} of 16 voivodeships): only gminas of the counties it lists were ended",
     }
 )
 

@@ -34,7 +34,8 @@ from partnergraph.errors import ConfigError, Problem, ValidationError
 from partnergraph.graph.base import BATCH_SIZE, GraphStore
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.base import MAX_LISTED, READERS, ImportFailed, ImportReport, Located, Reader
-from partnergraph.importers.check import Checker, Notice, name_ref
+from partnergraph.importers.check import Checker, Notice
+from partnergraph.importers.references import name_ref
 from partnergraph.importers.rejected import RejectedFile
 from partnergraph.records import Node, Tie
 from partnergraph.text import fold
@@ -76,25 +77,15 @@ Progress = Callable[[str, int, "int | None"], None]
 
 register_messages(
     {
-        "imp.changed": ("plik zmienił się w trakcie importu", "the file changed during the import"),
-        "imp.changed.hint": (
-            "zamknij go w arkuszu i uruchom import ponownie",
-            "close it in the spreadsheet and run the import again",
-        ),
-        "imp.missing_file": ("nie ma pliku {path}", "no file {path}"),
-        "imp.unreadable": ("nie można odczytać pliku: {detail}", "cannot read the file: {detail}"),
-        "imp.unknown_format": ("nie rozpoznano formatu pliku {name}", "cannot tell the format of {name}"),
-        "imp.unknown_format.hint": ("podaj --format: {formats}", "give --format: {formats}"),
-        "imp.no_reader": (
-            "format {name!r} nie jest dostępny w tej instalacji",
-            "format {name!r} is not available in this installation",
-        ),
-        "imp.no_reader.hint": ("dostępne: {formats}", "available: {formats}"),
-        "imp.xls": (
-            "stary format Excela (.xls) nie jest obsługiwany",
-            "the old Excel format (.xls) is not supported",
-        ),
-        "imp.xls.hint": ("zapisz plik jako .xlsx albo CSV UTF-8", "save the file as .xlsx or CSV UTF-8"),
+        "imp.changed": "the file changed during the import",
+        "imp.changed.hint": "close it in the spreadsheet and run the import again",
+        "imp.missing_file": "no file {path}",
+        "imp.unknown_format": "cannot tell the format of {name}",
+        "imp.unknown_format.hint": "give --format: {formats}",
+        "imp.no_reader": "format {name!r} is not available in this installation",
+        "imp.no_reader.hint": "available: {formats}",
+        "imp.xls": "the old Excel format (.xls) is not supported",
+        "imp.xls.hint": "save the file as .xlsx or CSV UTF-8",
     }
 )
 
@@ -235,33 +226,15 @@ def _batches(
 # -- formats ---------------------------------------------------------------------------------
 register_messages(
     {
-        "imp.gus": (
-            "to plik {catalogue} z rejestru TERYT GUS ({what}); partnergraph potrzebuje TERC",
-            "this is the GUS TERYT {catalogue} file ({what}); partnergraph needs TERC",
-        ),
-        "imp.gus.hint": (
-            "pobierz TERC (wariant „Urzędowy”) z eteryt.stat.gov.pl — ma gminy, powiaty i województwa",
-            'download TERC ("Urzędowy" variant) from eteryt.stat.gov.pl — it has the municipalities, counties and voivodeships',
-        ),
-        "imp.zip": (
-            "archiwum ZIP {name} nie zawiera pliku TERC; rozpakuj je i zaimportuj plik ze środka ({members})",
-            "the ZIP archive {name} holds no TERC file; unpack it and import the file inside ({members})",
-        ),
-        "imp.gus.simc": ("miejscowości", "localities"),
-        "imp.gus.ulic": ("ulice", "streets"),
-        "imp.gus.wmrodz": ("rodzaje miejscowości", "kinds of localities"),
-        "imp.gephi.nodes": (
-            "to tabela węzłów z Gephi (Id, Label) — jej identyfikatory znaczą coś tylko w Gephi",
-            "this is a Gephi nodes table (Id, Label) — its ids mean something only inside Gephi",
-        ),
-        "imp.gephi.edges": (
-            "to tabela krawędzi z Gephi (Source, Target) — sama nie mówi, które to organizacje",
-            "this is a Gephi edges table (Source, Target) — on its own it does not say which organisations they are",
-        ),
-        "imp.gephi.hint": (
-            "w Gephi wyeksportuj cały graf jako GraphML (Plik → Eksportuj → Plik grafu) i zaimportuj ten plik",
-            "in Gephi export the whole graph as GraphML (File → Export → Graph file) and import that file",
-        ),
+        "imp.gus": "this is the GUS TERYT {catalogue} file ({what}); partnergraph needs TERC",
+        "imp.gus.hint": 'download TERC ("Urzędowy" variant) from eteryt.stat.gov.pl — it has the municipalities, counties and voivodeships',
+        "imp.zip": "the ZIP archive {name} holds no TERC file; unpack it and import the file inside ({members})",
+        "imp.gus.simc": "localities",
+        "imp.gus.ulic": "streets",
+        "imp.gus.wmrodz": "kinds of localities",
+        "imp.gephi.nodes": "this is a Gephi nodes table (Id, Label) — its ids mean something only inside Gephi",
+        "imp.gephi.edges": "this is a Gephi edges table (Source, Target) — on its own it does not say which organisations they are",
+        "imp.gephi.hint": "in Gephi export the whole graph as GraphML (File → Export → Graph file) and import that file",
     }
 )
 
@@ -353,7 +326,7 @@ def _head(path: Path, size: int = 1 << 16) -> bytes:
         with path.open("rb") as raw:
             return raw.read(size)
     except OSError as exc:
-        raise ValidationError([Problem(Msg("imp.unreadable", detail=exc.strerror or exc), path.name)]) from exc
+        raise ValidationError([Problem(Msg("reader.unreadable", detail=exc.strerror or exc), path.name)]) from exc
 
 
 def _xml_root(head: bytes) -> str:

@@ -51,9 +51,11 @@ from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.validity import ENDED, REGISTER_DATE, VALID_FROM, as_date, is_current
 from partnergraph.i18n import Msg, register_messages
-from partnergraph.importers.base import Located, Notice, register_reader
-from partnergraph.importers.names import clean_text, detect_encoding, iter_xml, provenance, unit_name
+from partnergraph.importers.base import Located, Notice, clean_text, provenance, register_reader
+from partnergraph.importers.encodings import detect_encoding
 from partnergraph.importers.registers import Changes, older_state
+from partnergraph.importers.units import unit_name
+from partnergraph.importers.xmlfiles import iter_xml
 from partnergraph.records import Node, Tie
 from partnergraph.schema import Schema, load_schema
 from partnergraph.values import Value
@@ -71,88 +73,29 @@ VOIVODESHIPS = 16  # since 1999; a file listing them all is a whole register
 
 register_messages(
     {
-        "teryt.columns": (
-            "brak kolumn {missing}: to nie jest plik TERC",
-            "columns {missing} are missing: this is not a TERC file",
-        ),
-        "teryt.columns.hint": (
-            "oczekiwany nagłówek: WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA (TERC, wariant „Urzędowy”)",
-            'expected header: WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA (TERC, "Urzędowy" variant)',
-        ),
-        "teryt.code": ("{column} {value!r} nie jest kodem {n}-cyfrowym", "{column} {value!r} is not a {n}-digit code"),
-        "teryt.rodz": (
-            "RODZ {value!r} nie jest rodzajem gminy TERYT",
-            "RODZ {value!r} is not a TERYT municipality type",
-        ),
-        "teryt.rodz.hint": ("dozwolone: {allowed}", "allowed: {allowed}"),
-        "teryt.structure": (
-            "wiersz ma {given}, ale brak {missing}",
-            "the row has {given} but lacks {missing}",
-        ),
-        "teryt.name": ("brak nazwy jednostki (NAZWA)", "the unit has no name (NAZWA)"),
-        "teryt.no_gmina": (
-            "jednostka {code} jest częścią gminy, której nie ma w pliku",
-            "unit {code} is part of a gmina that is not in the file",
-        ),
-        "teryt.no_gmina.hint": (
-            "to wygląda na wariant „Adresowy”; pobierz z GUS wariant „Urzędowy”",
-            'this looks like the "Adresowy" variant; download the "Urzędowy" variant from GUS',
-        ),
-        "teryt.row": ("element <row> bez kolumn TERC", "a <row> element without TERC columns"),
-        "teryt.not_terc": (
-            "wiersze pliku nie mają kolumn TERC {missing}, tylko {found}: to nie jest plik TERC",
-            "the file's rows lack the TERC columns {missing} and have {found}: this is not a TERC file",
-        ),
-        "teryt.zip": (
-            "w archiwum ZIP nie ma pliku TERC, są: {members}",
-            "the ZIP archive has no TERC file, only: {members}",
-        ),
-        "teryt.zip_many": (
-            "w archiwum ZIP jest kilka plików TERC: {members}",
-            "the ZIP archive has several TERC files: {members}",
-        ),
-        "teryt.zip_many.hint": (
-            "rozpakuj archiwum i zaimportuj jeden z nich",
-            "unpack the archive and import one of them",
-        ),
-        "teryt.bad_zip": ("archiwum ZIP jest uszkodzone: {detail}", "the ZIP archive is damaged: {detail}"),
-        "teryt.fields": (
-            "liczba pól wiersza ({found}) nie zgadza się z nagłówkiem ({expected})",
-            "the row has {found} fields, the header {expected}",
-        ),
-        "teryt.fields.hint": (
-            "plik jest ucięty albo uszkodzony; pobierz go ponownie z GUS (TERC, wariant „Urzędowy”)",
-            'the file is cut short or damaged; download it again from GUS (TERC, "Urzędowy" variant)',
-        ),
-        "teryt.date": ("STAN_NA {value!r} nie jest datą RRRR-MM-DD", "STAN_NA {value!r} is not a YYYY-MM-DD date"),
-        "teryt.duplicate": (
-            "jednostka {code} występuje w pliku drugi raz (pierwszy raz: {first})",
-            "unit {code} is in the file twice (first: {first})",
-        ),
-        "teryt.duplicate.hint": (
-            "rejestr TERC ma każdą jednostkę raz; usuń powtórzony wiersz albo pobierz plik ponownie z GUS",
-            "the TERC register lists each unit once; remove the repeated row or download the file again from GUS",
-        ),
-        "teryt.index_empty": (
-            "brak gmin TERYT, do których można dopasować siedzibę",
-            "there are no TERYT municipalities to match the seat against",
-        ),
-        "teryt.index_empty.hint": (
-            "najpierw zaimportuj rejestr TERC: partnergraph import TERC_Urzedowy.csv",
-            "import the TERC register first: partnergraph import TERC_Urzedowy.csv",
-        ),
-        "teryt.unknown_unit": (
-            "{level} {value!r} nie występuje w TERYT ({within})",
-            "{level} {value!r} is not in TERYT ({within})",
-        ),
-        "teryt.ambiguous": (
-            "gmina {value!r} jest niejednoznaczna: {candidates}",
-            "gmina {value!r} is ambiguous: {candidates}",
-        ),
-        "teryt.ambiguous.hint": (
-            "podaj powiat albo miejscowość siedziby, albo dodaj LOCATED_IN ręcznie",
-            "give the powiat or the seat's locality, or add the LOCATED_IN tie by hand",
-        ),
+        "teryt.columns": "columns {missing} are missing: this is not a TERC file",
+        "teryt.columns.hint": 'expected header: WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA (TERC, "Urzędowy" variant)',
+        "teryt.code": "{column} {value!r} is not a {n}-digit code",
+        "teryt.rodz": "RODZ {value!r} is not a TERYT municipality type",
+        "teryt.structure": "the row has {given} but lacks {missing}",
+        "teryt.name": "the unit has no name (NAZWA)",
+        "teryt.no_gmina": "unit {code} is part of a gmina that is not in the file",
+        "teryt.no_gmina.hint": 'this looks like the "Adresowy" variant; download the "Urzędowy" variant from GUS',
+        "teryt.row": "a <row> element without TERC columns",
+        "teryt.not_terc": "the file's rows lack the TERC columns {missing} and have {found}: this is not a TERC file",
+        "teryt.zip": "the ZIP archive has no TERC file, only: {members}",
+        "teryt.zip_many": "the ZIP archive has several TERC files: {members}",
+        "teryt.zip_many.hint": "unpack the archive and import one of them",
+        "teryt.bad_zip": "the ZIP archive is damaged: {detail}",
+        "teryt.fields.hint": 'the file is cut short or damaged; download it again from GUS (TERC, "Urzędowy" variant)',
+        "teryt.date": "STAN_NA {value!r} is not a YYYY-MM-DD date",
+        "teryt.duplicate": "unit {code} is in the file twice (first: {first})",
+        "teryt.duplicate.hint": "the TERC register lists each unit once; remove the repeated row or download the file again from GUS",
+        "teryt.index_empty": "there are no TERYT municipalities to match the seat against",
+        "teryt.index_empty.hint": "import the TERC register first: partnergraph import TERC_Urzedowy.csv",
+        "teryt.unknown_unit": "{level} {value!r} is not in TERYT ({within})",
+        "teryt.ambiguous": "gmina {value!r} is ambiguous: {candidates}",
+        "teryt.ambiguous.hint": "give the powiat or the seat's locality, or add the LOCATED_IN tie by hand",
     }
 )
 
@@ -373,7 +316,7 @@ def _csv_rows(path: Path) -> Iterator[_Row | Problem]:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
-                found = Msg("teryt.fields", found=len(cells), expected=len(header))
+                found = Msg("reader.fields", found=len(cells), expected=len(header))
                 yield Problem(found, f"{path.name}:{line}", Msg("teryt.fields.hint"))
                 continue
             values = {name: (cells[i].strip() if i < len(cells) else "") for name, i in index.items()}
@@ -431,7 +374,7 @@ def _records(row: _Row, state: _State) -> Iterator[Located | Problem]:
     if not name:
         problems.append(Problem(Msg("teryt.name"), row.places["NAZWA"]))
     if gmi and rodz not in state.types:
-        hint = Msg("teryt.rodz.hint", allowed=", ".join(sorted(state.types)))
+        hint = Msg("val.types_hint", allowed=", ".join(sorted(state.types)))
         problems.append(Problem(Msg("teryt.rodz", value=rodz), row.places["RODZ"], hint))
     missing = [c for c, v in (("WOJ", woj), ("POW", pow_ or not gmi), ("RODZ", rodz or not gmi)) if not v]
     if missing and not problems:

@@ -15,7 +15,7 @@ from partnergraph.graph.base import GraphStore
 from partnergraph.graph.sqlite import SqliteStore
 from partnergraph.i18n import use_language
 from partnergraph.importers.base import Located
-from partnergraph.importers.names import detect_encoding
+from partnergraph.importers.encodings import detect_encoding
 from partnergraph.importers.run import ImportFailed, run_import
 from partnergraph.importers.teryt import read_teryt
 from partnergraph.records import Node

@@ -13,7 +13,7 @@ import pytest
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.sqlite import SqliteStore
 from partnergraph.importers.run import ImportFailed, run_import
-from partnergraph.importers.template import export_tables, write_template
+from partnergraph.importers.workbook import export_tables, write_template
 from partnergraph.records import Node
 
 FIXTURES = Path(__file__).parent / "fixtures" / "spreadsheet"

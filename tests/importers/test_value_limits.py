@@ -15,7 +15,7 @@ from partnergraph.errors import ConfigError, ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.sqlite import SqliteStore
 from partnergraph.importers.run import ImportFailed, run_import
-from partnergraph.importers.template import export_tables
+from partnergraph.importers.workbook import export_tables
 from partnergraph.records import Node
 from partnergraph.validate import TEXT_LIMIT
 

@@ -15,7 +15,6 @@ quote (OWASP CSV injection guidance); the importer removes it again.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -24,49 +23,42 @@ from typing import IO, Any
 from partnergraph.errors import ConfigError
 from partnergraph.files import atomic_file, atomic_folder
 from partnergraph.graph.base import GraphStore
-from partnergraph.i18n import Msg, register_messages
-from partnergraph.importers.sheets import escape
-from partnergraph.importers.spreadsheet import SHEETS, TIES, VALUES, column_headers, sheet_title
+from partnergraph.i18n import Msg, Plural, register_messages
+from partnergraph.importers.spreadsheet import TIES, VALUES, column_headers, sheet_title
 from partnergraph.records import Node, Tie, tie_id
 from partnergraph.schema import NodeType, Schema, TieType, load_schema
 from partnergraph.text import slugify
-from partnergraph.values import Value
+from partnergraph.values import Value, csv_safe, datatype_of, text
 
-__all__ = ["allowed_values", "export_tables", "sheet_order", "text_value", "write_records", "write_template"]
+__all__ = ["allowed_values", "export_tables", "sheet_order", "write_records", "write_template"]
 
 XLSX_CELL = 32_767
 """The most characters one XLSX cell holds (Excel's limit)."""
 
 register_messages(
     {
-        "tpl.xlsx_too_long": (
-            "arkusz {sheet}, wiersz {row} ({first}): wartość ma {length} znaków, a komórka XLSX mieści najwyżej {limit}; "
-            "nic nie zapisano",
-            "sheet {sheet}, row {row} ({first}): a value has {length} characters, an XLSX cell holds at most {limit}; "
-            "nothing was written",
+        "tpl.xlsx_too_long": Plural(
+            "sheet {sheet}, row {row} ({first}): a value has {length} character, an XLSX cell holds at most {limit}; nothing was written",
+            "sheet {sheet}, row {row} ({first}): a value has {length} characters, an XLSX cell holds at most {limit}; nothing was written",
+            n="length",
         ),
-        "tpl.xlsx_too_long.hint": (
-            "wyeksportuj do JSON Lines (export jsonl) albo CSV, które mieszczą każdą wartość, albo skróć tę wartość",
-            "export to JSON Lines (export jsonl) or CSV, which hold every value, or shorten that value",
-        ),
-        "tpl.vocabulary": ("słownik", "vocabulary"),
-        "tpl.value": ("wartość", "value"),
-        "tpl.label_pl": ("etykieta (pl)", "label (pl)"),
-        "tpl.label_en": ("etykieta (en)", "label (en)"),
-        "tpl.comment": ("opis", "description"),
-        "tpl.tie_types": ("typy powiązań", "tie types"),
-        "tpl.ends": ("od: {domain} → do: {range}", "from: {domain} → to: {range}"),
-        "tpl.required": ("wymagane", "required"),
-        "tpl.see_values": ("dozwolone wartości: arkusz {sheet}", "allowed values: sheet {sheet}"),
+        "tpl.xlsx_too_long.hint": "export to JSON Lines (export jsonl) or CSV, which hold every value, or shorten that value",
+        "tpl.vocabulary": "vocabulary",
+        "tpl.value": "value",
+        "tpl.label_pl": "label (pl)",
+        "tpl.label_en": "label (en)",
+        "tpl.comment": "description",
+        "tpl.tie_types": "tie types",
+        "tpl.ends": "from: {domain} → to: {range}",
+        "tpl.required": "required",
+        "tpl.see_values": "allowed values: sheet {sheet}",
     }
 )
-
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XLSX cannot hold
 
 
 def sheet_order(schema: Schema) -> list[str]:
     """Sheets in the order a coordinator needs them: organisations, ties, other node types, values."""
-    others = [t for t in SHEETS if t in schema.node_types] + [t for t in schema.node_types if t not in SHEETS]
+    others = list(schema.sheet_types())
     return [others[0], TIES, *others[1:], VALUES]
 
 
@@ -104,22 +96,9 @@ def _values_header(language: str) -> list[str]:
     return [Msg(f"tpl.{n}").render(language) for n in ("vocabulary", "value", "label_pl", "label_en", "comment")]
 
 
-def text_value(value: Value, language: str = "pl") -> str:
-    """A value as CSV text that the importer reads back to the same value."""
-    if isinstance(value, bool):
-        return ("tak" if value else "nie") if language == "pl" else ("yes" if value else "no")
-    if isinstance(value, float):
-        text = str(int(value)) if value.is_integer() else repr(value)
-        return text.replace(".", ",") if language == "pl" else text
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return value
-    return value.isoformat()
-
-
 def _xlsx_value(value: Value) -> Any:
-    return _ILLEGAL.sub("", escape(value)) if isinstance(value, str) else value
+    datatype = datatype_of(value)
+    return datatype.cell(value) if datatype else value
 
 
 def _row(record: Node | Tie, targets: Sequence[str]) -> list[Value | None]:
@@ -212,7 +191,7 @@ class _CsvTables:
         self.counts[kind] = 0
 
     def row(self, kind: str, values: Sequence[Value | None], language: str) -> None:
-        self.writers[kind].writerow(["" if v is None else escape(text_value(v, language)) for v in values])
+        self.writers[kind].writerow([csv_safe(v, lambda x: text(x, language)) for v in values])
         self.counts[kind] += 1
 
     def __exit__(self, *exc: object) -> None:
