@@ -1,11 +1,12 @@
 # The two commands of the README, and the developer's helpers.
-#   make run   — set up a virtual environment, install partnergraph, load the example network, print a summary
+#   make run   — set up a virtual environment, install partnergraph, load the example network, print a summary,
+#                then serve the web application on http://127.0.0.1:5000/ (readable without an account; Ctrl+C stops it)
 #   make test  — set up, lint, type-check and run the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint readme neo4j neo4j-stop neo4j-status bench clean
+.PHONY: run test lint readme messages neo4j neo4j-stop neo4j-status bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed-run
 	$(BIN)/partnergraph demo
+	PARTNERGRAPH_PUBLIC=$${PARTNERGRAPH_PUBLIC:-1} $(BIN)/partnergraph serve
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check partnergraph tests bench tools
@@ -32,6 +34,9 @@ test: lint
 
 readme: $(VENV)/.installed-test  # regenerate the README's tables and command list from the code (tools/readme.py)
 	$(BIN)/cog -r README.md
+
+messages: $(VENV)/.installed-test  # extract the texts into locale/partnergraph.pot, merge them into each .po, check (tools/messages.py)
+	$(BIN)/python -m tools.messages update
 
 neo4j: $(VENV)/.installed-test
 	$(BIN)/python tools/neo4j/server.py start

@@ -58,29 +58,23 @@ _HINTS = {
 
 register_messages(
     {
-        "files.enoent": ("nie ma takiego pliku ani folderu", "no such file or folder"),
-        "files.eacces": ("brak uprawnień", "permission denied"),
-        "files.erofs": ("system plików jest tylko do odczytu", "the file system is read-only"),
-        "files.enospc": ("brak miejsca na dysku", "no space left on the disk"),
-        "files.edquot": ("przekroczony przydział miejsca na dysku", "disk quota exceeded"),
-        "files.eisdir": ("to jest folder, nie plik", "this is a folder, not a file"),
-        "files.enotdir": ("część ścieżki nie jest folderem", "a part of the path is not a folder"),
-        "files.eexist": ("już istnieje", "already exists"),
-        "files.eio": ("błąd wejścia/wyjścia dysku", "disk input/output error"),
-        "files.enametoolong": ("za długa nazwa pliku", "file name too long"),
-        "files.efbig": ("plik za duży dla tego systemu plików", "file too large for this file system"),
-        "files.cannot_write": ("nie można zapisać {path}: {detail}", "cannot write {path}: {detail}"),
-        "files.hint.space": (
-            "zwolnij miejsce na dysku albo zapisz w innym miejscu; nie został żaden częściowy plik",
-            "free some disk space or write somewhere else; no partial file was left",
-        ),
-        "files.hint.rights": (
-            "wybierz folder, w którym możesz zapisywać, albo zmień uprawnienia",
-            "choose a folder you can write to, or change the permissions",
-        ),
-        "files.hint.folder": ("sprawdź, czy folder istnieje", "check that the folder exists"),
-        "files.exists": ("{path} istnieje i nie jest pusty", "{path} exists and is not empty"),
-        "files.exists.hint": ("podaj inny folder albo dodaj --force", "give another folder or add --force"),
+        "files.enoent": "no such file or folder",
+        "files.eacces": "permission denied",
+        "files.erofs": "the file system is read-only",
+        "files.enospc": "no space left on the disk",
+        "files.edquot": "disk quota exceeded",
+        "files.eisdir": "this is a folder, not a file",
+        "files.enotdir": "a part of the path is not a folder",
+        "files.eexist": "already exists",
+        "files.eio": "disk input/output error",
+        "files.enametoolong": "file name too long",
+        "files.efbig": "file too large for this file system",
+        "files.cannot_write": "cannot write {path}: {detail}",
+        "files.hint.space": "free some disk space or write somewhere else; no partial file was left",
+        "files.hint.rights": "choose a folder you can write to, or change the permissions",
+        "files.hint.folder": "check that the folder exists",
+        "files.exists": "{path} exists and is not empty",
+        "files.exists.hint": "give another folder or add --force",
     }
 )
 

@@ -10,8 +10,6 @@ The README calls these from cog blocks, so that the tables come from the code an
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -153,10 +151,12 @@ def _walk(command: click.Command, path: str, ctx: click.Context) -> Iterator[tup
             yield from _walk(sub, f"{path} {name}", ctx)
 
 
-def _command_rows() -> str:
-    """The reference table, read from the click group in this process (whose help must be English)."""
+def commands_reference() -> str:
+    """Every command of ``partnergraph``: its arguments, options and the first line of its help (English)."""
     from partnergraph.cli import main
+    from partnergraph.cli.help import localize
 
+    localize(main, "en")
     ctx = click.Context(main, info_name="partnergraph")
     rows = []
     for path, command in [("partnergraph [OPTIONS] COMMAND", main), *_walk(main, "partnergraph", ctx)]:
@@ -168,30 +168,11 @@ def _command_rows() -> str:
     return _table(["command", "options", "what"], rows)
 
 
-def commands_reference() -> str:
-    """Every command of ``partnergraph``: its arguments, options and the first line of its help (English).
-
-    The help is read in a fresh interpreter with ``PARTNERGRAPH_LANG=en``: the CLI puts its
-    Polish help into the commands when it is imported in Polish, as this process may have done.
-    """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERGRAPH_")} | {"PARTNERGRAPH_LANG": "en"}
-    done = subprocess.run(
-        [sys.executable, "-m", "tools.readme", "commands"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=True,
-    )
-    return done.stdout
-
-
 PARTS = {
     "settings": settings_table,
     "node-types": node_types_table,
     "tie-types": tie_types_table,
-    "commands": _command_rows,
+    "commands": commands_reference,
 }
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """The ``partnergraph`` command: a thin face over the core, one module per command group.
 
 :mod:`~partnergraph.cli.core` holds the main group and the store commands; every other module
-listed in :data:`GROUPS` exports ``COMMANDS`` (click commands added to the main group) and
-``COMMANDS_PL`` / ``OPTIONS_PL`` (their Polish help, see :mod:`partnergraph.cli.help`), and may
-export ``EXPORT_COMMANDS``: subcommands of ``partnergraph export`` (defined in
+listed in :data:`GROUPS` exports ``COMMANDS`` (click commands added to the main group; their
+Polish help is in the gettext catalogue, see :mod:`partnergraph.cli.help`), and may export
+``EXPORT_COMMANDS``: subcommands of ``partnergraph export`` (defined in
 :mod:`~partnergraph.cli.imports`), such as ``export graphml``.
 """
 
@@ -13,7 +13,6 @@ from importlib import import_module
 
 import click
 
-from partnergraph.cli import help as cli_help
 from partnergraph.cli.core import main
 
 __all__ = ["GROUPS", "main"]
@@ -31,9 +30,6 @@ def _assemble() -> None:
         assert isinstance(export, click.Group)
         for command in getattr(module, "EXPORT_COMMANDS", ()):
             export.add_command(command)
-        cli_help.COMMANDS_PL.update(module.COMMANDS_PL)
-        cli_help.OPTIONS_PL.update(module.OPTIONS_PL)
-    cli_help.localize(main)
 
 
 _assemble()

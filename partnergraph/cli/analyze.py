@@ -23,14 +23,14 @@ from partnergraph.queries import analyses
 from partnergraph.queries.base import Analysis, Param, Result
 from partnergraph.queries.runs import save_run
 
-__all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL", "param_option"]
+__all__ = ["COMMANDS", "param_option"]
 
 register_messages(
     {
-        "cli.analyze.saved": ("Zapisano przebieg {run} ({path})", "Saved run {run} ({path})"),
-        "cli.analyze.chart": ("Zapisano wykres {path}", "Saved the chart {path}"),
-        "cli.analyze.no_chart": ("analiza {name} nie rysuje wykresu", "the analysis {name} draws no chart"),
-        "cli.analyze.empty": ("Brak wyników.", "No results."),
+        "cli.analyze.saved": "Saved run {run} ({path})",
+        "cli.analyze.chart": "Saved the chart {path}",
+        "cli.analyze.no_chart": "the analysis {name} draws no chart",
+        "cli.analyze.empty": "No results.",
     }
 )
 
@@ -138,20 +138,3 @@ for _analysis in analyses().values():
     analyze.add_command(_command(_analysis))
 
 COMMANDS: list[click.Command] = [analyze]
-
-COMMANDS_PL: dict[str, str] = {
-    "analyze": "Analizy sieci: przegląd, miary węzłów, pośrednictwo, społeczności, partnerstwa, pokrycie wsparciem, dobór partnerów …",
-    **{f"analyze {a.name}": a.help_pl for a in analyses().values()},
-}
-OPTIONS_PL: dict[str, str] = {
-    **{f"analyze {a.name} {p.flag}": p.help_pl for a in analyses().values() for p in a.params},
-    **{
-        f"analyze {a.name} --save": "Zapisz przebieg (parametry, czas, wyniki) w PARTNERGRAPH_RUNS."
-        for a in analyses().values()
-    },
-    **{
-        f"analyze {a.name} --chart": "Narysuj też wynik jako obraz SVG do pliku FILE."
-        for a in analyses().values()
-        if a.chart
-    },
-}

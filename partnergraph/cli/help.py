@@ -1,56 +1,27 @@
-"""Polish help for the CLI: commands and options, shown when the language is Polish.
+"""The CLI's help in the user's language, from the same gettext catalogue as every message.
 
-English help lives in the commands' docstrings and ``help=`` texts; this table gives the
-Polish text for each command path and option. The language of ``--help`` comes from
-``PARTNERGRAPH_LANG`` (default ``pl``), because help is printed before options are read.
+English help lives in the commands' docstrings and ``help=`` texts (the gettext ``msgid``);
+the Polish text of each is in ``locale/pl/LC_MESSAGES/partnergraph.po`` (:mod:`partnergraph.i18n`).
+Help is printed while the command line is still being read, so the language is taken from the
+command line itself (``partnergraph --lang en --help``), then ``PARTNERGRAPH_LANG``, then Polish:
+the main group calls :func:`localize` before it parses its arguments.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 
 import click
 
-__all__ = ["COMMANDS_PL", "OPTIONS_PL", "localize"]
+from partnergraph.config import SETTINGS
+from partnergraph.i18n import LANGUAGES, Msg, register_messages, translate
 
-COMMANDS_PL: dict[str, str] = {
-    "": "partnergraph: mapa sieci partnerstwa ekonomii społecznej.\n\n"
-    "Partnerzy, gminy, firmy, spółdzielnie socjalne, instytucje wsparcia i powiązania między nimi — "
-    "we wbudowanym magazynie (jeden plik SQLite) albo w Neo4j.",
-    "init": "Utwórz magazyn (plik SQLite albo ograniczenia w Neo4j), jeśli jeszcze go nie ma.",
-    "demo": "Wczytaj wbudowaną sieć przykładową (dane ilustracyjne) i pokaż podsumowanie.",
-    "stats": "Liczby węzłów według typu, powiązań według typu i organizacji według gminy.",
-    "add": "Dodaj lub zmień jeden węzeł albo powiązanie (sprawdzane według models.ttl).",
-    "add node": "Dodaj lub zmień węzeł typu NODE_TYPE.\n\n"
-    "KEY można pominąć, gdy podano identyfikator (krs=, nip=, regon=, teryt=) lub nazwę.\n"
-    'Przykład: partnergraph add node Organisation org:ces-kwilcz name="CES Kwilcz" kind=ces',
-    "add tie": "Dodaj lub zmień powiązanie START -[TIE_TYPE]-> END.\n\n"
-    "Przykład: partnergraph add tie org:gops-kwilcz REFERS org:ces-kwilcz count=6 since=2024-01-01",
-    "delete": "Usuń węzeł KEY (albo powiązanie o tym identyfikatorze); cofnięcie: 'db revert'.",
-    "show": "Pokaż węzeł KEY z jego właściwościami i powiązaniami.",
-    "find": "Znajdź węzły, których nazwa ma słowa zaczynające się od TEXT (bez względu na wielkość liter i ą/ę/ł/ó/ś/ź/ż).",
-    "schema": "Typy węzłów, typy powiązań i słowniki z models.ttl; NAME pokazuje szczegóły jednego z nich.",
-    "db": "Utrzymanie magazynu: kontrola spójności, dziennik zmian, cofanie.",
-    "db check": "Sprawdź spójność magazynu i każdy rekord według models.ttl.",
-    "db log": "Dziennik zmian, od najnowszych: kto, co, kiedy i z jakiego źródła zmienił.",
-    "db revert": "Cofnij wszystkie zmiany zapisu VERSION (odmowa, jeśli coś zmieniono później).",
-}
+__all__ = ["help_texts", "language_of", "localize", "settings_epilog"]
 
-# Keyed by option flag, or by "command path flag" where one flag means different things.
-OPTIONS_PL: dict[str, str] = {
-    "--store": "Adres magazynu (domyślnie $PARTNERGRAPH_STORE albo sqlite:///partnergraph.db).",
-    "--lang": "Język komunikatów (domyślnie $PARTNERGRAPH_LANG albo pl).",
-    "--user": "Twoje imię do dziennika zmian (domyślnie $PARTNERGRAPH_USER albo login).",
-    "--version": "Pokaż wersję i zakończ.",
-    "--format": "Format wyniku: tabela, CSV (separator ;, dla polskiego Excela) albo JSON.",
-    "--cascade": "Usuń także powiązania węzła.",
-    "--id": "Własny identyfikator powiązania (domyślnie z początku, typu, końca i daty since).",
-    "--type": "Tylko węzły tego typu (np. Organisation).",
-    "--where": "Tylko węzły o tej wartości właściwości (można powtarzać).",
-    "--limit": "Najwyżej tyle wyników.",
-    "db log --version": "Tylko ten zapis (wersja).",
-    "--key": "Tylko zmiany węzła o tym kluczu lub powiązania o tym identyfikatorze.",
-}
+register_messages({"cli.settings": "Settings (environment):"})
+
+_SOURCE = "_partnergraph_help_source"  # the English text a command or option was defined with
 
 
 def _walk(command: click.Command, path: str) -> list[tuple[str, click.Command]]:
@@ -61,18 +32,62 @@ def _walk(command: click.Command, path: str) -> list[tuple[str, click.Command]]:
     return found
 
 
-def localize(main: click.Group, commands: dict[str, str] | None = None, options: dict[str, str] | None = None) -> None:
-    """Put the Polish help into ``main`` and its commands unless the language is English."""
-    if os.environ.get("PARTNERGRAPH_LANG", "pl") == "en":
-        return
-    commands = {**COMMANDS_PL, **(commands or {})}
-    options = {**OPTIONS_PL, **(options or {})}
+def _source(thing: click.Command | click.Parameter, attribute: str) -> str | None:
+    sources: dict[str, str | None] = thing.__dict__.setdefault(_SOURCE, {})
+    if attribute not in sources:
+        sources[attribute] = getattr(thing, attribute)
+    return sources[attribute]
+
+
+def language_of(args: Sequence[str], group: click.Group) -> str:
+    """The language the main group's ``args`` ask for: ``--lang``, else PARTNERGRAPH_LANG, else Polish."""
+    for index, arg in enumerate(args):
+        if arg in group.commands or arg == "--":
+            break
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        if value in LANGUAGES:
+            return value
+    value = os.environ.get("PARTNERGRAPH_LANG", "pl")
+    return value if value in LANGUAGES else "pl"
+
+
+def settings_epilog(language: str) -> str:
+    """The settings (environment variables) and what each does, for the main group's help."""
+    lines = [Msg("cli.settings").render(language)]
+    lines += [f"{s.env}: {translate(s.help, None, language)}" for s in SETTINGS]
+    return "\n\n".join(lines)
+
+
+def localize(main: click.Group, language: str) -> None:
+    """Put the help of ``main`` and all its commands in ``language`` (English: as defined)."""
     for path, command in _walk(main, ""):
-        if path in commands:
-            command.help = commands[path]
-            command.short_help = None
+        for attribute in ("help", "short_help"):
+            source = _source(command, attribute)
+            setattr(command, attribute, translate(source, None, language) if source else source)
         for param in command.params:
             if isinstance(param, click.Option):
-                flag = max(param.opts, key=len)
-                text = options.get(f"{path} {flag}".strip()) or options.get(flag)
-                param.help = text or param.help
+                source = _source(param, "help")
+                param.help = translate(source, None, language) if source else source
+        if not path:
+            command.epilog = settings_epilog(language)
+
+
+def help_texts(main: click.Group) -> Iterator[tuple[str, str, str]]:
+    """Every help text of ``main`` as (English text, where: command path or option, source file)."""
+    for path, command in _walk(main, ""):
+        callback = command.callback
+        code = getattr(callback, "__wrapped__", callback)
+        filename = code.__code__.co_filename if code is not None and hasattr(code, "__code__") else ""
+        for attribute in ("help", "short_help"):
+            text = _source(command, attribute)
+            if text:
+                yield text, f"partnergraph {path}".strip(), filename
+        for param in command.params:
+            if isinstance(param, click.Option):
+                text = _source(param, "help")
+                if text:
+                    yield text, f"partnergraph {path} {max(param.opts, key=len)}".replace("  ", " "), filename
+    for setting in SETTINGS:
+        yield setting.help, setting.env, ""

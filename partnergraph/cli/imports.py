@@ -1,7 +1,6 @@
 """The import and export commands: ``import``, ``template``, ``export jsonl|csv|xlsx``.
 
-``partnergraph.cli`` adds :data:`COMMANDS` to its main group (and :data:`COMMANDS_PL`,
-:data:`OPTIONS_PL` to its Polish help). Every problem in a file is printed on its own line as
+``partnergraph.cli`` adds :data:`COMMANDS` to its main group. Every problem in a file is printed on its own line as
 ``file:line:column: message (hint)`` (``Organizacje!E14: …`` for workbooks), then one line
 ``Błąd: …``; notices (merges, probable duplicates, defaults) as ``place: uwaga: …``.
 """
@@ -14,13 +13,13 @@ from typing import Any
 
 import click
 
-from partnergraph.cli.support import Cli, pass_cli, printable
-from partnergraph.errors import ConfigError, PartnergraphError, Problem
+from partnergraph.cli.support import Cli, pass_cli, printable, refuse_existing
+from partnergraph.errors import PartnergraphError, Problem
 from partnergraph.files import atomic_file
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.importers.run import FORMATS, ImportFailed, ImportReport, run_import
 
-__all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL"]
+__all__ = ["COMMANDS"]
 
 SHOWN = 100
 """Problems printed before '… and N more'."""
@@ -29,41 +28,16 @@ BAR_FROM = 5000
 
 register_messages(
     {
-        "cli.import.done": (
-            "Zaimportowano {name} ({format}): rekordów {records}, odrzuconych {rejected}",
-            "Imported {name} ({format}): {records} records, {rejected} rejected",
-        ),
-        "cli.import.dry": (
-            "Próba (--dry-run) {name} ({format}): rekordów {records}, odrzuconych {rejected}; nic nie zapisano",
-            "Dry run (--dry-run) of {name} ({format}): {records} records, {rejected} rejected; nothing was written",
-        ),
-        "cli.import.counts": (
-            "nowe {created}, zmienione {updated}, bez zmian {unchanged} (węzły: {nc}/{nu}/{nn}, powiązania: {tc}/{tu}/{tn})",
-            "new {created}, updated {updated}, unchanged {unchanged} (nodes: {nc}/{nu}/{nn}, ties: {tc}/{tu}/{tn})",
-        ),
-        "cli.import.version": (
-            "wersja zapisu {version}; w dzienniku zmian: {source}",
-            "write version {version}; in the change log: {source}",
-        ),
-        "cli.import.unchanged": (
-            "magazyn bez zmian (wersja zapisu nadal {version})",
-            "the store is unchanged (write version still {version})",
-        ),
-        "cli.import.rejected_file": (
-            "odrzucone rekordy z powodami: {path}",
-            "rejected records with their reasons: {path}",
-        ),
-        "cli.import.notice": ("uwaga", "note"),
-        "cli.import.check": ("sprawdzanie", "checking"),
-        "cli.import.write": ("zapis", "writing"),
-        "cli.import.exists": ("{path} już istnieje", "{path} already exists"),
-        "cli.import.exists.hint": ("podaj inną nazwę albo dodaj --force", "give another name or add --force"),
-        "cli.import.exported": (
-            "Zapisano {path}: węzły {nodes}, powiązania {ties}",
-            "Wrote {path}: {nodes} nodes, {ties} ties",
-        ),
-        "cli.import.tables": ("Zapisano {path}: {counts}", "Wrote {path}: {counts}"),
-        "cli.import.template": ("Zapisano pusty szablon {path}", "Wrote an empty template {path}"),
+        "cli.import.done": "Imported {name} ({format}): {records} records, {rejected} rejected",
+        "cli.import.dry": "Dry run (--dry-run) of {name} ({format}): {records} records, {rejected} rejected; nothing was written",
+        "cli.import.counts": "new {created}, updated {updated}, unchanged {unchanged} (nodes: {nc}/{nu}/{nn}, ties: {tc}/{tu}/{tn})",
+        "cli.import.version": "write version {version}; in the change log: {source}",
+        "cli.import.unchanged": "the store is unchanged (write version still {version})",
+        "cli.import.rejected_file": "rejected records with their reasons: {path}",
+        "cli.import.notice": "note",
+        "cli.import.check": "checking",
+        "cli.import.write": "writing",
+        "cli.import.template": "Wrote an empty template {path}",
     }
 )
 
@@ -184,11 +158,6 @@ def import_file(
     _echo_report(report)
 
 
-def _target(path: Path, force: bool) -> None:
-    if path.exists() and not force and (path.is_file() or any(path.iterdir())):
-        raise ConfigError(Msg("cli.import.exists", path=path), hint=Msg("cli.import.exists.hint"))
-
-
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
@@ -203,9 +172,9 @@ def _target(path: Path, force: bool) -> None:
 @pass_cli
 def template(cli: Cli, out: Path, fmt: str, force: bool) -> None:
     """Write an empty import template to OUT: a sheet per node type, ties, and the allowed values."""
-    from partnergraph.importers.template import write_template
+    from partnergraph.importers.workbook import write_template
 
-    _target(out, force)
+    refuse_existing(out, force)
     write_template(out, fmt=fmt, language=cli.settings.language)
     click.echo(str(Msg("cli.import.template", path=out)))
 
@@ -226,18 +195,18 @@ def export_jsonl_command(cli: Cli, out: Path | None, force: bool) -> None:
     if out is None or str(out) == "-":
         export_jsonl(cli.store(), sys.stdout)
         return
-    _target(out, force)
+    refuse_existing(out, force)
     with atomic_file(out) as partial, partial.open("w", encoding="utf-8", newline="\n") as stream:
         nodes, ties = export_jsonl(cli.store(), stream)
-    click.echo(str(Msg("cli.import.exported", path=out, nodes=nodes, ties=ties)))
+    click.echo(str(Msg("cli.wrote", path=out, nodes=Msg("n.nodes", count=nodes), ties=Msg("n.ties", count=ties))))
 
 
 def _export_tables(cli: Cli, out: Path, fmt: str, force: bool) -> None:
-    from partnergraph.importers.template import export_tables
+    from partnergraph.importers.workbook import export_tables
 
-    _target(out, force)
+    refuse_existing(out, force)
     counts = export_tables(cli.store(), out, fmt=fmt, language=cli.settings.language)
-    click.echo(str(Msg("cli.import.tables", path=out, counts=", ".join(f"{k} {v}" for k, v in counts.items() if v))))
+    click.echo(str(Msg("cli.wrote_tables", path=out, counts=", ".join(f"{k} {v}" for k, v in counts.items() if v))))
 
 
 @export.command("csv")
@@ -259,22 +228,3 @@ def export_xlsx_command(cli: Cli, out: Path, force: bool) -> None:
 
 
 COMMANDS: list[click.Command] = [import_file, template, export]
-
-COMMANDS_PL: dict[str, str] = {
-    "import": "Zaimportuj FILE (CSV, XLSX, Kumu, JSON Lines, TERYT, PKD, KRS, GraphML/GEXF) — wszystko albo nic.\n\n"
-    "FILE może też być folderem plików CSV (organizacje.csv, powiazania.csv …). Każdy rekord jest najpierw "
-    "sprawdzany według models.ttl; jeden problem odrzuca cały plik, chyba że podano --skip-invalid.",
-    "template": "Zapisz pusty szablon importu do OUT: arkusz na każdy typ węzła, powiązania i dozwolone wartości.",
-    "export": "Zapisz cały magazyn do plików: JSON Lines (bez strat), tabele CSV albo XLSX.",
-    "export jsonl": "Zapisz wszystkie węzły, potem powiązania, jako JSON Lines do OUT (domyślnie na standardowe wyjście).",
-    "export csv": "Zapisz magazyn jako pliki CSV szablonu (separator ;, UTF-8) w folderze OUT.",
-    "export xlsx": "Zapisz magazyn jako skoroszyt XLSX szablonu OUT.",
-}
-OPTIONS_PL: dict[str, str] = {
-    "import --format": "Format pliku (domyślnie rozpoznawany z pliku).",
-    "import --dry-run": "Sprawdź wszystko i pokaż, co by się zmieniło; nic nie zapisuj.",
-    "import --skip-invalid": "Wczytaj poprawne rekordy; odrzucone zapisz z powodami obok FILE.",
-    "import --mapping": "GraphML/GEXF: plik JSON przypisujący atrybuty do typów węzłów, rodzajów, typów powiązań i właściwości.",
-    "template --format": "Skoroszyt albo folder z plikiem CSV na każdy arkusz.",
-    "--force": "Nadpisz OUT, jeśli istnieje.",
-}

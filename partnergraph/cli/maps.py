@@ -22,27 +22,15 @@ from partnergraph.viz.layout import LARGE
 from partnergraph.viz.netmap import MAP_PARAMS, network_map
 from partnergraph.viz.page import write_map
 
-__all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL"]
+__all__ = ["COMMANDS"]
 
 register_messages(
     {
-        "cli.maps.written": (
-            "Zapisano mapę {path}: {nodes} węzłów, {edges} krawędzi{how}",
-            "Saved the map {path}: {nodes} nodes, {edges} edges{how}",
-        ),
-        "cli.maps.geo_written": (
-            "Zapisano mapę Polski {path}: {marks} punktów, {lines} linii",
-            "Saved the map of Poland {path}: {marks} points, {lines} lines",
-        ),
-        "cli.maps.geo_only": ("{flag} działa tylko z --geo", "{flag} works only with --geo"),
-        "cli.maps.not_geo": (
-            "{flag} nie działa z --geo (mapa Polski pokazuje całą sieć według gmin)",
-            "{flag} does not work with --geo (the map of Poland shows the whole network by gmina)",
-        ),
-        "cli.maps.precomputed": (
-            "; duża mapa — położenia policzone wcześniej, fizyka wyłączona",
-            "; a large map — positions precomputed, physics off",
-        ),
+        "cli.maps.written": "Saved the map {path}: {nodes}, {edges}{how}",
+        "cli.maps.geo_written": "Saved the map of Poland {path}: {points}, {lines}",
+        "cli.maps.geo_only": "{flag} works only with --geo",
+        "cli.maps.not_geo": "{flag} does not work with --geo (the map of Poland shows the whole network by gmina)",
+        "cli.maps.precomputed": "; a large map — positions precomputed, physics off",
     }
 )
 
@@ -78,7 +66,16 @@ def _map(
     write_map(result, out)
     how = "" if result.physics else str(Msg("cli.maps.precomputed"))
     click.echo(
-        str(Msg("cli.maps.written", path=out, nodes=len(result.nodes), edges=len(result.edges), how=how)), err=True
+        str(
+            Msg(
+                "cli.maps.written",
+                path=out,
+                nodes=Msg("n.nodes", count=len(result.nodes)),
+                edges=Msg("n.edges", count=len(result.edges)),
+                how=how,
+            )
+        ),
+        err=True,
     )
 
 
@@ -99,7 +96,17 @@ def _geo_map(
     how = "municipality" if aggregate else ("none" if spread else None)
     geo = build_geo_map(cli.store(), color=color, indicator=indicator, aggregate=how, **filters)
     save_geo_map(out, render(geo))
-    click.echo(str(Msg("cli.maps.geo_written", path=out, marks=len(geo.marks), lines=len(geo.lines))), err=True)
+    click.echo(
+        str(
+            Msg(
+                "cli.maps.geo_written",
+                path=out,
+                points=Msg("n.points", count=len(geo.marks)),
+                lines=Msg("n.lines", count=len(geo.lines)),
+            )
+        ),
+        err=True,
+    )
 
 
 map_command = click.Command(
@@ -136,15 +143,3 @@ map_command = click.Command(
 )
 
 COMMANDS: list[click.Command] = [map_command]
-COMMANDS_PL: dict[str, str] = {
-    "map": "Narysuj sieć jako jeden samodzielny plik HTML (działa bez internetu): kolory według rodzaju lub sektora, "
-    f"wielkość według miary węzła, widok wokół organizacji i widok partnerstwa; powyżej {LARGE} węzłów położenia są liczone wcześniej.",
-}
-OPTIONS_PL: dict[str, str] = {
-    **{f"map {p.flag}": p.help_pl for p in _SHARED},
-    "map --out": "Plik HTML do zapisania (podmieniany w całości, atomowo).",
-    "map --aggregate": _AGGREGATE.help_pl,
-    "map --geo": "Narysuj sieć na mapie Polski (SVG, bez internetu) zamiast układu sieci.",
-    "map --indicator": "Z --geo: kolor gminy według wskaźnika: kind:RODZAJ, referrals, services albo service:USŁUGA.",
-    "map --spread": "Z --geo: każda organizacja osobno, także powyżej 1500 organizacji.",
-}

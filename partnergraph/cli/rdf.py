@@ -11,12 +11,12 @@ from pathlib import Path
 
 import click
 
-from partnergraph.cli.support import Cli, UserError, pass_cli
+from partnergraph.cli.support import Cli, UserError, pass_cli, refuse_existing
 from partnergraph.errors import ValidationError
 from partnergraph.files import write_text_atomic
 from partnergraph.i18n import Msg, register_messages
 
-__all__ = ["COMMANDS", "COMMANDS_PL", "EXPORT_COMMANDS", "OPTIONS_PL", "rdf_command"]
+__all__ = ["COMMANDS", "EXPORT_COMMANDS", "rdf_command"]
 
 SUFFIXES = {
     ".ttl": "turtle",
@@ -30,24 +30,10 @@ SUFFIXES = {
 
 register_messages(
     {
-        "cli.rdf.context": (
-            "Zapisano kontekst JSON-LD {path} (terminy z models.ttl, do kompaktowania)",
-            "Saved the JSON-LD context {path} (terms from models.ttl, for compaction)",
-        ),
-        "cli.rdf.done": (
-            "Zapisano {path} ({format}): trójek {triples} (węzły {nodes}, powiązania {ties})",
-            "Wrote {path} ({format}): {triples} triples ({nodes} nodes, {ties} ties)",
-        ),
-        "cli.rdf.valid": (
-            "SHACL: zgodny z kształtami models.ttl (0 naruszeń)",
-            "SHACL: conforms to the shapes of models.ttl (0 violations)",
-        ),
-        "cli.rdf.invalid": (
-            "SHACL: naruszeń {count}; nic nie zapisano",
-            "SHACL: {count} violations; nothing was written",
-        ),
-        "cli.rdf.exists": ("{path} już istnieje", "{path} already exists"),
-        "cli.rdf.exists.hint": ("podaj inną nazwę albo dodaj --force", "give another name or add --force"),
+        "cli.rdf.context": "Saved the JSON-LD context {path} (terms from models.ttl, for compaction)",
+        "cli.rdf.done": "Wrote {path} ({format}): {triples} triples ({nodes} nodes, {ties} ties)",
+        "cli.rdf.valid": "SHACL: conforms to the shapes of models.ttl (0 violations)",
+        "cli.rdf.invalid": "SHACL: {count} violations; nothing was written",
     }
 )
 
@@ -92,8 +78,8 @@ def rdf_command(
 
     name = check_format(_format(fmt, out))
     target = sys.stdout.buffer if out is None or str(out) == "-" else out
-    if isinstance(target, Path) and target.exists() and not force:
-        raise UserError(f"{Msg('cli.rdf.exists', path=target)} ({Msg('cli.rdf.exists.hint')})")
+    if isinstance(target, Path):
+        refuse_existing(target, force)
     try:
         report = write_rdf(
             cli.store(),
@@ -139,14 +125,3 @@ def _write_context(cli: Cli, target: Path) -> None:
 
 COMMANDS: list[click.Command] = []
 EXPORT_COMMANDS: list[click.Command] = [rdf_command]
-
-COMMANDS_PL: dict[str, str] = {
-    "export rdf": "Zapisz magazyn jako RDF do OUT (domyślnie na standardowe wyjście): W3C ORG, RegOrg, schema.org, SKOS, PROV.",
-}
-OPTIONS_PL: dict[str, str] = {
-    "export rdf --format": "Składnia RDF (domyślnie z rozszerzenia OUT, inaczej turtle).",
-    "export rdf --validate": "Najpierw sprawdź graf kształtami SHACL z models.ttl; przy naruszeniu nic nie zapisuj.",
-    "export rdf --base": "Początek adresów IRI węzłów i powiązań (domyślnie https://w3id.org/partnergraph/id).",
-    "export rdf --include-private": "Dołącz prywatne dane kontaktowe (e-mail, telefon, rola kontaktowa; nie do publikacji).",
-    "export rdf --force": "Nadpisz OUT, jeśli istnieje.",
-}

@@ -11,29 +11,16 @@ from pathlib import Path
 
 import click
 
-from partnergraph.cli.support import Cli, emit_rows, output_option, pass_cli
+from partnergraph.cli.support import Cli, emit_rows, output_option, pass_cli, refuse_existing
 from partnergraph.errors import ConfigError
 from partnergraph.i18n import Msg, current_language, register_messages
 
-__all__ = ["COMMANDS", "COMMANDS_PL", "EXPORT_COMMANDS", "OPTIONS_PL"]
+__all__ = ["COMMANDS", "EXPORT_COMMANDS"]
 
 register_messages(
     {
-        "cli.research.no_query": (
-            "podaj zapytanie (tekst lub plik .rq), --example NAZWA albo --list",
-            "give a query (text or an .rq file), --example NAME or --list",
-        ),
-        "cli.research.wrote": (
-            "Zapisano {path}: węzły {nodes}, powiązania {ties}",
-            "Wrote {path}: {nodes} nodes, {ties} ties",
-        ),
-        "cli.research.tables": ("Zapisano {path}: {counts}", "Wrote {path}: {counts}"),
-        "cli.research.bundle": (
-            "Zapisano pakiet {path}: plików {files}, węzły {nodes}, powiązania {ties}, przebiegi analiz {runs}",
-            "Wrote the bundle {path}: {files} files, {nodes} nodes, {ties} ties, {runs} analysis runs",
-        ),
-        "cli.research.exists": ("{path} już istnieje", "{path} already exists"),
-        "cli.research.exists.hint": ("podaj inną nazwę albo dodaj --force", "give another name or add --force"),
+        "cli.research.no_query": "give a query (text or an .rq file), --example NAME or --list",
+        "cli.research.bundle": "Wrote the bundle {path}: {files} files, {nodes} nodes, {ties} ties, {runs} analysis runs",
     }
 )
 
@@ -80,11 +67,6 @@ def sparql(
     emit_rows(rows, fmt, result.columns)
 
 
-def _free(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise ConfigError(Msg("cli.research.exists", path=path), hint=Msg("cli.research.exists.hint"))
-
-
 def _graph_file(cli: Cli, out: Path, force: bool, include_private: bool, gexf: bool) -> None:
     from partnergraph.exports.gephi import write_gexf, write_graphml
     from partnergraph.files import atomic_file
@@ -93,10 +75,12 @@ def _graph_file(cli: Cli, out: Path, force: bool, include_private: bool, gexf: b
     if str(out) == "-":
         writer(cli.store(), sys.stdout.buffer, include_private=include_private)
         return
-    _free(out, force)
+    refuse_existing(out, force)
     with atomic_file(out) as partial, partial.open("wb") as stream:
         counts = writer(cli.store(), stream, include_private=include_private)
-    click.echo(str(Msg("cli.research.wrote", path=out, nodes=counts.nodes, ties=counts.ties)))
+    click.echo(
+        str(Msg("cli.wrote", path=out, nodes=Msg("n.nodes", count=counts.nodes), ties=Msg("n.ties", count=counts.ties)))
+    )
 
 
 @click.command("graphml")
@@ -131,7 +115,7 @@ def tables(cli: Cli, out: Path, include_private: bool, force: bool) -> None:
 
     with atomic_folder(out, force=force) as folder:
         counts = write_tables(cli.store(), folder, include_private=include_private)
-    click.echo(str(Msg("cli.research.tables", path=out, counts=", ".join(f"{k} {v}" for k, v in counts.items()))))
+    click.echo(str(Msg("cli.wrote_tables", path=out, counts=", ".join(f"{k} {v}" for k, v in counts.items()))))
 
 
 @click.command("bundle")
@@ -163,21 +147,3 @@ def bundle(cli: Cli, out: Path, include_private: bool, force: bool) -> None:
 COMMANDS: list[click.Command] = [sparql]
 EXPORT_COMMANDS: list[click.Command] = [graphml, gexf, tables, bundle]
 """Subcommands of ``partnergraph export`` (joined to it by :mod:`partnergraph.cli`)."""
-
-COMMANDS_PL: dict[str, str] = {
-    "sparql": "Wykonaj zapytanie SPARQL (tekst albo plik .rq) na bieżącym grafie, takim jak w eksporcie RDF.\n\n"
-    "Przykład: partnergraph sparql --example cooperatives-per-municipality-type",
-    "export graphml": "Zapisz graf jako GraphML z typami atrybutów do OUT (- na standardowe wyjście).",
-    "export gexf": "Zapisz graf jako GEXF dla Gephi do OUT (- na standardowe wyjście); powiązania symetryczne jako krawędzie mutual.",
-    "export tables": "Zapisz nodes.csv, ties.csv, metrics.csv i codebook.csv (separator ;, UTF-8 z BOM) w folderze OUT.",
-    "export bundle": "Zapisz pakiet badawczy w folderze OUT: RDF, GraphML, GEXF, tabele CSV, zapisane przebiegi, DCAT + PROV, README.",
-}
-OPTIONS_PL: dict[str, str] = {
-    "--include-private": "Dołącz właściwości prywatne (e-mail, telefon, rola kontaktowa); liczby skierowań poniżej 5 pozostają ukryte.",
-    "sparql --example": "Wykonaj przykładowe zapytanie NAME (zob. --list).",
-    "sparql --list": "Lista przykładowych zapytań.",
-    "export graphml --force": "Zastąp OUT, jeśli istnieje.",
-    "export gexf --force": "Zastąp OUT, jeśli istnieje.",
-    "export tables --force": "Zastąp folder OUT, jeśli nie jest pusty.",
-    "export bundle --force": "Zastąp folder OUT, jeśli nie jest pusty.",
-}

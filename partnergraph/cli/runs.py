@@ -12,15 +12,12 @@ from partnergraph.cli.support import Cli, emit_rows, output_option, pass_cli
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.queries.runs import compare_runs, list_runs, load_run
 
-__all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL"]
+__all__ = ["COMMANDS"]
 
 register_messages(
     {
-        "cli.runs.none": (
-            "Brak zapisanych przebiegów w {folder} (zapisz je przez analyze … --save).",
-            "No saved runs in {folder} (save one with analyze … --save).",
-        ),
-        "cli.runs.same": ("Przebiegi nie różnią się.", "The runs do not differ."),
+        "cli.runs.none": "No saved runs in {folder} (save one with analyze … --save).",
+        "cli.runs.same": "The runs do not differ.",
     }
 )
 
@@ -119,10 +116,3 @@ def compare_command(cli: Cli, first: str, second: str, fmt: str) -> None:
 
 
 COMMANDS: list[click.Command] = [runs]
-COMMANDS_PL: dict[str, str] = {
-    "runs": "Zapisane przebiegi analiz: lista, podgląd, porównanie (w PARTNERGRAPH_RUNS).",
-    "runs list": "Lista zapisanych przebiegów, od najstarszych.",
-    "runs show": "Pokaż zapisany przebieg RUN_ID (identyfikator lub jego jednoznaczny początek): nagłówek, uwagi, wyniki.",
-    "runs compare": "Porównaj dwa zapisane przebiegi tej samej analizy wiersz po wierszu (dodane, usunięte, zmienione wartości).",
-}
-OPTIONS_PL: dict[str, str] = {"runs list --analysis": "Tylko przebiegi tej analizy."}

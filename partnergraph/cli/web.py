@@ -17,7 +17,7 @@ from partnergraph.i18n import Msg
 from partnergraph.web.config import web_config
 from partnergraph.web.users import ROLES, USERS_FILE, UserStore
 
-__all__ = ["COMMANDS", "COMMANDS_PL", "OPTIONS_PL", "PASSWORD_ENV"]
+__all__ = ["COMMANDS", "PASSWORD_ENV"]
 
 PASSWORD_ENV = "PARTNERGRAPH_USER_PASSWORD"
 
@@ -92,17 +92,3 @@ def remove(cli: Cli, name: str) -> None:
 
 
 COMMANDS: list[click.Command] = [serve, user]
-COMMANDS_PL: dict[str, str] = {
-    "serve": "Uruchom aplikację WWW pod serwerem waitress (do zakończenia klawiszami Ctrl+C).",
-    "user": "Konta aplikacji WWW: dodawanie, lista, usuwanie (w PARTNERGRAPH_INSTANCE/users.db).",
-    "user add": "Dodaj konto NAME; hasło jest pobierane bez wyświetlania (albo z PARTNERGRAPH_USER_PASSWORD).",
-    "user list": "Lista kont aplikacji WWW i ich ról.",
-    "user remove": "Usuń konto NAME.",
-}
-OPTIONS_PL: dict[str, str] = {
-    "serve --host": "Adres, na którym serwer nasłuchuje (0.0.0.0: wszystkie interfejsy).",
-    "serve --port": "Port, na którym serwer nasłuchuje.",
-    "serve --threads": "Liczba wątków roboczych serwera waitress.",
-    "user add --role": "viewer przegląda, editor także zmienia dane, admin także zarządza kontami i importem.",
-    "user add --update": "Zmień hasło i rolę istniejącego konta.",
-}

@@ -58,19 +58,12 @@ SOFTWARE = ("partnergraph", "rdflib", "networkx", "igraph", "pyshacl", "pyoxigra
 
 register_messages(
     {
-        "exp.bundle.title": (
-            "Sieć partnerstwa ekonomii społecznej — pakiet badawczy",
-            "Social-economy partnership network — research bundle",
-        ),
-        "exp.bundle.export": ("Eksport magazynu do formatów badawczych", "Export of the store to research formats"),
-        "exp.bundle.private": (
-            "Właściwości prywatne (e-mail, telefon, rola kontaktowa): {state}. "
-            "Liczby skierowań od 1 do 4 ukryte (<5, count_suppressed).",
-            "Private properties (e-mail, phone, contact role): {state}. "
-            "Referral counts from 1 to 4 hidden (<5, count_suppressed).",
-        ),
-        "exp.bundle.included": ("dołączone", "included"),
-        "exp.bundle.left_out": ("pominięte", "left out"),
+        "exp.bundle.title": "Social-economy partnership network — research bundle",
+        "exp.bundle.export": "Export of the store to research formats",
+        "exp.bundle.private": "Private properties (e-mail, phone, contact role): {state}. "
+        "Referral counts from 1 to 4 hidden (<5, count_suppressed).",
+        "exp.bundle.included": "included",
+        "exp.bundle.left_out": "left out",
     }
 )
 

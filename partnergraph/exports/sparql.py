@@ -36,26 +36,14 @@ __all__ = ["Example", "QueryResult", "example", "examples", "load_query", "rdf_g
 
 register_messages(
     {
-        "sparql.syntax": (
-            "zapytanie SPARQL, wiersz {line}, kolumna {column}: błąd składni ({detail})",
-            "SPARQL query, line {line}, column {column}: syntax error ({detail})",
-        ),
-        "sparql.syntax.hint": (
-            "sprawdź nawiasy, kropki i prefiksy; przykłady: partnergraph sparql --list",
-            "check brackets, full stops and prefixes; examples: partnergraph sparql --list",
-        ),
-        "sparql.invalid": ("zapytanie SPARQL: {detail}", "SPARQL query: {detail}"),
-        "sparql.no_file": ("nie ma pliku z zapytaniem {path}", "there is no query file {path}"),
-        "sparql.no_file.hint": (
-            "podaj ścieżkę pliku .rq albo tekst zapytania",
-            "give the path of an .rq file or the query text",
-        ),
-        "sparql.no_example": ("nie ma przykładowego zapytania {name!r}", "there is no example query {name!r}"),
-        "sparql.no_example.hint": ("dostępne: {names}", "available: {names}"),
-        "sparql.update": (
-            "zapytanie SPARQL: tylko odczyt (SELECT, ASK, CONSTRUCT, DESCRIBE); zmiany wprowadza się importem",
-            "SPARQL query: read only (SELECT, ASK, CONSTRUCT, DESCRIBE); change the data by importing",
-        ),
+        "sparql.syntax": "SPARQL query, line {line}, column {column}: syntax error ({detail})",
+        "sparql.syntax.hint": "check brackets, full stops and prefixes; examples: partnergraph sparql --list",
+        "sparql.invalid": "SPARQL query: {detail}",
+        "sparql.no_file": "there is no query file {path}",
+        "sparql.no_file.hint": "give the path of an .rq file or the query text",
+        "sparql.no_example": "there is no example query {name!r}",
+        "sparql.no_example.hint": "available: {names}",
+        "sparql.update": "SPARQL query: read only (SELECT, ASK, CONSTRUCT, DESCRIBE); change the data by importing",
     }
 )
 

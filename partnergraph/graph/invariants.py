@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from partnergraph.errors import Problem
-from partnergraph.i18n import Msg, register_messages
+from partnergraph.i18n import Msg, Plural, register_messages
 from partnergraph.records import Node, Tie
 from partnergraph.schema import Schema
 
@@ -50,28 +50,17 @@ _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
 
 register_messages(
     {
-        "store.inv.kind_blocked": (
-            "nie można zmienić {prop} na {kind}: węzeł nie pasowałby do {count} swoich powiązań ({ties})",
+        "store.inv.kind_blocked": Plural(
+            "cannot change {prop} to {kind}: the node would not fit {count} of its ties ({ties})",
             "cannot change {prop} to {kind}: the node would not fit {count} of its ties ({ties})",
         ),
-        "store.inv.kind_blocked.hint": (
-            "najpierw usuń albo zmień te powiązania, albo zostaw dotychczasową wartość",
-            "delete or change these ties first, or keep the kind",
-        ),
-        "store.inv.hierarchy": (
-            "{tie} łączy różne hierarchie ({start} → {end})",
-            "{tie} joins different hierarchies ({start} → {end})",
-        ),
-        "store.inv.inverted": (
-            "{tie} idzie w górę hierarchii w złą stronę: {start} {a} nie może być częścią {end} {b}",
-            "{tie} runs the wrong way up the hierarchy: {start} {a} cannot be part of {end} {b}",
-        ),
-        "store.inv.inverted.hint": (
-            "część wskazuje na całość: gmina → powiat → województwo, kod PKD → krótszy kod, którym się zaczyna",
-            "the part points at the whole: municipality → county → voivodeship, a PKD code → the code it starts with",
-        ),
-        "store.inv.cycle": ("{tie} tworzy cykl: {path}", "{tie} makes a cycle: {path}"),
-        "store.inv.cycle.hint": ("usuń jedno z tych powiązań", "delete one of these ties"),
+        "store.inv.kind_blocked.hint": "delete or change these ties first, or keep the kind",
+        "store.inv.hierarchy": "{tie} joins different hierarchies ({start} → {end})",
+        "store.inv.inverted": "{tie} runs the wrong way up the hierarchy: {start} {a} cannot be part of {end} {b}",
+        "store.inv.inverted.hint": "the part points at the whole: municipality → county → voivodeship, a PKD code → the code it starts "
+        "with",
+        "store.inv.cycle": "{tie} makes a cycle: {path}",
+        "store.inv.cycle.hint": "delete one of these ties",
     }
 )
 

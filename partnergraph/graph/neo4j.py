@@ -56,42 +56,15 @@ _LUCENE = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 register_messages(
     {
-        "neo4j.write_lost": (
-            "połączenie z magazynem {url} zerwało się w trakcie zapisu ({detail}); nic z tego zapisu nie zostało zapisane",
-            "the connection to store {url} broke during the write ({detail}); nothing of this write was stored",
-        ),
-        "neo4j.write_lost.hint": (
-            "sprawdź, czy serwer działa, i powtórz zapis (ponowny import jest bezpieczny)",
-            "check that the server is running and repeat the write (re-importing is safe)",
-        ),
-        "neo4j.commit_unknown": (
-            "połączenie z magazynem {url} zerwało się przy zatwierdzaniu zapisu; nie wiadomo, czy został zapisany",
-            "the connection to store {url} broke while committing; the write may or may not be stored",
-        ),
-        "neo4j.commit_unknown.hint": (
-            "sprawdź wersję magazynu i dziennik zmian, potem w razie potrzeby powtórz zapis",
-            "check the store's version and change log, then repeat the write if needed",
-        ),
-        "neo4j.too_big": (
-            "zapis nie mieści się w pamięci transakcji serwera {url} ({detail})",
-            "the write does not fit in the transaction memory of the server {url} ({detail})",
-        ),
-        "neo4j.too_big.hint": (
-            "podziel import na części albo zwiększ na serwerze pamięć JVM i dbms.memory.transaction.total.max",
-            "split the import into parts or give the server more JVM heap and dbms.memory.transaction.total.max",
-        ),
-        "neo4j.too_old": (
-            "magazyn {url} to {agent}, a partnergraph potrzebuje Neo4j {needed} lub nowszego",
-            "store {url} is {agent}, and partnergraph needs Neo4j {needed} or newer",
-        ),
-        "neo4j.too_old.hint": (
-            "zaktualizuj serwer, np. do obrazu Docker neo4j:5.26, albo użyj magazynu wbudowanego",
-            "upgrade the server, e.g. to the Docker image neo4j:5.26, or use the embedded store",
-        ),
-        "neo4j.error": (
-            "Neo4j pod adresem {url} odrzucił zapytanie: {detail}",
-            "Neo4j at {url} refused a query: {detail}",
-        ),
+        "neo4j.write_lost": "the connection to store {url} broke during the write ({detail}); nothing of this write was stored",
+        "neo4j.write_lost.hint": "check that the server is running and repeat the write (re-importing is safe)",
+        "neo4j.commit_unknown": "the connection to store {url} broke while committing; the write may or may not be stored",
+        "neo4j.commit_unknown.hint": "check the store's version and change log, then repeat the write if needed",
+        "neo4j.too_big": "the write does not fit in the transaction memory of the server {url} ({detail})",
+        "neo4j.too_big.hint": "split the import into parts or give the server more JVM heap and dbms.memory.transaction.total.max",
+        "neo4j.too_old": "store {url} is {agent}, and partnergraph needs Neo4j {needed} or newer",
+        "neo4j.too_old.hint": "upgrade the server, e.g. to the Docker image neo4j:5.26, or use the embedded store",
+        "neo4j.error": "Neo4j at {url} refused a query: {detail}",
     }
 )
 

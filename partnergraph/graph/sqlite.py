@@ -20,7 +20,7 @@ from partnergraph.errors import Problem, StoreError
 from partnergraph.graph.base import Change, Direction, GraphStore, Transaction
 from partnergraph.i18n import Msg, register_messages
 from partnergraph.records import Node, Tie
-from partnergraph.schema import Schema
+from partnergraph.schema import Schema, load_schema
 from partnergraph.text import fold, search_terms
 from partnergraph.values import Value, to_json
 
@@ -63,52 +63,24 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 register_messages(
     {
-        "store.readonly": (
-            "magazyn {path} jest tylko do odczytu: można go czytać, ale nie zmieniać; nic nie zostało zapisane",
-            "store {path} is read-only: it can be read but not changed; nothing was written",
-        ),
-        "store.readonly.hint": (
-            "zapis wymaga prawa zapisu do pliku i do jego folderu (SQLite tworzy obok pliki {name}-wal i {name}-shm); "
-            "zmień uprawnienia albo skopiuj magazyn tam, gdzie możesz zapisywać",
-            "writing needs write permission on the file and on its folder (SQLite creates {name}-wal and {name}-shm "
-            "beside it); change the permissions or copy the store to a place you can write to",
-        ),
-        "store.full": (
-            "brak miejsca na dysku dla magazynu {path}; zapis został w całości wycofany",
-            "no space left on the disk of store {path}; the write was rolled back as a whole",
-        ),
-        "store.full.hint": (
-            "zwolnij miejsce na dysku i powtórz; dane sprzed zapisu są nienaruszone",
-            "free some disk space and try again; the data from before the write is intact",
-        ),
-        "store.corrupt": (
-            "plik magazynu {path} jest uszkodzony ({detail})",
-            "the store file {path} is damaged ({detail})",
-        ),
-        "store.corrupt.hint": (
-            "przywróć kopię zapasową; polecenie `sqlite3 {path} .recover` odzyska, co się da, "
-            "a `partnergraph db check` na kopii powie, czy jest cała",
-            "restore a backup; `sqlite3 {path} .recover` recovers what it can, and `partnergraph db check` on the copy "
-            "tells whether it is whole",
-        ),
-        "store.cantopen": ("nie można otworzyć ani utworzyć magazynu {path}", "cannot open or create store {path}"),
-        "store.cantopen.hint": (
-            "sprawdź, czy folder istnieje i czy możesz w nim zapisywać (SQLite tworzy obok magazynu pliki -wal i -shm)",
-            "check that the folder exists and that you can write to it (SQLite creates -wal and -shm files beside the store)",
-        ),
-        "store.ioerr": (
-            "błąd dysku przy magazynie {path} ({detail}); niczego nie zapisano w połowie",
-            "disk error on store {path} ({detail}); nothing was half-written",
-        ),
-        "store.ioerr.hint": (
-            "sprawdź miejsce na dysku, limity rozmiaru plików i sam dysk, potem powtórz",
-            "check the free disk space, file size limits and the disk itself, then try again",
-        ),
-        "store.sqlite": ("błąd magazynu {path}: {detail}", "store {path} failed: {detail}"),
+        "store.readonly": "store {path} is read-only: it can be read but not changed; nothing was written",
+        "store.readonly.hint": "writing needs write permission on the file and on its folder (SQLite creates {name}-wal and {name}-shm "
+        "beside it); change the permissions or copy the store to a place you can write to",
+        "store.full": "no space left on the disk of store {path}; the write was rolled back as a whole",
+        "store.full.hint": "free some disk space and try again; the data from before the write is intact",
+        "store.corrupt": "the store file {path} is damaged ({detail})",
+        "store.corrupt.hint": "restore a backup; `sqlite3 {path} .recover` recovers what it can, and `partnergraph db check` on the copy "
+        "tells whether it is whole",
+        "store.cantopen": "cannot open or create store {path}",
+        "store.cantopen.hint": "check that the folder exists and that you can write to it (SQLite creates -wal and -shm files "
+        "beside the store)",
+        "store.ioerr": "disk error on store {path} ({detail}); nothing was half-written",
+        "store.ioerr.hint": "check the free disk space, file size limits and the disk itself, then try again",
+        "store.sqlite": "store {path} failed: {detail}",
     }
 )
 
-SEARCHED = ("name", "short_name")  # properties whose words the text search looks at
+SEARCHED, SORTED = load_schema().searched_by, load_schema().sorted_by  # models.ttl: pg:searchedBy, pg:sortedBy
 
 
 def _search_text(props: Mapping[str, Value]) -> str:
@@ -116,7 +88,7 @@ def _search_text(props: Mapping[str, Value]) -> str:
 
 
 def _sort_text(props: Mapping[str, Value]) -> str:
-    return fold(str(props.get("name", "")))
+    return fold(str(props.get(SORTED, "")))
 
 
 def _iso(value: object) -> str:

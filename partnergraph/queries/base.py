@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Literal, Protocol
 from partnergraph.errors import ConfigError, NotFoundError, Problem, ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.projection import Graph, project
-from partnergraph.i18n import Msg, current_language, register_messages
+from partnergraph.i18n import Msg, register_messages, translate
 from partnergraph.values import parse_date
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "check_kinds",
     "check_node",
     "check_tie_types",
+    "column_context",
     "filtered_graph",
     "row_columns",
     "row_labels",
@@ -46,24 +47,12 @@ __all__ = [
 
 register_messages(
     {
-        "q.unknown_kind": (
-            "{param}: nieznany rodzaj organizacji {value!r}",
-            "{param}: unknown organisation kind {value!r}",
-        ),
-        "q.unknown_tie_type": ("{param}: nieznany typ powiązania {value!r}", "{param}: unknown tie type {value!r}"),
-        "q.no_node": ("{param}: nie ma węzła o kluczu {key!r}", "{param}: no node with key {key!r}"),
-        "q.no_node.hint": (
-            "sprawdź klucz poleceniem 'partnergraph find NAZWA'",
-            "look the key up with 'partnergraph find NAME'",
-        ),
-        "q.bad_date": (
-            "{flag}: {value!r} nie jest datą; podaj RRRR-MM-DD lub DD.MM.RRRR",
-            "{flag}: {value!r} is not a date; give YYYY-MM-DD or DD.MM.YYYY",
-        ),
-        "q.wrong_type": (
-            "{param}: {key} jest typu {actual}, a potrzebny jest {expected}",
-            "{param}: {key} is a {actual}, but a {expected} is needed",
-        ),
+        "q.unknown_kind": "{param}: unknown organisation kind {value!r}",
+        "q.unknown_tie_type": "{param}: unknown tie type {value!r}",
+        "q.no_node": "{param}: no node with key {key!r}",
+        "q.no_node.hint": "look the key up with 'partnergraph find NAME'",
+        "q.bad_date": "{flag}: {value!r} is not a date; give YYYY-MM-DD or DD.MM.YYYY",
+        "q.wrong_type": "{param}: {key} is a {actual}, but a {expected} is needed",
     }
 )
 
@@ -82,8 +71,8 @@ class Param:
     name: str
     """The Python name; the CLI option is ``--name`` with ``_`` as ``-``."""
     kind: ParamKind
-    help_pl: str
     help_en: str
+    """The help in English, as the CLI option's ``help=``; other languages come from the gettext catalogue."""
     default: Any = None
     choices: tuple[str, ...] = ()
     required: bool = False
@@ -93,7 +82,8 @@ class Param:
         return "--" + self.name.replace("_", "-")
 
     def help(self, language: str | None = None) -> str:
-        return self.help_en if (language or current_language()) == "en" else self.help_pl
+        """The help in ``language`` (default: the current one)."""
+        return translate(self.help_en, None, language)
 
     def parse(self, raw: Any) -> Any:
         """A value typed by a user (CLI option, web form) in the kind the analysis expects.
@@ -116,9 +106,10 @@ class Param:
 
 
 class Row(Protocol):
-    """A row type: a frozen dataclass, optionally with Polish/English column labels."""
+    """A row type: a frozen dataclass, optionally with English column labels (``LABELS``; other
+    languages from the gettext catalogue, context ``column:<row type>``)."""
 
-    LABELS: ClassVar[Mapping[str, tuple[str, str]]]
+    LABELS: ClassVar[Mapping[str, str]]
 
 
 def row_columns(row_type: type) -> list[str]:
@@ -128,9 +119,16 @@ def row_columns(row_type: type) -> list[str]:
 
 def row_labels(row_type: type, language: str | None = None) -> dict[str, str]:
     """Column headers for tables: the row type's ``LABELS`` in ``language``, else the field name."""
-    labels: Mapping[str, tuple[str, str]] = getattr(row_type, "LABELS", {})
-    index = 1 if (language or current_language()) == "en" else 0
-    return {name: labels[name][index] if name in labels else name for name in row_columns(row_type)}
+    labels: Mapping[str, str] = getattr(row_type, "LABELS", {})
+    context = column_context(row_type)
+    return {
+        name: translate(labels[name], context, language) if name in labels else name for name in row_columns(row_type)
+    }
+
+
+def column_context(row_type: type) -> str:
+    """The gettext context of a row type's column labels (one English word may be two Polish ones)."""
+    return f"column:{row_type.__name__}"
 
 
 @dataclass
@@ -167,10 +165,9 @@ class Analysis:
     """An analysis as the faces see it: name, help, parameters, the function, an optional chart."""
 
     name: str
-    title_pl: str
     title_en: str
-    help_pl: str
     help_en: str
+    """Title and help in English (the CLI's help); other languages come from the gettext catalogue."""
     params: tuple[Param, ...]
     run: Callable[..., Result]
     """``run(store, **params)``: params by :attr:`Param.name`, parsed to their kinds."""
@@ -178,35 +175,31 @@ class Analysis:
     """An SVG picture of a result (offline, no scripts), for ``--chart`` and the web."""
 
     def title(self, language: str | None = None) -> str:
-        return self.title_en if (language or current_language()) == "en" else self.title_pl
+        return translate(self.title_en, "analysis", language)
 
     def help(self, language: str | None = None) -> str:
-        return self.help_en if (language or current_language()) == "en" else self.help_pl
+        return translate(self.help_en, None, language)
 
 
 FILTER_PARAMS: tuple[Param, ...] = (
     Param(
         "kinds",
         "list",
-        "Tylko organizacje tych rodzajów (np. social_cooperative,business).",
         "Only organisations of these kinds (e.g. social_cooperative,business).",
     ),
     Param(
         "tie_types",
         "list",
-        "Tylko powiązania tych typów (np. COOPERATES_WITH,TRADES_WITH).",
         "Only ties of these types (e.g. COOPERATES_WITH,TRADES_WITH).",
     ),
     Param(
         "municipality",
         "key",
-        "Tylko organizacje z tej gminy (klucz, np. teryt:3014022).",
         "Only organisations in this municipality (key, e.g. teryt:3014022).",
     ),
     Param(
         "as_of",
         "date",
-        "Sieć na ten dzień (powiązania ważne w dniu: od ≤ dzień ≤ do).",
         "The network as of this date (ties valid that day: since ≤ date ≤ until).",
     ),
 )

@@ -65,22 +65,10 @@ __all__ = [
 
 register_messages(
     {
-        "q.brokerage.unknown_partition": (
-            "--partition: organizacja nie ma właściwości {value!r}",
-            "--partition: an organisation has no property {value!r}",
-        ),
-        "q.brokerage.bad_top": (
-            "--top: {value} jest ujemne; podaj 0 (wszystkie) lub więcej",
-            "--top: {value} is negative; give 0 (all) or more",
-        ),
-        "q.brokerage.missing": (
-            "organizacje bez wartości {partition!r}: {count}; tworzą razem grupę {group!r}",
-            "organisations without a value of {partition!r}: {count}; together they form the group {group!r}",
-        ),
-        "q.brokerage.top": (
-            "pokazano {shown} z {total} organizacji (--top)",
-            "showing {shown} of {total} organisations (--top)",
-        ),
+        "q.brokerage.unknown_partition": "--partition: an organisation has no property {value!r}",
+        "q.brokerage.bad_top": "--top: {value} is negative; give 0 (all) or more",
+        "q.brokerage.missing": "organisations without a value of {partition!r}: {count}; together they form the group {group!r}",
+        "q.brokerage.top": "showing {shown} of {total} organisations (--top)",
     }
 )
 
@@ -204,16 +192,16 @@ def flow_graph(
 class BrokerRow:
     """One organisation's Gould–Fernandez counts (open two-paths it brokers, by role)."""
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "name": ("nazwa", "name"),
-        "group": ("grupa", "group"),
-        "coordinator": ("koordynator", "coordinator"),
-        "itinerant": ("konsultant", "itinerant"),
-        "gatekeeper": ("strażnik", "gatekeeper"),
-        "representative": ("reprezentant", "representative"),
-        "liaison": ("łącznik", "liaison"),
-        "total": ("razem", "total"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "name": "name",
+        "group": "group",
+        "coordinator": "coordinator",
+        "itinerant": "itinerant",
+        "gatekeeper": "gatekeeper",
+        "representative": "representative",
+        "liaison": "liaison",
+        "total": "total",
     }
 
     key: str
@@ -282,30 +270,21 @@ def brokerage(
 TIE_TYPES_PARAM = Param(
     "tie_types",
     "list",
-    "Typy powiązań (skierowane; COOPERATES_WITH liczy się w obie strony). Domyślnie: "
-    + ", ".join(FLOW_TIE_TYPES)
-    + ".",
     "Tie types (directed; COOPERATES_WITH counts both ways). Default: " + ", ".join(FLOW_TIE_TYPES) + ".",
 )
-TOP_PARAM = Param(
-    "top", "int", "Pokaż tylko N pierwszych (0 = wszystkie).", "Show only the first N (0 = all).", default=0
-)
+TOP_PARAM = Param("top", "int", "Show only the first N (0 = all).", default=0)
 OTHER_FILTERS = tuple(p for p in FILTER_PARAMS if p.name != "tie_types")
 
 ANALYSES = (
     Analysis(
         "brokerage",
-        "Pośrednictwo (role Goulda–Fernandeza)",
         "Brokerage (Gould–Fernandez roles)",
-        "Ile otwartych ścieżek a→b→c (bez powiązania a→c) pośredniczy każda organizacja, według ról: koordynator, "
-        "konsultant, strażnik, reprezentant, łącznik — względem grup (sektor, rodzaj, gmina …).",
         "How many open two-paths a→b→c (no tie a→c) each organisation brokers, by role: coordinator, itinerant, "
         "gatekeeper, representative, liaison — relative to groups (sector, kind, municipality …).",
         (
             Param(
                 "partition",
                 "text",
-                "Właściwość organizacji dzieląca na grupy: sector, kind, legal_form, municipality …",
                 "The organisation property that forms the groups: sector, kind, legal_form, municipality …",
                 default="sector",
             ),

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.projection import Structure
-from partnergraph.i18n import Msg, register_messages
+from partnergraph.i18n import Msg, Plural, register_messages
 from partnergraph.queries import engine
 from partnergraph.queries.base import FILTER_PARAMS, Analysis, Param, Result
 from partnergraph.queries.metrics import degrees, filter_params, kind_labels, municipality_names, structure
@@ -30,15 +30,12 @@ __all__ = ["ANALYSES", "CommunityRow", "MemberRow", "communities", "community_me
 
 register_messages(
     {
-        "q.communities.bad_resolution": (
-            "{param}: potrzebna liczba > 0, podano {value}",
-            "{param}: a number > 0 is needed, got {value}",
-        ),
-        "q.communities.small": (
-            "Pominięto {count} społeczności mniejszych niż {size} organizacji ({orgs} organizacji).",
+        "q.communities.bad_resolution": "{param}: a number > 0 is needed, got {value}",
+        "q.communities.small": Plural(
+            "Left out {count} community smaller than {size} organisations ({orgs} organisations).",
             "Left out {count} communities smaller than {size} organisations ({orgs} organisations).",
         ),
-        "q.communities.none": ("brak", "none"),
+        "q.communities.none": "none",
     }
 )
 
@@ -58,14 +55,14 @@ class CommunityRow:
     kinds: str
     largest_members: list[str]
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "id": ("nr", "id"),
-        "size": ("organizacje", "organisations"),
-        "internal_ties": ("powiązania wewnątrz", "internal ties"),
-        "modularity": ("wkład w modularność", "modularity share"),
-        "municipalities": ("gminy", "municipalities"),
-        "kinds": ("rodzaje", "kinds"),
-        "largest_members": ("najwięksi członkowie", "largest members"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "id": "id",
+        "size": "organisations",
+        "internal_ties": "internal ties",
+        "modularity": "modularity share",
+        "municipalities": "municipalities",
+        "kinds": "kinds",
+        "largest_members": "largest members",
     }
 
 
@@ -78,11 +75,11 @@ class MemberRow:
     community: int
     community_size: int
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "name": ("nazwa", "name"),
-        "community": ("społeczność", "community"),
-        "community_size": ("wielkość społeczności", "community size"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "name": "name",
+        "community": "community",
+        "community_size": "community size",
     }
 
 
@@ -239,14 +236,12 @@ _COMMON = (
     Param(
         "seed",
         "int",
-        "Ziarno losowania (ten sam wynik przy tym samym ziarnie).",
         "Random seed (same seed, same result).",
         42,
     ),
     Param(
         "resolution",
         "float",
-        "Rozdzielczość modularności (większa = mniejsze społeczności).",
         "Modularity resolution (higher = smaller communities).",
         1.0,
     ),
@@ -255,16 +250,13 @@ _COMMON = (
 ANALYSES = (
     Analysis(
         "communities",
-        "Społeczności",
         "Communities",
-        "Społeczności metodą Louvain (stałe ziarno), każda opisana dominującymi gminami i rodzajami organizacji.",
         "Louvain communities (fixed seed), each described by its dominant municipalities and organisation kinds.",
         (
             *_COMMON,
             Param(
                 "min_size",
                 "int",
-                "Pomiń społeczności mniejsze niż tyle organizacji.",
                 "Leave out communities smaller than this many organisations.",
                 2,
             ),
@@ -274,9 +266,7 @@ ANALYSES = (
     ),
     Analysis(
         "community-members",
-        "Członkowie społeczności",
         "Community members",
-        "Każda organizacja i numer jej społeczności (numeracja jak w 'communities').",
         "Every organisation and its community number (numbered as in 'communities').",
         (*_COMMON, *FILTER_PARAMS),
         community_members,

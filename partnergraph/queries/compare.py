@@ -43,33 +43,27 @@ __all__ = [
 
 register_messages(
     {
-        "q.compare.ind.organisations": ("organizacje", "organisations"),
-        "q.compare.ind.sector_public": ("sektor publiczny", "public sector"),
-        "q.compare.ind.sector_private": ("sektor prywatny", "private sector"),
-        "q.compare.ind.sector_social": ("sektor społeczny", "social sector"),
-        "q.compare.ind.social_cooperatives": ("spółdzielnie socjalne", "social cooperatives"),
-        "q.compare.ind.support_centres": ("CES i OWES", "CES and OWES"),
-        "q.compare.ind.welfare_centres": ("ośrodki pomocy społecznej", "social welfare centres"),
-        "q.compare.ind.labour_offices": ("urzędy pracy", "labour offices"),
-        "q.compare.ind.businesses": ("firmy", "businesses"),
-        "q.compare.ind.ties_inside": ("powiązania w gminie", "ties inside"),
-        "q.compare.ind.ties_outside": ("powiązania poza gminę", "ties to outside"),
-        "q.compare.ind.cross_sector_ties": ("powiązania międzysektorowe", "cross-sector ties"),
-        "q.compare.ind.services": ("kategorie oferowanych usług", "service categories offered"),
-        "q.compare.ind.referrals_received": ("skierowania otrzymane", "referrals received"),
-        "q.compare.no_population": (
-            "Brak liczby ludności dla: {names} — kolumna „na 10 tys.” jest pusta. Dodaj ją, np.: {command}",
-            "No population for: {names} — the per-10,000 column is empty. Add it, e.g.: {command}",
-        ),
-        "q.compare.suppressed": (
-            "Skierowania: suma od 1 do 4 jest pokazana jako <5, a suma zawierająca liczbę od 1 do 4 jako dolna granica ≥N "
-            "(bez wskaźników względnych; na wykresie <5 jako 0, ≥N jako N).",
-            "Referrals: a sum from 1 to 4 is shown as <5, and a sum that contains a count from 1 to 4 as a lower bound ≥N "
-            "(no ratios; in the chart <5 as 0, ≥N as N).",
-        ),
-        "q.compare.number": ("LICZBA", "NUMBER"),
-        "q.compare.chart_title": ("Gminy obok siebie", "Municipalities side by side"),
-        "q.compare.chart_hidden": ("skierowania {value}", "referrals {value}"),
+        "q.compare.ind.organisations": "organisations",
+        "q.compare.ind.sector_public": "public sector",
+        "q.compare.ind.sector_private": "private sector",
+        "q.compare.ind.sector_social": "social sector",
+        "q.compare.ind.social_cooperatives": "social cooperatives",
+        "q.compare.ind.support_centres": "CES and OWES",
+        "q.compare.ind.welfare_centres": "social welfare centres",
+        "q.compare.ind.labour_offices": "labour offices",
+        "q.compare.ind.businesses": "businesses",
+        "q.compare.ind.ties_inside": "ties inside",
+        "q.compare.ind.ties_outside": "ties to outside",
+        "q.compare.ind.cross_sector_ties": "cross-sector ties",
+        "q.compare.ind.services": "service categories offered",
+        "q.compare.ind.referrals_received": "referrals received",
+        "q.compare.no_population": "No population for: {names} — the per-10,000 column is empty. Add it, e.g.: {command}",
+        "q.compare.suppressed": "Referrals: a sum from 1 to 4 is shown as <5, and a sum that contains a count from 1 to 4 as a lower "
+        "bound ≥N "
+        "(no ratios; in the chart <5 as 0, ≥N as N).",
+        "q.compare.number": "NUMBER",
+        "q.compare.chart_title": "Municipalities side by side",
+        "q.compare.chart_hidden": "referrals {value}",
     }
 )
 
@@ -115,15 +109,15 @@ class CompareRow:
     per_organisation: float | None
     per_10k: float | None
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "indicator": ("wskaźnik", "indicator"),
-        "label": ("nazwa wskaźnika", "indicator name"),
-        "municipality": ("gmina (klucz)", "municipality (key)"),
-        "name": ("gmina", "municipality"),
-        "value": ("wartość", "value"),
-        "per_organisation": ("na organizację", "per organisation"),
-        "per_10k": ("na 10 tys. mieszkańców", "per 10,000 inhabitants"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "indicator": "indicator",
+        "label": "indicator name",
+        "municipality": "municipality (key)",
+        "name": "municipality",
+        "value": "value",
+        "per_organisation": "per organisation",
+        "per_10k": "per 10,000 inhabitants",
     }
 
 
@@ -337,18 +331,13 @@ def _run(store: GraphStore, **params: Any) -> Result:
 ANALYSES = (
     Analysis(
         "compare",
-        "Gminy obok siebie",
         "Municipalities side by side",
-        "Te same wskaźniki dla kilku gmin: organizacje według sektora i rodzaju, powiązania w gminie i poza nią, powiązania "
-        "międzysektorowe, usługi, skierowania (1–4 jako <5) — także na organizację i na 10 tys. mieszkańców; --chart rysuje słupki.",
         "The same indicators for several municipalities: organisations by sector and kind, ties inside and to outside, "
         "cross-sector ties, services, referrals (1–4 as <5) — also per organisation and per 10,000 inhabitants; --chart draws bars.",
         (
             Param(
                 "municipalities",
                 "list",
-                f"Gminy: kody TERYT lub klucze (np. 3014022,0806023,teryt:3064011); "
-                f"domyślnie do {DEFAULT_LIMIT} gmin z największą liczbą organizacji.",
                 f"Municipalities: TERYT codes or keys (e.g. 3014022,0806023,teryt:3064011); "
                 f"by default up to {DEFAULT_LIMIT} with the most organisations.",
             ),

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore
-from partnergraph.i18n import Msg, current_language, register_messages
+from partnergraph.i18n import Msg, Plural, current_language, register_messages
 from partnergraph.queries.base import Analysis, Param, Result, check_kinds
 from partnergraph.queries.domain import Places
 from partnergraph.queries.privacy import Count, suppress_group
@@ -42,24 +42,18 @@ some counselling, but they are not part of the public support system the model m
 
 register_messages(
     {
-        "q.coverage.municipality": ("w gminie", "in the gmina"),
-        "q.coverage.county": ("w powiecie", "in the county"),
-        "q.coverage.missing": ("brak", "missing"),
-        "q.coverage.unknown_service": (
-            "--services: nieznana usługa {value!r}",
-            "--services: unknown service {value!r}",
-        ),
-        "q.coverage.services_hint": ("dozwolone: {allowed}", "allowed: {allowed}"),
-        "q.coverage.total": ("razem", "total"),
-        "q.coverage.left_out": (
-            "Pominięto {n} okresów skierowań, które nie mieszczą się w całości w oknie dat.",
+        "q.coverage.municipality": "in the gmina",
+        "q.coverage.county": "in the county",
+        "q.coverage.missing": "missing",
+        "q.coverage.unknown_service": "--services: unknown service {value!r}",
+        "q.coverage.total": "total",
+        "q.coverage.left_out": Plural(
+            "Left out {n} referral period that does not lie wholly inside the date window.",
             "Left out {n} referral periods that do not lie wholly inside the date window.",
+            n="n",
         ),
-        "q.coverage.suppressed": (
-            "Liczby od 1 do 4 pokazano jako <5; sumy z ukrytą liczbą jako ≥N.",
-            "Counts from 1 to 4 are shown as <5; totals with a hidden count as ≥N.",
-        ),
-        "q.coverage.chart": ("Skierowania", "Referrals"),
+        "q.coverage.suppressed": "Counts from 1 to 4 are shown as <5; totals with a hidden count as ≥N.",
+        "q.coverage.chart": "Referrals",
     }
 )
 
@@ -77,16 +71,16 @@ class CoverageRow:
     status: str
     status_text: str
     providers: list[str]
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "municipality": ("gmina", "municipality"),
-        "municipality_name": ("nazwa gminy", "name"),
-        "county": ("powiat", "county"),
-        "service": ("usługa", "service"),
-        "service_label": ("nazwa usługi", "service name"),
-        "status": ("kod", "code"),
-        "status_text": ("dostępność", "availability"),
-        "providers": ("kto świadczy", "provided by"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "municipality": "municipality",
+        "municipality_name": "name",
+        "county": "county",
+        "service": "service",
+        "service_label": "service name",
+        "status": "code",
+        "status_text": "availability",
+        "providers": "provided by",
     }
 
 
@@ -104,17 +98,17 @@ class ReferralRow:
     target_kind: str
     periods: int
     count: Count
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "level": ("poziom", "level"),
-        "source": ("kto kieruje", "source"),
-        "source_name": ("nazwa", "name"),
-        "source_kind": ("rodzaj", "kind"),
-        "target": ("dokąd", "target"),
-        "target_name": ("nazwa celu", "target name"),
-        "target_kind": ("rodzaj celu", "target kind"),
-        "periods": ("okresy", "periods"),
-        "count": ("liczba osób", "people"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "level": "level",
+        "source": "source",
+        "source_name": "name",
+        "source_kind": "kind",
+        "target": "target",
+        "target_name": "target name",
+        "target_kind": "target kind",
+        "periods": "periods",
+        "count": "people",
     }
 
 
@@ -122,7 +116,7 @@ def _check_services(store: GraphStore, services: Sequence[str] | None) -> list[s
     known = store.schema.vocabularies["Services"].concepts
     bad = [s for s in services or () if s not in known]
     if bad:
-        hint = Msg("q.coverage.services_hint", allowed=", ".join(known))
+        hint = Msg("val.types_hint", allowed=", ".join(known))
         raise ValidationError([Problem(Msg("q.coverage.unknown_service", value=s), "", hint) for s in bad])
     return list(services) if services else list(known)
 
@@ -286,44 +280,36 @@ def referrals_chart(result: Result) -> str:
 ANALYSES = (
     Analysis(
         "coverage",
-        "Pokrycie usługami wsparcia",
         "Support coverage",
-        "Dla każdej gminy i usługi: świadczona w gminie, w powiecie, czy brak — i przez kogo.",
         "For each municipality and service: offered in the gmina, in the county, or missing — and by whom.",
         (
             Param(
                 "services",
                 "list",
-                "Tylko te usługi (np. admission,job_placement).",
                 "Only these services (e.g. admission,job_placement).",
             ),
             Param(
                 "support_kinds",
                 "list",
-                f"Rodzaje instytucji wsparcia (domyślnie {','.join(SUPPORT_KINDS)}).",
                 f"Kinds of support bodies (default {','.join(SUPPORT_KINDS)}).",
             ),
-            Param("missing_only", "bool", "Tylko braki.", "Only the gaps."),
+            Param("missing_only", "bool", "Only the gaps."),
         ),
         coverage,
     ),
     Analysis(
         "referrals",
-        "Przepływy skierowań",
         "Referral flows",
-        "Skierowania OPS/PUP → CES → spółdzielnia jako łączne liczby; liczby 1–4 ukryte jako <5.",
         "Referrals welfare centre/labour office → CES → cooperative as aggregate counts; counts 1–4 hidden as <5.",
         (
             Param(
                 "from",
                 "date",
-                "Tylko okresy zaczynające się tego dnia lub później.",
                 "Only periods starting on or after this date.",
             ),
             Param(
                 "to",
                 "date",
-                "Tylko okresy kończące się tego dnia lub wcześniej.",
                 "Only periods ending on or before this date.",
             ),
         ),

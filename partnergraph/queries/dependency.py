@@ -42,23 +42,14 @@ MAX_SHARE = 0.5
 
 register_messages(
     {
-        "q.dependency.amount": ("kwoty", "amounts"),
-        "q.dependency.ties": ("liczba powiązań", "tie count"),
-        "q.dependency.no_buyers": ("brak odbiorców", "no buyers"),
-        "q.dependency.hhi": ("HHI {hhi:.0f} ≥ {limit:.0f}", "HHI {hhi:.0f} ≥ {limit:.0f}"),
-        "q.dependency.share": (
-            "największy odbiorca {name}: {share:.0%} ≥ {limit:.0%}",
-            "largest buyer {name}: {share:.0%} ≥ {limit:.0%}",
-        ),
-        "q.dependency.ok": ("poniżej progów", "below the thresholds"),
-        "q.dependency.bad_share": (
-            "--max-share: {value} nie jest udziałem od 0 do 1",
-            "--max-share: {value} is not a share from 0 to 1",
-        ),
-        "q.dependency.bad_hhi": (
-            "--hhi-threshold: {value} nie mieści się w 0–10000",
-            "--hhi-threshold: {value} is not within 0–10000",
-        ),
+        "q.dependency.amount": "amounts",
+        "q.dependency.ties": "tie count",
+        "q.dependency.no_buyers": "no buyers",
+        "q.dependency.hhi": "HHI {hhi:.0f} ≥ {limit:.0f}",
+        "q.dependency.share": "largest buyer {name}: {share:.0%} ≥ {limit:.0%}",
+        "q.dependency.ok": "below the thresholds",
+        "q.dependency.bad_share": "--max-share: {value} is not a share from 0 to 1",
+        "q.dependency.bad_hhi": "--hhi-threshold: {value} is not within 0–10000",
     }
 )
 
@@ -81,21 +72,21 @@ class DependencyRow:
     social_clause: int
     flagged: bool
     reason: str
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "name": ("nazwa", "name"),
-        "kind": ("rodzaj", "kind"),
-        "basis": ("podstawa", "basis"),
-        "basis_text": ("liczone wg", "counted by"),
-        "buyers": ("odbiorcy", "buyers"),
-        "funders": ("finansujący", "funders"),
-        "largest_buyer": ("największy odbiorca", "largest buyer"),
-        "largest_share": ("jego udział", "its share"),
-        "hhi": ("HHI (0–10000)", "HHI (0–10000)"),
-        "public_share": ("udział środków publicznych", "public share"),
-        "social_clause": ("umowy z klauzulą społeczną", "social-clause contracts"),
-        "flagged": ("ryzyko", "flagged"),
-        "reason": ("dlaczego", "reason"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "name": "name",
+        "kind": "kind",
+        "basis": "basis",
+        "basis_text": "counted by",
+        "buyers": "buyers",
+        "funders": "funders",
+        "largest_buyer": "largest buyer",
+        "largest_share": "its share",
+        "hhi": "HHI (0–10000)",
+        "public_share": "public share",
+        "social_clause": "social-clause contracts",
+        "flagged": "flagged",
+        "reason": "reason",
     }
 
 
@@ -207,28 +198,23 @@ def dependency(
 ANALYSES = (
     Analysis(
         "dependency",
-        "Zależność od odbiorców",
         "Dependency",
-        "Koncentracja odbiorców i finansujących każdej spółdzielni: udział największego odbiorcy, HHI, udział środków publicznych.",
         "Concentration of each cooperative's buyers and funders: largest buyer's share, HHI, share of public money.",
         (
             Param(
                 "kinds",
                 "list",
-                "Rodzaje organizacji (domyślnie social_cooperative).",
                 "Organisation kinds (default social_cooperative).",
             ),
             Param(
                 "hhi_threshold",
                 "float",
-                "Próg HHI (0–10000; 2500 = rynek wysoce skoncentrowany wg US DoJ).",
                 "HHI threshold (0–10000; 2500 = highly concentrated per the US DoJ).",
                 default=HHI_THRESHOLD,
             ),
             Param(
                 "max_share",
                 "float",
-                "Próg udziału największego odbiorcy (0–1).",
                 "Threshold of the largest buyer's share (0–1).",
                 default=MAX_SHARE,
             ),

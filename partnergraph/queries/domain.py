@@ -28,6 +28,7 @@ from partnergraph.graph.base import GraphStore
 from partnergraph.graph.projection import LOCATION_TIE, Graph, project
 from partnergraph.graph.validity import is_current, register_dates
 from partnergraph.i18n import current_language
+from partnergraph.schema import Schema
 
 __all__ = ["SECTORS", "STRUCTURAL_TIES", "Places", "kind_label", "org_ties"]
 
@@ -42,6 +43,12 @@ def kind_label(store: GraphStore, kind: str, language: str | None = None) -> str
     """The label of an organisation kind (``przedsiębiorstwo``), or the code if unknown."""
     concept = store.schema.vocabularies["OrganisationKinds"].concepts.get(kind)
     return concept.label(language or current_language()) if concept else kind
+
+
+def sector_label(schema: Schema, sector: str, language: str | None = None) -> str:
+    """The label of a sector (``publiczny``) from models.ttl's Sectors, or the code if unknown."""
+    concept = schema.vocabularies["Sectors"].concepts.get(sector)
+    return concept.label(language or current_language()) if concept else sector
 
 
 def org_ties(graph: Graph, key: str) -> Iterator[tuple[str, str, dict[str, Any]]]:

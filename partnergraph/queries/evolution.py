@@ -56,53 +56,31 @@ __all__ = [
 
 register_messages(
     {
-        "q.evolution.ind.organisations": ("organizacje", "organisations"),
-        "q.evolution.ind.organisations_with_ties": ("organizacje z powiązaniami", "organisations with ties"),
-        "q.evolution.ind.isolates": ("organizacje bez powiązań", "isolates"),
-        "q.evolution.ind.ties": ("powiązania", "ties"),
-        "q.evolution.ind.density": ("gęstość", "density"),
-        "q.evolution.ind.components": ("składowe (bez izolatów)", "components (isolates excluded)"),
-        "q.evolution.ind.cross_sector_ties": ("powiązania międzysektorowe", "cross-sector ties"),
-        "q.evolution.ind.cooperatives_with_business_tie": (
-            "spółdzielnie socjalne z powiązaniem z firmą",
-            "social cooperatives with a business tie",
-        ),
-        "q.evolution.ind.brokers": ("pośrednicy (Gould–Fernandez > 0)", "brokers (Gould–Fernandez > 0)"),
-        "q.evolution.need_dates": (
-            "podaj --from DATA i --to DATA albo --dates D1,D2,…",
-            "give --from DATE and --to DATE, or --dates D1,D2,…",
-        ),
-        "q.evolution.need_both": (
-            "podaj oba dni: --from DATA i --to DATA",
-            "give both days: --from DATE and --to DATE",
-        ),
-        "q.evolution.both_forms": (
-            "podaj albo --from/--to, albo --dates, nie oba naraz",
-            "give either --from/--to or --dates, not both",
-        ),
-        "q.evolution.order": (
-            "--to: {to} jest wcześniej niż --from {start}",
-            "--to: {to} is earlier than --from {start}",
-        ),
-        "q.evolution.order.hint": ("zamień daty miejscami", "swap the dates"),
-        "q.evolution.unknown_indicator": (
-            "--indicators: nieznany wskaźnik {value!r}",
-            "--indicators: unknown indicator {value!r}",
-        ),
-        "q.evolution.indicators.hint": ("dostępne: {allowed}", "available: {allowed}"),
-        "q.evolution.change.tie_added": ("powiązanie dodane", "tie added"),
-        "q.evolution.change.tie_ended": ("powiązanie zakończone", "tie ended"),
-        "q.evolution.change.new_isolate": ("nowy izolat", "new isolate"),
-        "q.evolution.change.newly_connected": ("nowo połączona", "newly connected"),
-        "q.evolution.change.broker_gained": ("nowy pośrednik", "broker gained"),
-        "q.evolution.change.broker_lost": ("utracony pośrednik", "broker lost"),
-        "q.evolution.change.degree": ("zmiana stopnia", "degree change"),
-        "q.evolution.change.betweenness": ("zmiana pośrednictwa (betweenness)", "betweenness change"),
-        "q.evolution.chart_title": ("Zmiany sieci w czasie", "The network over time"),
-        "q.evolution.note.undated": (
-            "Organizacje nie mają dat: każda jest w każdym przekroju; zmieniają się tylko powiązania.",
-            "Organisations are not dated: each is in every snapshot; only ties change.",
-        ),
+        "q.evolution.ind.organisations": "organisations",
+        "q.evolution.ind.organisations_with_ties": "organisations with ties",
+        "q.evolution.ind.isolates": "isolates",
+        "q.evolution.ind.ties": "ties",
+        "q.evolution.ind.density": "density",
+        "q.evolution.ind.components": "components (isolates excluded)",
+        "q.evolution.ind.cross_sector_ties": "cross-sector ties",
+        "q.evolution.ind.cooperatives_with_business_tie": "social cooperatives with a business tie",
+        "q.evolution.ind.brokers": "brokers (Gould–Fernandez > 0)",
+        "q.evolution.need_dates": "give --from DATE and --to DATE, or --dates D1,D2,…",
+        "q.evolution.need_both": "give both days: --from DATE and --to DATE",
+        "q.evolution.both_forms": "give either --from/--to or --dates, not both",
+        "q.evolution.order": "--to: {to} is earlier than --from {start}",
+        "q.evolution.order.hint": "swap the dates",
+        "q.evolution.unknown_indicator": "--indicators: unknown indicator {value!r}",
+        "q.evolution.change.tie_added": "tie added",
+        "q.evolution.change.tie_ended": "tie ended",
+        "q.evolution.change.new_isolate": "new isolate",
+        "q.evolution.change.newly_connected": "newly connected",
+        "q.evolution.change.broker_gained": "broker gained",
+        "q.evolution.change.broker_lost": "broker lost",
+        "q.evolution.change.degree": "degree change",
+        "q.evolution.change.betweenness": "betweenness change",
+        "q.evolution.chart_title": "The network over time",
+        "q.evolution.note.undated": "Organisations are not dated: each is in every snapshot; only ties change.",
     }
 )
 
@@ -145,13 +123,13 @@ class IndicatorRow:
     delta: float | int
     values: list[float | int]
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("wskaźnik", "indicator"),
-        "label": ("nazwa", "name"),
-        "value_from": ("na początku", "at start"),
-        "value_to": ("na końcu", "at end"),
-        "delta": ("zmiana", "change"),
-        "values": ("wartości w kolejnych datach", "values by date"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "indicator",
+        "label": "name",
+        "value_from": "at start",
+        "value_to": "at end",
+        "delta": "change",
+        "values": "values by date",
     }
 
 
@@ -254,7 +232,7 @@ def check_order(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
 def _check_indicators(indicators: Sequence[str] | None) -> tuple[str, ...]:
     bad = [name for name in indicators or () if name not in INDICATORS]
     if bad:
-        hint = Msg("q.evolution.indicators.hint", allowed=", ".join(INDICATORS))
+        hint = Msg("val.available_hint", allowed=", ".join(INDICATORS))
         raise ValidationError([Problem(Msg("q.evolution.unknown_indicator", value=name), "", hint) for name in bad])
     return tuple(indicators) if indicators else CHART_DEFAULT
 
@@ -324,13 +302,11 @@ _FILTERS = tuple(p for p in FILTER_PARAMS if p.name != "as_of")
 _FROM = Param(
     "from",
     "date",
-    "Pierwszy dzień porównania (RRRR-MM-DD lub DD.MM.RRRR).",
     "The first day compared (YYYY-MM-DD or DD.MM.YYYY).",
 )
 _TO = Param(
     "to",
     "date",
-    "Drugi dzień porównania (RRRR-MM-DD lub DD.MM.RRRR).",
     "The second day compared (YYYY-MM-DD or DD.MM.YYYY).",
 )
 
@@ -363,16 +339,16 @@ class ChangeRow:
     after: float | int | None
     delta: float | int | None
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "change": ("zmiana", "change"),
-        "change_label": ("rodzaj zmiany", "kind of change"),
-        "key": ("klucz", "key"),
-        "name": ("nazwa", "name"),
-        "detail": ("szczegóły", "detail"),
-        "date": ("data", "date"),
-        "before": ("przed", "before"),
-        "after": ("po", "after"),
-        "delta": ("różnica", "difference"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "change": "change",
+        "change_label": "kind of change",
+        "key": "key",
+        "name": "name",
+        "detail": "detail",
+        "date": "date",
+        "before": "before",
+        "after": "after",
+        "delta": "difference",
     }
 
 
@@ -532,10 +508,7 @@ def _metric_changes(metrics: list[dict[str, dict[str, float]]], names: dict[str,
 ANALYSES = (
     Analysis(
         "evolution",
-        "Zmiany sieci w czasie",
         "Evolution of the network",
-        "Wskaźniki sieci (organizacje z powiązaniami, powiązania, gęstość, składowe, powiązania międzysektorowe, pośrednicy …) "
-        "na dwa dni (--from, --to) lub na listę dni (--dates), z różnicą; --chart rysuje wykres liniowy.",
         "Network indicators (organisations with ties, ties, density, components, cross-sector ties, brokers …) as of two days "
         "(--from, --to) or a list of days (--dates), with the change; --chart draws a line chart.",
         (
@@ -544,13 +517,11 @@ ANALYSES = (
             Param(
                 "dates",
                 "list",
-                "Lista dni-przekrojów zamiast --from/--to (np. 2024-01-01,2024-07-01,2024-12-31).",
                 "A list of snapshot days instead of --from/--to (e.g. 2024-01-01,2024-07-01,2024-12-31).",
             ),
             Param(
                 "indicators",
                 "list",
-                f"Wskaźniki na wykresie (spośród: {', '.join(INDICATORS)}).",
                 f"Indicators drawn in the chart (of: {', '.join(INDICATORS)}).",
             ),
             *_FILTERS,
@@ -560,19 +531,15 @@ ANALYSES = (
     ),
     Analysis(
         "changes",
-        "Co się zmieniło między dwoma dniami",
         "What changed between two days",
-        "Powiązania dodane i zakończone, nowe izolaty i nowo połączone organizacje, zyskani i utraceni pośrednicy, "
-        "największe zmiany stopnia i pośrednictwa między --from i --to.",
         "Ties added and ended, new isolates and newly connected organisations, brokers gained and lost, and the largest "
         "degree and betweenness changes between --from and --to.",
         (
-            Param(_FROM.name, "date", _FROM.help_pl, _FROM.help_en, required=True),
-            Param(_TO.name, "date", _TO.help_pl, _TO.help_en, required=True),
+            Param(_FROM.name, "date", _FROM.help_en, required=True),
+            Param(_TO.name, "date", _TO.help_en, required=True),
             Param(
                 "top",
                 "int",
-                "Ile największych zmian miar pokazać (dla każdej miary).",
                 "How many of the largest metric changes to show (per metric).",
                 10,
             ),

@@ -47,10 +47,7 @@ __all__ = ["ANALYSES", "MEASURES", "HolesRow", "structural_holes", "structural_h
 
 register_messages(
     {
-        "q.holes.isolated": (
-            "organizacje bez kontaktów: {count}; ich miary są nieokreślone (puste)",
-            "organisations without contacts: {count}; their measures are undefined (empty)",
-        ),
+        "q.holes.isolated": "organisations without contacts: {count}; their measures are undefined (empty)",
     }
 )
 
@@ -113,14 +110,14 @@ def structural_holes(graph: nx.Graph[Any]) -> dict[Any, Measures]:
 class HolesRow:
     """One organisation's structural-hole measures (rounded to 4 decimals)."""
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "name": ("nazwa", "name"),
-        "contacts": ("kontakty", "contacts"),
-        "effective_size": ("efektywna wielkość", "effective size"),
-        "efficiency": ("efektywność", "efficiency"),
-        "constraint": ("ograniczenie", "constraint"),
-        "hierarchy": ("hierarchia", "hierarchy"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "name": "name",
+        "contacts": "contacts",
+        "effective_size": "effective size",
+        "efficiency": "efficiency",
+        "constraint": "constraint",
+        "hierarchy": "hierarchy",
     }
 
     key: str
@@ -189,10 +186,7 @@ def structural_holes_analysis(
 ANALYSES = (
     Analysis(
         "structural-holes",
-        "Dziury strukturalne (Burt)",
         "Structural holes (Burt)",
-        "Na ile kontakty organizacji nie są ze sobą powiązane: efektywna wielkość sieci, efektywność, ograniczenie "
-        "i hierarchia (Burt 1992), w nieskierowanym widoku wybranych powiązań; najmniej ograniczone najpierw.",
         "How far an organisation's contacts are not tied to each other: effective size, efficiency, constraint and "
         "hierarchy (Burt 1992), over the undirected view of the chosen ties; least constrained first.",
         (TIE_TYPES_PARAM, *OTHER_FILTERS, TOP_PARAM),

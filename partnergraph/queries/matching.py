@@ -73,34 +73,21 @@ _PKD = re.compile(r"^(\d{2})(?:\.(\d)(\d)?)?(?:\.([A-Z]))?$")
 
 register_messages(
     {
-        "q.matching.needs": ("potrzebuje: {item}", "needs {item}"),
-        "q.matching.offers": ("oferuje: {item}", "offers {item}"),
-        "q.matching.level.class": ("{text} — ta sama klasa PKD {code}", "{text} — same PKD class {code}"),
-        "q.matching.level.group": ("{text} — ta sama grupa PKD {code}", "{text} — same PKD group {code}"),
-        "q.matching.level.division": ("{text} — ten sam dział PKD {code}", "{text} — same PKD division {code}"),
-        "q.matching.level.category": (
-            "{text} — ta sama kategoria usług ({code})",
-            "{text} — same service category ({code})",
-        ),
-        "q.matching.place.municipality": ("ta sama gmina ({name})", "same municipality ({name})"),
-        "q.matching.place.county": ("ten sam powiat ({name})", "same county ({name})"),
-        "q.matching.place.voivodeship": ("to samo województwo ({name})", "same voivodeship ({name})"),
-        "q.matching.via": ("dostępna przez: {name}", "reachable through {name}"),
-        "q.matching.nothing": (
-            "{key} nie ma powiązań {tie}, więc nie ma czego dopasować; dodaj je, np. "
-            "partnergraph add tie {key} {tie} pkd:56.29.Z",
-            "{key} has no {tie} ties, so there is nothing to match; add them, e.g. "
-            "partnergraph add tie {key} {tie} pkd:56.29.Z",
-        ),
-        "q.matching.partners": (
-            "pominięto obecnych partnerów ({n}): {names}",
-            "existing partners left out ({n}): {names}",
-        ),
-        "q.matching.direction": (
-            "--direction: {value!r} nie jest jedną z: auto, offers, needs",
-            "--direction: {value!r} is not one of: auto, offers, needs",
-        ),
-        "q.matching.shown": ("pokazano {shown} z {total} dopasowań", "showing {shown} of {total} matches"),
+        "q.matching.needs": "needs {item}",
+        "q.matching.offers": "offers {item}",
+        "q.matching.level.class": "{text} — same PKD class {code}",
+        "q.matching.level.group": "{text} — same PKD group {code}",
+        "q.matching.level.division": "{text} — same PKD division {code}",
+        "q.matching.level.category": "{text} — same service category ({code})",
+        "q.matching.place.municipality": "same municipality ({name})",
+        "q.matching.place.county": "same county ({name})",
+        "q.matching.place.voivodeship": "same voivodeship ({name})",
+        "q.matching.via": "reachable through {name}",
+        "q.matching.nothing": "{key} has no {tie} ties, so there is nothing to match; add them, e.g. "
+        "partnergraph add tie {key} {tie} pkd:56.29.Z",
+        "q.matching.partners": "existing partners left out ({n}): {names}",
+        "q.matching.direction": "--direction: {value!r} is not one of: auto, offers, needs",
+        "q.matching.shown": "showing {shown} of {total} matches",
     }
 )
 
@@ -233,19 +220,19 @@ class MatchRow:
     """The common neighbour with the largest resource-allocation share (1/degree)."""
     reason: str
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "rank": ("poz.", "rank"),
-        "key": ("klucz", "key"),
-        "name": ("nazwa", "name"),
-        "kind": ("rodzaj", "kind"),
-        "score": ("wynik", "score"),
-        "offered": ("oferta", "offered"),
-        "needed": ("potrzeba", "needed"),
-        "level": ("poziom dopasowania", "match level"),
-        "proximity": ("bliskość", "proximity"),
-        "trust": ("zaufanie (RA)", "trust (RA)"),
-        "via": ("przez", "via"),
-        "reason": ("uzasadnienie", "reason"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "rank": "rank",
+        "key": "key",
+        "name": "name",
+        "kind": "kind",
+        "score": "score",
+        "offered": "offered",
+        "needed": "needed",
+        "level": "match level",
+        "proximity": "proximity",
+        "trust": "trust (RA)",
+        "via": "via",
+        "reason": "reason",
     }
 
 
@@ -467,33 +454,26 @@ def _run(store: GraphStore, **params: Any) -> Result:
 ANALYSES = (
     Analysis(
         "matching",
-        "Dobór partnerów",
         "Partner matching",
-        "Dla spółdzielni: firmy i instytucje, które potrzebują tego, co oferuje (PKD, usługi), blisko niej i dostępne przez "
-        "zaufane powiązania, bez obecnych partnerów — z uzasadnieniem. Dla kupującego: spółdzielnie, które mogą go zaopatrzyć.",
         "For a cooperative: businesses and public bodies that need what it offers (PKD, services), near it and reachable "
         "through trusted ties, without existing partners — each with a reason. For a buyer: cooperatives that can supply it.",
         (
             Param(
                 "for",
                 "key",
-                "Organizacja, dla której szukamy partnerów (klucz, np. org:ss-kwilecka-kuchnia).",
                 "The organisation to find partners for (key, e.g. org:ss-kwilecka-kuchnia).",
                 required=True,
             ),
-            Param("limit", "int", "Najwyżej tylu kandydatów.", "At most this many candidates.", default=10),
+            Param("limit", "int", "At most this many candidates.", default=10),
             Param(
                 "min_score",
                 "float",
-                "Tylko kandydaci z wynikiem co najmniej tyle (0–1).",
                 "Only candidates scoring at least this (0–1).",
                 default=0.0,
             ),
             Param(
                 "direction",
                 "choice",
-                "offers: kto potrzebuje tego, co oferuje; needs: kto oferuje to, czego potrzebuje; "
-                "auto: offers dla spółdzielni socjalnej, needs dla innych.",
                 "offers: who needs what it offers; needs: who offers what it needs; auto: offers for a social cooperative, "
                 "needs for others.",
                 default="auto",
@@ -502,7 +482,6 @@ ANALYSES = (
             Param(
                 "kinds",
                 "list",
-                "Tylko kandydaci tych rodzajów (domyślnie: wszyscy; dla kupującego: spółdzielnie socjalne).",
                 "Only candidates of these kinds (default: all; for a buyer: social cooperatives).",
             ),
         ),

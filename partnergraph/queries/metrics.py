@@ -46,24 +46,12 @@ __all__ = [
 
 register_messages(
     {
-        "q.metrics.unknown": ("{param}: nieznana miara {value!r}", "{param}: unknown metric {value!r}"),
-        "q.metrics.hint": ("dostępne: {allowed}", "available: {allowed}"),
-        "q.metrics.bad_number": (
-            "{param}: potrzebna liczba ≥ {least}, podano {value}",
-            "{param}: a number ≥ {least} is needed, got {value}",
-        ),
-        "q.metrics.sampled": (
-            "Pośrednictwo i bliskość oszacowane z {k} losowych źródeł (ziarno 42) dla {n} organizacji; "
-            "zmierzony błąd na sieci 10 tys. organizacji przy k=200 (bench/README.md): pośrednictwo — średni błąd bezwzględny "
-            "0,00013 przy średniej 0,00028, 37 z 50 najwyższych trafionych; bliskość — średni błąd względny 0,8%, 44 z 50.",
-            "Betweenness and closeness estimated from {k} random sources (seed 42) for {n} organisations; "
-            "measured error on a 10k-organisation network with k=200 (bench/README.md): betweenness — mean absolute error "
-            "0.00013 against a mean of 0.00028, 37 of the top 50 found; closeness — mean relative error 0.8%, 44 of the top 50.",
-        ),
-        "q.metrics.top": (
-            "Pokazano {shown} z {total} organizacji (--top 0 pokazuje wszystkie).",
-            "Showing {shown} of {total} organisations (--top 0 shows all).",
-        ),
+        "q.metrics.unknown": "{param}: unknown metric {value!r}",
+        "q.metrics.bad_number": "{param}: a number ≥ {least} is needed, got {value}",
+        "q.metrics.sampled": "Betweenness and closeness estimated from {k} random sources (seed 42) for {n} organisations; "
+        "measured error on a 10k-organisation network with k=200 (bench/README.md): betweenness — mean absolute error "
+        "0.00013 against a mean of 0.00028, 37 of the top 50 found; closeness — mean relative error 0.8%, 44 of the top 50.",
+        "q.metrics.top": "Showing {shown} of {total} organisations (--top 0 shows all).",
     }
 )
 
@@ -143,7 +131,7 @@ def degrees(s: Structure) -> dict[str, list[float]]:
 def _check_metrics(names: Sequence[str], param: str = "--metrics") -> None:
     bad = [m for m in names if m not in METRICS]
     if bad:
-        hint = Msg("q.metrics.hint", allowed=", ".join(METRICS))
+        hint = Msg("val.available_hint", allowed=", ".join(METRICS))
         raise ValidationError([Problem(Msg("q.metrics.unknown", param=param, value=m), "", hint) for m in bad])
 
 
@@ -211,20 +199,20 @@ class MetricRow:
     eigenvector: float
     core: int
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "name": ("nazwa", "name"),
-        "kind": ("rodzaj", "kind"),
-        "municipality": ("gmina", "municipality"),
-        "degree": ("stopień", "degree"),
-        "in_degree": ("wchodzące", "in"),
-        "out_degree": ("wychodzące", "out"),
-        "weighted_degree": ("stopień ważony", "weighted degree"),
-        "betweenness": ("pośrednictwo", "betweenness"),
-        "closeness": ("bliskość", "closeness"),
-        "pagerank": ("PageRank", "PageRank"),
-        "eigenvector": ("wektor własny", "eigenvector"),
-        "core": ("k-rdzeń", "k-core"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "name": "name",
+        "kind": "kind",
+        "municipality": "municipality",
+        "degree": "degree",
+        "in_degree": "in",
+        "out_degree": "out",
+        "weighted_degree": "weighted degree",
+        "betweenness": "betweenness",
+        "closeness": "closeness",
+        "pagerank": "PageRank",
+        "eigenvector": "eigenvector",
+        "core": "k-core",
     }
 
 
@@ -301,22 +289,18 @@ def metrics(
 ANALYSES = (
     Analysis(
         "metrics",
-        "Miary węzłów",
         "Node metrics",
-        "Stopnie, pośrednictwo, bliskość, PageRank, wektor własny i k-rdzeń każdej organizacji.",
         "Degrees, betweenness, closeness, PageRank, eigenvector centrality and k-core of every organisation.",
         (
             Param(
                 "top",
                 "int",
-                "Ile organizacji pokazać (0 = wszystkie).",
                 "How many organisations to show (0 = all).",
                 50,
             ),
             Param(
                 "sort",
                 "choice",
-                "Miara, według której sortować (malejąco).",
                 "The metric to sort by (descending).",
                 "pagerank",
                 METRICS,
@@ -324,7 +308,6 @@ ANALYSES = (
             Param(
                 "sample",
                 "int",
-                "Liczba losowych źródeł dla pośrednictwa i bliskości (domyślnie: dokładnie do 2000 organizacji, potem 200).",
                 "Random sources for betweenness and closeness (default: exact up to 2000 organisations, then 200).",
             ),
             *FILTER_PARAMS,

@@ -32,15 +32,11 @@ __all__ = ["ANALYSES", "EXACT_PATHS_MAX", "PATH_SAMPLE", "OverviewRow", "indicat
 
 register_messages(
     {
-        "q.overview.all": ("cała sieć", "whole network"),
-        "q.overview.sampled": (
-            "Średnia długość ścieżki i średnica największej składowej ({groups}) oszacowane z BFS z {k} losowych źródeł "
-            "(ziarno 42); średnica z próby to dolne ograniczenie. Zmierzone na sieci 10 tys. organizacji przy k=200 (bench/README.md): "
-            "średnia długość 3,834 wobec dokładnej 3,812 (błąd 0,6%), średnica 7 wobec 8.",
-            "Average path length and diameter of the largest component ({groups}) estimated by BFS from {k} random sources "
-            "(seed 42); a sampled diameter is a lower bound. Measured on a 10k-organisation network with k=200 (bench/README.md): "
-            "average length 3.834 against exact 3.812 (error 0.6%), diameter 7 against 8.",
-        ),
+        "q.overview.all": "whole network",
+        "q.overview.sampled": "Average path length and diameter of the largest component ({groups}) estimated by BFS from {k} "
+        "random sources "
+        "(seed 42); a sampled diameter is a lower bound. Measured on a 10k-organisation network with k=200 (bench/README.md): "
+        "average length 3.834 against exact 3.812 (error 0.6%), diameter 7 against 8.",
     }
 )
 
@@ -80,22 +76,22 @@ class OverviewRow:
     average_clustering: float
     transitivity: float
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "scope": ("zakres", "scope"),
-        "group": ("grupa", "group"),
-        "label": ("nazwa", "label"),
-        "organisations": ("organizacje", "organisations"),
-        "ties": ("powiązania", "ties"),
-        "density": ("gęstość", "density"),
-        "components": ("składowe", "components"),
-        "strong_components": ("składowe silne", "strong components"),
-        "largest_component": ("największa składowa", "largest component"),
-        "diameter": ("średnica", "diameter"),
-        "average_path_length": ("śr. długość ścieżki", "avg path length"),
-        "paths_sampled": ("źródła w próbie", "sampled sources"),
-        "reciprocity": ("wzajemność", "reciprocity"),
-        "average_clustering": ("śr. grupowanie", "avg clustering"),
-        "transitivity": ("przechodniość", "transitivity"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "scope": "scope",
+        "group": "group",
+        "label": "label",
+        "organisations": "organisations",
+        "ties": "ties",
+        "density": "density",
+        "components": "components",
+        "strong_components": "strong components",
+        "largest_component": "largest component",
+        "diameter": "diameter",
+        "average_path_length": "avg path length",
+        "paths_sampled": "sampled sources",
+        "reciprocity": "reciprocity",
+        "average_clustering": "avg clustering",
+        "transitivity": "transitivity",
     }
 
 
@@ -222,15 +218,12 @@ def overview(
 ANALYSES = (
     Analysis(
         "overview",
-        "Przegląd sieci",
         "Network overview",
-        "Liczby, gęstość, składowe, średnica, wzajemność i grupowanie — dla całej sieci, rodzajów organizacji i gmin.",
         "Counts, density, components, diameter, reciprocity and clustering — for the network, each kind and each municipality.",
         (
             Param(
                 "scope",
                 "choice",
-                "Zakres: every (wszystko), all (cała sieć), kind (rodzaje), municipality (gminy).",
                 "Scope: every, all (whole network), kind (per kind), municipality (per municipality).",
                 "every",
                 SCOPES,
@@ -238,7 +231,6 @@ ANALYSES = (
             Param(
                 "sample",
                 "int",
-                "Liczba źródeł BFS, gdy składowa ma ponad 1000 organizacji.",
                 "BFS sources when the component has over 1000 organisations.",
                 PATH_SAMPLE,
             ),

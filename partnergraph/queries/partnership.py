@@ -29,7 +29,8 @@ from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.i18n import Msg, current_language, register_messages
 from partnergraph.queries.base import Analysis, Param, Result, check_kinds, check_node
-from partnergraph.queries.domain import SECTORS, Places, kind_label, org_ties
+from partnergraph.queries.domain import SECTORS, Places, kind_label, org_ties, sector_label
+from partnergraph.schema import load_schema
 from partnergraph.viz.charts import bar_chart
 
 __all__ = [
@@ -67,37 +68,25 @@ KPIS: dict[str, tuple[str, str]] = {
 
 register_messages(
     {
-        "q.partnership.unknown_kpi": ("--target: nieznany wskaźnik {name!r}", "--target: unknown KPI {name!r}"),
-        "q.partnership.bad_target": (
-            "--target: {item!r} nie ma postaci wskaźnik=liczba",
-            "--target: {item!r} is not KPI=number",
-        ),
-        "q.partnership.bad_by": ("--by: nieznany podział {value!r}", "--by: unknown grouping {value!r}"),
-        "q.partnership.by_hint": ("dozwolone: {allowed}", "allowed: {allowed}"),
-        "q.partnership.kpis": ("dostępne wskaźniki: {names}", "available KPIs: {names}"),
-        "q.partnership.reason": ("współpracuje z {n} {members}: {names}", "tied to {n} {members}: {names}"),
-        "q.partnership.fills": ("uzupełnia brak: {what}", "fills a gap: {what}"),
-        "q.partnership.member1": ("członkiem", "member"),
-        "q.partnership.members": ("członkami", "members"),
-        "q.partnership.pass": ("spełniony", "met"),
-        "q.partnership.fail": ("niespełniony", "not met"),
-        "q.partnership.no_target": ("bez celu", "no target"),
-        "q.partnership.no_value": ("nie da się obliczyć", "cannot be computed"),
-        "q.partnership.chart": ("Sektory w partnerstwach", "Sectors in partnerships"),
-        "q.partnership.chart_y": ("liczba członków", "members"),
-        "q.partnership.note_municipality": (
-            "Gmina będąca członkiem liczy się jako sektor publiczny.",
-            "A municipality that is a member counts as the public sector.",
-        ),
+        "q.partnership.unknown_kpi": "--target: unknown KPI {name!r}",
+        "q.partnership.bad_target": "--target: {item!r} is not KPI=number",
+        "q.partnership.bad_by": "--by: unknown grouping {value!r}",
+        "q.partnership.kpis": "available KPIs: {names}",
+        "q.partnership.reason": "tied to {n} {members}: {names}",
+        "q.partnership.fills": "fills a gap: {what}",
+        "q.partnership.member1": "member",
+        "q.partnership.members": "members",
+        "q.partnership.pass": "met",
+        "q.partnership.fail": "not met",
+        "q.partnership.no_target": "no target",
+        "q.partnership.no_value": "cannot be computed",
+        "q.partnership.chart": "Sectors in partnerships",
+        "q.partnership.chart_y": "members",
+        "q.partnership.note_municipality": "A municipality that is a member counts as the public sector.",
     }
 )
 
 _BY = ("partnership", "municipality")
-_SECTOR_LABELS = {
-    "public": ("publiczny", "public"),
-    "private": ("prywatny", "private"),
-    "social": ("społeczny", "social"),
-}
 
 
 @dataclass(frozen=True)
@@ -113,16 +102,16 @@ class CompositionRow:
     missing_sectors: list[str]
     missing_kinds: list[str]
     missing: str
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "name": ("nazwa", "name"),
-        "members": ("członkowie", "members"),
-        "public": ("publiczny", "public"),
-        "private": ("prywatny", "private"),
-        "social": ("społeczny", "social"),
-        "missing_sectors": ("brak sektorów", "missing sectors"),
-        "missing_kinds": ("brak rodzajów", "missing kinds"),
-        "missing": ("czego brakuje", "what is missing"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "name": "name",
+        "members": "members",
+        "public": "public",
+        "private": "private",
+        "social": "social",
+        "missing_sectors": "missing sectors",
+        "missing_kinds": "missing kinds",
+        "missing": "what is missing",
     }
 
 
@@ -141,18 +130,18 @@ class CandidateRow:
     ties: int
     strength: int
     reason: str
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "partnership": ("partnerstwo", "partnership"),
-        "rank": ("miejsce", "rank"),
-        "candidate": ("kandydat", "candidate"),
-        "name": ("nazwa", "name"),
-        "kind": ("rodzaj", "kind"),
-        "sector": ("sektor", "sector"),
-        "members_tied": ("powiązani członkowie", "members tied"),
-        "ties": ("powiązania", "ties"),
-        "strength": ("siła łącznie", "total strength"),
-        "reason": ("dlaczego", "reason"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "partnership": "partnership",
+        "rank": "rank",
+        "candidate": "candidate",
+        "name": "name",
+        "kind": "kind",
+        "sector": "sector",
+        "members_tied": "members tied",
+        "ties": "ties",
+        "strength": "total strength",
+        "reason": "reason",
     }
 
 
@@ -170,17 +159,17 @@ class KpiRow:
     target: float | None
     passed: bool | None
     status: str
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "partnership": ("partnerstwo", "partnership"),
-        "partnership_name": ("nazwa", "name"),
-        "kpi": ("wskaźnik", "KPI"),
-        "label": ("opis", "description"),
-        "value": ("wartość", "value"),
-        "detail": ("z czego", "from"),
-        "target": ("cel", "target"),
-        "passed": ("spełniony", "passed"),
-        "status": ("ocena", "status"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "partnership": "partnership",
+        "partnership_name": "name",
+        "kpi": "KPI",
+        "label": "description",
+        "value": "value",
+        "detail": "from",
+        "target": "target",
+        "passed": "passed",
+        "status": "status",
     }
 
 
@@ -206,8 +195,8 @@ def _composition(places: Places, key: str, name: str, members: list[str], key_ki
     kinds = {places.kind(m) for m in members}
     missing_sectors = [s for s in SECTORS if not counts[s]]
     missing_kinds = [k for k in key_kinds if k not in kinds]
-    index = 1 if current_language() == "en" else 0
-    texts = [_SECTOR_LABELS[s][index] for s in missing_sectors] + [kind_label(places.store, k) for k in missing_kinds]
+    schema = places.store.schema
+    texts = [sector_label(schema, s) for s in missing_sectors] + [kind_label(places.store, k) for k in missing_kinds]
     return CompositionRow(
         key,
         name,
@@ -225,7 +214,7 @@ def partnership(store: GraphStore, *, by: str = "partnership", key_kinds: Sequen
     """Sectors present and key kinds missing, per partnership (or per municipality)."""
     if by not in _BY:
         raise ValidationError(
-            [Problem(Msg("q.partnership.bad_by", value=by), "", Msg("q.partnership.by_hint", allowed=", ".join(_BY)))]
+            [Problem(Msg("q.partnership.bad_by", value=by), "", Msg("val.types_hint", allowed=", ".join(_BY)))]
         )
     kinds = tuple(key_kinds) if key_kinds else KEY_KINDS
     check_kinds(store, kinds, "--key-kinds")
@@ -252,8 +241,7 @@ def _candidate(
     shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
     reason = str(Msg("q.partnership.reason", n=len(tied), members=word, names=shown))
     fills = [kind_label(places.store, places.kind(key))] if places.kind(key) in gaps else []
-    index = 1 if current_language() == "en" else 0
-    fills += [_SECTOR_LABELS[s][index] for s in [places.sector(key)] if s in gaps]
+    fills += [sector_label(places.store.schema, s) for s in [places.sector(key)] if s in gaps]
     if fills:
         reason += "; " + str(Msg("q.partnership.fills", what=", ".join(fills)))
     return CandidateRow(
@@ -398,9 +386,8 @@ def kpi(store: GraphStore, *, target: Sequence[str] | None = None, partnership: 
 
 def sector_chart(result: Result) -> str:
     """Stacked bars: members per sector in each partnership (or municipality)."""
-    index = 1 if current_language() == "en" else 0
     rows: list[CompositionRow] = list(result.rows)
-    series = {_SECTOR_LABELS[s][index]: [float(getattr(r, s)) for r in rows] for s in SECTORS}
+    series = {sector_label(load_schema(), s): [float(getattr(r, s)) for r in rows] for s in SECTORS}
     return bar_chart(
         [r.name for r in rows],
         series,
@@ -414,28 +401,23 @@ def sector_chart(result: Result) -> str:
 _KEY_KINDS_PARAM = Param(
     "key_kinds",
     "list",
-    f"Kluczowe rodzaje organizacji (domyślnie {','.join(KEY_KINDS)}).",
     f"Key organisation kinds (default {','.join(KEY_KINDS)}).",
 )
 _PARTNERSHIP_PARAM = Param(
     "partnership",
     "key",
-    "Tylko to partnerstwo (klucz, np. partnership:lokalne-kwilcz).",
     "Only this partnership (key, e.g. partnership:lokalne-kwilcz).",
 )
 
 ANALYSES = (
     Analysis(
         "partnership",
-        "Skład partnerstw",
         "Partnership composition",
-        "Sektory obecne w każdym partnerstwie (lub gminie) i brakujący kluczowi aktorzy.",
         "Sectors present in each partnership (or municipality) and the key actors missing.",
         (
             Param(
                 "by",
                 "choice",
-                "Według partnerstw albo gmin.",
                 "By partnership or by municipality.",
                 default="partnership",
                 choices=_BY,
@@ -447,16 +429,13 @@ ANALYSES = (
     ),
     Analysis(
         "candidates",
-        "Kandydaci do partnerstwa",
         "Candidate members",
-        "Organizacje z obszaru partnerstwa powiązane z członkami, ale niebędące członkami, z uzasadnieniem.",
         "Organisations in a partnership's area tied to members but not members, with the reason.",
         (
             _PARTNERSHIP_PARAM,
             Param(
                 "limit",
                 "int",
-                "Najwyżej tylu kandydatów na partnerstwo.",
                 "At most this many candidates per partnership.",
                 default=10,
             ),
@@ -465,15 +444,12 @@ ANALYSES = (
     ),
     Analysis(
         "kpi",
-        "Wskaźniki partnerstw",
         "Partnership KPIs",
-        "Wskaźniki partnerstw wobec celów koordynatora, np. --target social_with_business=0.5,cross_sector_ties=1.5.",
         "Partnership KPIs against the coordinator's targets, e.g. --target social_with_business=0.5,cross_sector_ties=1.5.",
         (
             Param(
                 "target",
                 "list",
-                f"Cele wskaźnik=liczba, po przecinku; wskaźniki: {', '.join(KPIS)}.",
                 f"Targets KPI=number, comma-separated; KPIs: {', '.join(KPIS)}.",
             ),
             _PARTNERSHIP_PARAM,

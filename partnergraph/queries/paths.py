@@ -41,32 +41,14 @@ UNKNOWN_STRENGTH = 1
 
 register_messages(
     {
-        "q.paths.same": (
-            "--to: {key} to ta sama organizacja co --from",
-            "--to: {key} is the same organisation as --from",
-        ),
-        "q.paths.same.hint": ("podaj dwie różne organizacje", "give two different organisations"),
-        "q.paths.bad_strength": (
-            "--min-strength: {value} jest poza skalą 1–5",
-            "--min-strength: {value} is outside the 1–5 scale",
-        ),
-        "q.paths.none": ("Brak ścieżki z {start} do {end}.", "No path from {start} to {end}."),
-        "q.paths.components": (
-            "{start} i {end} są w osobnych częściach sieci: żaden ciąg powiązań ich nie łączy",
-            "{start} and {end} are in separate components: no chain of ties joins them",
-        ),
-        "q.paths.strength": (
-            "ścieżka istnieje, ale przez powiązania słabsze niż --min-strength {value}",
-            "a path exists, but only through ties weaker than --min-strength {value}",
-        ),
-        "q.paths.blocked": (
-            "ścieżka istnieje tylko przez organizacje, które nie chcą pośredniczyć: {names}",
-            "a path exists only through organisations that asked not to be intermediaries: {names}",
-        ),
-        "q.paths.skipped": (
-            "pominięto jako pośredników (no_intermediary): {names}",
-            "left out as intermediaries (no_intermediary): {names}",
-        ),
+        "q.paths.same": "--to: {key} is the same organisation as --from",
+        "q.paths.same.hint": "give two different organisations",
+        "q.paths.bad_strength": "--min-strength: {value} is outside the 1–5 scale",
+        "q.paths.none": "No path from {start} to {end}.",
+        "q.paths.components": "{start} and {end} are in separate components: no chain of ties joins them",
+        "q.paths.strength": "a path exists, but only through ties weaker than --min-strength {value}",
+        "q.paths.blocked": "a path exists only through organisations that asked not to be intermediaries: {names}",
+        "q.paths.skipped": "left out as intermediaries (no_intermediary): {names}",
     }
 )
 
@@ -83,12 +65,12 @@ class PathRow:
     """The weakest strength on the path (None when no tie on it has a strength and none was asked for)."""
     keys: list[str]
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "rank": ("poz.", "rank"),
-        "length": ("długość", "length"),
-        "chain": ("ścieżka", "chain"),
-        "weakest": ("najsłabsze ogniwo", "weakest strength"),
-        "keys": ("klucze", "keys"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "rank": "rank",
+        "length": "length",
+        "chain": "chain",
+        "weakest": "weakest strength",
+        "keys": "keys",
     }
 
 
@@ -243,25 +225,20 @@ def _run(store: GraphStore, **params: Any) -> Result:
 ANALYSES = (
     Analysis(
         "paths",
-        "Ścieżki kontaktu",
         "Warm-introduction paths",
-        "Najkrótsze ścieżki „ciepłego” kontaktu między dwiema organizacjami przez powiązania o sile co najmniej --min-strength, "
-        "z pominięciem organizacji, które nie chcą pośredniczyć.",
         "The shortest warm-introduction paths between two organisations over ties of at least --min-strength, avoiding "
         "organisations that asked not to be intermediaries.",
         (
-            Param("from", "key", "Organizacja początkowa (klucz).", "The starting organisation (key).", required=True),
-            Param("to", "key", "Organizacja docelowa (klucz).", "The target organisation (key).", required=True),
+            Param("from", "key", "The starting organisation (key).", required=True),
+            Param("to", "key", "The target organisation (key).", required=True),
             Param(
                 "min_strength",
                 "int",
-                "Tylko powiązania o sile co najmniej tyle (1–5); powiązanie bez siły liczy się jako 1.",
                 "Only ties of at least this strength (1–5); a tie without a strength counts as 1.",
             ),
             Param(
                 "paths",
                 "int",
-                "Najwyżej tyle ścieżek (najkrótsze najpierw).",
                 "At most this many paths (shortest first).",
                 default=3,
             ),

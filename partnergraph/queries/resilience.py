@@ -52,14 +52,8 @@ BETWEENNESS_LIMIT = 20_000
 
 register_messages(
     {
-        "q.resilience.no_betweenness": (
-            "pośrednictwo pominięto: sieć ma {n} organizacji (więcej niż {limit})",
-            "betweenness left out: the network has {n} organisations (more than {limit})",
-        ),
-        "q.resilience.filtered_out": (
-            "{key} nie należy do sieci po filtrach, pominięto",
-            "{key} is not in the filtered network, skipped",
-        ),
+        "q.resilience.no_betweenness": "betweenness left out: the network has {n} organisations (more than {limit})",
+        "q.resilience.filtered_out": "{key} is not in the filtered network, skipped",
     }
 )
 
@@ -86,23 +80,23 @@ class ResilienceRow:
     reach_after: float
     reach_change: float
 
-    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
-        "key": ("klucz", "key"),
-        "name": ("nazwa", "name"),
-        "kind": ("rodzaj", "kind"),
-        "betweenness": ("pośrednictwo", "betweenness"),
-        "degree": ("stopień", "degree"),
-        "components_before": ("składowe przed", "components before"),
-        "components_after": ("składowe po", "components after"),
-        "largest_before": ("największa przed", "largest before"),
-        "largest_after": ("największa po", "largest after"),
-        "cut_off_business": ("odcięte od firm", "cut off from businesses"),
-        "cut_off_business_names": ("np. (firmy)", "e.g. (businesses)"),
-        "cut_off_support": ("odcięte od wsparcia", "cut off from support"),
-        "cut_off_support_names": ("np. (wsparcie)", "e.g. (support)"),
-        "reach_before": ("zasięg przed", "reach before"),
-        "reach_after": ("zasięg po", "reach after"),
-        "reach_change": ("zmiana zasięgu", "reach change"),
+    LABELS: ClassVar[dict[str, str]] = {
+        "key": "key",
+        "name": "name",
+        "kind": "kind",
+        "betweenness": "betweenness",
+        "degree": "degree",
+        "components_before": "components before",
+        "components_after": "components after",
+        "largest_before": "largest before",
+        "largest_after": "largest after",
+        "cut_off_business": "cut off from businesses",
+        "cut_off_business_names": "e.g. (businesses)",
+        "cut_off_support": "cut off from support",
+        "cut_off_support_names": "e.g. (support)",
+        "reach_before": "reach before",
+        "reach_after": "reach after",
+        "reach_change": "reach change",
     }
 
 
@@ -237,30 +231,24 @@ def _run(store: GraphStore, **params: Any) -> Result:
 ANALYSES = (
     Analysis(
         "resilience",
-        "Odporność sieci",
         "Network resilience",
-        "Co się stanie, gdy organizacja odejdzie: składowe, organizacje odcięte od wszystkich firm lub instytucji wsparcia, "
-        "zmiana zasięgu — dla podanych organizacji albo najważniejszych według pośrednictwa lub stopnia.",
         "What happens if an organisation leaves: components, organisations cut off from every business or support body, "
         "change in reach — for the given organisations or the top ones by betweenness or degree.",
         (
             Param(
                 "remove",
                 "list",
-                "Organizacje do usunięcia, każda osobno (klucze po przecinku).",
                 "Organisations to remove, each on its own (comma-separated keys).",
             ),
             Param(
                 "top",
                 "int",
-                "Bez --remove: tyle najważniejszych organizacji.",
                 "Without --remove: this many top organisations.",
                 default=10,
             ),
             Param(
                 "by",
                 "choice",
-                "Bez --remove: ranking według pośrednictwa (betweenness) albo stopnia (degree).",
                 "Without --remove: rank by betweenness or degree.",
                 default="betweenness",
                 choices=("betweenness", "degree"),

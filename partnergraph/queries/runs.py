@@ -35,24 +35,12 @@ LIBRARIES = ("partnergraph", "networkx", "igraph", "pyvis", "rdflib")
 
 register_messages(
     {
-        "runs.missing": ("nie ma zapisanego przebiegu {run!r} w {folder}", "no saved run {run!r} in {folder}"),
-        "runs.missing.hint": ("lista przebiegów: partnergraph runs list", "list the runs: partnergraph runs list"),
-        "runs.unreadable": (
-            "{path}: to nie jest zapisany przebieg analizy ({detail})",
-            "{path}: not a saved analysis run ({detail})",
-        ),
-        "runs.unwritable": (
-            "nie mogę zapisać przebiegu w {folder}: {detail}",
-            "cannot save the run in {folder}: {detail}",
-        ),
-        "runs.unwritable.hint": (
-            "ustaw PARTNERGRAPH_RUNS na folder z prawem zapisu",
-            "set PARTNERGRAPH_RUNS to a folder you can write to",
-        ),
-        "runs.different": (
-            "przebiegi {a} i {b} to różne analizy ({first}, {second}); porównuję tylko tę samą analizę",
-            "runs {a} and {b} are different analyses ({first}, {second}); only runs of one analysis compare",
-        ),
+        "runs.missing": "no saved run {run!r} in {folder}",
+        "runs.missing.hint": "list the runs: partnergraph runs list",
+        "runs.unreadable": "{path}: not a saved analysis run ({detail})",
+        "runs.unwritable": "cannot save the run in {folder}: {detail}",
+        "runs.unwritable.hint": "set PARTNERGRAPH_RUNS to a folder you can write to",
+        "runs.different": "runs {a} and {b} are different analyses ({first}, {second}); only runs of one analysis compare",
     }
 )
 

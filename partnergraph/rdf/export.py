@@ -79,16 +79,10 @@ FORMATS = ("turtle", "jsonld", "ntriples", "rdfxml")
 
 register_messages(
     {
-        "rdf.bad_format": ("nieznany format RDF {name!r}", "unknown RDF format {name!r}"),
-        "rdf.bad_format.hint": ("podaj jeden z: {formats}", "give one of: {formats}"),
-        "rdf.bad_base": (
-            "--base {base!r} nie jest bezwzględnym adresem IRI http(s)",
-            "--base {base!r} is not an absolute http(s) IRI",
-        ),
-        "rdf.bad_base.hint": (
-            "np. https://example.org/partnergraph (bez spacji i końcowego /)",
-            "e.g. https://example.org/partnergraph (no spaces, no trailing /)",
-        ),
+        "rdf.bad_format": "unknown RDF format {name!r}",
+        "rdf.bad_format.hint": "give one of: {formats}",
+        "rdf.bad_base": "--base {base!r} is not an absolute http(s) IRI",
+        "rdf.bad_base.hint": "e.g. https://example.org/partnergraph (no spaces, no trailing /)",
     }
 )
 

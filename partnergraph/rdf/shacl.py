@@ -33,30 +33,12 @@ __all__ = ["validate_graph"]
 
 register_messages(
     {
-        "rdf.shacl.pattern": (
-            "wartość {value} nie pasuje do wzorca {detail} (reguła {rule} kształtu {shape})",
-            "the value {value} does not match the pattern {detail} (rule {rule} of shape {shape})",
-        ),
-        "rdf.shacl.datatype": (
-            "wartość {value} nie jest typu {detail} (reguła {rule} kształtu {shape})",
-            "the value {value} is not of type {detail} (rule {rule} of shape {shape})",
-        ),
-        "rdf.shacl.minCount": (
-            "brak wymaganej właściwości (reguła {rule} {detail} kształtu {shape})",
-            "a required property is missing (rule {rule} {detail} of shape {shape})",
-        ),
-        "rdf.shacl.maxCount": (
-            "za dużo wartości (reguła {rule} {detail} kształtu {shape})",
-            "too many values (rule {rule} {detail} of shape {shape})",
-        ),
-        "rdf.shacl.other": (
-            "wartość {value} narusza regułę {rule} {detail} kształtu {shape}",
-            "the value {value} breaks the rule {rule} {detail} of shape {shape}",
-        ),
-        "rdf.shacl.hint": (
-            "popraw ten rekord w danych źródłowych i wyeksportuj ponownie",
-            "fix this record in the source data and export again",
-        ),
+        "rdf.shacl.pattern": "the value {value} does not match the pattern {detail} (rule {rule} of shape {shape})",
+        "rdf.shacl.datatype": "the value {value} is not of type {detail} (rule {rule} of shape {shape})",
+        "rdf.shacl.minCount": "a required property is missing (rule {rule} {detail} of shape {shape})",
+        "rdf.shacl.maxCount": "too many values (rule {rule} {detail} of shape {shape})",
+        "rdf.shacl.other": "the value {value} breaks the rule {rule} {detail} of shape {shape}",
+        "rdf.shacl.hint": "fix this record in the source data and export again",
     }
 )
 

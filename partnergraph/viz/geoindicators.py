@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.projection import Structure
-from partnergraph.i18n import Msg, current_language, register_messages
+from partnergraph.i18n import Msg, Plural, current_language, register_messages
 from partnergraph.queries.privacy import SUPPRESSED, Count, lower_bound, suppress_sum
 from partnergraph.records import Tie
 from partnergraph.viz.charts import PALETTE
@@ -49,62 +49,35 @@ ZERO = "#d9d9d9"
 
 register_messages(
     {
-        "geo.title": ("Mapa sieci partnerstwa", "Partnership network map"),
-        "geo.legend.kind": ("Rodzaj organizacji", "Organisation kind"),
-        "geo.legend.sector": ("Sektor", "Sector"),
-        "geo.tip.gmina": ("{name} — organizacje: {count} ({detail})", "{name} — organisations: {count} ({detail})"),
-        "geo.note.counts": (
-            "Na mapie: organizacje {orgs} w gminach {places}; powiązania między nimi: {ties}.",
-            "On the map: {orgs} organisations in {places} gminas; ties between them: {ties}.",
-        ),
-        "geo.note.aggregated": (
-            "Organizacje zsumowane na gminę: pole koła to liczba organizacji, kolor to najliczniejsza grupa, "
-            "linia to powiązania między dwiema gminami.",
-            "Organisations aggregated per gmina: a circle's area is the number of organisations, its colour the most "
-            "numerous group, a line the ties between two gminas.",
-        ),
-        "geo.note.auto": (
-            "Organizacji na mapie jest {n}, więcej niż {limit}, więc są zsumowane na gminę.",
-            "There are {n} organisations on the map, more than {limit}, so they are aggregated per gmina.",
-        ),
-        "geo.note.lines": (
-            "Narysowano {shown} par gmin o największej liczbie powiązań z {total}.",
+        "geo.title": "Partnership network map",
+        "geo.legend.kind": "Organisation kind",
+        "geo.legend.sector": "Sector",
+        "geo.tip.gmina": "{name} — organisations: {count} ({detail})",
+        "geo.note.counts": "On the map: {orgs} organisations in {places} gminas; ties between them: {ties}.",
+        "geo.note.aggregated": "Organisations aggregated per gmina: a circle's area is the number of organisations, its colour the most "
+        "numerous group, a line the ties between two gminas.",
+        "geo.note.auto": "There are {n} organisations on the map, more than {limit}, so they are aggregated per gmina.",
+        "geo.note.lines": Plural(
+            "The {shown} pair of gminas with most ties is drawn, of {total}.",
             "The {shown} pairs of gminas with most ties are drawn, of {total}.",
+            n="shown",
         ),
-        "geo.note.unplaced": (
-            "Organizacje bez położenia na mapie (brak gminy albo kod TERYT bez punktu): {n} — {names}",
-            "Organisations not on the map (no gmina, or a TERYT code without a point): {n} — {names}",
-        ),
-        "geo.note.source": (
-            "Punkty gmin i granice województw: GUGiK PRG (zob. docs/geo.md); odwzorowanie równoodległościowe.",
-            "Gmina points and voivodeship boundaries: GUGiK PRG (see docs/geo.md); equirectangular projection.",
-        ),
-        "geo.note.gminas": ("Gminy z magazynu na mapie: {n}.", "Gminas of the store on the map: {n}."),
-        "geo.note.suppressed": (
-            "Liczby skierowań od 1 do 4 pokazano jako „<5”, bo małe liczby mogą wskazać osoby; łącznie: {total}.",
-            "Referral counts from 1 to 4 are shown as “<5”, as small numbers can identify people; in all: {total}.",
-        ),
-        "geo.note.services": (
-            "Dostępność usług według analizy coverage: oferuje je instytucja wsparcia w gminie albo w tym samym powiecie.",
-            "Service availability as in the coverage analysis: offered by a support body in the gmina or the same county.",
-        ),
-        "geo.tip.services": (
-            "w gminie {here}, w powiecie {county}, brak {missing} (z {n})",
-            "in the gmina {here}, in the county {county}, missing {missing} (of {n})",
-        ),
-        "geo.ind.kind": ("Organizacje rodzaju: {kind}", "Organisations of kind: {kind}"),
-        "geo.ind.referrals": ("Przyjęte skierowania (REFERS)", "Referrals received (REFERS)"),
-        "geo.ind.services": ("Usługi dostępne w gminie lub powiecie", "Services available in the gmina or county"),
-        "geo.ind.service": ("Usługa: {service}", "Service: {service}"),
-        "geo.no_folder": ("--out: folder pliku {path!r} nie istnieje", "--out: the folder of {path!r} does not exist"),
-        "geo.no_folder.hint": ("utwórz folder albo podaj inną ścieżkę", "create the folder or give another path"),
-        "geo.bad_indicator": ("--indicator: nieznany wskaźnik {value!r}", "--indicator: unknown indicator {value!r}"),
-        "geo.bad_indicator.hint": (
-            "dostępne: kind:RODZAJ (np. kind:social_cooperative), referrals, services, service:USŁUGA",
-            "available: kind:KIND (e.g. kind:social_cooperative), referrals, services, service:SERVICE",
-        ),
-        "geo.unknown_service": ("--indicator: nie ma usługi {value!r}", "--indicator: no service {value!r}"),
-        "geo.bad_choice": ("{param}: nieznana wartość {value!r}", "{param}: unknown value {value!r}"),
+        "geo.note.unplaced": "Organisations not on the map (no gmina, or a TERYT code without a point): {n} — {names}",
+        "geo.note.source": "Gmina points and voivodeship boundaries: GUGiK PRG (see docs/geo.md); equirectangular projection.",
+        "geo.note.gminas": "Gminas of the store on the map: {n}.",
+        "geo.note.suppressed": "Referral counts from 1 to 4 are shown as “<5”, as small numbers can identify people; in all: {total}.",
+        "geo.note.services": "Service availability as in the coverage analysis: offered by a support body in the gmina or the same county.",
+        "geo.tip.services": "in the gmina {here}, in the county {county}, missing {missing} (of {n})",
+        "geo.ind.kind": "Organisations of kind: {kind}",
+        "geo.ind.referrals": "Referrals received (REFERS)",
+        "geo.ind.services": "Services available in the gmina or county",
+        "geo.ind.service": "Service: {service}",
+        "geo.no_folder": "--out: the folder of {path!r} does not exist",
+        "geo.no_folder.hint": "create the folder or give another path",
+        "geo.bad_indicator": "--indicator: unknown indicator {value!r}",
+        "geo.bad_indicator.hint": "available: kind:KIND (e.g. kind:social_cooperative), referrals, services, service:SERVICE",
+        "geo.unknown_service": "--indicator: no service {value!r}",
+        "geo.bad_choice": "{param}: unknown value {value!r}",
     }
 )
 

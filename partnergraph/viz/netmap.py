@@ -28,7 +28,7 @@ import networkx as nx
 from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore
 from partnergraph.graph.projection import LOCATION_TIE, Graph, project
-from partnergraph.i18n import Msg, current_language, register_messages
+from partnergraph.i18n import Msg, Plural, current_language, register_messages
 from partnergraph.queries.base import FILTER_PARAMS, Param, check_node, filtered_graph
 from partnergraph.queries.privacy import suppress
 from partnergraph.viz.layout import LARGE, precompute_positions
@@ -59,7 +59,6 @@ MAP_PARAMS: tuple[Param, ...] = (
     Param(
         "color",
         "choice",
-        "Kolor węzłów według rodzaju organizacji (kind) albo sektora (sector).",
         "Colour nodes by kind or by sector.",
         default="kind",
         choices=COLOURS,
@@ -67,7 +66,6 @@ MAP_PARAMS: tuple[Param, ...] = (
     Param(
         "size",
         "choice",
-        "Miara węzła, od której zależy jego wielkość.",
         "The node metric that sets node size.",
         default="degree",
         choices=SIZES,
@@ -75,26 +73,22 @@ MAP_PARAMS: tuple[Param, ...] = (
     Param(
         "ego",
         "key",
-        "Tylko ta organizacja (klucz) i jej otoczenie.",
         "Only this organisation (key) and its neighbourhood.",
     ),
-    Param("depth", "int", "Ile kroków od organizacji z ego.", "How many steps from the ego organisation.", default=1),
+    Param("depth", "int", "How many steps from the ego organisation.", default=1),
     Param(
         "partnership",
         "key",
-        "Tylko członkowie tego partnerstwa (klucz) i powiązania między nimi.",
         "Only the members of this partnership (key) and the ties among them.",
     ),
     Param(
         "with_partners",
         "bool",
-        "Z partnerstwem: także pozostali partnerzy członków.",
         "With a partnership: also the members' other partners.",
     ),
     Param(
         "aggregate",
         "bool",
-        "Jeden węzeł na gminę, wielkość według liczby organizacji.",
         "One node per municipality, sized by its number of organisations.",
     ),
 )
@@ -102,53 +96,38 @@ MAP_PARAMS: tuple[Param, ...] = (
 
 register_messages(
     {
-        "viz.netmap.title": ("Mapa sieci", "Network map"),
-        "viz.netmap.title_ego": ("Sieć wokół: {name} (głębokość {depth})", "Network around {name} (depth {depth})"),
-        "viz.netmap.title_partnership": ("Partnerstwo: {name}", "Partnership: {name}"),
-        "viz.netmap.title_aggregate": ("{title} — gminy", "{title} — municipalities"),
-        "viz.netmap.both_views": ("--ego i --partnership wykluczają się", "--ego and --partnership exclude each other"),
-        "viz.netmap.both_views.hint": ("wybierz jeden widok", "choose one view"),
-        "viz.netmap.bad_depth": (
-            "--depth: {value} — głębokość musi wynosić co najmniej 1",
-            "--depth: {value} — the depth must be at least 1",
-        ),
-        "viz.netmap.filtered_out": (
-            "--ego: {key} nie spełnia filtrów mapy (--kinds, --municipality)",
-            "--ego: {key} does not pass the map's filters (--kinds, --municipality)",
-        ),
-        "viz.netmap.bad_choice": ("{flag}: nieznana wartość {value!r}", "{flag}: unknown value {value!r}"),
-        "viz.netmap.no_metric": (
-            "--size {metric}: miary węzłów (partnergraph.queries.metrics) nie są dostępne",
-            "--size {metric}: node metrics (partnergraph.queries.metrics) are not available",
-        ),
-        "viz.netmap.no_metric.hint": ("użyj --size degree", "use --size degree"),
-        "viz.netmap.no_municipality": ("(gmina nieznana)", "(municipality unknown)"),
-        "viz.netmap.no_sector": ("(sektor nieznany)", "(sector unknown)"),
-        "viz.netmap.ties": ("{label}: {n}", "{label}: {n}"),
-        "viz.netmap.referrals": ("skierowania: {count}", "referrals: {count}"),
-        "viz.netmap.orgs_in": (
-            "{name}: {n} organizacji, {inner} powiązań wewnątrz gminy",
-            "{name}: {n} organisations, {inner} ties inside the municipality",
-        ),
-        "viz.netmap.between": ("{a} – {b}: {n} powiązań", "{a} – {b}: {n} ties"),
-        "viz.netmap.metric": ("{metric}: {value}", "{metric}: {value}"),
-        "viz.netmap.size_orgs": ("liczba organizacji", "number of organisations"),
-        "viz.netmap.size_degree": ("stopień", "degree"),
-        "viz.netmap.size_in_degree": ("stopień wejściowy", "in-degree"),
-        "viz.netmap.size_out_degree": ("stopień wyjściowy", "out-degree"),
-        "viz.netmap.size_weighted_degree": ("stopień ważony siłą powiązań", "degree weighted by tie strength"),
-        "viz.netmap.size_core": ("k-rdzeń", "k-core"),
-        "viz.netmap.size_betweenness": ("pośrednictwo (betweenness)", "betweenness"),
-        "viz.netmap.size_pagerank": ("PageRank", "PageRank"),
-        "viz.netmap.size_closeness": ("bliskość (closeness)", "closeness"),
-        "viz.netmap.size_eigenvector": ("centralność wektora własnego", "eigenvector centrality"),
-        "viz.netmap.colour_kind": ("rodzaj organizacji", "kind of organisation"),
-        "viz.netmap.colour_sector": ("sektor", "sector"),
-        "viz.netmap.marked_ego": ("pogrubiona obwódka: {name}", "thick border: {name}"),
-        "viz.netmap.marked_members": (
-            "pogrubiona obwódka: członkowie partnerstwa, pozostali to ich partnerzy spoza niego",
-            "thick border: members of the partnership; the others are their partners outside it",
-        ),
+        "viz.netmap.title": "Network map",
+        "viz.netmap.title_ego": "Network around {name} (depth {depth})",
+        "viz.netmap.title_partnership": "Partnership: {name}",
+        "viz.netmap.title_aggregate": "{title} — municipalities",
+        "viz.netmap.both_views": "--ego and --partnership exclude each other",
+        "viz.netmap.both_views.hint": "choose one view",
+        "viz.netmap.bad_depth": "--depth: {value} — the depth must be at least 1",
+        "viz.netmap.filtered_out": "--ego: {key} does not pass the map's filters (--kinds, --municipality)",
+        "viz.netmap.bad_choice": "{flag}: unknown value {value!r}",
+        "viz.netmap.no_metric": "--size {metric}: node metrics (partnergraph.queries.metrics) are not available",
+        "viz.netmap.no_metric.hint": "use --size degree",
+        "viz.netmap.no_municipality": "(municipality unknown)",
+        "viz.netmap.no_sector": "(sector unknown)",
+        "viz.netmap.ties": "{label}: {n}",
+        "viz.netmap.referrals": "referrals: {count}",
+        "viz.netmap.orgs_in": "{name}: {organisations}, {ties} inside the municipality",
+        "viz.netmap.between": Plural("{a} – {b}: {n} tie", "{a} – {b}: {n} ties", n="n"),
+        "viz.netmap.metric": "{metric}: {value}",
+        "viz.netmap.size_orgs": "number of organisations",
+        "viz.netmap.size_degree": "degree",
+        "viz.netmap.size_in_degree": "in-degree",
+        "viz.netmap.size_out_degree": "out-degree",
+        "viz.netmap.size_weighted_degree": "degree weighted by tie strength",
+        "viz.netmap.size_core": "k-core",
+        "viz.netmap.size_betweenness": "betweenness",
+        "viz.netmap.size_pagerank": "PageRank",
+        "viz.netmap.size_closeness": "closeness",
+        "viz.netmap.size_eigenvector": "eigenvector centrality",
+        "viz.netmap.colour_kind": "kind of organisation",
+        "viz.netmap.colour_sector": "sector",
+        "viz.netmap.marked_ego": "thick border: {name}",
+        "viz.netmap.marked_members": "thick border: members of the partnership; the others are their partners outside it",
     }
 )
 
@@ -350,7 +329,12 @@ def _aggregate(
         dominant = min(groups[muni], key=lambda g: (-groups[muni][g], g))
         dominants[dominant] += 1
         tooltip = str(
-            Msg("viz.netmap.orgs_in", name=names[muni], n=groups[muni].total(), inner=pairs.get((muni, muni), 0))
+            Msg(
+                "viz.netmap.orgs_in",
+                name=names[muni],
+                organisations=Msg("n.organisations", count=groups[muni].total()),
+                ties=Msg("n.ties", count=pairs.get((muni, muni), 0)),
+            )
         )
         nodes.append(
             MapNode(

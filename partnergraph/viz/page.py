@@ -28,7 +28,7 @@ from typing import Any
 
 from partnergraph.errors import ConfigError
 from partnergraph.files import write_text_atomic
-from partnergraph.i18n import Msg, current_language, register_messages
+from partnergraph.i18n import Msg, Plural, current_language, register_messages
 from partnergraph.viz.mapdata import NetworkMap
 
 __all__ = ["VIS_NETWORK", "captions", "render_html", "stabilization", "vis_network_js", "write_map"]
@@ -41,40 +41,23 @@ VIS_NETWORK = "lib/vis-9.1.2/vis-network.min.js"
 
 register_messages(
     {
-        "viz.page.legend": ("Legenda", "Legend"),
-        "viz.page.colour": ("Kolor: {what}", "Colour: {what}"),
-        "viz.page.size": ("Wielkość węzła: {what}", "Node size: {what}"),
-        "viz.page.counts": ("{nodes} węzłów, {edges} krawędzi.", "{nodes} nodes, {edges} edges."),
-        "viz.page.physics": (
-            "Układ liczy przeglądarka (symulacja fizyczna); węzły można przeciągać.",
-            "The browser computes the layout (physics simulation); nodes can be dragged.",
-        ),
-        "viz.page.precomputed": (
-            "Duża mapa ({nodes} węzłów, więcej niż {limit}): fizyka wyłączona, położenia policzone wcześniej ({layout}).",
+        "viz.page.legend": "Legend",
+        "viz.page.colour": "Colour: {what}",
+        "viz.page.size": "Node size: {what}",
+        "viz.page.counts": "{nodes}, {edges}.",
+        "viz.page.physics": "The browser computes the layout (physics simulation); nodes can be dragged.",
+        "viz.page.precomputed": Plural(
+            "Large map ({nodes} node, more than {limit}): physics is off, positions were precomputed ({layout}).",
             "Large map ({nodes} nodes, more than {limit}): physics is off, positions were precomputed ({layout}).",
+            n="nodes",
         ),
-        "viz.page.aggregated": (
-            "Organizacje zgrupowane według gmin: jeden węzeł to gmina, grubość krawędzi to liczba powiązań między gminami.",
-            "Organisations grouped by municipality: one node each, edge width is the number of ties between them.",
-        ),
-        "viz.page.strongest": (
-            "Pokazano {shown} najsilniejszych z {total} połączeń między gminami (każde ma co najmniej {least} powiązań).",
-            "Showing the {shown} strongest of {total} links between municipalities (each has at least {least} ties).",
-        ),
-        "viz.page.dominant": (
-            "kolor gminy to przeważający {what}",
-            "a municipality's colour is its most common {what}",
-        ),
-        "viz.page.hint": (
-            "Najedź na węzeł lub krawędź, aby zobaczyć szczegóły; kółko myszy przybliża.",
-            "Hover over a node or edge for details; the mouse wheel zooms.",
-        ),
-        "viz.page.no_script": ("Mapa wymaga włączonego JavaScriptu.", "The map needs JavaScript."),
-        "viz.page.no_vis": (
-            "brak biblioteki vis-network w pakiecie pyvis ({detail})",
-            "vis-network is missing from the pyvis package ({detail})",
-        ),
-        "viz.page.no_vis.hint": ("zainstaluj ponownie pyvis>=0.3.2", "reinstall pyvis>=0.3.2"),
+        "viz.page.aggregated": "Organisations grouped by municipality: one node each, edge width is the number of ties between them.",
+        "viz.page.strongest": "Showing the strongest links between municipalities: {shown} of {total} (each has at least {least}).",
+        "viz.page.dominant": "a municipality's colour is its most common {what}",
+        "viz.page.hint": "Hover over a node or edge for details; the mouse wheel zooms.",
+        "viz.page.no_script": "The map needs JavaScript.",
+        "viz.page.no_vis": "vis-network is missing from the pyvis package ({detail})",
+        "viz.page.no_vis.hint": "reinstall pyvis>=0.3.2",
     }
 )
 
@@ -218,7 +201,15 @@ def stabilization(nodes: int) -> int:
 
 def captions(result: NetworkMap) -> list[str]:
     """The visible caption lines: counts, how the layout was made, aggregation, what marks mean."""
-    lines = [str(Msg("viz.page.counts", nodes=len(result.nodes), edges=len(result.edges)))]
+    lines = [
+        str(
+            Msg(
+                "viz.page.counts",
+                nodes=Msg("n.nodes", count=len(result.nodes)),
+                edges=Msg("n.edges", count=len(result.edges)),
+            )
+        )
+    ]
     if result.aggregated:
         lines.append(str(Msg("viz.page.aggregated")))
     if "edges_total" in result.meta:
@@ -228,7 +219,7 @@ def captions(result: NetworkMap) -> list[str]:
                     "viz.page.strongest",
                     shown=len(result.edges),
                     total=result.meta["edges_total"],
-                    least=result.meta["edges_min_ties"],
+                    least=Msg("n.ties", count=result.meta["edges_min_ties"]),
                 )
             )
         )

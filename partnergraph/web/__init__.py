@@ -24,6 +24,7 @@ from typing import Any
 
 from flask import Flask, request, url_for
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import Babel
 
 from partnergraph.i18n import current_language, t
 from partnergraph.web import access, formatting, handlers, store
@@ -93,6 +94,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if isinstance(app.json, DefaultJSONProvider):  # Polish letters as they are, fields in their order
         app.json.ensure_ascii = False
         app.json.sort_keys = False
+    Babel(app, locale_selector=current_language)  # the request's language (handlers.py) for Babel's formatting
     handlers.init_app(app)
     access.init_app(app)
     store.init_app(app)

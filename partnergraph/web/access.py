@@ -32,10 +32,7 @@ __all__ = ["OPEN", "allowed", "bearer_token", "init_app", "requires", "safe_next
 
 register_messages(
     {
-        "web.api.bad_token": (
-            "Token API jest nieznany albo odwołany; utwórz nowy na stronie /api/tokens.",
-            "The API token is unknown or revoked; create a new one on the page /api/tokens.",
-        ),
+        "web.api.bad_token": "The API token is unknown or revoked; create a new one on the page /api/tokens.",
     }
 )
 

@@ -26,29 +26,21 @@ __all__ = ["bp", "tokens_bp"]
 
 register_messages(
     {
-        "web.api.tokens.title": ("Tokeny API", "API tokens"),
-        "web.api.tokens.explain": (
-            "Token pozwala skryptom korzystać z JSON API (/api/…) w imieniu konta i z jego rolą: "
-            "wysyłaj go w nagłówku „Authorization: Bearer <token>”. Zapis przez API (edytorzy) "
-            "działa tylko z tokenem. Opis API: /api/openapi.json.",
-            "A token lets scripts use the JSON API (/api/…) on behalf of an account, with its role: "
-            "send it in the header “Authorization: Bearer <token>”. Writing through the API (editors) "
-            "works with a token only. The API's description: /api/openapi.json.",
-        ),
-        "web.api.tokens.label": ("Opis (do czego służy)", "Label (what it is for)"),
-        "web.api.tokens.account": ("Konto", "Account"),
-        "web.api.tokens.create": ("Utwórz token", "Create a token"),
-        "web.api.tokens.new": (
-            "Nowy token nr {number} — skopiuj go teraz, nie zostanie pokazany ponownie:",
-            "New token number {number} — copy it now, it will not be shown again:",
-        ),
-        "web.api.tokens.none": ("Brak tokenów.", "No tokens."),
-        "web.api.tokens.number": ("Nr", "No."),
-        "web.api.tokens.created": ("Utworzony", "Created"),
-        "web.api.tokens.last_used": ("Ostatnio użyty", "Last used"),
-        "web.api.tokens.never": ("nigdy", "never"),
-        "web.api.tokens.revoke": ("Odwołaj", "Revoke"),
-        "web.api.tokens.revoked": ("Odwołano token nr {number}.", "Revoked token number {number}."),
+        "web.api.tokens.title": "API tokens",
+        "web.api.tokens.explain": "A token lets scripts use the JSON API (/api/…) on behalf of an account, with its role: "
+        "send it in the header “Authorization: Bearer <token>”. Writing through the API (editors) "
+        "works with a token only. The API's description: /api/openapi.json.",
+        "web.api.tokens.label": "Label (what it is for)",
+        "web.api.tokens.account": "Account",
+        "web.api.tokens.create": "Create a token",
+        "web.api.tokens.new": "New token number {number} — copy it now, it will not be shown again:",
+        "web.api.tokens.none": "No tokens.",
+        "web.api.tokens.number": "No.",
+        "web.api.tokens.created": "Created",
+        "web.api.tokens.last_used": "Last used",
+        "web.api.tokens.never": "never",
+        "web.api.tokens.revoke": "Revoke",
+        "web.api.tokens.revoked": "Revoked token number {number}.",
     }
 )
 

@@ -53,6 +53,7 @@ def web_config(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",  # times on the pages (the change log) as Polish clocks show them
     }
     result.update(given)
     result["PUBLIC"] = public

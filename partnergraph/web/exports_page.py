@@ -36,58 +36,27 @@ bp = Blueprint("exports", __name__, url_prefix="/export")
 
 register_messages(
     {
-        "web.nav.export": ("Eksport", "Export"),
-        "web.export.title": ("Eksport danych", "Data export"),
-        "web.export.intro": (
-            "Cały magazyn do pobrania. Formaty badawcze pomijają prywatne dane kontaktowe (e-mail, telefon, rola "
-            "kontaktowa) i ukrywają liczby skierowań od 1 do 4.",
-            "The whole store as a download. The research formats leave out the private contact data (e-mail, "
-            "phone, contact role) and hide referral counts from 1 to 4.",
-        ),
-        "web.export.full": ("Pełna kopia (do ponownego importu)", "Full copy (to import again)"),
-        "web.export.research": ("Formaty badawcze", "Research formats"),
-        "web.export.login": (
-            "Pełna kopia zawiera dane kontaktowe: zaloguj się, aby ją pobrać.",
-            "The full copy holds contact data: log in to download it.",
-        ),
-        "web.export.format": ("format", "format"),
-        "web.export.what": ("co zawiera", "what it holds"),
-        "web.export.jsonl": (
-            "wszystkie węzły, potem powiązania, po jednym obiekcie JSON w wierszu (bez strat)",
-            "every node, then every tie, one JSON object per line (lossless)",
-        ),
-        "web.export.csv": (
-            "archiwum ZIP z plikami CSV szablonu importu (separator ;, UTF-8)",
-            "a ZIP archive of the import template's CSV files (; separated, UTF-8)",
-        ),
-        "web.export.xlsx": (
-            "skoroszyt szablonu importu: arkusz na typ węzła, powiązania, dozwolone wartości",
-            "the import template's workbook: a sheet per node type, ties, the allowed values",
-        ),
-        "web.export.turtle": (
-            "RDF (Turtle): W3C ORG, RegOrg, schema.org, SKOS, PROV",
-            "RDF (Turtle): W3C ORG, RegOrg, schema.org, SKOS, PROV",
-        ),
-        "web.export.jsonld": ("RDF jako JSON-LD", "RDF as JSON-LD"),
-        "web.export.ntriples": ("RDF jako N-Triples (wiersz na trójkę)", "RDF as N-Triples (a line per triple)"),
-        "web.export.rdfxml": ("RDF/XML", "RDF/XML"),
-        "web.export.graphml": (
-            "sieć dla Gephi, yEd, igraph (atrybuty z typami)",
-            "the network for Gephi, yEd, igraph (typed attributes)",
-        ),
-        "web.export.gexf": (
-            "sieć dla Gephi (powiązania symetryczne jako krawędzie „mutual”)",
-            "the network for Gephi (symmetric ties as “mutual” edges)",
-        ),
-        "web.export.tables": (
-            "archiwum ZIP: nodes.csv, ties.csv, metrics.csv i codebook.csv (opis kolumn)",
-            "a ZIP archive: nodes.csv, ties.csv, metrics.csv and codebook.csv (the columns explained)",
-        ),
-        "web.export.bundle": (
-            "pakiet badawczy (ZIP): RDF, GraphML, GEXF, tabele, zapisane analizy, opis DCAT + PROV, README",
-            "the research bundle (ZIP): RDF, GraphML, GEXF, tables, saved analyses, DCAT + PROV description, README",
-        ),
-        "web.export.download": ("Pobierz", "Download"),
+        "web.nav.export": "Export",
+        "web.export.title": "Data export",
+        "web.export.intro": "The whole store as a download. The research formats leave out the private contact data (e-mail, "
+        "phone, contact role) and hide referral counts from 1 to 4.",
+        "web.export.full": "Full copy (to import again)",
+        "web.export.research": "Research formats",
+        "web.export.login": "The full copy holds contact data: log in to download it.",
+        "web.export.format": "format",
+        "web.export.what": "what it holds",
+        "web.export.jsonl": "every node, then every tie, one JSON object per line (lossless)",
+        "web.export.csv": "a ZIP archive of the import template's CSV files (; separated, UTF-8)",
+        "web.export.xlsx": "the import template's workbook: a sheet per node type, ties, the allowed values",
+        "web.export.turtle": "RDF (Turtle): W3C ORG, RegOrg, schema.org, SKOS, PROV",
+        "web.export.jsonld": "RDF as JSON-LD",
+        "web.export.ntriples": "RDF as N-Triples (a line per triple)",
+        "web.export.rdfxml": "RDF/XML",
+        "web.export.graphml": "the network for Gephi, yEd, igraph (typed attributes)",
+        "web.export.gexf": "the network for Gephi (symmetric ties as “mutual” edges)",
+        "web.export.tables": "a ZIP archive: nodes.csv, ties.csv, metrics.csv and codebook.csv (the columns explained)",
+        "web.export.bundle": "the research bundle (ZIP): RDF, GraphML, GEXF, tables, saved analyses, DCAT + PROV description, README",
+        "web.export.download": "Download",
     }
 )
 
@@ -123,7 +92,7 @@ def _jsonl(store: GraphStore, out: Path) -> None:
 
 
 def _csv(store: GraphStore, out: Path) -> None:
-    from partnergraph.importers.template import export_tables
+    from partnergraph.importers.workbook import export_tables
 
     folder = out.parent / "csv"
     export_tables(store, folder, fmt="csv", language=current_language())
@@ -131,7 +100,7 @@ def _csv(store: GraphStore, out: Path) -> None:
 
 
 def _xlsx(store: GraphStore, out: Path) -> None:
-    from partnergraph.importers.template import export_tables
+    from partnergraph.importers.workbook import export_tables
 
     export_tables(store, out, fmt="xlsx", language=current_language())
 

@@ -35,30 +35,14 @@ __all__ = ["API_PAGES", "CSP", "init_app", "is_api_request", "json_error", "prob
 
 register_messages(
     {
-        "web.import.too_large": (
-            "Największy dozwolony rozmiar to {limit} (ustawienie MAX_CONTENT_LENGTH); podziel plik albo "
-            "zaimportuj go poleceniem 'partnergraph import'.",
-            "The largest size allowed is {limit} (setting MAX_CONTENT_LENGTH); split the file or "
-            "import it with 'partnergraph import'.",
-        ),
-        "web.api.error.401": (
-            "Potrzebne jest zalogowanie albo token API (nagłówek Authorization: Bearer …).",
-            "A login or an API token (header Authorization: Bearer …) is needed.",
-        ),
-        "web.api.error.403": ("Twoja rola nie pozwala na to żądanie.", "Your role does not allow this request."),
-        "web.api.error.404": (
-            "Nie ma takiego adresu w API; spis adresów: /api/openapi.json.",
-            "There is no such address in the API; the list of addresses: /api/openapi.json.",
-        ),
-        "web.api.error.405": (
-            "Ten adres API nie obsługuje metody {method}; dozwolone: {allowed}.",
-            "This API address does not accept the method {method}; allowed: {allowed}.",
-        ),
-        "web.api.error.other": ("Żądanie nie powiodło się (HTTP {code}).", "The request failed (HTTP {code})."),
-        "web.api.invalid": (
-            "Dane nie pasują do modelu (models.ttl); problemów: {count}, lista w „problems”.",
-            "The data does not fit the model (models.ttl); problems: {count}, listed in “problems”.",
-        ),
+        "web.import.too_large": "The largest size allowed is {limit} (setting MAX_CONTENT_LENGTH); split the file or "
+        "import it with 'partnergraph import'.",
+        "web.api.error.401": "A login or an API token (header Authorization: Bearer …) is needed.",
+        "web.api.error.403": "Your role does not allow this request.",
+        "web.api.error.404": "There is no such address in the API; the list of addresses: /api/openapi.json.",
+        "web.api.error.405": "This API address does not accept the method {method}; allowed: {allowed}.",
+        "web.api.error.other": "The request failed (HTTP {code}).",
+        "web.api.invalid": "The data does not fit the model (models.ttl); problems: {count}, listed in “problems”.",
     }
 )
 

@@ -5,7 +5,7 @@ CLI; ``int``, ``float``, ``bool`` and ``choice``, which click parses for the CLI
 here. Every bad field is reported at once, naming the field.
 
     >>> from partnergraph.queries.base import Param
-    >>> parse_form([Param("top", "int", "", "", default=50), Param("kinds", "list", "", "")], {"top": "10", "kinds": "ngo, ces"})
+    >>> parse_form([Param("top", "int", "", default=50), Param("kinds", "list", "")], {"top": "10", "kinds": "ngo, ces"})
     {'top': 10, 'kinds': ('ngo', 'ces')}
 """
 

@@ -33,18 +33,19 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from partnergraph.errors import ConflictError, NotFoundError, Problem, ValidationError
 from partnergraph.graph.base import now_utc
-from partnergraph.i18n import Msg, register_messages
+from partnergraph.i18n import Msg, Plural, register_messages
 from partnergraph.web import messages  # noqa: F401  (registers the web.* texts)
 
 __all__ = ["MIN_PASSWORD", "ROLES", "TOKEN_PREFIX", "USERS_FILE", "ApiToken", "User", "UserStore", "token_hash"]
 
 register_messages(
     {
-        "web.api.token.bad_label": (
-            "opis tokenu: najwyżej {n} znaków, bez znaków sterujących",
+        "web.api.token.bad_label": Plural(
+            "the token's label: at most {n} character, no control characters",
             "the token's label: at most {n} characters, no control characters",
+            n="n",
         ),
-        "web.api.token.missing": ("nie ma tokenu API nr {number}", "there is no API token number {number}"),
+        "web.api.token.missing": "there is no API token number {number}",
     }
 )
 

@@ -65,7 +65,7 @@ def test_sparql_reports_a_bad_query_in_one_line(run: Run, tmp_path: Path) -> Non
 
 
 def test_export_graphml_gexf_and_tables(run: Run, tmp_path: Path) -> None:
-    assert run("export", "graphml", "siec.graphml").output == "Zapisano siec.graphml: węzły 59, powiązania 153\n"
+    assert run("export", "graphml", "siec.graphml").output == "Zapisano siec.graphml: 59 węzłów, 153 powiązania\n"
     assert nx.read_graphml(tmp_path / "siec.graphml").number_of_edges() == 153
     again = run("export", "graphml", "siec.graphml")
     assert (again.exit_code, again.output) == (

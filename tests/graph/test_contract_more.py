@@ -73,7 +73,7 @@ def test_a_key_too_long_for_an_index_is_refused_before_writing(store: GraphStore
     with pytest.raises(ValidationError) as caught:
         store.upsert([*orgs(2), long_name], source="test")
     assert str(caught.value) == (
-        "#3: key: klucz ma 603 znaków, a może mieć najwyżej 500: org:stowarzyszenie-stowarzyszenie-stowar… "
+        "#3: key: klucz ma 603 znaki, a może mieć najwyżej 500: org:stowarzyszenie-stowarzyszenie-stowar… "
         "(podaj krótszy klucz lub identyfikator albo skróć nazwę, z której powstaje)"
     )
     with pytest.raises(ValidationError, match="identyfikator powiązania ma 1101 znaków"):

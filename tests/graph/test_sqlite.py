@@ -86,7 +86,7 @@ def test_a_locked_store_gives_a_clear_error(tmp_path: Path) -> None:
         with SqliteStore(path, busy_timeout=0.2) as store, pytest.raises(StoreError) as caught:
             store.upsert([Node("org:x", "Organisation", {"name": "X", "kind": "ngo"})], source="t")
         assert str(caught.value) == (
-            f"magazyn sqlite:///{path} jest zajęty przez inny zapis dłużej niż 0.2 s (spróbuj ponownie za chwilę)"
+            f"magazyn sqlite:///{path} jest zajęty przez inny zapis dłużej niż 0,2 s (spróbuj ponownie za chwilę)"
         )
     finally:
         other.execute("ROLLBACK")

@@ -60,7 +60,7 @@ def test_a_bad_file_prints_every_problem_then_one_error_line(run: Run, tmp_path:
         "zmienia sumę kontrolną)",
         "organizacje.csv:4:2: 'sklep' nie jest dozwoloną wartością 'kind' (dozwolone: business, ces, church_body, integration_centre, "
         "labour_office, municipality_office, ngo, other, owes, school, social_cooperative, welfare_centre)",
-        "Błąd: import odrzucony (liczba problemów: 2); nic nie zapisano (popraw plik albo dodaj --skip-invalid, aby wczytać "
+        "Błąd: import odrzucony (2 problemy); nic nie zapisano (popraw plik albo dodaj --skip-invalid, aby wczytać "
         "poprawne wiersze)",
     ]
     with SqliteStore(tmp_path / "cli.db") as store:
@@ -118,8 +118,7 @@ def test_unknown_format_and_unreadable_files(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith("zepsuty.xlsx: nie można odczytać pliku zepsuty.xlsx: ")
     assert (
-        result.stderr.splitlines()[-1]
-        == "Błąd: import odrzucony (liczba problemów: 1); nic nie zapisano (popraw plik i "
+        result.stderr.splitlines()[-1] == "Błąd: import odrzucony (1 problem); nic nie zapisano (popraw plik i "
         "zaimportuj go ponownie)"
     )
 
@@ -136,7 +135,7 @@ def test_template_export_and_import_round_trip(run: Run, tmp_path: Path) -> None
     assert run("import", str(EXAMPLE)).exit_code == 0
     jsonl = run("export", "jsonl")
     assert jsonl.stdout.count("\n") == 212 and jsonl.stdout.startswith('{"node": {"key": "event:')
-    assert run("export", "jsonl", "siec.jsonl").stdout == "Zapisano siec.jsonl: węzły 59, powiązania 153\n"
+    assert run("export", "jsonl", "siec.jsonl").stdout == "Zapisano siec.jsonl: 59 węzłów, 153 powiązania\n"
     assert (tmp_path / "siec.jsonl").read_text(encoding="utf-8") == jsonl.stdout
     csv_out = run("export", "csv", "tabele")
     assert csv_out.stdout.startswith("Zapisano tabele: Organizacje 28, Powiązania 153, Gminy 7,")

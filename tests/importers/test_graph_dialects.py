@@ -61,7 +61,7 @@ def test_nodes_sharing_a_label_are_kept_apart_with_a_probable_duplicate_notice(t
         ("org:us-airports-PDX", "org:us-airports-SFO"),
     ]
     assert notices(items)[-1] == (
-        "US Airports.gexf: 1 nazw nosi kilka węzłów (zapisano osobno, każdy pod kluczem ze swojego id; "
+        "US Airports.gexf: 1 nazwę nosi kilka węzłów (zapisano osobno, każdy pod kluczem ze swojego id; "
         "możliwe duplikaty): portland (PWM, PDX)"
     )
 
@@ -123,7 +123,7 @@ def test_gexf_start_and_end_become_since_and_until() -> None:
         ("0", "3", {"since": "2009-03-01"}),
     ]
     assert notices(items)[-2:] == [
-        "dynamics.gexf: 2 węzłów Organisation ma okresy istnienia (start/end/spells), których model nie przechowuje "
+        "dynamics.gexf: 2 węzły Organisation mają okresy istnienia (start/end/spells), których model nie przechowuje "
         "dla Organisation: pominięto je",
         "dynamics.gexf: w 3 węzłach lub krawędziach atrybuty mają wartości zmienne w czasie (attvalue start/end): zachowano ostatnią",
     ]
@@ -138,7 +138,7 @@ def test_gexf_spells_in_date_time_keep_their_day_with_a_notice() -> None:
         {"since": "2012-04-30", "until": "2012-05-03"},
     ]
     assert dict(ties[-1].props) == {}  # edge 5 has no spell
-    assert "dynamicGraph.gexf: 5 krawędzi ma czasy z godziną: zachowano samą datę" in notices(items)
+    assert "dynamicGraph.gexf: 5 krawędzi z czasami zawierającymi godzinę: zachowano tylko daty" in notices(items)
 
 
 def test_several_spells_give_several_ties_and_times_that_are_no_dates_are_reported(tmp_path: Path) -> None:
@@ -153,10 +153,10 @@ def test_several_spells_give_several_ties_and_times_that_are_no_dates_are_report
         {},
     ]
     assert (
-        "g.gexf: 1 krawędzi ma kilka okresów (spells): każdy zapisano jako osobne powiązanie z since/until"
+        "g.gexf: 1 krawędź ma kilka okresów (spells): każdy zapisano jako osobne powiązanie z since/until"
         in notices(items)
     )
-    assert "g.gexf: 1 krawędzi ma czasy (start/end/spells), które nie są datami: pominięto je" in notices(items)
+    assert "g.gexf: 1 krawędź z czasami (start/end/spells), które nie są datami: czasy pominięto" in notices(items)
 
 
 def test_a_node_type_with_since_keeps_its_first_span(tmp_path: Path) -> None:
@@ -166,24 +166,27 @@ def test_a_node_type_with_since_keeps_its_first_span(tmp_path: Path) -> None:
     items = list(read_gexf(written(tmp_path, "g.gexf", gexf(body))))
     nodes = split(items)[0]
     assert [(n.type, n.props.get("since")) for n in nodes] == [("Partnership", "2018-02-01")]
-    assert "g.gexf: 1 węzłów Partnership ma kilka okresów: zachowano pierwszy jako since/until" in notices(items)
+    assert "g.gexf: 1 węzeł Partnership ma kilka okresów: zachowano pierwszy jako since/until" in notices(items)
 
 
 # -- 4. GEXF hierarchies (and yEd groups) -----------------------------------------------------
 @pytest.mark.parametrize(
     ("name", "nodes", "ties", "flat"),
-    [("hierarchy1.gexf", 10, 9, 9), ("hierarchy4.gexf", 7, 4, 6), ("phylogeny.gexf", 3, 0, 2)],
+    [
+        ("hierarchy1.gexf", 10, 9, "9 węzłów Organisation zagnieżdżonych"),
+        ("hierarchy4.gexf", 7, 4, "6 węzłów Organisation zagnieżdżonych"),
+        ("phylogeny.gexf", 3, 0, "2 węzły Organisation zagnieżdżone"),
+    ],
 )
 def test_nested_nodes_pid_and_parents_are_imported_flat_with_a_count(
-    name: str, nodes: int, ties: int, flat: int
+    name: str, nodes: int, ties: int, flat: str
 ) -> None:
     items = list(read_gexf(FILES / name))
     found = split(items)
     assert problems(items) == []
     assert (len(found[0]), len(found[1])) == (nodes, ties)
     assert notices(items)[-1] == (
-        f"{name}: {flat} węzłów Organisation zagnieżdżonych w węźle Organisation zaimportowano płasko: "
-        "model nie pozwala na PART_OF między nimi"
+        f"{name}: {flat} w węźle Organisation zaimportowano płasko: model nie pozwala na PART_OF między nimi"
     )
 
 
@@ -210,7 +213,7 @@ def test_yed_groups_are_imported_flat_and_edges_into_them_resolve(tmp_path: Path
     assert problems(items) == []
     assert [n.props["name"] for n in nodes] == ["Grupa", "A", "B", "C"] and len(ties) == 2
     assert (
-        "groups.graphml: 2 węzłów Organisation zagnieżdżonych w węźle Organisation zaimportowano płasko: "
+        "groups.graphml: 2 węzły Organisation zagnieżdżone w węźle Organisation zaimportowano płasko: "
         "model nie pozwala na PART_OF między nimi" in notices(items)
     )
 

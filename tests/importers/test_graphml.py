@@ -38,10 +38,10 @@ def test_knoke_information_network_imports_with_a_sector_mapping(tmp_path: Path)
     assert {n.props["kind"] for n in nodes} == {"other"}
     assert Counter(t.type for t in ties) == {"COOPERATES_WITH": 21}  # 22 directed edges, one reciprocal pair
     assert notices(items) == [
-        "KNOKI.GraphML: 22 krawędzi bez type: przyjęto 'COOPERATES_WITH'",
+        "KNOKI.GraphML: 22 krawędzie bez type: przyjęto 'COOPERATES_WITH'",
         "KNOKI.GraphML: 10 węzłów bez kind: przyjęto 'other'",
         "KNOKI.GraphML: 10 węzłów bez type: przyjęto 'Organisation'",
-        "KNOKI.GraphML: 22 krawędzi skierowanych zaimportowano jako symetryczne COOPERATES_WITH "
+        "KNOKI.GraphML: 22 krawędzie skierowane zaimportowano jako symetryczne COOPERATES_WITH "
         "(kierunek pominięty; scalono powtórzenia: 1)",
         "KNOKI.GraphML: atrybuty pominięte (brak pasującej właściwości): Rating",
     ]
@@ -110,8 +110,8 @@ def test_graphml_keys_for_all_defaults_and_undirected_edges(tmp_path: Path) -> N
         ("COOPERATES_WITH", "org:yed-a", "org:yed-b", {"form": "agreement"})
     ]
     assert [str(p) for p in problems] == [
-        "yed.graphml: 1 krawędzi bez type: przyjęto 'COOPERATES_WITH'",
-        "yed.graphml: 2 węzłów bez type: przyjęto 'Organisation'",
+        "yed.graphml: 1 krawędź bez type: przyjęto 'COOPERATES_WITH'",
+        "yed.graphml: 2 węzły bez type: przyjęto 'Organisation'",
     ]
 
 

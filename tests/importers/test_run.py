@@ -95,7 +95,7 @@ def test_one_bad_row_rejects_the_whole_file_with_every_problem_placed(store: Gra
         "integration_centre, labour_office, municipality_office, ngo, other, owes, school, social_cooperative, welfare_centre)",
     ]
     assert str(caught.value).splitlines()[0] == (
-        "import odrzucony (liczba problemów: 3); nic nie zapisano (popraw plik albo dodaj --skip-invalid, aby wczytać poprawne wiersze)"
+        "import odrzucony (3 problemy); nic nie zapisano (popraw plik albo dodaj --skip-invalid, aby wczytać poprawne wiersze)"
     )
     assert snapshot(store) == (0, {}, {})
     assert not (tmp_path / "organizacje.rejected.csv").exists()

@@ -40,7 +40,7 @@ def test_a_terc_file_cut_in_half_is_refused(store: GraphStore, tmp_path: Path) -
     path = tmp_path / "TERC.csv"
     path.write_bytes(data[: len(data) // 2])  # ends in "08;06;05;2;Zw" (Zwierzyn cut short): 5 fields
     assert path.read_bytes().endswith(b"08;06;05;2;Zw")
-    assert refused(store, path) == [f"TERC.csv:14: liczba pól wiersza (5) nie zgadza się z nagłówkiem (7) {TERC_HINT}"]
+    assert refused(store, path) == [f"TERC.csv:14: wiersz ma 5 pól, a nagłówek 7 {TERC_HINT}"]
 
 
 def test_a_terc_row_with_an_extra_field_is_refused(store: GraphStore, tmp_path: Path) -> None:
@@ -49,7 +49,7 @@ def test_a_terc_row_with_an_extra_field_is_refused(store: GraphStore, tmp_path: 
     path = tmp_path / "TERC.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = refused(store, path)  # then the parts of that gmina, which has no row now
-    assert problems[0] == f"TERC.csv:4: liczba pól wiersza (8) nie zgadza się z nagłówkiem (7) {TERC_HINT}"
+    assert problems[0] == f"TERC.csv:4: wiersz ma 8 pól, a nagłówek 7 {TERC_HINT}"
 
 
 def test_an_invalid_stan_na_date_is_refused_at_its_cell(store: GraphStore, tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_the_cli_refuses_a_cut_terc_with_exit_1(tmp_path: Path, monkeypatch: pyt
     result = CliRunner().invoke(main, ["import", str(tmp_path / "TERC.csv")])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"TERC.csv:14: liczba pól wiersza (5) nie zgadza się z nagłówkiem (7) {TERC_HINT}",
-        "Błąd: import odrzucony (liczba problemów: 1); nic nie zapisano (popraw plik albo dodaj --skip-invalid, aby wczytać "
+        f"TERC.csv:14: wiersz ma 5 pól, a nagłówek 7 {TERC_HINT}",
+        "Błąd: import odrzucony (1 problem); nic nie zapisano (popraw plik albo dodaj --skip-invalid, aby wczytać "
         "poprawne wiersze)",
     ]

@@ -58,7 +58,7 @@ def test_small_communities_are_left_out_with_a_note(store: GraphStore) -> None:
     store.upsert([Node("org:g", "Organisation", {"name": "G", "kind": "ngo"})], source="test")
     result = communities(store)
     assert [r.size for r in result.rows] == [3, 3] and result.meta["communities"] == 3
-    assert result.notes == ["Pominięto 1 społeczności mniejszych niż 2 organizacji (1 organizacji)."]
+    assert result.notes == ["Pominięto 1 społeczność mniejszą niż 2 organizacji (1 organizacji)."]
 
 
 def test_same_seed_same_result_on_every_backend(example_store: GraphStore) -> None:
@@ -84,4 +84,4 @@ def test_the_cli_prints_json_and_the_exact_error(monkeypatch: pytest.MonkeyPatch
     assert len(json.loads(members.stdout)) == 28
     bad = runner.invoke(main, ["analyze", "communities", "--resolution", "-1"])
     assert bad.exit_code == 1
-    assert bad.output.strip().splitlines()[-1] == "Błąd: --resolution: potrzebna liczba > 0, podano -1.0"
+    assert bad.output.strip().splitlines()[-1] == "Błąd: --resolution: potrzebna liczba > 0, podano -1"

@@ -126,7 +126,7 @@ def test_referrals_window_keeps_only_periods_wholly_inside(store: GraphStore) ->
     result = referrals(_small(store), date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 6, 30))
     assert [(r.source_name, r.count) for r in result.rows] == [("GOPS", "<5"), ("PUP", "<5"), ("razem", "≥2")]
     assert result.meta["left_out_periods"] == 2
-    assert "Pominięto 2 okresów" in result.notes[1]
+    assert "Pominięto 2 okresy" in result.notes[1]
 
 
 def test_referrals_chart_never_shows_a_small_count(store: GraphStore) -> None:

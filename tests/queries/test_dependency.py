@@ -94,7 +94,7 @@ def test_thresholds_and_no_buyers(store: GraphStore) -> None:
     stricter = {r.key: r for r in dependency(store, hhi_threshold=2000, max_share=0.9).rows}
     assert stricter["org:c3"].flagged and stricter["org:c3"].reason == "HHI 2000 ≥ 2000"
     assert [r.key for r in dependency(store).rows][:2] == ["org:c2", "org:c1"]  # flagged first, higher HHI first
-    with pytest.raises(ValidationError, match=r"--max-share: 1\.5 nie jest udziałem od 0 do 1"):
+    with pytest.raises(ValidationError, match=r"--max-share: 1,5 nie jest udziałem od 0 do 1"):
         dependency(store, max_share=1.5)
 
 
@@ -125,4 +125,4 @@ def test_cli_json_csv_and_error(demo_env: CliRunner) -> None:
     header = demo_env.invoke(main, ["analyze", "dependency", "--format", "csv"]).stdout.splitlines()[0]
     assert header.startswith("key;name;kind;basis;basis_text;buyers;funders;largest_buyer;largest_share;hhi")
     bad = demo_env.invoke(main, ["analyze", "dependency", "--max-share", "2"])
-    assert bad.exit_code == 1 and bad.output.splitlines()[0] == "Błąd: --max-share: 2.0 nie jest udziałem od 0 do 1"
+    assert bad.exit_code == 1 and bad.output.splitlines()[0] == "Błąd: --max-share: 2 nie jest udziałem od 0 do 1"

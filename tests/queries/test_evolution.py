@@ -204,4 +204,4 @@ def test_declared_with_polish_help() -> None:
     assert {"evolution", "changes"} <= set(declared)
     assert [p.flag for p in declared["changes"].params[:2]] == ["--from", "--to"]
     assert all(p.required for p in declared["changes"].params[:2])
-    assert "ą" in declared["evolution"].help_pl + declared["changes"].help_pl
+    assert "ą" in declared["evolution"].help("pl") + declared["changes"].help("pl")

@@ -102,7 +102,7 @@ def test_other_nodes_have_a_page_too(viewer: FlaskClient) -> None:
 def test_analysis_index_lists_every_analysis(viewer: FlaskClient) -> None:
     html = viewer.get("/analyses/").get_data(as_text=True)
     for name, analysis in analyses().items():
-        assert f'href="/analyses/{name}"' in html and analysis.title_pl in html
+        assert f'href="/analyses/{name}"' in html and analysis.title("pl") in html
 
 
 @pytest.mark.parametrize("name", sorted(analyses()))
@@ -111,7 +111,7 @@ def test_every_analysis_page_opens(viewer: FlaskClient, name: str) -> None:
     response = viewer.get(f"/analyses/{name}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert analysis.title_pl in html
+    assert analysis.title("pl") in html
     for param in analysis.params:
         assert f'name="{param.name}"' in html
 

@@ -1,0 +1,1 @@
+"""Developer tools: the README generator, the gettext catalogue tool, the Neo4j server, the geography builder."""
