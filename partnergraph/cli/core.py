@@ -25,7 +25,7 @@ from partnergraph.cli.support import (
     printable,
 )
 from partnergraph.config import load_settings
-from partnergraph.errors import NotFoundError, Problem, ValidationError
+from partnergraph.errors import ConfigError, NotFoundError, Problem, ValidationError
 from partnergraph.graph.base import WriteSummary
 from partnergraph.i18n import Msg, Plural, register_messages, use_language
 from partnergraph.importers.identity import resolve_node
@@ -52,6 +52,9 @@ register_messages(
         "cli.no_changes": "The change log is empty.",
         "cli.none_found": "Nothing found.",
         "cli.ties": "Ties",
+        "cli.unset_since": "--unset since needs the tie's id (--id): the id of a dated tie contains its since date, "
+        "so without it a new undated tie would be made",
+        "cli.unset_since.hint": "partnergraph show {start} lists the ids of its ties",
     }
 )
 
@@ -188,6 +191,8 @@ def add_tie(
 
     Example: partnergraph add tie org:gops-kwilcz REFERS org:ces-kwilcz count=6 since=2024-01-01
     """
+    if "since" in unset and not tie_id:
+        raise ConfigError(Msg("cli.unset_since"), hint=Msg("cli.unset_since.hint", start=start))
     store = cli.store()
     record = Tie(tie_type, start, end, key_values(props), tie_id)
     remove = {store.validator.tie(record).id: unset} if unset else None

@@ -99,3 +99,17 @@ def test_unset_is_refused_for_required_or_given_values(run, tmp_path: Path, args
 def test_unset_has_help(run) -> None:  # type: ignore[no-untyped-def]
     assert "--unset NAME" in run("--lang", "en", "add", "node", "--help").output
     assert "--unset NAME" in run("--lang", "en", "add", "tie", "--help").output
+
+
+def test_unset_since_needs_the_tie_id_and_then_clears_the_date_of_that_tie(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("add", "node", "Organisation", "org:a", "name=A", "kind=ngo")
+    run("add", "node", "Organisation", "org:b", "name=B", "kind=ngo")
+    run("add", "tie", "org:a", "COOPERATES_WITH", "org:b", "since=2024-01-01")
+    dated = "org:a-[COOPERATES_WITH]->org:b@2024-01-01"
+    refused = run("add", "tie", "org:a", "COOPERATES_WITH", "org:b", "--unset", "since")
+    assert refused.exit_code == 1 and refused.output.startswith("Błąd: --unset since wymaga identyfikatora powiązania")
+    with SqliteStore(tmp_path / "cli.db") as store:
+        assert [t.id for t, _ in store.neighbours("org:a")] == [dated]  # no second, undated tie
+    cleared = run("add", "tie", "org:a", "COOPERATES_WITH", "org:b", "--id", dated, "--unset", "since")
+    assert cleared.exit_code == 0
+    assert "since" not in props(tmp_path, dated)
