@@ -27,7 +27,7 @@ from typing import ClassVar
 
 from partnergraph.errors import Problem, ValidationError
 from partnergraph.graph.base import GraphStore
-from partnergraph.i18n import Msg, current_language, register_messages
+from partnergraph.i18n import Msg, register_messages
 from partnergraph.queries.base import Analysis, Param, Result, check_kinds, check_node
 from partnergraph.queries.domain import SECTORS, Places, kind_label, org_ties, sector_label
 from partnergraph.schema import load_schema
@@ -55,16 +55,17 @@ SOCIAL_ENTERPRISE_KINDS = frozenset({"social_cooperative"})
 are reintegration units that do not sell on a market, so they are left out."""
 LOCAL_GOVERNMENT_KINDS = frozenset({"municipality_office", "welfare_centre"})
 """Local government for the KPIs: these kinds, and a Municipality node itself."""
-KPIS: dict[str, tuple[str, str]] = {
-    "social_with_business": (
-        "udział przedsiębiorstw społecznych z powiązaniem z firmą i samorządem",
-        "share of social enterprises tied to a business and to local government",
-    ),
-    "cross_sector_ties": ("powiązania międzysektorowe na członka", "cross-sector ties per member"),
-    "sectors_present": ("udział obecnych sektorów (z 3)", "share of the three sectors present"),
-    "members_connected": ("udział członków powiązanych z innym członkiem", "share of members tied to another member"),
-}
-"""KPI name → (Polish, English) label; every KPI is "at least the target"."""
+KPIS: tuple[str, ...] = ("social_with_business", "cross_sector_ties", "sectors_present", "members_connected")
+"""The KPI names (labels: messages ``q.kpi.NAME``); every KPI is "at least the target"."""
+
+register_messages(
+    {
+        "q.kpi.social_with_business": "share of social enterprises tied to a business and to local government",
+        "q.kpi.cross_sector_ties": "cross-sector ties per member",
+        "q.kpi.sectors_present": "share of the three sectors present",
+        "q.kpi.members_connected": "share of members tied to another member",
+    }
+)
 
 register_messages(
     {
@@ -361,7 +362,7 @@ def _kpi_row(key: str, name: str, kpi_name: str, value: float | None, detail: st
         status = Msg("q.partnership.no_value")
     else:
         status = Msg("q.partnership.pass" if passed else "q.partnership.fail")
-    label = KPIS[kpi_name][1 if current_language() == "en" else 0]
+    label = str(Msg(f"q.kpi.{kpi_name}"))
     rounded = None if value is None else round(value, 4)
     return KpiRow(f"{key}/{kpi_name}", key, name, kpi_name, label, rounded, detail, target, passed, str(status))
 
