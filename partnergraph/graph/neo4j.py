@@ -41,7 +41,7 @@ from partnergraph.errors import ConfigError, Problem, StoreError, StoreUnavailab
 from partnergraph.graph.base import Change, Direction, GraphStore, Transaction
 from partnergraph.graph.neo4j_layout import LOCK, NODE, SCHEMA_VERSION, STAMP, TIE, WORD, Neo4jLayout
 from partnergraph.graph.neo4j_write import Neo4jTransaction, log_entries
-from partnergraph.i18n import Msg, register_messages
+from partnergraph.i18n import Msg, Plural, register_messages
 from partnergraph.records import Node, Tie
 from partnergraph.schema import Schema
 from partnergraph.text import search_terms
@@ -56,6 +56,22 @@ _LUCENE = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 register_messages(
     {
+        "neo4j.check.index": "index or constraint {name} is {state}",
+        "neo4j.check.missing": "missing",
+        "neo4j.check.no_key": Plural(
+            "{count} node labelled PGNode has no key", "{count} nodes labelled PGNode have no key"
+        ),
+        "neo4j.check.types": Plural(
+            "{count} node does not have exactly one node type", "{count} nodes do not have exactly one node type"
+        ),
+        "neo4j.check.no_id": Plural("{count} tie has no id", "{count} ties have no id"),
+        "neo4j.check.outside": Plural(
+            "{count} tie is at a node that is not a PGNode", "{count} ties are at a node that is not a PGNode"
+        ),
+        "neo4j.check.repeated_id": Plural(
+            "{count} tie id is used more than once", "{count} tie ids are used more than once"
+        ),
+        "neo4j.check.meta": "there are {count} store meta nodes (PGMeta); there must be exactly 1",
         "neo4j.write_lost": "the connection to store {url} broke during the write ({detail}); nothing of this write was stored",
         "neo4j.write_lost.hint": "check that the server is running and repeat the write (re-importing is safe)",
         "neo4j.commit_unknown": "the connection to store {url} broke while committing; the write may or may not be stored",
@@ -386,25 +402,24 @@ class Neo4jStore(GraphStore):
     def _check_storage(self) -> list[Problem]:
         indexes = {r["name"]: r["state"] for r in self._read("SHOW INDEXES YIELD name, state")}
         problems = [
-            Problem(f"index or constraint {name} is {indexes.get(name, 'missing')}", "neo4j")
+            Problem(Msg("neo4j.check.index", name=name, state=indexes.get(name) or Msg("neo4j.check.missing")), "neo4j")
             for name in self._ddl()
             if indexes.get(name) != "ONLINE"
         ]
         ties = "MATCH (a)-[t]->(b) WHERE type(t) IN $types"
+        found_only = "WITH count(*) AS c WHERE c > 0 RETURN c AS n"  # a row only when something is wrong
         checks = {
-            "nodes labelled PGNode without a key": "MATCH (n:PGNode) WHERE n.key IS NULL RETURN count(n) AS n",
-            "nodes without exactly one node type": (
-                "MATCH (n:PGNode) WHERE size([l IN labels(n) WHERE l IN $labels]) <> 1 RETURN count(n) AS n"
-            ),
-            "ties without an id": f"{ties} AND t.id IS NULL RETURN count(t) AS n",
-            "ties at a node that is not a PGNode": f"{ties} AND NOT (a:PGNode AND b:PGNode) RETURN count(t) AS n",
-            "tie ids used more than once": f"{ties} WITH t.id AS id, count(*) AS c WHERE c > 1 RETURN count(id) AS n",
-            "store meta nodes (expected 1)": "MATCH (m:PGMeta {name: 'store'}) WITH count(m) AS c WHERE c <> 1 RETURN c AS n",
+            "neo4j.check.no_key": f"MATCH (n:PGNode) WHERE n.key IS NULL {found_only}",
+            "neo4j.check.types": f"MATCH (n:PGNode) WHERE size([l IN labels(n) WHERE l IN $labels]) <> 1 {found_only}",
+            "neo4j.check.no_id": f"{ties} AND t.id IS NULL {found_only}",
+            "neo4j.check.outside": f"{ties} AND NOT (a:PGNode AND b:PGNode) {found_only}",
+            "neo4j.check.repeated_id": f"{ties} WITH t.id AS id, count(*) AS k WHERE k > 1 {found_only}",
+            "neo4j.check.meta": "MATCH (m:PGMeta {name: 'store'}) WITH count(m) AS c WHERE c <> 1 RETURN c AS n",
         }
-        for what, query in checks.items():
+        for message, query in checks.items():
             found = self._read(query, labels=list(self.labels), types=list(self.types))
-            if found and found[0]["n"]:
-                problems.append(Problem(f"{what}: {found[0]['n']}", "neo4j"))
+            if found:  # the meta check reports 0 meta nodes too
+                problems.append(Problem(Msg(message, count=int(found[0]["n"])), "neo4j"))
         return problems
 
     def close(self) -> None:

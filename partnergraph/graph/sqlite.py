@@ -63,6 +63,9 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 register_messages(
     {
+        "store.check.damaged": "SQLite finds the file damaged: {detail}",
+        "store.check.foreign_key": "{table}: row {row} points at a missing row of {parent}",
+        "store.check.search": "the search index is damaged: {detail}",
         "store.readonly": "store {path} is read-only: it can be read but not changed; nothing was written",
         "store.readonly.hint": "writing needs write permission on the file and on its folder (SQLite creates {name}-wal and {name}-shm "
         "beside it); change the permissions or copy the store to a place you can write to",
@@ -424,13 +427,28 @@ class SqliteStore(GraphStore):
             return [Problem(explained.message, "sqlite", explained.hint)]
 
     def _check_file(self) -> list[Problem]:
-        problems = [Problem(str(r[0]), "sqlite") for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        damaged = [str(r[0]) for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        problems = [
+            Problem(Msg("store.check.damaged", detail=d), "sqlite", Msg("store.corrupt.hint", path=self.path))
+            for d in damaged
+        ]
+        dangling = self.db.execute(
+            'SELECT t.id, CASE WHEN s.key IS NULL THEN t.start ELSE t."end" END FROM ties t '
+            'LEFT JOIN nodes s ON s.key = t.start LEFT JOIN nodes e ON e.key = t."end" '
+            "WHERE s.key IS NULL OR e.key IS NULL ORDER BY t.id"
+        )  # ties has no rowid, so PRAGMA foreign_key_check could not name the tie
+        problems += [Problem(Msg("store.endpoint_missing", tie=tie, key=key), tie) for tie, key in dangling]
         for table, rowid, parent, _ in self.db.execute("PRAGMA foreign_key_check"):
-            problems.append(Problem(f"{table} row {rowid} points at a missing row of {parent}", "sqlite"))
+            if table != "ties":
+                problems.append(
+                    Problem(Msg("store.check.foreign_key", table=table, row=rowid, parent=parent), "sqlite")
+                )
         try:
             self.db.execute("INSERT INTO search (search) VALUES ('integrity-check')")
         except sqlite3.DatabaseError as exc:
-            problems.append(Problem(f"search index: {exc}", "sqlite"))
+            problems.append(
+                Problem(Msg("store.check.search", detail=exc), "sqlite", Msg("store.corrupt.hint", path=self.path))
+            )
         return problems
 
     def close(self) -> None:

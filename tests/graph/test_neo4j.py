@@ -282,13 +282,15 @@ def test_check_reports_what_is_wrong_in_the_graph(neo: Neo4jStore, server: dict[
     ):
         neo.driver.execute_query(query, database_=neo.database)
     problems = [str(p) for p in neo.check()]
-    assert "neo4j: index or constraint pg_changes_keys is missing" in problems
-    assert "neo4j: ties without an id: 1" in problems
-    assert "neo4j: nodes labelled PGNode without a key: 1" in problems
+    assert "neo4j: indeks lub ograniczenie pg_changes_keys: brak" in problems
+    assert "neo4j: 1 powiązanie nie ma identyfikatora" in problems
+    assert "neo4j: 1 węzeł z etykietą PGNode nie ma klucza" in problems
+    with use_language("en"):
+        assert "neo4j: 1 tie has no id" in [str(p) for p in neo.check()]
     with Neo4jStore(
         server["url"], user=server["user"], password=server["password"], database=server["database"]
     ) as reopened:
-        assert "neo4j: index or constraint pg_changes_keys is missing" not in [str(p) for p in reopened.check()]
+        assert "neo4j: indeks lub ograniczenie pg_changes_keys: brak" not in [str(p) for p in reopened.check()]
 
 
 def test_the_servers_heap_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
