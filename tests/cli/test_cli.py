@@ -6,23 +6,9 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner, Result
 
 from partnergraph.cli import main
 from partnergraph.graph.sqlite import SqliteStore
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("PARTNERGRAPH_USER", "koordynatorka")
-    monkeypatch.delenv("PARTNERGRAPH_LANG", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def test_demo_loads_the_example_and_prints_a_summary(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

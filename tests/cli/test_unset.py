@@ -5,23 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from partnergraph.cli import main
 from partnergraph.graph.sqlite import SqliteStore
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
-    monkeypatch.setenv("PARTNERGRAPH_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("PARTNERGRAPH_USER", "koordynatorka")
-    monkeypatch.delenv("PARTNERGRAPH_LANG", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def props(tmp_path: Path, key: str) -> dict[str, object]:

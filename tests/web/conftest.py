@@ -117,3 +117,34 @@ def editor(client: FlaskClient) -> FlaskClient:
 def viewer(client: FlaskClient) -> FlaskClient:
     login(client, "wiktor")
     return client
+
+
+@pytest.fixture
+def backend_app(example_store: GraphStore, tmp_path: Path) -> Callable[..., Flask]:
+    """Make an app over the backend's example store (SQLite, Neo4j; plus the test organisations) with the three accounts."""
+    add_test_organisations(example_store)
+    users = UserStore(tmp_path / USERS_FILE)
+    for name, role in ACCOUNTS.items():
+        users.add(name, PASSWORD, role)
+
+    def make(**config: Any) -> Flask:
+        return create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test",
+                "WTF_CSRF_ENABLED": False,
+                "INSTANCE_PATH": str(tmp_path),
+                "STORE_FACTORY": lambda: example_store,
+                **config,
+            }
+        )
+
+    return make
+
+
+@pytest.fixture
+def backend_editor(backend_app: Callable[..., Flask]) -> FlaskClient:
+    """An editor's client (ewa) on the backend's example store."""
+    client = backend_app().test_client()
+    login(client, "ewa")
+    return client

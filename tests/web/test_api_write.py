@@ -21,39 +21,15 @@ from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from partnergraph.graph.base import GraphStore
-from partnergraph.web import create_app
 from partnergraph.web.users import USERS_FILE, UserStore
-from tests.web.conftest import ACCOUNTS, PASSWORD, XSS, add_test_organisations, login
+from tests.web.conftest import PASSWORD, XSS, login
 
 LAKA = "Spółdzielnia Socjalna „Łąka”"
 
 
 @pytest.fixture
-def site(example_store: GraphStore, tmp_path: Path) -> Callable[..., Flask]:
-    """Make an app over the backend's example store (plus the test organisations) with the three accounts."""
-    add_test_organisations(example_store)
-    users = UserStore(tmp_path / USERS_FILE)
-    for name, role in ACCOUNTS.items():
-        users.add(name, PASSWORD, role)
-
-    def make(**config: Any) -> Flask:
-        return create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "test",
-                "WTF_CSRF_ENABLED": False,
-                "INSTANCE_PATH": str(tmp_path),
-                "STORE_FACTORY": lambda: example_store,
-                **config,
-            }
-        )
-
-    return make
-
-
-@pytest.fixture
-def api(site: Callable[..., Flask]) -> FlaskClient:
-    return site().test_client()
+def api(backend_app: Callable[..., Flask]) -> FlaskClient:
+    return backend_app().test_client()
 
 
 def token_of(tmp_path: Path, name: str) -> dict[str, str]:
@@ -196,8 +172,8 @@ def test_ties_are_created_updated_and_deleted(api: FlaskClient, tmp_path: Path, 
     assert wrong["problems"][0]["where"] == "end"
 
 
-def test_a_session_cookie_alone_cannot_write_even_with_csrf_on(site: Callable[..., Flask]) -> None:
-    client = site(WTF_CSRF_ENABLED=True).test_client()
+def test_a_session_cookie_alone_cannot_write_even_with_csrf_on(backend_app: Callable[..., Flask]) -> None:
+    client = backend_app(WTF_CSRF_ENABLED=True).test_client()
     form = client.get("/login").get_data(as_text=True)
     csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
     assert client.post("/login", data={"name": "ewa", "password": PASSWORD, "csrf_token": csrf}).status_code == 302
@@ -214,8 +190,8 @@ def test_a_session_cookie_alone_cannot_write_even_with_csrf_on(site: Callable[..
         error_of(response, 401)
 
 
-def test_the_token_form_is_csrf_protected(site: Callable[..., Flask]) -> None:
-    client = site(WTF_CSRF_ENABLED=True).test_client()
+def test_the_token_form_is_csrf_protected(backend_app: Callable[..., Flask]) -> None:
+    client = backend_app(WTF_CSRF_ENABLED=True).test_client()
     csrf = client.get("/login").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
     client.post("/login", data={"name": "ewa", "password": PASSWORD, "csrf_token": csrf})
     refused = client.post("/api/tokens", data={"label": "bez tokenu CSRF"})
@@ -286,9 +262,9 @@ def test_unknown_paths_and_methods_are_json(api: FlaskClient, tmp_path: Path) ->
 
 
 def test_too_large_and_unexpected_errors_are_json(
-    site: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    backend_app: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client = site(MAX_CONTENT_LENGTH=1000).test_client()
+    client = backend_app(MAX_CONTENT_LENGTH=1000).test_client()
     headers = token_of(tmp_path, "ewa")
     big = {"type": "Organisation", "props": {"name": "x" * 2000, "kind": "ngo"}}
     assert "1000 B" in error_of(client.post("/api/nodes", json=big, headers=headers), 413)["problems"][0]["message"]

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from partnergraph.graph import open_store
 from partnergraph.graph.base import GraphStore
-from tests.web.test_api_write import api, error_of, site, token_of  # noqa: F401 (fixtures)
+from tests.web.test_api_write import api, error_of, token_of  # noqa: F401 (fixtures)
 
 KEY = "org:ces-kwilcz"
 REFERS = "org:gops-kwilcz-[REFERS]->org:ces-kwilcz@2024-01-01"

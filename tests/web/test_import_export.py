@@ -20,9 +20,8 @@ from werkzeug.test import TestResponse
 
 from partnergraph.graph import open_store
 from partnergraph.graph.base import GraphStore
-from partnergraph.web import create_app
 from partnergraph.web.users import USERS_FILE, UserStore
-from tests.web.conftest import LACKA, PASSWORD, XSS, add_test_organisations, login
+from tests.web.conftest import LACKA, PASSWORD, XSS, login
 
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 BOM = "\ufeff"
@@ -342,18 +341,8 @@ def test_a_public_app_exports_the_research_formats_to_anyone(make_app: Callable[
 # -- both backends --------------------------------------------------------------------------------
 
 
-def test_import_and_export_on_every_backend(example_store: GraphStore, tmp_path: Path) -> None:
-    add_test_organisations(example_store)
-    UserStore(tmp_path / USERS_FILE).add("anna", PASSWORD, "admin")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "WTF_CSRF_ENABLED": False,
-            "INSTANCE_PATH": str(tmp_path),
-            "STORE_FACTORY": lambda: example_store,
-        }
-    )
+def test_import_and_export_on_every_backend(example_store: GraphStore, backend_app: Callable[..., Flask]) -> None:
+    app = backend_app()
     client = app.test_client()
     login(client, "anna")
     before = example_store.version()

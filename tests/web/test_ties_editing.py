@@ -5,18 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import unescape
-from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from partnergraph.graph import open_store
 from partnergraph.graph.base import GraphStore
-from partnergraph.web import create_app
-from partnergraph.web.users import USERS_FILE, UserStore
-from tests.web.conftest import LACKA, PASSWORD, XSS, add_test_organisations, login
+from tests.web.conftest import LACKA, PASSWORD, XSS, login
 
 COOPERATION = "org:ces-kwilcz-[COOPERATES_WITH]->org:lacka"  # symmetric: stored with its ends in key order
 TRADE = "org:ss-smaki-wildy-[TRADES_WITH]->org:hotel-nad-warta@2024-10-01"
@@ -199,34 +195,17 @@ def test_script_in_a_note_is_shown_escaped_on_the_edit_and_delete_pages(editor: 
         assert XSS not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-@pytest.fixture
-def site(example_store: GraphStore, tmp_path: Path) -> FlaskClient:
-    """An editor's client on the ``example_store`` fixture's store (SQLite, Neo4j)."""
-    add_test_organisations(example_store)
-    UserStore(tmp_path / USERS_FILE).add("ewa", PASSWORD, "editor")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "WTF_CSRF_ENABLED": False,
-            "INSTANCE_PATH": str(tmp_path),
-            "STORE_FACTORY": lambda: example_store,
-        }
-    )
-    client = app.test_client()
-    login(client, "ewa")
-    return client
-
-
-def test_edit_new_since_delete_and_revert_on_every_backend(site: FlaskClient, example_store: GraphStore) -> None:
-    assert site.post(_url(COOPERATION, "edit"), data={"strength": "3", "note": "ąę"}).status_code == 302
+def test_edit_new_since_delete_and_revert_on_every_backend(
+    backend_editor: FlaskClient, example_store: GraphStore
+) -> None:
+    assert backend_editor.post(_url(COOPERATION, "edit"), data={"strength": "3", "note": "ąę"}).status_code == 302
     tie = example_store.get_tie(COOPERATION)
     assert tie is not None and (tie.props["strength"], tie.props["note"]) == (3, "ąę")
-    assert site.post(_url(TRADE, "edit"), data={"since": "2024-11-01"}).status_code == 302
+    assert backend_editor.post(_url(TRADE, "edit"), data={"since": "2024-11-01"}).status_code == 302
     assert example_store.get_tie(TRADE) is None and example_store.get_tie(TRADE_NEW) is not None
     example_store.revert(example_store.version())  # the delete and the create of the new since, undone together
     assert example_store.get_tie(TRADE) is not None and example_store.get_tie(TRADE_NEW) is None
-    assert site.post(_url(TRADE, "delete")).status_code == 302
+    assert backend_editor.post(_url(TRADE, "delete")).status_code == 302
     assert example_store.get_tie(TRADE) is None
     example_store.revert(example_store.version())
     tie = example_store.get_tie(TRADE)
